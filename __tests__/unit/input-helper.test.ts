@@ -1,0 +1,352 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
+import { getSettings, parseOperation } from '../../src/input-helper.js'
+import type { SettingsFor } from '../../src/settings.js'
+
+describe('operation', () => {
+  it('suggests the nearest operation for a typo and lists the valid ones', () => {
+    expect(() => parseOperation('cancel-stal')).toThrow(
+      /Did you mean 'cancel-stale'\?.*rerun-failed, cancel-stale, approve-fork-runs, review-deployments, rotate-secrets/
+    )
+    expect(() => parseOperation('rerun_failed')).toThrow(/Did you mean 'rerun-failed'/)
+  })
+  it('is required', () => {
+    expect(() => getSettings(inputs({}), runnerEnv)).toThrow(/Input 'operation': is required/)
+  })
+})
+
+describe('common settings', () => {
+  it('reads defaults like action.yml gives them', () => {
+    const settings = getSettings(inputs({ operation: 'cancel-stale' }), runnerEnv)
+    expect(settings).toMatchObject({
+      operation: 'cancel-stale',
+      repositories: [{ owner: 'acme', repo: 'web' }],
+      dryRun: false,
+      limit: 100,
+      failOnError: true,
+      keepLatest: 1,
+      filters: { workflows: [], branches: [], excludeBranches: [], events: [], actors: [] }
+    })
+    expect(settings.runner).toMatchObject({ apiUrl: 'http://127.0.0.1:1/api/v3', currentRunId: 77 })
+    expect(settings.pacing.writeIntervalMs).toBe(1000)
+  })
+  it('takes several repositories, without duplicates', () => {
+    const settings = getSettings(
+      inputs({ operation: 'cancel-stale', repository: 'acme/web\nacme/api, ACME/web' }),
+      runnerEnv
+    )
+    expect(settings.repositories).toEqual([
+      { owner: 'acme', repo: 'web' },
+      { owner: 'acme', repo: 'api' }
+    ])
+  })
+  it('shrinks every wait with ACTIONS_OPS_TIME_SCALE', () => {
+    const settings = getSettings(inputs({ operation: 'cancel-stale' }), {
+      ...runnerEnv,
+      ACTIONS_OPS_TIME_SCALE: '0.01'
+    })
+    expect(settings.pacing).toMatchObject({ writeIntervalMs: 10, retryBaseMs: 10, timeScale: 0.01 })
+  })
+})
+
+describe('cancel-stale settings', () => {
+  it('reads durations in seconds', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'cancel-stale',
+        'stale-after': '6h',
+        'force-cancel-after': '5m',
+        'keep-latest': '2'
+      }),
+      runnerEnv
+    ) as SettingsFor<'cancel-stale'>
+    expect(settings).toMatchObject({
+      staleAfterSeconds: 21600,
+      forceCancelAfterSeconds: 300,
+      keepLatest: 2
+    })
+  })
+})
+
+describe('run-id', () => {
+  const eventFile = (payload: unknown): string => {
+    const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+    writeFileSync(path, JSON.stringify(payload))
+    return path
+  }
+  it('comes from the workflow_run event for rerun-failed', () => {
+    const env = {
+      ...runnerEnv,
+      GITHUB_EVENT_NAME: 'workflow_run',
+      GITHUB_EVENT_PATH: eventFile({ workflow_run: { id: 555 } })
+    }
+    const settings = getSettings(
+      inputs({ operation: 'rerun-failed' }),
+      env
+    ) as SettingsFor<'rerun-failed'>
+    expect(settings.filters.runId).toBe(555)
+  })
+  it('is not taken from the event for cancel-stale, which scans', () => {
+    const env = {
+      ...runnerEnv,
+      GITHUB_EVENT_NAME: 'workflow_run',
+      GITHUB_EVENT_PATH: eventFile({ workflow_run: { id: 555 } })
+    }
+    const settings = getSettings(
+      inputs({ operation: 'cancel-stale' }),
+      env
+    ) as SettingsFor<'cancel-stale'>
+    expect(settings.filters.runId).toBeUndefined()
+  })
+})
+
+describe('rotate-secrets settings', () => {
+  it('upper-cases names and merges names that differ only in case', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'rotate-secrets',
+        secrets: 'npm_token, NPM_TOKEN, Deploy_Key',
+        value: 's3cr3t'
+      }),
+      runnerEnv
+    ) as SettingsFor<'rotate-secrets'>
+    expect(settings.secrets).toEqual(['NPM_TOKEN', 'DEPLOY_KEY'])
+    expect(settings.source).toEqual({ kind: 'value', value: 's3cr3t' })
+  })
+  it('defaults the organization to the repository owner', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'rotate-secrets',
+        secrets: 'A',
+        generate: 'true',
+        scope: 'organization'
+      }),
+      runnerEnv
+    ) as SettingsFor<'rotate-secrets'>
+    expect(settings).toMatchObject({
+      organization: 'acme',
+      source: { kind: 'generate', length: 32, encoding: 'base64url' }
+    })
+  })
+})
+
+// Every bad value fails before any API call (getSettings makes none) and names the input.
+const BAD_INPUTS: Array<[string, Record<string, string>, RegExp]> = [
+  ['unknown operation', { operation: 'purge' }, /'operation'.*Valid operations/],
+  ['operation typo', { operation: 'aprove-fork-runs' }, /Did you mean 'approve-fork-runs'/],
+  ['empty token', { operation: 'cancel-stale', 'github-token': ' ' }, /'github-token': is empty/],
+  [
+    'malformed repository',
+    { operation: 'cancel-stale', repository: 'acme' },
+    /'repository'.*owner\/repo/
+  ],
+  [
+    'repository with three parts',
+    { operation: 'cancel-stale', repository: 'a/b/c' },
+    /'repository'/
+  ],
+  [
+    'repository URL',
+    { operation: 'cancel-stale', repository: 'https://github.com/acme/web' },
+    /'repository'/
+  ],
+  ['bad dry-run', { operation: 'cancel-stale', 'dry-run': 'yes' }, /'dry-run'.*true or false/],
+  ['bad fail-on-error', { operation: 'cancel-stale', 'fail-on-error': 'nope' }, /'fail-on-error'/],
+  ['negative limit', { operation: 'cancel-stale', limit: '-5' }, /'limit'.*whole number/],
+  ['zero limit', { operation: 'cancel-stale', limit: '0' }, /'limit'.*out of range/],
+  ['huge limit', { operation: 'cancel-stale', limit: '99999999' }, /'limit'.*out of range/],
+  ['fractional limit', { operation: 'cancel-stale', limit: '2.5' }, /'limit'/],
+  ['bad run-id', { operation: 'cancel-stale', 'run-id': 'abc' }, /'run-id'.*workflow run id/],
+  ['zero run-id', { operation: 'rerun-failed', 'run-id': '0' }, /'run-id'/],
+  ['bad workflow', { operation: 'cancel-stale', workflow: 'CI' }, /'workflow'.*ci\.yml/],
+  ['negated branch glob', { operation: 'cancel-stale', branch: '!main' }, /'branch'/],
+  [
+    'negated exclude-branch',
+    { operation: 'cancel-stale', 'exclude-branch': '!gh-pages' },
+    /'exclude-branch'/
+  ],
+  ['bad event', { operation: 'cancel-stale', event: 'Push!' }, /'event'/],
+  ['negated actor', { operation: 'cancel-stale', actor: '!bot' }, /'actor'/],
+  ['bad keep-latest', { operation: 'cancel-stale', 'keep-latest': 'all' }, /'keep-latest'/],
+  [
+    'zero keep-latest',
+    { operation: 'cancel-stale', 'keep-latest': '0' },
+    /'keep-latest'.*out of range/
+  ],
+  [
+    'bad stale-after',
+    { operation: 'cancel-stale', 'stale-after': '6 hours' },
+    /'stale-after'.*30m/
+  ],
+  ['unitless stale-after', { operation: 'cancel-stale', 'stale-after': '3600' }, /'stale-after'/],
+  [
+    'bad force-cancel-after',
+    { operation: 'cancel-stale', 'force-cancel-after': '5min' },
+    /'force-cancel-after'/
+  ],
+  ['bad lookback', { operation: 'rerun-failed', lookback: 'yesterday' }, /'lookback'/],
+  [
+    'bad conclusion',
+    { operation: 'rerun-failed', conclusions: 'failure, flaky' },
+    /'conclusions'.*failure, timed_out, cancelled/
+  ],
+  ['zero max-attempts', { operation: 'rerun-failed', 'max-attempts': '0' }, /'max-attempts'/],
+  [
+    'max-attempts over 50',
+    { operation: 'rerun-failed', 'max-attempts': '51' },
+    /'max-attempts'.*1 to 50/
+  ],
+  [
+    'bad log-pattern',
+    { operation: 'rerun-failed', 'log-pattern': '[unclosed' },
+    /'log-pattern'.*regular expression/
+  ],
+  ['negated job-filter', { operation: 'rerun-failed', 'job-filter': '!e2e' }, /'job-filter'/],
+  [
+    'bad enable-debug-logging',
+    { operation: 'rerun-failed', 'enable-debug-logging': 'y' },
+    /'enable-debug-logging'/
+  ],
+  [
+    'bad skip-superseded',
+    { operation: 'rerun-failed', 'skip-superseded': '2' },
+    /'skip-superseded'/
+  ],
+  [
+    'negated trusted-actors',
+    { operation: 'approve-fork-runs', 'trusted-actors': '!mallory' },
+    /'trusted-actors'/
+  ],
+  [
+    'negated protected-paths',
+    { operation: 'approve-fork-runs', 'protected-paths': '!src/**' },
+    /'protected-paths'/
+  ],
+  [
+    'bad state',
+    { operation: 'review-deployments', state: 'approve' },
+    /'state'.*approved, rejected/
+  ],
+  [
+    'negated environments',
+    { operation: 'review-deployments', environments: '!prod' },
+    /'environments'/
+  ],
+  ['missing secrets', { operation: 'rotate-secrets', value: 'x' }, /'secrets': is required/],
+  [
+    'secret name with dash',
+    { operation: 'rotate-secrets', secrets: 'NPM-TOKEN', value: 'x' },
+    /'secrets'.*not a secret name/
+  ],
+  [
+    'secret name starting with a digit',
+    { operation: 'rotate-secrets', secrets: '1TOKEN', value: 'x' },
+    /'secrets'/
+  ],
+  [
+    'reserved GITHUB_ name',
+    { operation: 'rotate-secrets', secrets: 'github_token', value: 'x' },
+    /'secrets'.*GITHUB_/
+  ],
+  [
+    'empty value without generate',
+    { operation: 'rotate-secrets', secrets: 'A' },
+    /'value': is empty/
+  ],
+  [
+    'value and generate',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', generate: 'true' },
+    /'value'.*generate/
+  ],
+  [
+    'value over 48 KB',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x'.repeat(49 * 1024) },
+    /'value'.*48 KB/
+  ],
+  [
+    'bad encoding',
+    { operation: 'rotate-secrets', secrets: 'A', generate: 'true', encoding: 'base32' },
+    /'encoding'/
+  ],
+  [
+    'too short length',
+    { operation: 'rotate-secrets', secrets: 'A', generate: 'true', length: '4' },
+    /'length'/
+  ],
+  [
+    'bad scope',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', scope: 'enterprise' },
+    /'scope'/
+  ],
+  [
+    'environment scope without environment',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', scope: 'environment' },
+    /'environment': is required/
+  ],
+  [
+    'environment without its scope',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', environment: 'prod' },
+    /'environment'.*scope: environment/
+  ],
+  [
+    'visibility outside organization scope',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', visibility: 'all' },
+    /'visibility'.*scope: organization/
+  ],
+  [
+    'bad visibility',
+    {
+      operation: 'rotate-secrets',
+      secrets: 'A',
+      value: 'x',
+      scope: 'organization',
+      visibility: 'public'
+    },
+    /'visibility'/
+  ],
+  [
+    'selected without repositories',
+    {
+      operation: 'rotate-secrets',
+      secrets: 'A',
+      value: 'x',
+      scope: 'organization',
+      visibility: 'selected'
+    },
+    /'selected-repositories': is empty/
+  ],
+  [
+    'repositories without selected',
+    {
+      operation: 'rotate-secrets',
+      secrets: 'A',
+      value: 'x',
+      scope: 'organization',
+      'selected-repositories': 'web'
+    },
+    /'selected-repositories'.*visibility: selected/
+  ],
+  [
+    'bad organization',
+    {
+      operation: 'rotate-secrets',
+      secrets: 'A',
+      value: 'x',
+      scope: 'organization',
+      organization: 'acme/web'
+    },
+    /'organization'/
+  ]
+]
+
+describe('bad inputs', () => {
+  it.each(BAD_INPUTS)('%s fails naming the input', (_case, withInputs, message) => {
+    expect(() => getSettings(inputs(withInputs), runnerEnv)).toThrow(message)
+  })
+  it('has at least 40 cases', () => {
+    expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40)
+  })
+})

@@ -1,0 +1,78 @@
+import { describe, expect, it, jest } from '@jest/globals'
+import { Mutations, OperationsBudget } from '../../src/mutations.js'
+import { Results, type Target } from '../../src/outcomes.js'
+import { outputsFor } from '../../src/reporter.js'
+
+const target = (id: number): Target => ({
+  repository: 'acme/web',
+  kind: 'run',
+  id,
+  action: 'cancel',
+  url: `https://github.com/acme/web/actions/runs/${id}`
+})
+const apiError = (status: number, headers: Record<string, string> = {}): Error =>
+  Object.assign(new Error(`HTTP ${status}`), { status, response: { headers } })
+
+describe('Mutations', () => {
+  describe('when not a dry run', () => {
+    it('should send each write and record done, skipped or failed', async () => {
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(10), results)
+      const sent: number[] = []
+      await mutations.apply(
+        [1, 2, 3].map(id => ({
+          target: target(id),
+          send: async () => {
+            sent.push(id)
+            if (id === 2) throw apiError(409)
+            if (id === 3) throw apiError(403)
+            return 'superseded'
+          },
+          onError: (error: unknown) =>
+            (error as { status?: number }).status === 409
+              ? { outcome: 'skipped' as const, reason: 'already completed' }
+              : undefined
+        })),
+        'cancelled'
+      )
+      expect(sent).toEqual([1, 2, 3])
+      expect(results.all().map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded'],
+        [2, 'skipped', 'already completed'],
+        [3, 'failed', expect.stringContaining('actions: write')]
+      ])
+    })
+    it('should stop sending once the primary rate limit is exhausted and say when it resets', async () => {
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(10), results)
+      const send = jest.fn(async () => {
+        throw apiError(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1795000000' })
+      })
+      await mutations.apply(
+        [1, 2, 3].map(id => ({ target: target(id), send })),
+        'cancelled'
+      )
+      expect(send).toHaveBeenCalledTimes(1)
+      expect(results.with('skipped')).toHaveLength(3)
+      expect(results.all()[2]?.reason).toBe(
+        `rate limit exhausted until ${new Date(1795000000 * 1000).toISOString()}`
+      )
+    })
+  })
+
+  describe('when a dry run', () => {
+    it('should send nothing, plan every write and spend the budget the same way', async () => {
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', true, new OperationsBudget(2), results)
+      const send = jest.fn(async () => '')
+      await mutations.apply(
+        [1, 2, 3].map(id => ({ target: target(id), send })),
+        'cancelled'
+      )
+      expect(send).not.toHaveBeenCalled()
+      expect(results.all().map(r => r.outcome)).toEqual(['planned', 'planned', 'skipped'])
+      expect(results.all()[2]?.reason).toMatch(/^limit reached/)
+      expect(outputsFor(results.all(), true)).toMatchObject({ count: 2, runIds: '1,2' })
+    })
+  })
+})

@@ -1,0 +1,128 @@
+/**
+ * cancel-stale: cancel active runs that a newer run of their group superseded, or that are older
+ * than `stale-after`; then, with `force-cancel-after`, force-cancel those that ignore the cancel.
+ */
+import * as core from '@actions/core'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { statusOf } from '../api-errors.js'
+import type { Target, TargetResult } from '../outcomes.js'
+import { ACTIVE_STATUSES, listRuns, type WorkflowRun } from '../runs.js'
+import { findStaleRuns } from '../rules/stale.js'
+import type { RepositoryRef } from '../settings.js'
+import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
+
+/** A 409 on cancel means the run finished meanwhile: nothing left to do, and never worth a retry. */
+const alreadyCompleted = (error: unknown): { outcome: 'skipped'; reason: string } | undefined =>
+  statusOf(error) === 409 ? { outcome: 'skipped', reason: 'already completed' } : undefined
+
+/**
+ * Lists the active runs of each repository (one series per active status), cancels the stale ones
+ * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
+ * polls them and sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
+ */
+export const cancelStale: Handler<'cancel-stale'> = async context => {
+  const { settings, octokit } = context
+  await forEachRepository(context, async repository => {
+    const active = await listRuns(
+      octokit,
+      repository,
+      { statuses: ACTIVE_STATUSES },
+      settings.filters
+    )
+    // A run given by run-id may be finished already: only active runs can be stale.
+    const candidates = active.filter(run => run.status !== 'completed')
+    const stale = findStaleRuns(candidates, {
+      keepLatest: settings.keepLatest,
+      ...(settings.staleAfterSeconds !== undefined && {
+        staleAfterSeconds: settings.staleAfterSeconds
+      }),
+      ...(settings.runner.currentRunId !== undefined && {
+        currentRunId: settings.runner.currentRunId
+      }),
+      now: context.now()
+    })
+    core.info(`${fullName(repository)}: ${candidates.length} active runs, ${stale.length} stale`)
+    const cancelled = await context.mutations.apply(
+      stale.map(({ run, reason }) => ({
+        target: runTarget(repository, run, 'cancel'),
+        send: async () => {
+          await octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: run.id })
+          return reason
+        },
+        onError: alreadyCompleted
+      })),
+      'cancelled'
+    )
+    if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
+      await forceCancelStragglers(
+        context,
+        repository,
+        cancelled.filter(result => result.outcome === 'done')
+      )
+    }
+  })
+}
+
+/**
+ * Waits up to `force-cancel-after` for the cancelled runs to complete (polling each with
+ * `GET .../runs/{run_id}`), then force-cancels the ones still active.
+ */
+async function forceCancelStragglers(
+  context: HandlerContext<'cancel-stale'>,
+  repository: RepositoryRef,
+  cancelled: TargetResult[]
+): Promise<void> {
+  const { octokit, settings } = context
+  const deadline =
+    Date.now() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale
+  let pending = cancelled
+  while (pending.length > 0) {
+    pending = await stillActive(context, repository, pending)
+    if (pending.length === 0 || Date.now() >= deadline) break
+    await sleep(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - Date.now())))
+  }
+  if (pending.length === 0) return
+  core.info(
+    `${fullName(repository)}: ${pending.length} runs still active after cancel; force-cancelling`
+  )
+  for (const previous of pending) {
+    await context.mutations.followUp(previous, {
+      target: { ...previous, action: 'force-cancel' },
+      send: async () => {
+        await octokit.rest.actions.forceCancelWorkflowRun({
+          ...repository,
+          run_id: Number(previous.id)
+        })
+        return `${previous.reason}; ignored cancel, force-cancelled`
+      },
+      onError: alreadyCompleted
+    })
+  }
+}
+
+async function stillActive(
+  context: HandlerContext<'cancel-stale'>,
+  repository: RepositoryRef,
+  results: TargetResult[]
+): Promise<TargetResult[]> {
+  const active: TargetResult[] = []
+  for (const result of results) {
+    try {
+      const { data } = await context.octokit.rest.actions.getWorkflowRun({
+        ...repository,
+        run_id: Number(result.id)
+      })
+      if (data.status !== 'completed') active.push(result)
+    } catch (error) {
+      // A run that can no longer be read cannot be force-cancelled either; keep the cancel result.
+      core.warning(
+        `${fullName(repository)}: could not check run ${result.id} after cancel (${String(error)})`
+      )
+    }
+  }
+  return active
+}
+
+function runTarget(repository: RepositoryRef, run: WorkflowRun, action: string): Target {
+  return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url }
+}

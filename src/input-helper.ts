@@ -1,0 +1,442 @@
+/**
+ * The one place that reads the step's inputs and the runner's environment. It validates every
+ * value before the first API call and returns typed settings for exactly one operation.
+ */
+import * as core from '@actions/core'
+import { readFileSync } from 'node:fs'
+import { closest } from 'fastest-levenshtein'
+import {
+  InputError,
+  parseBoolean,
+  parseChoice,
+  parseDurationSeconds,
+  parseGlobs,
+  parseInteger,
+  parseList,
+  parseRegExp,
+  parseRepository,
+  parseWorkflows
+} from './parse.js'
+import {
+  OPERATIONS,
+  type CommonSettings,
+  type FailedConclusion,
+  type OperationName,
+  type PacingSettings,
+  type RepositoryRef,
+  type RunFilters,
+  type RunnerContext,
+  type SecretEncoding,
+  type SecretScope,
+  type SecretVisibility,
+  type Settings
+} from './settings.js'
+
+/** Reads one input by its `action.yml` name; returns '' when unset. */
+export type InputReader = (name: string) => string
+
+/** Environment variables, as `process.env`. */
+export type Environment = Record<string, string | undefined>
+
+/** GitHub refuses secret values over 48 KB. */
+export const MAX_SECRET_BYTES = 48 * 1024
+/** GitHub re-runs a workflow run at most 50 times. */
+export const GITHUB_MAX_RUN_ATTEMPTS = 50
+
+const FAILED_CONCLUSIONS: readonly FailedConclusion[] = ['failure', 'timed_out', 'cancelled']
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**']
+
+/**
+ * Builds the settings for this invocation.
+ * @param read input reader; defaults to `core.getInput` (the only call of it in the action).
+ * @param env environment; defaults to `process.env` (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`).
+ * @returns settings for the chosen operation; secret values and the token are already masked.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+export function getSettings(
+  read: InputReader = name => core.getInput(name),
+  env: Environment = process.env
+): Settings {
+  const operation = parseOperation(read('operation'))
+  const common = readCommon(read, env, operation)
+  switch (operation) {
+    case 'cancel-stale': {
+      const staleAfterSeconds = parseDurationSeconds('stale-after', read('stale-after'))
+      const forceCancelAfterSeconds = parseDurationSeconds(
+        'force-cancel-after',
+        read('force-cancel-after')
+      )
+      return {
+        ...common,
+        operation,
+        filters: readRunFilters(read, common.runner, operation),
+        keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, { min: 1, max: 1000 }),
+        ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
+        ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
+      }
+    }
+    case 'rerun-failed': {
+      const logPattern = parseRegExp('log-pattern', read('log-pattern'))
+      return {
+        ...common,
+        operation,
+        filters: readRunFilters(read, common.runner, operation),
+        lookbackSeconds: parseDurationSeconds('lookback', read('lookback')) ?? 24 * 3600,
+        conclusions: readConclusions(read('conclusions')),
+        maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
+          min: 1,
+          max: GITHUB_MAX_RUN_ATTEMPTS
+        }),
+        jobFilter: parseGlobs('job-filter', read('job-filter'), 'e2e*'),
+        ...(logPattern !== undefined && { logPattern }),
+        enableDebugLogging: parseBoolean(
+          'enable-debug-logging',
+          read('enable-debug-logging'),
+          false
+        ),
+        skipSuperseded: parseBoolean('skip-superseded', read('skip-superseded'), true)
+      }
+    }
+    case 'approve-fork-runs': {
+      const protectedPaths = parseGlobs(
+        'protected-paths',
+        read('protected-paths'),
+        '.github/workflows/**'
+      )
+      return {
+        ...common,
+        operation,
+        filters: readRunFilters(read, common.runner, operation),
+        trustedActors: parseGlobs('trusted-actors', read('trusted-actors'), 'dependabot[bot]'),
+        protectedPaths: protectedPaths.length > 0 ? protectedPaths : DEFAULT_PROTECTED_PATHS
+      }
+    }
+    case 'review-deployments': {
+      const comment = read('comment').trim()
+      return {
+        ...common,
+        operation,
+        filters: readRunFilters(read, common.runner, operation),
+        environments: parseGlobs('environments', read('environments'), 'staging'),
+        state: parseChoice('state', read('state'), ['approved', 'rejected'], 'approved'),
+        comment: comment === '' ? 'Reviewed by actions-ops' : comment
+      }
+    }
+    case 'rotate-secrets':
+      return readRotateSecrets(read, common)
+  }
+}
+
+/**
+ * Parses `operation`.
+ * @throws InputError listing the valid names and the nearest one.
+ */
+export function parseOperation(raw: string): OperationName {
+  const value = raw.trim()
+  if ((OPERATIONS as readonly string[]).includes(value)) return value as OperationName
+  const valid = OPERATIONS.join(', ')
+  if (value === '') {
+    throw new InputError(
+      'operation',
+      `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`
+    )
+  }
+  const nearest = closest(value.toLowerCase(), [...OPERATIONS])
+  throw new InputError(
+    'operation',
+    `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`
+  )
+}
+
+function readCommon(read: InputReader, env: Environment, operation: OperationName): CommonSettings {
+  const token = read('github-token').trim()
+  if (token === '') {
+    throw new InputError(
+      'github-token',
+      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token.`
+    )
+  }
+  core.setSecret(token)
+  const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '')
+  const repositories = dedupeRepositories(
+    parseList(rawRepositories).map(repository => parseRepository('repository', repository))
+  )
+  if (repositories.length === 0) {
+    throw new InputError(
+      'repository',
+      `is empty. Name at least one, e.g. 'repository: octo-org/web'.`
+    )
+  }
+  return {
+    token,
+    repositories,
+    dryRun: parseBoolean('dry-run', read('dry-run'), false),
+    limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
+    failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+    runner: readRunnerContext(env, operation),
+    pacing: readPacing(env)
+  }
+}
+
+function dedupeRepositories(repositories: RepositoryRef[]): RepositoryRef[] {
+  const seen = new Set<string>()
+  return repositories.filter(({ owner, repo }) => {
+    const key = `${owner}/${repo}`.toLowerCase()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/**
+ * Reads what the runner provides about this run. The event payload is read here, once, rather than
+ * through `@actions/github`'s context, which captures the environment when it is first imported.
+ * @throws InputError when `GITHUB_EVENT_PATH` names a file that is not JSON.
+ */
+function readRunnerContext(env: Environment, operation: OperationName): RunnerContext {
+  let payload: Record<string, unknown> = {}
+  const eventPath = env.GITHUB_EVENT_PATH
+  if (eventPath) {
+    try {
+      payload = JSON.parse(readFileSync(eventPath, 'utf8')) as Record<string, unknown>
+    } catch (error) {
+      // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
+      if (operation === 'rerun-failed' || operation === 'review-deployments') {
+        const reason = error instanceof Error ? error.message : String(error)
+        throw new InputError(
+          'run-id',
+          `the event payload at GITHUB_EVENT_PATH could not be read (${reason}).`
+        )
+      }
+    }
+  }
+  const currentRunId = Number(env.GITHUB_RUN_ID)
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    payload,
+    ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+  }
+}
+
+/**
+ * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
+ * 1 s gap between writes, retry backoff, `retry-after`, polling, request timeouts. It exists for
+ * tests and benchmarks against the simulator; on GitHub leave it unset.
+ */
+function readPacing(env: Environment): PacingSettings {
+  const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? ''
+  const scale = raw === '' ? 1 : Number(raw)
+  if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
+    throw new InputError(
+      'ACTIONS_OPS_TIME_SCALE',
+      `${JSON.stringify(raw)} is not a number from 0 to 1. Leave it unset outside tests.`
+    )
+  }
+  return {
+    timeScale: scale,
+    writeIntervalMs: 1000 * scale,
+    retryBaseMs: 1000 * scale,
+    retryAfterScale: scale,
+    requestTimeoutMs: Math.max(1000, 30_000 * scale),
+    pollIntervalMs: 10_000 * scale
+  }
+}
+
+function readRunFilters(
+  read: InputReader,
+  runner: RunnerContext,
+  operation: OperationName
+): RunFilters {
+  const runId = readRunId(read('run-id'), runner, operation)
+  return {
+    ...(runId !== undefined && { runId }),
+    workflows: parseWorkflows('workflow', read('workflow')),
+    branches: parseGlobs('branch', read('branch'), 'main, release/**'),
+    excludeBranches: parseGlobs('exclude-branch', read('exclude-branch'), 'gh-pages'),
+    events: readEvents(read('event')),
+    actors: parseGlobs('actor', read('actor'), 'dependabot[bot]')
+  }
+}
+
+function readRunId(
+  raw: string,
+  runner: RunnerContext,
+  operation: OperationName
+): number | undefined {
+  const value = raw.trim()
+  if (value !== '') {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
+      throw new InputError(
+        'run-id',
+        `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`
+      )
+    }
+    return Number(value)
+  }
+  const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments'
+  if (usesTriggeringRun && runner.eventName === 'workflow_run') {
+    const workflowRun = runner.payload.workflow_run as { id?: unknown } | undefined
+    if (typeof workflowRun?.id === 'number') return workflowRun.id
+  }
+  return undefined
+}
+
+const EVENT_NAME = /^[a-z_]+$/
+
+function readEvents(raw: string): string[] {
+  const events = parseList(raw)
+  for (const event of events) {
+    if (!EVENT_NAME.test(event)) {
+      throw new InputError(
+        'event',
+        `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`
+      )
+    }
+  }
+  return events
+}
+
+function readConclusions(raw: string): FailedConclusion[] {
+  const values = parseList(raw)
+  if (values.length === 0) return ['failure']
+  return [
+    ...new Set(
+      values.map(value => parseChoice('conclusions', value, FAILED_CONCLUSIONS, 'failure'))
+    )
+  ]
+}
+
+function readRotateSecrets(read: InputReader, common: CommonSettings): Settings {
+  const secrets = readSecretNames(read('secrets'))
+  const generate = parseBoolean('generate', read('generate'), false)
+  const value = read('value')
+  if (value !== '') core.setSecret(value)
+  const encoding = parseChoice<SecretEncoding>(
+    'encoding',
+    read('encoding'),
+    ['base64url', 'base64', 'hex', 'alphanumeric'],
+    'base64url'
+  )
+  const length = parseInteger('length', read('length'), 32, { min: 16, max: 4096 })
+  if (generate && value !== '') {
+    throw new InputError(
+      'value',
+      `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`
+    )
+  }
+  if (!generate && value === '') {
+    throw new InputError(
+      'value',
+      `is empty. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`
+    )
+  }
+  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
+    throw new InputError(
+      'value',
+      `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`
+    )
+  }
+  const scope = parseChoice<SecretScope>(
+    'scope',
+    read('scope'),
+    ['repository', 'environment', 'organization'],
+    'repository'
+  )
+  const environment = read('environment').trim()
+  if (scope === 'environment' && environment === '') {
+    throw new InputError(
+      'environment',
+      `is required with 'scope: environment', e.g. 'environment: production'.`
+    )
+  }
+  if (scope !== 'environment' && environment !== '') {
+    throw new InputError(
+      'environment',
+      `is only used with 'scope: environment'; add 'scope: environment' or remove it.`
+    )
+  }
+  const organization = read('organization').trim()
+  if (organization !== '' && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(organization)) {
+    throw new InputError(
+      'organization',
+      `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`
+    )
+  }
+  const rawVisibility = read('visibility').trim()
+  const visibility =
+    rawVisibility === ''
+      ? undefined
+      : parseChoice<SecretVisibility>(
+          'visibility',
+          rawVisibility,
+          ['all', 'private', 'selected'],
+          'private'
+        )
+  if (scope !== 'organization' && (visibility !== undefined || organization !== '')) {
+    throw new InputError(
+      visibility !== undefined ? 'visibility' : 'organization',
+      `is only used with 'scope: organization'; add 'scope: organization' or remove it.`
+    )
+  }
+  const selectedRepositories = parseList(read('selected-repositories'))
+  for (const name of selectedRepositories) {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+      throw new InputError(
+        'selected-repositories',
+        `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`
+      )
+    }
+  }
+  if (selectedRepositories.length > 0 && visibility !== 'selected') {
+    throw new InputError('selected-repositories', `needs 'visibility: selected'.`)
+  }
+  if (visibility === 'selected' && selectedRepositories.length === 0) {
+    throw new InputError(
+      'selected-repositories',
+      `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`
+    )
+  }
+  return {
+    ...common,
+    operation: 'rotate-secrets',
+    secrets,
+    source: generate ? { kind: 'generate', length, encoding } : { kind: 'value', value },
+    scope,
+    ...(scope === 'environment' && { environment }),
+    ...(scope === 'organization' && {
+      organization: organization || (common.repositories[0]?.owner ?? '')
+    }),
+    ...(visibility !== undefined && { visibility }),
+    selectedRepositories
+  }
+}
+
+function readSecretNames(raw: string): string[] {
+  const names = parseList(raw)
+  if (names.length === 0) {
+    throw new InputError(
+      'secrets',
+      `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`
+    )
+  }
+  const seen = new Set<string>()
+  for (const name of names) {
+    if (!SECRET_NAME.test(name)) {
+      throw new InputError(
+        'secrets',
+        `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`
+      )
+    }
+    if (name.toUpperCase().startsWith('GITHUB_')) {
+      throw new InputError(
+        'secrets',
+        `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`
+      )
+    }
+    seen.add(name.toUpperCase())
+  }
+  return [...seen]
+}

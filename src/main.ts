@@ -1,0 +1,47 @@
+/**
+ * The action's entry: settings → client → handler → report. Exported so tests can call it
+ * without side effects at import.
+ */
+import * as core from '@actions/core'
+import { createClient } from './client.js'
+import { runHandler } from './handlers/index.js'
+import { getSettings } from './input-helper.js'
+import { Mutations, OperationsBudget } from './mutations.js'
+import { Results } from './outcomes.js'
+import { publish } from './reporter.js'
+
+/**
+ * Runs one invocation. Never throws: every error ends in `core.setFailed` with a message that
+ * names the input or target (and never contains the token or a secret value).
+ */
+export async function run(): Promise<void> {
+  try {
+    const settings = getSettings()
+    const client = createClient({
+      token: settings.token,
+      apiUrl: settings.runner.apiUrl,
+      pacing: settings.pacing
+    })
+    const results = new Results()
+    const mutations = new Mutations(
+      settings.operation,
+      settings.dryRun,
+      new OperationsBudget(settings.limit),
+      results
+    )
+    const extraOutputs: Record<string, string> = {}
+    if (settings.dryRun)
+      core.info('Dry run: targets are found and reported as planned; nothing is changed.')
+    await runHandler({
+      settings,
+      octokit: client.octokit,
+      results,
+      mutations,
+      now: () => new Date(),
+      extraOutputs
+    })
+    await publish(settings, results.all(), client.counter, extraOutputs)
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary table and,
+ * with `fail-on-error`, fails the step naming the failed targets.
+ */
+import * as core from '@actions/core'
+import type { RequestCounter } from './client.js'
+import type { Outcome, TargetResult } from './outcomes.js'
+import type { Settings } from './settings.js'
+
+const OUTCOME_ORDER: Outcome[] = ['done', 'planned', 'skipped', 'failed']
+
+/** The values of the outputs, derived from the results (pure, for tests). */
+export function outputsFor(
+  results: readonly TargetResult[],
+  dryRun: boolean
+): { result: string; count: number; runIds: string } {
+  const acted = results.filter(result => result.outcome === (dryRun ? 'planned' : 'done'))
+  const runIds = acted.filter(result => result.kind === 'run').map(result => String(result.id))
+  return {
+    result: JSON.stringify(results),
+    count: acted.length,
+    runIds: [...new Set(runIds)].join(',')
+  }
+}
+
+/** Counts per outcome, e.g. `{ done: 3, skipped: 1 }`. */
+export function tally(results: readonly TargetResult[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { done: 0, planned: 0, skipped: 0, failed: 0 }
+  for (const result of results) counts[result.outcome] += 1
+  return counts
+}
+
+/**
+ * Publishes the results: outputs, job summary (`GITHUB_STEP_SUMMARY`), a closing log line with the
+ * number of API requests, and the step's failure when `fail-on-error` is set and a target failed.
+ * `extraOutputs` carries operation-specific outputs (e.g. `generated-values`), already masked.
+ */
+export async function publish(
+  settings: Settings,
+  results: readonly TargetResult[],
+  counter: RequestCounter,
+  extraOutputs: Record<string, string> = {}
+): Promise<void> {
+  const outputs = outputsFor(results, settings.dryRun)
+  core.setOutput('result', outputs.result)
+  core.setOutput('count', outputs.count)
+  core.setOutput('run-ids', outputs.runIds)
+  for (const [name, value] of Object.entries(extraOutputs)) core.setOutput(name, value)
+
+  const counts = tally(results)
+  const line = OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
+    .map(outcome => `${counts[outcome]} ${outcome}`)
+    .join(', ')
+  core.info(
+    `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}; ${counter.total} API requests (${counter.writes} writes)`
+  )
+  await writeSummary(settings, results, counts, counter)
+
+  const failed = results.filter(result => result.outcome === 'failed')
+  if (failed.length > 0 && settings.failOnError) {
+    const names = failed.map(
+      result => `${result.repository} ${result.kind} ${result.id}: ${result.reason}`
+    )
+    core.setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`)
+  }
+}
+
+async function writeSummary(
+  settings: Settings,
+  results: readonly TargetResult[],
+  counts: Record<Outcome, number>,
+  counter: RequestCounter
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const title = `actions-ops ${settings.operation}${settings.dryRun ? ' (dry run: nothing was changed)' : ''}`
+  const totals = OUTCOME_ORDER.map(outcome => `${outcome}: ${counts[outcome]}`).join(' · ')
+  const summary = core.summary
+    .addHeading(title, 2)
+    .addRaw(`${totals} · API requests: ${counter.total}`, true)
+  if (results.length === 0) {
+    summary.addRaw('\nNo targets matched.', true)
+  } else {
+    summary.addTable([
+      [
+        { data: 'Repository', header: true },
+        { data: 'Target', header: true },
+        { data: 'Action', header: true },
+        { data: 'Outcome', header: true },
+        { data: 'Reason', header: true }
+      ],
+      ...results.map(result => [
+        escapeHtml(result.repository),
+        result.url
+          ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
+          : escapeHtml(String(result.id)),
+        escapeHtml(result.action),
+        result.outcome,
+        escapeHtml(result.reason)
+      ])
+    ])
+  }
+  await summary.write()
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"]/g,
+    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char] ?? char
+  )
+}

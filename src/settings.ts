@@ -1,0 +1,167 @@
+/**
+ * The typed settings every handler works from. `input-helper.ts` builds them once from the step's
+ * inputs and the runner's environment; nothing else reads inputs.
+ */
+
+/** The operations, in the order the README documents them. */
+export const OPERATIONS = [
+  'rerun-failed',
+  'cancel-stale',
+  'approve-fork-runs',
+  'review-deployments',
+  'rotate-secrets'
+] as const
+
+export type OperationName = (typeof OPERATIONS)[number]
+
+/** A repository as `owner/repo`, split. */
+export interface RepositoryRef {
+  owner: string
+  repo: string
+}
+
+/** What the runner tells about the workflow run this step is part of. */
+export interface RunnerContext {
+  /** `GITHUB_EVENT_NAME`, e.g. `push`, `workflow_run`; empty outside a runner. */
+  eventName: string
+  /** The parsed `GITHUB_EVENT_PATH` payload, `{}` when there is none. */
+  payload: Record<string, unknown>
+  /** `GITHUB_RUN_ID`: the run this step runs in, never cancelled by this action. */
+  currentRunId?: number
+  /** Base URL of the REST API (`GITHUB_API_URL`), without a trailing slash. */
+  apiUrl: string
+  /** Base URL of the web UI (`GITHUB_SERVER_URL`), for links in the summary. */
+  serverUrl: string
+}
+
+/** Knobs for pacing and retries. Defaults follow GitHub's guidance; see `ACTIONS_OPS_TIME_SCALE`. */
+export interface PacingSettings {
+  /** `ACTIONS_OPS_TIME_SCALE`: 1 on GitHub; tests shrink every wait with it. */
+  timeScale: number
+  /** Minimum gap between two writes, in milliseconds (GitHub asks for at least 1000). */
+  writeIntervalMs: number
+  /** Base of the retry backoff, in milliseconds: retries wait 1×, 4×, 9× this. */
+  retryBaseMs: number
+  /** Multiplier applied to every `retry-after` a server sends (1 = honour it as sent). */
+  retryAfterScale: number
+  /** Milliseconds before a request that has not answered is abandoned (and retried). */
+  requestTimeoutMs: number
+  /** Milliseconds between two polls while waiting for runs to finish (`force-cancel-after`). */
+  pollIntervalMs: number
+}
+
+/** Inputs shared by every operation. */
+export interface CommonSettings {
+  /** The token for every API call. Never logged. */
+  token: string
+  /** Every repository to process, in input order, without duplicates. */
+  repositories: RepositoryRef[]
+  /** Plan and report only; send no POST, PUT or DELETE. */
+  dryRun: boolean
+  /** The most targets to change in one invocation. */
+  limit: number
+  /** Fail the step when any target's outcome is `failed`. */
+  failOnError: boolean
+  runner: RunnerContext
+  pacing: PacingSettings
+}
+
+/** The common filters of the operations that act on workflow runs. */
+export interface RunFilters {
+  /** One run only (`run-id`, or the triggering run of a `workflow_run` event where the operation uses it). */
+  runId?: number
+  /** Workflow file names (`ci.yml`) or numeric ids; empty = every workflow. */
+  workflows: string[]
+  /** Globs on `head_branch`; empty = every branch. */
+  branches: string[]
+  /** Globs on `head_branch` never to touch. */
+  excludeBranches: string[]
+  /** Triggering events; empty = every event. */
+  events: string[]
+  /** Globs on the triggering actor's login; empty = anyone. */
+  actors: string[]
+}
+
+export type FailedConclusion = 'failure' | 'timed_out' | 'cancelled'
+
+export interface RerunFailedSettings extends CommonSettings {
+  operation: 'rerun-failed'
+  filters: RunFilters
+  /** Scan window, in seconds (server-side `created>=now-lookback`). */
+  lookbackSeconds: number
+  conclusions: FailedConclusion[]
+  /** Skip runs whose `run_attempt` is at least this. */
+  maxAttempts: number
+  /** Globs on job names; empty = every failed job qualifies. */
+  jobFilter: string[]
+  /** Flaky-failure signature matched line by line against failed jobs' logs. */
+  logPattern?: RegExp
+  enableDebugLogging: boolean
+  skipSuperseded: boolean
+}
+
+export interface CancelStaleSettings extends CommonSettings {
+  operation: 'cancel-stale'
+  filters: RunFilters
+  /** Active runs kept per group (workflow, event, head branch, head repository). */
+  keepLatest: number
+  /** Age in seconds after which any active run is stale. */
+  staleAfterSeconds?: number
+  /** Seconds to wait after cancelling before force-cancelling runs still active. */
+  forceCancelAfterSeconds?: number
+}
+
+export interface ApproveForkRunsSettings extends CommonSettings {
+  operation: 'approve-fork-runs'
+  filters: RunFilters
+  /** Globs on the triggering actor's login; empty = anyone. */
+  trustedActors: string[]
+  /** Globs on file paths a pull request must not change to be approved. */
+  protectedPaths: string[]
+}
+
+export type ReviewState = 'approved' | 'rejected'
+
+export interface ReviewDeploymentsSettings extends CommonSettings {
+  operation: 'review-deployments'
+  filters: RunFilters
+  /** Globs on environment names; empty = all. */
+  environments: string[]
+  state: ReviewState
+  comment: string
+}
+
+export type SecretEncoding = 'base64url' | 'base64' | 'hex' | 'alphanumeric'
+export type SecretScope = 'repository' | 'environment' | 'organization'
+export type SecretVisibility = 'all' | 'private' | 'selected'
+
+/** Where the new secret values come from. */
+export type SecretValueSource =
+  { kind: 'value'; value: string } | { kind: 'generate'; length: number; encoding: SecretEncoding }
+
+export interface RotateSecretsSettings extends CommonSettings {
+  operation: 'rotate-secrets'
+  /** Upper-cased secret names, without duplicates. */
+  secrets: string[]
+  source: SecretValueSource
+  scope: SecretScope
+  /** For scope `environment`. */
+  environment?: string
+  /** For scope `organization`. */
+  organization?: string
+  /** For scope `organization`; undefined = keep an existing secret's visibility. */
+  visibility?: SecretVisibility
+  /** Repository names for `visibility: selected`. */
+  selectedRepositories: string[]
+}
+
+/** Everything one invocation needs, keyed on `operation` so a handler sees only its own fields. */
+export type Settings =
+  | RerunFailedSettings
+  | CancelStaleSettings
+  | ApproveForkRunsSettings
+  | ReviewDeploymentsSettings
+  | RotateSecretsSettings
+
+/** The settings of one operation. */
+export type SettingsFor<O extends OperationName> = Extract<Settings, { operation: O }>
