@@ -1,0 +1,39 @@
+/**
+ * A GitHub REST API simulator for tests and demos: workflow runs, jobs, pagination, filters,
+ * auth, rate limits and injected faults, served over real HTTP on 127.0.0.1.
+ */
+export {
+  startSimulator,
+  GHES_PREFIX,
+  type RecordedRequest,
+  type Simulator,
+  type SimulatorOptions,
+  type Violation
+} from './server.js'
+export type {
+  PermissionLevel,
+  PermissionScope,
+  Scenario,
+  ScenarioJob,
+  ScenarioRateLimit,
+  ScenarioRepository,
+  ScenarioRun,
+  ScenarioRunPullRequest,
+  ScenarioToken,
+  ScenarioWorkflow,
+  TokenKind
+} from './scenario.js'
+export { loadScenarioFile, parseScenario } from './scenario.js'
+export type {
+  JobState,
+  RateLimitBucket,
+  RepositoryState,
+  RunState,
+  SimState,
+  WorkflowState
+} from './state.js'
+export { findRepository, isActive, isoSeconds } from './state.js'
+export type { FaultInjector, FaultKind, FaultRule } from './faults.js'
+export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
+export type { Handler, HandlerContext, Router } from './router.js'
+export type { ApiResponse } from './responses.js'

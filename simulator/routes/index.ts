@@ -1,0 +1,16 @@
+/**
+ * Every feature's routes. A feature adds its `registerRoutes` to {@link FEATURES}; nothing else
+ * in the server changes.
+ */
+import type { Router } from '../router.js'
+import { registerRoutes as jobs } from './jobs.js'
+import { registerRoutes as meta } from './meta.js'
+import { registerRoutes as runs } from './runs.js'
+import { registerRoutes as workflows } from './workflows.js'
+
+const FEATURES: ((router: Router) => void)[] = [meta, workflows, runs, jobs]
+
+/** Registers every feature's handlers on `router`. Throws when two features claim one operation. */
+export function registerAllRoutes(router: Router): void {
+  for (const register of FEATURES) register(router)
+}
