@@ -23,7 +23,14 @@ export type {
   ScenarioWorkflow,
   TokenKind
 } from './scenario.js'
-export { loadScenarioFile, parseScenario } from './scenario.js'
+export { demoScenario, loadScenarioFile, parseScenario } from './scenario.js'
+export {
+  DEFAULT_NOW,
+  generateScenario,
+  generatedTokens,
+  mulberry32,
+  type GenerateOptions
+} from './generate.js'
 export type {
   JobState,
   RateLimitBucket,

@@ -197,9 +197,17 @@ export function parseScenario(value: unknown): Scenario {
 }
 
 /**
- * Reads and checks a scenario JSON file. `path` is a file system path.
+ * Reads and checks a scenario JSON file (`path`: a file system path or a `file:` URL).
  * Throws when the file cannot be read, is not JSON, or fails {@link parseScenario}.
  */
-export function loadScenarioFile(path: string): Scenario {
+export function loadScenarioFile(path: string | URL): Scenario {
   return parseScenario(JSON.parse(readFileSync(path, 'utf8')))
+}
+
+/**
+ * The checked-in demo scenario (`simulator/scenarios/demo.json`: `acme/web` and `acme/api` with
+ * a few hundred runs, forks included), freshly read on every call so callers may mutate it.
+ */
+export function demoScenario(): Scenario {
+  return loadScenarioFile(new URL('./scenarios/demo.json', import.meta.url))
 }

@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   latencyMs?: number
   /** Clock for timestamps and rate-limit windows (default: the scenario's `now`, else real time). */
   now?: () => Date
+  /** Port to listen on (default 0: a free one, which tests should use). */
+  port?: number
 }
 
 /** One request the simulator received. */
@@ -137,7 +139,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
