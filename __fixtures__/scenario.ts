@@ -1,0 +1,69 @@
+/** Builders for simulator scenarios: small, readable worlds for end-to-end tests. */
+import type {
+  Scenario,
+  ScenarioRepository,
+  ScenarioRun,
+  ScenarioToken
+} from '../simulator/index.js'
+
+/** Tokens every scenario knows: a workflow token with `actions: write`, and one with read only. */
+export const TOKENS: Record<string, ScenarioToken> = {
+  ghs_write: {
+    login: 'github-actions[bot]',
+    kind: 'github-token',
+    permissions: { actions: 'write', contents: 'read', pull_requests: 'read', metadata: 'read' }
+  },
+  ghs_read: {
+    login: 'github-actions[bot]',
+    kind: 'github-token',
+    permissions: { actions: 'read', contents: 'read', metadata: 'read' }
+  }
+}
+
+/** ISO time `minutes` before now, at second precision. */
+export function minutesAgo(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+let nextRunId = 5000
+
+/** A run of `ci.yml` (workflow 11) on `main`, pushed by alice, in progress, created 10 minutes ago. */
+export function run(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
+  const id = overrides.id ?? nextRunId++
+  return {
+    id,
+    workflow_id: 11,
+    head_branch: 'main',
+    head_sha: id.toString(16).padStart(40, '0'),
+    event: 'push',
+    status: 'in_progress',
+    conclusion: null,
+    run_attempt: 1,
+    run_number: id,
+    created_at: minutesAgo(10),
+    actor: 'alice',
+    head_repository: 'acme/web',
+    ...overrides
+  }
+}
+
+/** A repository with the workflows `ci.yml` (11) and `deploy.yml` (12). */
+export function repository(fullName: string, runs: ScenarioRun[], id = 101): ScenarioRepository {
+  const [owner = '', name = ''] = fullName.split('/')
+  return {
+    owner,
+    name,
+    id,
+    private: false,
+    workflows: [
+      { id: 11, name: 'CI', path: '.github/workflows/ci.yml', state: 'active' },
+      { id: 12, name: 'Deploy', path: '.github/workflows/deploy.yml', state: 'active' }
+    ],
+    runs
+  }
+}
+
+/** A scenario with the standard tokens. */
+export function scenario(...repositories: ScenarioRepository[]): Scenario {
+  return { tokens: structuredClone(TOKENS), repositories }
+}

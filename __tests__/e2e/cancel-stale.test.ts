@@ -1,0 +1,337 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { startSimulator, type Simulator, type Scenario } from '../../simulator/index.js'
+import { runAction } from './harness.js'
+
+let sim: Simulator | undefined
+
+async function simulate(world: Scenario): Promise<Simulator> {
+  sim = await startSimulator({ scenario: world })
+  return sim
+}
+
+afterEach(async () => {
+  // Every request the action sent must be one GitHub's OpenAPI description accepts.
+  expect(sim?.violations ?? []).toEqual([])
+  await sim?.close()
+  sim = undefined
+})
+
+const statusOf = (s: Simulator, id: number, repo = 'acme/web'): string => {
+  const found = s.state.repositories
+    .find(r => `${r.owner}/${r.name}` === repo)
+    ?.runs.find(r => r.id === id)
+  return found ? `${found.status}/${found.conclusion ?? ''}` : 'missing'
+}
+const cancels = (s: Simulator): number =>
+  s.requestCount({ operationId: 'actions/cancel-workflow-run' })
+
+describe('cancel-stale', () => {
+  describe('when triggered by a push, filtered to its own group', () => {
+    it('should cancel the older runs of that group only, never its own run', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(20), status: 'queued' }),
+            run({ id: 3, created_at: minutesAgo(1) }),
+            run({ id: 4, created_at: minutesAgo(25), head_branch: 'feature/a' }),
+            run({ id: 5, created_at: minutesAgo(5), head_branch: 'feature/a' })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        runId: 3,
+        event: { name: 'push', payload: { ref: 'refs/heads/main' } },
+        with: { operation: 'cancel-stale', workflow: 'ci.yml', branch: 'main', event: 'push' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(statusOf(s, 1)).toBe('completed/cancelled')
+      expect(statusOf(s, 2)).toBe('completed/cancelled')
+      expect(statusOf(s, 3)).toBe('in_progress/')
+      expect(statusOf(s, 4)).toBe('in_progress/')
+      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
+        [1, 'cancel', 'done', 'superseded by run 3'],
+        [2, 'cancel', 'done', 'superseded by run 3']
+      ])
+      expect(result.outputs).toMatchObject({ count: '2', 'run-ids': '1,2' })
+      expect(result.result[0]?.url).toBe('https://github.com/acme/web/actions/runs/1')
+      expect(result.summary).toContain('<a href="https://github.com/acme/web/actions/runs/1">1</a>')
+    })
+  })
+
+  describe('when scheduled over two repositories', () => {
+    it('should clean both, and report each', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(3) })
+          ]),
+          repository(
+            'acme/api',
+            [
+              run({ id: 7, created_at: minutesAgo(30), head_repository: 'acme/api' }),
+              run({ id: 8, created_at: minutesAgo(3), head_repository: 'acme/api' })
+            ],
+            102
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: { name: 'schedule', payload: { schedule: '*/15 * * * *' } },
+        with: { operation: 'cancel-stale', repository: 'acme/web\nacme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect([
+        statusOf(s, 1),
+        statusOf(s, 2),
+        statusOf(s, 7, 'acme/api'),
+        statusOf(s, 8, 'acme/api')
+      ]).toEqual(['completed/cancelled', 'in_progress/', 'completed/cancelled', 'in_progress/'])
+      expect(result.result.map(r => `${r.repository}#${r.id}`)).toEqual([
+        'acme/web#1',
+        'acme/api#7'
+      ])
+    })
+  })
+
+  describe('when keep-latest is 2', () => {
+    it('should keep the newest two of each group', async () => {
+      const s = await simulate(
+        scenario(
+          repository(
+            'acme/web',
+            [1, 2, 3, 4].map(id => run({ id, created_at: minutesAgo(50 - id * 10) }))
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'keep-latest': '2' }
+      })
+      expect(result.result.map(r => r.id)).toEqual([1, 2])
+      expect([1, 2, 3, 4].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'completed/cancelled',
+        'in_progress/',
+        'in_progress/'
+      ])
+    })
+  })
+
+  describe('when stale-after is set', () => {
+    it('should cancel old runs even when they are alone in their group', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(8 * 60), head_branch: 'release/1' }),
+            run({ id: 2, created_at: minutesAgo(60), head_branch: 'release/2' })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'stale-after': '6h' }
+      })
+      expect(result.result.map(r => [r.id, r.reason])).toEqual([[1, 'older than 6h']])
+      expect(statusOf(s, 1)).toBe('completed/cancelled')
+      expect(statusOf(s, 2)).toBe('in_progress/')
+    })
+  })
+
+  describe('when a run ignores cancel and force-cancel-after is set', () => {
+    it('should force-cancel it after the wait, and only it', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30), on_cancel: 'ignore' }),
+            run({ id: 2, created_at: minutesAgo(20) }),
+            run({ id: 3, created_at: minutesAgo(2) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'force-cancel-after': '5m' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(statusOf(s, 1)).toBe('completed/cancelled')
+      expect(s.requestCount({ operationId: 'actions/force-cancel-workflow-run' })).toBe(1)
+      expect(result.result.map(r => [r.id, r.action, r.outcome])).toEqual([
+        [1, 'force-cancel', 'done'],
+        [2, 'cancel', 'done']
+      ])
+    })
+  })
+
+  describe('when a run completes between listing and cancel', () => {
+    it('should report it skipped as already completed, without retrying the 409', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30), completes_after_listed: true }),
+            run({ id: 2, created_at: minutesAgo(20) }),
+            run({ id: 3, created_at: minutesAgo(2) })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'cancel-stale' } })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'skipped', 'already completed'],
+        [2, 'done', 'superseded by run 3']
+      ])
+      expect(statusOf(s, 1)).toBe('completed/success')
+      expect(cancels(s)).toBe(2)
+    })
+  })
+
+  describe('when a dry run', () => {
+    it('should change nothing, send no POST, and plan exactly what the real run does', async () => {
+      const world = scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30) }),
+          run({ id: 2, created_at: minutesAgo(20), status: 'waiting' }),
+          run({ id: 3, created_at: minutesAgo(2) }),
+          run({ id: 4, created_at: minutesAgo(9 * 60), head_branch: 'old' })
+        ])
+      )
+      const dry = await simulate(structuredClone(world))
+      const planned = await runAction({
+        apiUrl: dry.url,
+        with: { operation: 'cancel-stale', 'dry-run': 'true', 'stale-after': '6h', limit: '2' }
+      })
+      expect(dry.requests.filter(r => r.method !== 'GET')).toEqual([])
+      expect([1, 2, 3, 4].map(id => statusOf(dry, id))).toEqual([
+        'in_progress/',
+        'waiting/',
+        'in_progress/',
+        'in_progress/'
+      ])
+      expect(planned.summary).toContain('dry run')
+      await dry.close()
+
+      const real = await simulate(structuredClone(world))
+      const done = await runAction({
+        apiUrl: real.url,
+        with: { operation: 'cancel-stale', 'stale-after': '6h', limit: '2' }
+      })
+      const shape = (r: { id: unknown; action: string; outcome: string }): string =>
+        `${String(r.id)}:${r.action}:${r.outcome}`
+      expect(planned.result.map(shape)).toEqual(
+        done.result.map(shape).map(s => s.replace(':done', ':planned'))
+      )
+      expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
+      expect(planned.outputs.count).toBe(done.outputs.count)
+    })
+  })
+
+  describe('when limit is lower than the stale runs', () => {
+    it('should cancel up to the limit and report the rest as skipped', async () => {
+      const s = await simulate(
+        scenario(
+          repository(
+            'acme/web',
+            [1, 2, 3, 4, 5].map(id => run({ id, created_at: minutesAgo(60 - id) }))
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', limit: '2' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'done'],
+        [2, 'done'],
+        [3, 'skipped'],
+        [4, 'skipped']
+      ])
+      expect(result.result[2]?.reason).toMatch(/^limit reached/)
+      expect(cancels(s)).toBe(2)
+    })
+  })
+
+  describe('when a fork has a branch named like ours', () => {
+    it('should not let the fork run supersede ours, nor ours the fork', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({
+              id: 1,
+              created_at: minutesAgo(30),
+              event: 'pull_request',
+              head_branch: 'main',
+              head_repository: 'acme/web'
+            }),
+            run({
+              id: 2,
+              created_at: minutesAgo(5),
+              event: 'pull_request',
+              head_branch: 'main',
+              head_repository: 'mallory/web',
+              actor: 'mallory'
+            })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'cancel-stale' } })
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+      expect(result.summary).toContain('No targets matched')
+    })
+  })
+
+  describe('when more than 1,000 runs are active', () => {
+    it('should find runs past the listing cap, at close to the minimum number of requests', async () => {
+      // 1,205 active runs, each alone in its group; only the 5 oldest (beyond the newest 1,000) are stale.
+      const runs = Array.from({ length: 1205 }, (_, i) =>
+        run({
+          id: 10_000 + i,
+          head_branch: `topic/${i}`,
+          created_at: minutesAgo(i < 5 ? 600 - i : 300 - i / 10)
+        })
+      )
+      const s = await simulate(scenario(repository('acme/web', runs)))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'stale-after': '6h' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => r.id)).toEqual([10_000, 10_001, 10_002, 10_003, 10_004])
+      const active = s.state.repositories[0]?.runs.filter(r => r.status !== 'completed') ?? []
+      expect(active).toHaveLength(1200)
+      // Minimum: 13 pages of in_progress, one page for each other active status, 5 cancels; the
+      // cap costs one extra page (the listing restarts below the oldest run seen).
+      const lists = s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })
+      expect(lists).toBeLessThanOrEqual(13 + 4 + 1)
+      expect(cancels(s)).toBe(5)
+      expect(result.stdout).toContain('more than GitHub lists at once')
+    })
+  })
+
+  describe('when the token lacks actions: write', () => {
+    it('should fail each cancel with the permission to add, and fail the step', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(3) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_read',
+        with: { operation: 'cancel-stale' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'failed']])
+      expect(result.result[0]?.reason).toContain('add `permissions: actions: write` to the job')
+      expect(result.stdout).toContain('::error::1 target(s) failed')
+      expect(statusOf(s, 1)).toBe('in_progress/')
+    })
+  })
+})

@@ -1,0 +1,145 @@
+/**
+ * Runs the bundled action (`dist/index.js`) the way GitHub's runner does: inputs as `INPUT_*`
+ * environment variables with `action.yml`'s defaults, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`,
+ * `GITHUB_EVENT_PATH` and `GITHUB_API_URL` pointing at the simulator.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+
+const ROOT = new URL('../../', import.meta.url)
+const BUNDLE = new URL('dist/index.js', ROOT).pathname
+
+interface ActionYml {
+  inputs: Record<string, { default?: string }>
+}
+
+/** The inputs' defaults as `action.yml` declares them (expressions are filled in by `runAction`). */
+export function actionDefaults(): Record<string, string> {
+  const action = parse(readFileSync(new URL('action.yml', ROOT), 'utf8')) as ActionYml
+  return Object.fromEntries(
+    Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+  )
+}
+
+export interface ActionRun {
+  exitCode: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** The parsed `result` output (empty when the step failed before writing it). */
+  result: Array<{
+    repository: string
+    kind: string
+    id: number | string
+    action: string
+    outcome: string
+    reason: string
+    url: string
+  }>
+}
+
+export interface RunOptions {
+  /** Base URL of the API, e.g. the simulator's URL (or URL + `/api/v3`). */
+  apiUrl: string
+  /** The step's `with:`. */
+  with: Record<string, string>
+  /** The token `${{ github.token }}` stands for. */
+  token?: string
+  repository?: string
+  event?: { name: string; payload: unknown }
+  runId?: number
+  /** Extra environment, e.g. `RUNNER_DEBUG: '1'`. */
+  env?: Record<string, string>
+}
+
+/** Shrinks the action's own waits (write pacing, backoff, polling) so scenarios run in seconds. */
+export const TEST_TIME_SCALE = '0.001'
+
+/**
+ * Runs `dist/index.js` in a child process with Node (`ACTIONS_OPS_NODE` or this Node) and collects
+ * what the runner would see.
+ */
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'actions-ops-e2e-'))
+  const outputFile = join(dir, 'output')
+  const summaryFile = join(dir, 'summary')
+  const eventFile = join(dir, 'event.json')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  writeFileSync(eventFile, JSON.stringify(options.event?.payload ?? {}))
+  const token = options.token ?? 'ghs_write'
+  const repository = options.repository ?? 'acme/web'
+  const expressions: Record<string, string> = {
+    '${{ github.token }}': token,
+    '${{ github.repository }}': repository
+  }
+  const inputs = { ...actionDefaults(), ...options.with }
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [
+      `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
+      expressions[value] ?? value
+    ])
+  )
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_API_URL: options.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: repository,
+    GITHUB_RUN_ID: String(options.runId ?? 999_999_999),
+    GITHUB_EVENT_NAME: options.event?.name ?? 'workflow_dispatch',
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    RUNNER_TOOL_CACHE: join(dir, 'tool-cache'),
+    ACTIONS_OPS_TIME_SCALE: TEST_TIME_SCALE,
+    ...inputEnv,
+    ...options.env
+  }
+  const node = process.env.ACTIONS_OPS_NODE || process.execPath
+  const { exitCode, stdout, stderr } = await new Promise<{
+    exitCode: number
+    stdout: string
+    stderr: string
+  }>(resolve => {
+    execFile(
+      node,
+      [BUNDLE],
+      { env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        resolve({ exitCode: code, stdout, stderr })
+      }
+    )
+  })
+  const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs,
+    summary: readFileSync(summaryFile, 'utf8'),
+    result: outputs.result ? (JSON.parse(outputs.result) as ActionRun['result']) : []
+  }
+}
+
+/** Parses the `name<<DELIMITER … DELIMITER` blocks `@actions/core` writes to `GITHUB_OUTPUT`. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '')
+    outputs[name ?? ''] = value.join('\n')
+  }
+  return outputs
+}
