@@ -142,14 +142,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  let closing: Promise<void> | undefined
 
   return Object.assign(sim, {
     url: origin,
     async close(): Promise<void> {
-      lifetime.abort()
-      const closed = new Promise<void>(resolve => server.close(() => resolve()))
-      server.closeAllConnections()
-      await closed
+      // Idempotent: tests often close in afterEach after a test already did.
+      closing ??= new Promise<void>(resolve => {
+        lifetime.abort()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await closing
     }
   })
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  demoScenario,
+  generateScenario,
+  mulberry32,
+  parseScenario,
+  startSimulator
+} from '../../simulator/index.js'
+import { call } from './helpers.js'
+
+describe('generateScenario', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    const a = generateScenario({ seed: 7, repositories: 2, runsPerRepository: 120 })
+    const b = generateScenario({ seed: 7, repositories: 2, runsPerRepository: 120 })
+    const c = generateScenario({ seed: 8, repositories: 2, runsPerRepository: 120 })
+    expect(a).toEqual(b)
+    expect(a).not.toEqual(c)
+    expect(mulberry32(1)()).toBe(mulberry32(1)())
+  })
+
+  it('produces valid, realistic runs', () => {
+    const s = generateScenario({ seed: 3, runsPerRepository: 400 })
+    expect(() => parseScenario(JSON.parse(JSON.stringify(s)))).not.toThrow()
+    const runs = s.repositories[0]?.runs ?? []
+    expect(runs).toHaveLength(400)
+    expect(new Set(runs.map(r => r.id)).size).toBe(400)
+    const statuses = new Set(runs.map(r => r.status))
+    for (const status of ['completed', 'in_progress', 'queued']) expect(statuses).toContain(status)
+    const conclusions = new Set(runs.map(r => r.conclusion))
+    for (const c of ['success', 'failure', 'cancelled', 'timed_out'])
+      expect(conclusions).toContain(c)
+    expect(new Set(runs.map(r => r.event))).toEqual(
+      new Set(['push', 'pull_request', 'schedule', 'workflow_dispatch'])
+    )
+    const forks = runs.filter(r => !r.head_repository.startsWith('acme/'))
+    expect(forks.length).toBeGreaterThan(0)
+    expect(forks.every(r => r.pull_requests?.length === 0)).toBe(true)
+    expect(runs.every(r => /^[0-9a-f]{40}$/.test(r.head_sha))).toBe(true)
+    // Superseded runs: some (workflow, event, branch, head repository) group has several active runs.
+    const groups = new Map<string, number>()
+    for (const r of runs.filter(r => r.status !== 'completed')) {
+      const key = `${r.workflow_id}|${r.event}|${r.head_branch}|${r.head_repository}`
+      groups.set(key, (groups.get(key) ?? 0) + 1)
+    }
+    expect(Math.max(...groups.values())).toBeGreaterThan(1)
+  })
+
+  it('forces an exact number of active runs', () => {
+    const s = generateScenario({ seed: 1, runsPerRepository: 10, activeRuns: 1200, jobs: false })
+    const runs = s.repositories[0]?.runs ?? []
+    expect(runs).toHaveLength(1200)
+    expect(runs.filter(r => r.status !== 'completed')).toHaveLength(1200)
+  })
+
+  it('rejects a negative run count', () => {
+    expect(() => generateScenario({ seed: 1, runsPerRepository: -1 })).toThrow(/runsPerRepository/)
+  })
+})
+
+describe('demo scenario', () => {
+  it('loads acme/web and acme/api with fork runs and serves them', async () => {
+    const demo = demoScenario()
+    expect(demo.repositories.map(r => `${r.owner}/${r.name}`)).toEqual(['acme/web', 'acme/api'])
+    const runs = demo.repositories.flatMap(r => r.runs)
+    expect(runs.length).toBeGreaterThanOrEqual(200)
+    expect(runs.some(r => r.head_repository.split('/')[0] !== 'acme')).toBe(true)
+    const sim = await startSimulator({ scenario: demo })
+    const answer = await call(sim, '/repos/acme/api/actions/runs?status=in_progress')
+    expect(answer.status).toBe(200)
+    await sim.close()
+  })
+})
