@@ -45232,9 +45232,10 @@ const cancelStale = async (context) => {
         info(`${fullName(repository)}: ${candidates.length} active runs, ${stale.length} stale`);
         const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
             target: runTarget(repository, run, 'cancel'),
+            reason,
             send: async () => {
                 await octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: run.id });
-                return reason;
+                return '';
             },
             onError: alreadyCompleted
         })), 'cancelled');
@@ -45263,12 +45264,13 @@ async function forceCancelStragglers(context, repository, cancelled) {
     for (const previous of pending) {
         await context.mutations.followUp(previous, {
             target: { ...previous, action: 'force-cancel' },
+            reason: `${previous.reason}; ignored cancel, force-cancelled`,
             send: async () => {
                 await octokit.rest.actions.forceCancelWorkflowRun({
                     ...repository,
                     run_id: Number(previous.id)
                 });
-                return `${previous.reason}; ignored cancel, force-cancelled`;
+                return '';
             },
             onError: alreadyCompleted
         });
@@ -45964,7 +45966,7 @@ class Mutations {
             return this.results.skip(write.target, `limit reached (raise the \`limit\` input, now ${this.budget.limit})`);
         }
         if (this.dryRun)
-            return this.results.add(write.target, 'planned');
+            return this.results.add(write.target, 'planned', write.reason);
         const { outcome, reason } = await this.send(write);
         return this.results.add(write.target, outcome, reason);
     }
@@ -45976,7 +45978,7 @@ class Mutations {
             };
         }
         try {
-            return { outcome: 'done', reason: await write.send() };
+            return { outcome: 'done', reason: (await write.send()) || write.reason };
         }
         catch (error) {
             const reset = rateLimitResetOf(error);

@@ -32,7 +32,9 @@ export type ErrorVerdict = { outcome: 'skipped' | 'failed'; reason: string } | u
 /** One write the handler wants to make. */
 export interface PlannedWrite {
   target: Target
-  /** Sends the write. Resolves to the reason recorded with `done` (e.g. `created`), or ''. */
+  /** Why the target gets this write (e.g. `superseded by run 42`): the reason of `planned` and `done`. */
+  reason: string
+  /** Sends the write. Resolves to a more precise reason for `done` (e.g. `created`), or '' to keep `reason`. */
   send: () => Promise<string>
   /** Maps an error of this write to an outcome (e.g. 409 → skipped, already completed). */
   onError?: (error: unknown) => ErrorVerdict
@@ -104,7 +106,7 @@ export class Mutations {
         `limit reached (raise the \`limit\` input, now ${this.budget.limit})`
       )
     }
-    if (this.dryRun) return this.results.add(write.target, 'planned')
+    if (this.dryRun) return this.results.add(write.target, 'planned', write.reason)
     const { outcome, reason } = await this.send(write)
     return this.results.add(write.target, outcome, reason)
   }
@@ -119,7 +121,7 @@ export class Mutations {
       }
     }
     try {
-      return { outcome: 'done', reason: await write.send() }
+      return { outcome: 'done', reason: (await write.send()) || write.reason }
     } catch (error) {
       const reset = rateLimitResetOf(error)
       if (reset) {

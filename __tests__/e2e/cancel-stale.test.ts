@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { startSimulator, type Simulator, type Scenario } from '../../simulator/index.js'
-import { runAction } from './harness.js'
+import { runAction } from '../../scripts/lib/run-action.js'
 
 let sim: Simulator | undefined
 

@@ -22,6 +22,7 @@ describe('Mutations', () => {
       await mutations.apply(
         [1, 2, 3].map(id => ({
           target: target(id),
+          reason: 'stale',
           send: async () => {
             sent.push(id)
             if (id === 2) throw apiError(409)
@@ -49,7 +50,7 @@ describe('Mutations', () => {
         throw apiError(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1795000000' })
       })
       await mutations.apply(
-        [1, 2, 3].map(id => ({ target: target(id), send })),
+        [1, 2, 3].map(id => ({ target: target(id), reason: 'stale', send })),
         'cancelled'
       )
       expect(send).toHaveBeenCalledTimes(1)
@@ -66,7 +67,7 @@ describe('Mutations', () => {
       const mutations = new Mutations('cancel-stale', true, new OperationsBudget(2), results)
       const send = jest.fn(async () => '')
       await mutations.apply(
-        [1, 2, 3].map(id => ({ target: target(id), send })),
+        [1, 2, 3].map(id => ({ target: target(id), reason: 'stale', send })),
         'cancelled'
       )
       expect(send).not.toHaveBeenCalled()

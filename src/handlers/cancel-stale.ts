@@ -45,9 +45,10 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
     const cancelled = await context.mutations.apply(
       stale.map(({ run, reason }) => ({
         target: runTarget(repository, run, 'cancel'),
+        reason,
         send: async () => {
           await octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: run.id })
-          return reason
+          return ''
         },
         onError: alreadyCompleted
       })),
@@ -88,12 +89,13 @@ async function forceCancelStragglers(
   for (const previous of pending) {
     await context.mutations.followUp(previous, {
       target: { ...previous, action: 'force-cancel' },
+      reason: `${previous.reason}; ignored cancel, force-cancelled`,
       send: async () => {
         await octokit.rest.actions.forceCancelWorkflowRun({
           ...repository,
           run_id: Number(previous.id)
         })
-        return `${previous.reason}; ignored cancel, force-cancelled`
+        return ''
       },
       onError: alreadyCompleted
     })

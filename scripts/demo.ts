@@ -1,0 +1,89 @@
+/**
+ * `npm run demo`: starts the GitHub API simulator with the built-in scenario and runs each
+ * operation through dist/index.js, first as a dry run, then for real, printing the job summary's
+ * outcomes, the outputs and the number of API requests.
+ */
+import { readFileSync } from 'node:fs'
+import { parseScenario, startSimulator, type Scenario } from '../simulator/index.js'
+import { DEMO_STEPS } from './demo/steps.js'
+import { runAction, type ActionRun } from './lib/run-action.js'
+
+const scenarioFile = new URL('../simulator/scenarios/demo.json', import.meta.url)
+
+/** The demo scenario with every timestamp moved so that its clock reads now. */
+function loadScenario(): Scenario {
+  const scenario = parseScenario(JSON.parse(readFileSync(scenarioFile, 'utf8')))
+  const shift = Date.now() - Date.parse(scenario.now ?? new Date().toISOString())
+  const move = (iso: string): string =>
+    new Date(Date.parse(iso) + shift).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
+  const visit = (value: unknown): unknown => {
+    if (typeof value === 'string' && ISO.test(value)) return move(value)
+    if (Array.isArray(value)) return value.map(visit)
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, visit(inner)]))
+    }
+    return value
+  }
+  const moved = visit(scenario) as Scenario
+  delete moved.now
+  return moved
+}
+
+function table(run: ActionRun): string {
+  if (run.result.length === 0) return '  (no targets)'
+  const rows = run.result.map(r => [r.repository, String(r.id), r.action, r.outcome, r.reason])
+  const widths = [0, 1, 2, 3].map(column =>
+    Math.max(...rows.map(row => (row[column] ?? '').length))
+  )
+  const shown = rows
+    .slice(0, 25)
+    .map(
+      row => '  ' + row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')
+    )
+  if (rows.length > shown.length) shown.push(`  … and ${rows.length - shown.length} more`)
+  return shown.join('\n')
+}
+
+function tally(run: ActionRun): string {
+  const counts = new Map<string, number>()
+  for (const r of run.result) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1)
+  return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'nothing to do'
+}
+
+const base = loadScenario()
+const token = Object.entries(base.tokens).find(([, t]) => t.kind === 'github-token')?.[0] ?? ''
+for (const step of DEMO_STEPS) {
+  const scenario = structuredClone(base)
+  step.prepare?.(scenario)
+  const simulator = await startSimulator({ scenario })
+  try {
+    console.log(`\n=== ${step.operation}: ${step.title}`)
+    for (const dryRun of [true, false]) {
+      const before = simulator.requests.length
+      const run = await runAction({
+        apiUrl: simulator.url,
+        token: step.token ?? token,
+        with: { operation: step.operation, ...step.with, 'dry-run': String(dryRun) },
+        ...(step.event && { event: step.event })
+      })
+      const requests = simulator.requests.length - before
+      console.log(
+        `\n--- ${dryRun ? 'dry run' : 'real run'}: exit ${run.exitCode}, ${tally(run)}, ${requests} API requests`
+      )
+      console.log(table(run))
+      console.log(
+        `  outputs: count=${run.outputs.count ?? ''} run-ids=${(run.outputs['run-ids'] ?? '').slice(0, 80)}${(run.outputs['run-ids'] ?? '').length > 80 ? '…' : ''}`
+      )
+      const failure = run.stdout.split('\n').find(line => line.startsWith('::error::'))
+      if (failure) console.log(`  ${failure}`)
+    }
+    if (step.describe) console.log(`  simulator: ${step.describe(simulator)}`)
+    if (simulator.violations.length > 0) {
+      console.log(`  OpenAPI violations: ${JSON.stringify(simulator.violations)}`)
+      process.exitCode = 1
+    }
+  } finally {
+    await simulator.close()
+  }
+}
