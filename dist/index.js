@@ -42065,6 +42065,7 @@ var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
 
 
 
+
 /** Statuses never retried: client errors, and 409 (a conflict answers the same every time). 429 is the throttling plugin's. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 /** Retries after the first attempt of a request that failed with 5xx or a network error. */
@@ -42141,7 +42142,20 @@ function createClient(config) {
             counter.record(options.method, route);
             core_debug(`${options.method} ${route}`);
             const signal = AbortSignal.timeout(timeoutMs);
-            return request({ ...options, request: { ...options.request, signal } });
+            // The hooks inside this one were bound to this very options object, so the signal must be
+            // set on it rather than on a copy.
+            options.request = { ...options.request, signal };
+            try {
+                return await request(options);
+            }
+            catch (error) {
+                if (error instanceof RequestError)
+                    throw error;
+                // A timed-out fetch may reject with a bare AbortError, which the retry plugin cannot
+                // handle (it expects a RequestError); report it as the network error it is.
+                const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : String(error);
+                throw new RequestError(reason, 500, { request: options });
+            }
         });
         return {};
     };

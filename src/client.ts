@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { RequestError } from '@octokit/request-error'
 import Bottleneck from 'bottleneck'
 import type { PacingSettings } from './settings.js'
 
@@ -120,7 +121,18 @@ export function createClient(config: ClientConfig): ApiClient {
       counter.record(options.method, route)
       core.debug(`${options.method} ${route}`)
       const signal = AbortSignal.timeout(timeoutMs)
-      return request({ ...options, request: { ...options.request, signal } })
+      // The hooks inside this one were bound to this very options object, so the signal must be
+      // set on it rather than on a copy.
+      options.request = { ...options.request, signal }
+      try {
+        return await request(options)
+      } catch (error) {
+        if (error instanceof RequestError) throw error
+        // A timed-out fetch may reject with a bare AbortError, which the retry plugin cannot
+        // handle (it expects a RequestError); report it as the network error it is.
+        const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : String(error)
+        throw new RequestError(reason, 500, { request: options as never })
+      }
     })
     return {}
   }

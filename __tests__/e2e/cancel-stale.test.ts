@@ -334,4 +334,26 @@ describe('cancel-stale', () => {
       expect(statusOf(s, 1)).toBe('in_progress/')
     })
   })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should work through the prefix, in debug mode, without printing the token', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(3) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: `${s.url}/api/v3`,
+        with: { operation: 'cancel-stale' },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(statusOf(s, 1)).toBe('completed/cancelled')
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(result.stdout).toContain('::debug::')
+    })
+  })
 })

@@ -54,6 +54,8 @@ export interface RunOptions {
   runId?: number
   /** Extra environment, e.g. `RUNNER_DEBUG: '1'`. */
   env?: Record<string, string>
+  /** Secret values that must never show up unmasked (the token is always checked). */
+  secrets?: string[]
 }
 
 /** Shrinks the action's own waits (write pacing, backoff, polling) so scenarios run in seconds. */
@@ -119,7 +121,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     )
   })
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
-  return {
+  const run: ActionRun = {
     exitCode,
     stdout,
     stderr,
@@ -127,6 +129,55 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: readFileSync(summaryFile, 'utf8'),
     result: outputs.result ? (JSON.parse(outputs.result) as ActionRun['result']) : []
   }
+  const leaks = findLeaks(run, [token, ...(options.secrets ?? [])])
+  if (leaks.length > 0) throw new Error(`A secret leaked: ${leaks.join('; ')}`)
+  return run
+}
+
+const ADD_MASK = '::add-mask::'
+
+/**
+ * Where a secret shows up unmasked: in stdout or stderr outside `::add-mask::` commands, in the job
+ * summary, or in an output without having been masked first (the runner only hides values it was
+ * told to mask). Checks the given secrets and every value the action masked itself (e.g. generated
+ * ones). Returns descriptions that never contain the secret itself.
+ */
+export function findLeaks(
+  run: Pick<ActionRun, 'stdout' | 'stderr' | 'summary' | 'outputs'>,
+  secrets: string[]
+): string[] {
+  const masked = new Set(
+    run.stdout
+      .split('\n')
+      .filter(line => line.startsWith(ADD_MASK))
+      .map(line => line.slice(ADD_MASK.length).trim())
+  )
+  const withoutMaskCommands = (text: string): string =>
+    text
+      .split('\n')
+      .filter(line => !line.startsWith(ADD_MASK))
+      .join('\n')
+  const places: Array<[string, string, boolean]> = [
+    ['stdout', withoutMaskCommands(run.stdout), false],
+    ['stderr', withoutMaskCommands(run.stderr), false],
+    ['the job summary', run.summary, false],
+    ...Object.entries(run.outputs).map(([name, value]): [string, string, boolean] => [
+      `output ${name}`,
+      value,
+      true
+    ])
+  ]
+  const leaks: string[] = []
+  // Short values would match by chance; real tokens and generated values are long.
+  for (const [index, secret] of [...new Set([...secrets, ...masked])].entries()) {
+    if (secret.length < 8) continue
+    for (const [place, text, maskedIsFine] of places) {
+      if (text.includes(secret) && !(maskedIsFine && masked.has(secret))) {
+        leaks.push(`secret #${index + 1} (${secret.length} characters) appears in ${place}`)
+      }
+    }
+  }
+  return leaks
 }
 
 /** Parses the `name<<DELIMITER … DELIMITER` blocks `@actions/core` writes to `GITHUB_OUTPUT`. */

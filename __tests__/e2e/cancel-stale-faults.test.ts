@@ -1,0 +1,147 @@
+/**
+ * cancel-stale under faults: 300 stale runs, with 5xx bursts, dropped connections, lost answers,
+ * secondary and primary rate limits, and hung requests injected into the simulator. After every
+ * run, the simulator's state and the action's `result` must agree run by run.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { startSimulator, type Simulator } from '../../simulator/index.js'
+import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+const STALE = 300
+let sim: Simulator | undefined
+
+/** 301 active runs of one group: the newest survives, 300 are superseded. */
+async function busyRepository(): Promise<Simulator> {
+  const runs = Array.from({ length: STALE + 1 }, (_, i) =>
+    run({ id: 20_000 + i, created_at: minutesAgo(600 - i) })
+  )
+  sim = await startSimulator({ scenario: scenario(repository('acme/web', runs)) })
+  return sim
+}
+
+afterEach(async () => {
+  expect(sim?.violations ?? []).toEqual([])
+  await sim?.close()
+  sim = undefined
+})
+
+/** Each reported outcome matches the run's state in the simulator, and no run was cancelled twice. */
+function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
+  const runs = new Map(s.state.repositories[0]?.runs.map(r => [r.id, r]))
+  for (const entry of result) {
+    const state = runs.get(Number(entry.id))
+    if (entry.outcome === 'done')
+      expect([entry.id, state?.status, state?.conclusion]).toEqual([
+        entry.id,
+        'completed',
+        'cancelled'
+      ])
+    if (entry.outcome === 'skipped' && entry.reason === 'already completed')
+      expect([entry.id, state?.status]).toEqual([entry.id, 'completed'])
+    if (entry.outcome === 'skipped' && entry.reason.startsWith('rate limit'))
+      expect([entry.id, state?.status]).toEqual([entry.id, 'in_progress'])
+    if (entry.outcome === 'failed')
+      expect([entry.id, state?.status]).toEqual([entry.id, 'in_progress'])
+  }
+  for (const state of runs.values())
+    expect([state.id, state.cancel_requests <= 1]).toEqual([state.id, true])
+}
+
+describe('cancel-stale under faults', () => {
+  it('should survive 5xx bursts, dropped connections and lost answers on reads and writes', async () => {
+    const s = await busyRepository()
+    const list = 'actions/list-workflow-runs-for-repo'
+    s.faults.add({ operationId: list, kind: 'status', status: 502, times: 2 })
+    s.faults.add({ operationId: list, kind: 'drop', times: 1 })
+    // Bursts on different runs' cancels: each within the three retries the client allows.
+    const cancelOf = (id: number): string => `/repos/acme/web/actions/runs/${id}/cancel`
+    s.faults.add({ path: cancelOf(20_010), kind: 'status', status: 500, times: 3 })
+    s.faults.add({ path: cancelOf(20_100), kind: 'status', status: 503, times: 2 })
+    s.faults.add({ path: cancelOf(20_150), kind: 'drop', times: 2 })
+    s.faults.add({ path: cancelOf(20_200), kind: 'status', status: 502, times: 1 })
+    // The cancel of run 20_250 takes effect, but its answer is lost.
+    s.faults.add({
+      path: cancelOf(20_250),
+      kind: 'status',
+      status: 502,
+      times: 1,
+      after: 'after-handler'
+    })
+    const result = await runAction({
+      apiUrl: s.url,
+      with: { operation: 'cancel-stale', limit: '1000' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.result).toHaveLength(STALE)
+    expect(result.result.filter(r => r.outcome === 'failed')).toEqual([])
+    // The run whose answer was lost was cancelled by the first attempt; the retry found it completed.
+    expect(result.result.filter(r => r.outcome === 'skipped').map(r => r.reason)).toEqual([
+      'already completed'
+    ])
+    expect(s.state.repositories[0]?.runs.filter(r => r.status !== 'completed')).toHaveLength(1)
+    expectStateToAgree(s, result.result)
+  })
+
+  it('should wait out secondary rate limits and resume', async () => {
+    const s = await busyRepository()
+    s.faults.add({
+      operationId: 'actions/cancel-workflow-run',
+      kind: 'secondary-rate-limit',
+      status: 403,
+      retryAfterSeconds: 2,
+      times: 2
+    })
+    s.faults.add({
+      operationId: 'actions/cancel-workflow-run',
+      kind: 'secondary-rate-limit',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 1
+    })
+    const result = await runAction({
+      apiUrl: s.url,
+      with: { operation: 'cancel-stale', limit: '1000' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.result.every(r => r.outcome === 'done')).toBe(true)
+    expect(result.stdout).toContain('Secondary rate limit')
+    expectStateToAgree(s, result.result)
+  })
+
+  it('should report the remaining runs skipped with the reset time when the primary rate limit runs out', async () => {
+    const s = await busyRepository()
+    const bucket = s.state.rateLimits.ghs_write
+    if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
+    // 8 list requests (4 pages of in_progress, 1 per other active status) and 100 cancels.
+    bucket.remaining = 108
+    const result = await runAction({
+      apiUrl: s.url,
+      with: { operation: 'cancel-stale', limit: '1000' }
+    })
+    expect(result.exitCode).toBe(0)
+    const reset = new Date(bucket.reset * 1000).toISOString()
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(100)
+    const skipped = result.result.filter(r => r.outcome === 'skipped')
+    expect(skipped).toHaveLength(STALE - 100)
+    expect(new Set(skipped.map(r => r.reason))).toEqual(
+      new Set([`rate limit exhausted until ${reset}`])
+    )
+    // One refused cancel tells the action; the rest are not sent.
+    expect(s.requestCount({ operationId: 'actions/cancel-workflow-run' })).toBe(101)
+    expectStateToAgree(s, result.result)
+  })
+
+  it('should give up on hung requests after the timeout and retry them', async () => {
+    const s = await busyRepository()
+    s.faults.add({ operationId: 'actions/list-workflow-runs-for-repo', kind: 'hang', times: 1 })
+    s.faults.add({ operationId: 'actions/cancel-workflow-run', kind: 'hang', times: 1 })
+    const result = await runAction({
+      apiUrl: s.url,
+      with: { operation: 'cancel-stale', limit: '1000' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.result.every(r => r.outcome === 'done')).toBe(true)
+    expectStateToAgree(s, result.result)
+  })
+})

@@ -1,0 +1,36 @@
+import { describe, expect, it } from '@jest/globals'
+import { findLeaks } from '../../scripts/lib/run-action.js'
+
+const clean = { stdout: '', stderr: '', summary: '', outputs: {} as Record<string, string> }
+const SECRET = 'hunter2-hunter2-hunter2'
+
+describe('findLeaks', () => {
+  it('accepts a secret that only appears in its add-mask command', () => {
+    expect(findLeaks({ ...clean, stdout: `::add-mask::${SECRET}\ndone` }, [SECRET])).toEqual([])
+  })
+  it.each([
+    ['stdout', { stdout: `token is ${SECRET}` }],
+    ['stderr', { stderr: `Error: ${SECRET}` }],
+    ['the job summary', { summary: `<td>${SECRET}</td>` }]
+  ])('finds a secret in %s, without quoting it', (place, where) => {
+    const leaks = findLeaks({ ...clean, ...where }, [SECRET])
+    expect(leaks).toEqual([`secret #1 (${SECRET.length} characters) appears in ${place}`])
+    expect(leaks.join()).not.toContain(SECRET)
+  })
+  it('finds an unmasked value in an output, and accepts a masked one', () => {
+    expect(findLeaks({ ...clean, outputs: { 'generated-values': SECRET } }, [SECRET])).toHaveLength(
+      1
+    )
+    expect(
+      findLeaks(
+        { ...clean, stdout: `::add-mask::${SECRET}`, outputs: { 'generated-values': SECRET } },
+        [SECRET]
+      )
+    ).toEqual([])
+  })
+  it('checks values the action masked itself even when the test did not name them', () => {
+    expect(
+      findLeaks({ ...clean, stdout: `::add-mask::${SECRET}\nwrote ${SECRET}` }, [])
+    ).toHaveLength(1)
+  })
+})
