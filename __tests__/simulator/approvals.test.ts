@@ -28,8 +28,8 @@ afterEach(async () => {
 
 const runOf = (s: Simulator, id: number): ScenarioRun | undefined =>
   s.state.repositories[0]?.runs.find(r => r.id === id)
-const approve = (s: Simulator, id: number, token = 'ghs_write'): ReturnType<typeof call> =>
-  call(s, `/repos/acme/web/actions/runs/${id}/approve`, { method: 'POST', token })
+const approve = async (s: Simulator, id: number, token = 'ghs_write'): ReturnType<typeof call> =>
+  await call(s, `/repos/acme/web/actions/runs/${id}/approve`, { method: 'POST', token })
 
 describe('approving a workflow run', () => {
   it('queues a fork run that waits for approval and answers 201', async () => {
