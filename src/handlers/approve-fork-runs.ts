@@ -132,7 +132,7 @@ async function judge(
   }
   const numbers = matched.map(pull => `#${pull.number}`).join(', ')
   return {
-    reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} files checked)`
+    reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
   }
 }
 
