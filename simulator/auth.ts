@@ -31,6 +31,9 @@ export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'actions/re-run-workflow-failed-jobs': { scope: 'actions', level: 'write' },
   'actions/re-run-job-for-workflow-run': { scope: 'actions', level: 'write' },
   'actions/approve-workflow-run': { scope: 'actions', level: 'write' },
+  'pulls/list': { scope: 'pull_requests', level: 'read' },
+  'pulls/get': { scope: 'pull_requests', level: 'read' },
+  'pulls/list-files': { scope: 'pull_requests', level: 'read' },
   'repos/get': { scope: 'metadata', level: 'read' }
 }
 

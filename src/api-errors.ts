@@ -67,7 +67,8 @@ export function describeApiError(error: unknown, operation: OperationName): stri
   return `${error.status} ${message}`
 }
 
-function firstLine(message: string): string {
+/** The first line of an API error message, without the documentation link Octokit appends. */
+export function firstLine(message: string): string {
   // Octokit appends " - https://docs.github.com/..." to API messages.
   return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '')
 }

@@ -2,6 +2,7 @@
  * Dispatch from `operation` to its handler. Each handler is one file, readable top to bottom.
  */
 import type { Settings } from '../settings.js'
+import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import type { HandlerContext } from './context.js'
 
@@ -9,7 +10,7 @@ import type { HandlerContext } from './context.js'
 export class NotImplementedError extends Error {
   constructor(operation: string) {
     super(
-      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale.`
+      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale, approve-fork-runs.`
     )
     this.name = 'NotImplementedError'
   }
@@ -26,8 +27,9 @@ export async function runHandler(context: AnyContext): Promise<void> {
   switch (settings.operation) {
     case 'cancel-stale':
       return cancelStale({ ...context, settings })
-    case 'rerun-failed':
     case 'approve-fork-runs':
+      return approveForkRuns({ ...context, settings })
+    case 'rerun-failed':
     case 'review-deployments':
     case 'rotate-secrets':
       throw new NotImplementedError(settings.operation)

@@ -1,0 +1,531 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  forkPull,
+  forkRun,
+  READ_ONLY_TOKEN,
+  sha,
+  sourceFiles,
+  withPulls
+} from '../../__fixtures__/approve-fork-runs.js'
+import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
+import { startSimulator, type Scenario, type Simulator } from '../../simulator/index.js'
+import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+let sim: Simulator | undefined
+
+async function simulate(world: Scenario): Promise<Simulator> {
+  sim = await startSimulator({ scenario: world })
+  return sim
+}
+
+afterEach(async () => {
+  // Every request the action sent must be one GitHub's OpenAPI description accepts.
+  expect(sim?.violations ?? []).toEqual([])
+  await sim?.close()
+  sim = undefined
+})
+
+const stateOf = (s: Simulator, id: number): string => {
+  const found = s.state.repositories[0]?.runs.find(r => r.id === id)
+  return found ? `${found.status}/${found.conclusion ?? ''}` : 'missing'
+}
+const approvals = (s: Simulator): number =>
+  s.requestCount({ operationId: 'actions/approve-workflow-run' })
+const outcomes = (run: ActionRun): Array<[unknown, string, string]> =>
+  run.result.map(r => [r.id, r.outcome, r.reason])
+const WAITING = 'completed/action_required'
+
+describe('approve-fork-runs', () => {
+  describe('when fork runs wait for approval on a schedule', () => {
+    it('should approve only the run whose pull request touches no protected path', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(40) }),
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(35),
+                head_repository: 'eve/web',
+                actor: 'eve',
+                head_sha: sha('b')
+              }),
+              forkRun({
+                id: 3,
+                created_at: minutesAgo(30),
+                head_repository: 'trudy/web',
+                actor: 'trudy',
+                head_branch: 'tidy',
+                head_sha: sha('c')
+              }),
+              forkRun({
+                id: 4,
+                created_at: minutesAgo(25),
+                head_repository: 'oscar/web',
+                actor: 'oscar',
+                head_branch: 'bulk',
+                head_sha: sha('d')
+              })
+            ]),
+            [
+              forkPull({ number: 7, files: [{ filename: 'src/app.ts' }] }),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' },
+                files: [{ filename: 'src/app.ts' }, { filename: '.github/workflows/x.yml' }]
+              }),
+              forkPull({
+                number: 9,
+                user: 'trudy',
+                head: { ref: 'tidy', sha: sha('c'), repo: 'trudy/web' },
+                files: [
+                  {
+                    filename: 'tools/setup.yml',
+                    status: 'renamed',
+                    previous_filename: '.github/actions/setup/action.yml'
+                  }
+                ]
+              }),
+              forkPull({
+                number: 10,
+                user: 'oscar',
+                head: { ref: 'bulk', sha: sha('d'), repo: 'oscar/web' },
+                // 150 files: the protected one is on the second page of 100.
+                files: [
+                  ...sourceFiles(140),
+                  { filename: '.github/workflows/release.yml' },
+                  ...sourceFiles(9, 'docs/page')
+                ]
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: { name: 'schedule', payload: { schedule: '*/5 * * * *' } },
+        with: { operation: 'approve-fork-runs' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect([1, 2, 3, 4].map(id => stateOf(s, id))).toEqual(['queued/', WAITING, WAITING, WAITING])
+      expect(outcomes(result)).toEqual([
+        [2, 'skipped', 'touches .github/workflows/x.yml (pull request #8)'],
+        [
+          3,
+          'skipped',
+          'touches .github/actions/setup/action.yml (renamed to tools/setup.yml; pull request #9)'
+        ],
+        [4, 'skipped', 'touches .github/workflows/release.yml (pull request #10)'],
+        [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)']
+      ])
+      expect(result.result.every(r => r.action === 'approve')).toBe(true)
+      expect(approvals(s)).toBe(1)
+      // Every page of the long pull request was read (100 per page).
+      expect(s.requestCount({ operationId: 'pulls/list-files' })).toBe(5)
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '1' })
+      expect(result.summary).toContain('touches .github/workflows/x.yml')
+      expect(result.summary).toContain('<a href="https://github.com/acme/web/actions/runs/1">1</a>')
+    })
+  })
+
+  describe("when the pull request's head is not the run's commit", () => {
+    it('should not approve a run whose pull request moved on, nor one with no open pull request', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(40), head_sha: sha('a') }),
+              forkRun({ id: 2, created_at: minutesAgo(30), head_sha: sha('b') }),
+              forkRun({
+                id: 3,
+                created_at: minutesAgo(20),
+                head_branch: 'closed-one',
+                head_sha: sha('c')
+              }),
+              forkRun({
+                id: 4,
+                created_at: minutesAgo(10),
+                head_branch: 'no-pr',
+                head_sha: sha('d')
+              })
+            ]),
+            [
+              // Pushed again: the pull request now describes commit bbbbbbb, not run 1's commit.
+              forkPull({ number: 7, head: { ref: 'patch-1', sha: sha('b'), repo: 'mallory/web' } }),
+              forkPull({
+                number: 8,
+                state: 'closed',
+                head: { ref: 'closed-one', sha: sha('c'), repo: 'mallory/web' }
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'pull request #7 moved to bbbbbbb (run is at aaaaaaa)'],
+        [3, 'skipped', 'no open pull request at ccccccc'],
+        [4, 'skipped', 'no open pull request at ddddddd'],
+        [2, 'done', 'pull request #7 at bbbbbbb touches no protected path (1 file checked)']
+      ])
+      expect([1, 2, 3, 4].map(id => stateOf(s, id))).toEqual([WAITING, 'queued/', WAITING, WAITING])
+      expect(approvals(s)).toBe(1)
+    })
+
+    it('should not approve when a push lands while the files are being read', async () => {
+      const s = await simulate(
+        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      )
+      s.faults.add({ operationId: 'pulls/list-files', times: 1, kind: 'latency', delayMs: 1500 })
+      const running = runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      // The listing is held back; meanwhile mallory pushes a workflow change.
+      for (let i = 0; i < 200; i++) {
+        if (s.requestCount({ operationId: 'pulls/list-files' }) > 0) break
+        await new Promise(resolve => setTimeout(resolve, 25))
+      }
+      const pull = s.state.repositories[0]?.pulls?.[0]
+      if (!pull) throw new Error('scenario has no pull request')
+      pull.head.sha = sha('e')
+      pull.files = [{ filename: '.github/workflows/ci.yml' }]
+      const result = await running
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'pull request #7 moved to eeeeeee (run is at aaaaaaa)']
+      ])
+      expect(approvals(s)).toBe(0)
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+  })
+
+  describe('when several workflows of one pull request wait', () => {
+    it('should look the pull request up and list its files once', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, workflow_id: 11, created_at: minutesAgo(12) }),
+              forkRun({ id: 2, workflow_id: 12, created_at: minutesAgo(11) }),
+              forkRun({ id: 3, workflow_id: 11, created_at: minutesAgo(10), run_number: 3 })
+            ]),
+            [forkPull({ files: sourceFiles(120) })]
+          )
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'done'],
+        [2, 'done'],
+        [3, 'done']
+      ])
+      expect(s.requestCount({ operationId: 'pulls/list' })).toBe(1)
+      expect(s.requestCount({ operationId: 'pulls/list-files' })).toBe(2)
+      expect(s.requestCount({ operationId: 'pulls/get' })).toBe(1)
+      expect([1, 2, 3].map(id => stateOf(s, id))).toEqual(['queued/', 'queued/', 'queued/'])
+    })
+  })
+
+  describe('when trusted-actors is set', () => {
+    it('should approve only runs triggered by a trusted actor', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(30) }),
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(20),
+                actor: 'alice',
+                head_repository: 'alice/web',
+                head_sha: sha('b')
+              }),
+              forkRun({
+                id: 3,
+                created_at: minutesAgo(10),
+                actor: 'dependabotb',
+                head_repository: 'dependabotb/web',
+                head_sha: sha('c')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'alice',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'alice/web' }
+              }),
+              forkPull({
+                number: 9,
+                user: 'dependabotb',
+                head: { ref: 'patch-1', sha: sha('c'), repo: 'dependabotb/web' }
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'approve-fork-runs', 'trusted-actors': 'alice, dependabot[bot]' }
+      })
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'actor mallory not trusted (trusted-actors: alice, dependabot[bot])'],
+        [3, 'skipped', 'actor dependabotb not trusted (trusted-actors: alice, dependabot[bot])'],
+        [2, 'done', 'pull request #8 at bbbbbbb touches no protected path (1 file checked)']
+      ])
+      expect([1, 2, 3].map(id => stateOf(s, id))).toEqual([WAITING, 'queued/', WAITING])
+      // Untrusted actors cost no pull request lookup.
+      expect(s.requestCount({ operationId: 'pulls/list' })).toBe(1)
+    })
+  })
+
+  describe('when GitHub refuses the approval', () => {
+    it('should tell a run it will not approve (403) from one that is gone (404)', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              // A bot's branch of this repository: waits for approval, but is no fork run.
+              forkRun({
+                id: 1,
+                created_at: minutesAgo(30),
+                head_repository: 'acme/web',
+                head_branch: 'bot/update',
+                actor: 'renovate[bot]',
+                head_sha: sha('b')
+              }),
+              // Waited more than 30 days: GitHub deletes it.
+              forkRun({ id: 2, created_at: minutesAgo(31 * 24 * 60) })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'renovate[bot]',
+                head: { ref: 'bot/update', sha: sha('b'), repo: 'acme/web' }
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [2, 'skipped'],
+        [1, 'failed']
+      ])
+      expect(result.result[0]?.reason).toBe(
+        'run gone or already approved (404 Not Found); nothing left to approve'
+      )
+      expect(result.result[1]?.reason).toMatch(
+        /^not approvable \(403 This run is not from a fork pull request or queued by the Actions bot\)/
+      )
+      expect(stateOf(s, 1)).toBe(WAITING)
+      expect(stateOf(s, 2)).toBe('missing')
+      expect(result.stdout).toContain('::error::1 target(s) failed')
+    })
+
+    it('should say the token lacks actions: write, distinctly', async () => {
+      const world = scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      Object.assign(world.tokens, READ_ONLY_TOKEN)
+      const s = await simulate(world)
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_review',
+        with: { operation: 'approve-fork-runs' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(outcomes(result)).toEqual([
+        [
+          1,
+          'failed',
+          '403 Resource not accessible by integration: the token lacks `actions: write`; add `permissions: actions: write` to the job (or use a token with it)'
+        ]
+      ])
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+  })
+
+  describe('when the pull request or its files cannot be read', () => {
+    it('should approve nothing and say why (fail closed)', async () => {
+      const s = await simulate(
+        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_read',
+        with: { operation: 'approve-fork-runs' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(outcomes(result)).toEqual([
+        [
+          1,
+          'failed',
+          'could not read the pull requests of mallory:patch-1: 403 Resource not accessible by integration: the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job'
+        ]
+      ])
+      expect(approvals(s)).toBe(0)
+    })
+
+    it('should not approve when the file listing keeps failing, and go on with other runs', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(30) }),
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(20),
+                head_repository: 'eve/web',
+                actor: 'eve',
+                head_sha: sha('b')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' }
+              })
+            ]
+          )
+        )
+      )
+      // The first listing fails on every attempt (1 + 3 retries).
+      s.faults.add({
+        operationId: 'pulls/list-files',
+        path: '/repos/acme/web/pulls/7/files',
+        times: 4,
+        kind: 'status',
+        status: 502
+      })
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'done']
+      ])
+      expect(result.result[0]?.reason).toMatch(
+        /^could not read the changed files of pull request #7: 502 /
+      )
+      expect([stateOf(s, 1), stateOf(s, 2)]).toEqual([WAITING, 'queued/'])
+    })
+  })
+
+  describe('when run-id is given', () => {
+    it('should approve that run when it waits, and skip it when it does not', async () => {
+      const world = scenario(
+        withPulls(
+          repository('acme/web', [
+            forkRun({ id: 1 }),
+            forkRun({ id: 2, status: 'in_progress', conclusion: null })
+          ]),
+          [forkPull()]
+        )
+      )
+      const s = await simulate(world)
+      const approved = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'approve-fork-runs', 'run-id': '1' }
+      })
+      expect(outcomes(approved)).toEqual([
+        [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)']
+      ])
+      const running = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'approve-fork-runs', 'run-id': '2' }
+      })
+      expect(outcomes(running)).toEqual([
+        [2, 'skipped', 'not waiting for approval (status in_progress, conclusion none)']
+      ])
+      expect(approvals(s)).toBe(1)
+      expect([stateOf(s, 1), stateOf(s, 2)]).toEqual(['queued/', 'in_progress/'])
+    })
+  })
+
+  describe('when a dry run', () => {
+    it('should change nothing, send no POST, and plan exactly what the real run does', async () => {
+      const world = scenario(
+        withPulls(
+          repository('acme/web', [
+            forkRun({ id: 1, created_at: minutesAgo(40) }),
+            forkRun({
+              id: 2,
+              created_at: minutesAgo(30),
+              head_repository: 'eve/web',
+              actor: 'eve',
+              head_sha: sha('b')
+            }),
+            forkRun({
+              id: 3,
+              created_at: minutesAgo(20),
+              head_repository: 'oscar/web',
+              actor: 'oscar',
+              head_sha: sha('c')
+            }),
+            forkRun({
+              id: 4,
+              created_at: minutesAgo(10),
+              head_repository: 'alice/web',
+              actor: 'alice',
+              head_sha: sha('d')
+            })
+          ]),
+          [
+            forkPull(),
+            forkPull({
+              number: 8,
+              user: 'eve',
+              head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' },
+              files: [{ filename: '.github/workflows/ci.yml' }]
+            }),
+            forkPull({
+              number: 9,
+              user: 'oscar',
+              head: { ref: 'patch-1', sha: sha('c'), repo: 'oscar/web' }
+            }),
+            forkPull({
+              number: 10,
+              user: 'alice',
+              head: { ref: 'patch-1', sha: sha('d'), repo: 'alice/web' }
+            })
+          ]
+        )
+      )
+      const dry = await simulate(structuredClone(world))
+      const planned = await runAction({
+        apiUrl: dry.url,
+        with: { operation: 'approve-fork-runs', 'dry-run': 'true', limit: '2' }
+      })
+      expect(dry.requests.filter(r => r.method !== 'GET')).toEqual([])
+      expect([1, 2, 3, 4].map(id => stateOf(dry, id))).toEqual([WAITING, WAITING, WAITING, WAITING])
+      expect(planned.summary).toContain('dry run')
+      await dry.close()
+
+      const real = await simulate(structuredClone(world))
+      const done = await runAction({
+        apiUrl: real.url,
+        with: { operation: 'approve-fork-runs', limit: '2' }
+      })
+      const shape = (r: { id: unknown; action: string; outcome: string; reason: string }): string =>
+        `${String(r.id)}:${r.action}:${r.outcome}:${r.reason}`
+      expect(done.result.map(shape)).toEqual([
+        '2:approve:skipped:touches .github/workflows/ci.yml (pull request #8)',
+        '1:approve:done:pull request #7 at aaaaaaa touches no protected path (1 file checked)',
+        '3:approve:done:pull request #9 at ccccccc touches no protected path (1 file checked)',
+        '4:approve:skipped:limit reached (raise the `limit` input, now 2)'
+      ])
+      expect(planned.result.map(shape)).toEqual(
+        done.result.map(shape).map(s => s.replace(':done:', ':planned:'))
+      )
+      expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
+      expect(planned.outputs.count).toBe(done.outputs.count)
+      expect([1, 2, 3, 4].map(id => stateOf(real, id))).toEqual([
+        'queued/',
+        WAITING,
+        'queued/',
+        WAITING
+      ])
+    })
+  })
+})
