@@ -17558,7 +17558,7 @@ const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
 const { kState } = __nccwpck_require__(3627)
 const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(787)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -18589,7 +18589,7 @@ module.exports = {
 
 const assert = __nccwpck_require__(4589)
 const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(787)
+const { isValidHeaderName } = __nccwpck_require__(3168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -20116,7 +20116,7 @@ const { createFastMessageEvent } = __nccwpck_require__(5188)
 const { isNetworkError } = __nccwpck_require__(9051)
 const { delay } = __nccwpck_require__(4811)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(787)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
 const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 let experimentalWarned = false
@@ -20650,7 +20650,7 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(787)
+} = __nccwpck_require__(3168)
 const { FormData } = __nccwpck_require__(5910)
 const { kState } = __nccwpck_require__(3627)
 const { webidl } = __nccwpck_require__(5893)
@@ -22245,7 +22245,7 @@ module.exports = { FileLike, isFileLike }
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(787)
+const { utf8DecodeBytes } = __nccwpck_require__(3168)
 const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
 const { isFileLike } = __nccwpck_require__(7114)
 const { makeEntry } = __nccwpck_require__(5910)
@@ -22725,7 +22725,7 @@ module.exports = {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(787)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
 const { kState } = __nccwpck_require__(3627)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { FileLike, isFileLike } = __nccwpck_require__(7114)
@@ -23039,7 +23039,7 @@ const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(787)
+} = __nccwpck_require__(3168)
 const { webidl } = __nccwpck_require__(5893)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
@@ -23771,7 +23771,7 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(787)
+} = __nccwpck_require__(3168)
 const { kState, kDispatcher } = __nccwpck_require__(3627)
 const assert = __nccwpck_require__(4589)
 const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
@@ -26013,7 +26013,7 @@ const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(787)
+} = __nccwpck_require__(3168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -27060,7 +27060,7 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(787)
+} = __nccwpck_require__(3168)
 const {
   redirectStatusSet,
   nullBodyStatus
@@ -27674,7 +27674,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 787:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -31182,7 +31182,7 @@ const { CloseEvent } = __nccwpck_require__(5188)
 const { makeRequest } = __nccwpck_require__(9967)
 const { fetching } = __nccwpck_require__(4398)
 const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(787)
+const { getDecodeSplit } = __nccwpck_require__(3168)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
@@ -33165,7 +33165,7 @@ module.exports = {
 
 const { webidl } = __nccwpck_require__(5893)
 const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(787)
+const { environmentSettingsObject } = __nccwpck_require__(3168)
 const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
 const {
   kWebSocketURL,
@@ -33764,7 +33764,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3168);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8792);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33773,7 +33773,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3168:
+/***/ 8792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42163,8 +42163,6 @@ function createClient(config) {
     return { octokit, counter };
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/api-errors.ts
 /** True for an error that came back from the API (or the network) with a status. */
 function isApiError(error) {
@@ -42217,9 +42215,94 @@ function describeApiError(error, operation) {
         return `${error.status || 'network'} ${message} (GitHub did not answer in time; retries exhausted)`;
     return `${error.status} ${message}`;
 }
+/** The first line of an API error message, without the documentation link Octokit appends. */
 function firstLine(message) {
     // Octokit appends " - https://docs.github.com/..." to API messages.
     return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/pull-requests.ts
+const PER_PAGE = 100;
+function toOpenPullRequest(pull) {
+    const headRepository = pull.head.repo?.full_name;
+    return {
+        number: pull.number,
+        headSha: pull.head.sha,
+        ...(headRepository !== undefined && { headRepository })
+    };
+}
+/** Pull-request reads for one repository, each made at most once per invocation. */
+class PullRequestReader {
+    octokit;
+    repository;
+    openByHead = new Map();
+    filesByNumber = new Map();
+    /**
+     * @param octokit the invocation's client.
+     * @param repository the base repository the pull requests target.
+     */
+    constructor(octokit, repository) {
+        this.octokit = octokit;
+        this.repository = repository;
+    }
+    /**
+     * The open pull requests whose head is `headOwner:headBranch` (a fork's owner and branch, or
+     * this repository's owner for a branch of its own).
+     *
+     * Calls `GET /repos/{owner}/{repo}/pulls?state=open&head={headOwner}:{headBranch}`, every page.
+     * @throws the API error of any page.
+     */
+    async openPullRequests(headOwner, headBranch) {
+        const head = `${headOwner}:${headBranch}`;
+        const key = head.toLowerCase();
+        let read = this.openByHead.get(key);
+        if (!read) {
+            read = this.octokit
+                .paginate(this.octokit.rest.pulls.list, {
+                ...this.repository,
+                state: 'open',
+                head,
+                per_page: PER_PAGE
+            })
+                .then(pulls => pulls.map(toOpenPullRequest));
+            this.openByHead.set(key, read);
+        }
+        return await read;
+    }
+    /**
+     * Every changed file of pull request `pullNumber` (GitHub lists at most 3,000), with renamed
+     * files' `previous_filename`; then the pull request once more, so the caller can confirm the
+     * files describe the commit it expects (a push between the lookup and the listing changes them).
+     *
+     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (every page, 100 per page), then
+     * `GET /repos/{owner}/{repo}/pulls/{pull_number}`.
+     * @throws the API error of any request.
+     */
+    async changedFiles(pullNumber) {
+        let read = this.filesByNumber.get(pullNumber);
+        if (!read) {
+            read = this.listFiles(pullNumber);
+            this.filesByNumber.set(pullNumber, read);
+        }
+        return await read;
+    }
+    async listFiles(pullNumber) {
+        const listed = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+            ...this.repository,
+            pull_number: pullNumber,
+            per_page: PER_PAGE
+        });
+        const files = listed.map(file => ({
+            filename: file.filename,
+            status: file.status,
+            ...(file.previous_filename !== undefined && { previous_filename: file.previous_filename })
+        }));
+        const { data } = await this.octokit.rest.pulls.get({
+            ...this.repository,
+            pull_number: pullNumber
+        });
+        return { files, after: data.state === 'open' ? toOpenPullRequest(data) : undefined };
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -44981,7 +45064,7 @@ minimatch.unescape = unescape_unescape;
 const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
 /** GitHub returns at most this many runs for a filtered listing, whatever `total_count` says. */
 const LISTING_CAP = 1000;
-const PER_PAGE = 100;
+const runs_PER_PAGE = 100;
 /**
  * Lists the runs of one repository that match the query and the common filters, newest first,
  * each run once. With `filters.runId` only that run is fetched (and the filters are not applied:
@@ -45029,7 +45112,7 @@ async function listSeries(octokit, workflow, params, createdAfter) {
         const created = createdRange(createdAfter, createdBefore);
         const request = {
             ...params,
-            per_page: PER_PAGE,
+            per_page: runs_PER_PAGE,
             ...(created !== undefined && { created })
         };
         let listed = 0;
@@ -45086,6 +45169,14 @@ function serverSideBranch(branches) {
 function matchesAny(value, globs) {
     return globs.some(glob => minimatch(value, glob, { dot: true }));
 }
+/**
+ * True when a login matches one of the globs. Logins hold no brackets except a bot's `[bot]`
+ * suffix, so brackets in these globs are literal: as a character class, `dependabot[bot]` would
+ * match the user `dependabotb` and miss the bot.
+ */
+function matchesLogin(login, globs) {
+    return matchesAny(login, globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&')));
+}
 /** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
 function actorOf(run) {
     return run.triggering_actor?.login ?? run.actor?.login ?? '';
@@ -45100,7 +45191,7 @@ function matchesFilters(run, filters) {
         return false;
     if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches))
         return false;
-    if (filters.actors.length > 0 && !matchesAny(actorOf(run), filters.actors))
+    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors))
         return false;
     if (filters.events.length > 0 && !filters.events.includes(run.event))
         return false;
@@ -45112,6 +45203,291 @@ function newestFirst(a, b) {
     return byTime !== 0 ? byTime : b.id - a.id;
 }
 
+;// CONCATENATED MODULE: ./src/rules/fork-approval.ts
+/**
+ * Whether a workflow run waiting for approval is safe to approve. Approving lets the code of the
+ * run's commit execute on the repository's runners, so every check here fails closed: a fact that
+ * is missing or could not be read never approves. Pure: no API, no clock; the handler reads the
+ * facts and asks these functions in order (actor, pull request, changed files).
+ */
+
+/** GitHub lists at most this many changed files of a pull request, however many it has. */
+const MAX_LISTED_FILES = 3000;
+/** The first 7 hex digits of a commit SHA, the way GitHub shows it. */
+function shortSha(sha) {
+    return sha.slice(0, 7);
+}
+/**
+ * Checks the run's triggering actor against `trusted-actors` (globs; empty = anyone).
+ * @param actor login of the run's triggering actor (else its actor); '' when unknown.
+ * @returns undefined when the actor may be approved, else a `skipped` refusal naming the login.
+ */
+function checkActor(actor, trustedActors) {
+    if (trustedActors.length === 0)
+        return undefined;
+    if (actor !== '' && matchesLogin(actor, trustedActors))
+        return undefined;
+    return {
+        outcome: 'skipped',
+        reason: `actor ${actor || '(unknown)'} not trusted (trusted-actors: ${trustedActors.join(', ')})`
+    };
+}
+/**
+ * Picks the open pull requests that describe the run: those whose head is exactly the run's
+ * commit and lives in the run's head repository. A pull request from the same branch whose head
+ * moved on describes a newer commit, not this run.
+ * @param headSha the run's `head_sha`.
+ * @param headRepository `owner/name` of the run's head repository (compared case-insensitively).
+ * @param open the open pull requests of the run's head branch (`head=owner:branch`).
+ * @returns the matching pull requests (at least one), or a `skipped` refusal:
+ *   `pull request #N moved to <sha>` or `no open pull request at <sha>`.
+ */
+function matchPullRequests(headSha, headRepository, open) {
+    const fromHead = open.filter(pull => pull.headRepository?.toLowerCase() === headRepository.toLowerCase());
+    const atRun = fromHead.filter(pull => pull.headSha === headSha);
+    if (atRun.length > 0)
+        return atRun;
+    const moved = fromHead[0];
+    if (moved) {
+        return {
+            outcome: 'skipped',
+            reason: `pull request #${moved.number} moved to ${shortSha(moved.headSha)} (run is at ${shortSha(headSha)})`
+        };
+    }
+    return { outcome: 'skipped', reason: `no open pull request at ${shortSha(headSha)}` };
+}
+/**
+ * Checks every changed file of a pull request against `protected-paths`, the new path and, for
+ * renamed or copied files, the previous one.
+ * @param pullNumber for the reason.
+ * @param files every listed file (every page).
+ * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
+ *   `touches <path> (pull request #N)`, or, when GitHub's 3,000-file listing limit was reached,
+ *   that the rest cannot be checked.
+ */
+function checkChangedFiles(pullNumber, files, protectedPaths) {
+    for (const file of files) {
+        if (matchesAny(file.filename, protectedPaths)) {
+            return {
+                outcome: 'skipped',
+                reason: `touches ${file.filename} (pull request #${pullNumber})`
+            };
+        }
+        const previous = file.previous_filename;
+        if (previous !== undefined && previous !== '' && matchesAny(previous, protectedPaths)) {
+            return {
+                outcome: 'skipped',
+                reason: `touches ${previous} (${file.status} to ${file.filename}; pull request #${pullNumber})`
+            };
+        }
+    }
+    if (files.length >= MAX_LISTED_FILES) {
+        return {
+            outcome: 'skipped',
+            reason: `pull request #${pullNumber} changes ${MAX_LISTED_FILES} files or more; GitHub lists only ${MAX_LISTED_FILES}, so the rest cannot be checked: review it by hand`
+        };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/handlers/context.ts
+/**
+ * What every handler gets, and the per-repository loop they share: each repository in its own log
+ * group, and a failure of one (say, a listing the token may not read) recorded without stopping
+ * the next.
+ */
+
+
+/** `owner/repo`. */
+function fullName(repository) {
+    return `${repository.owner}/${repository.repo}`;
+}
+/**
+ * Runs `work` for each repository of the settings, in a log group each. An error thrown by `work`
+ * is recorded as a `failed` result for that repository (kind `repository`, action `list`) and the
+ * loop goes on.
+ */
+async function forEachRepository(context, work) {
+    for (const repository of context.settings.repositories) {
+        const name = fullName(repository);
+        await group(name, async () => {
+            try {
+                await work(repository);
+            }
+            catch (error) {
+                const reason = describeApiError(error, context.settings.operation);
+                core_error(`${name}: ${reason}`);
+                context.results.add({ repository: name, kind: 'repository', id: name, action: 'list', url: '' }, 'failed', reason);
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/handlers/approve-fork-runs.ts
+/**
+ * approve-fork-runs: approve workflow runs of fork pull requests that wait for a maintainer's
+ * approval, only when it is safe: the actor is trusted (when `trusted-actors` is set), an open pull
+ * request's head is exactly the run's commit, and that pull request changes no `protected-paths`
+ * file (every page of its files, renamed files' previous names too). Anything it cannot read is
+ * not approved.
+ *
+ * REST endpoints:
+ * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
+ * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
+ * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then `GET .../pulls/{pull_number}`
+ * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
+ */
+
+
+
+
+
+
+/**
+ * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
+ * one against the policy, oldest first, and approves the safe ones through the mutation boundary.
+ */
+const approveForkRuns = async (context) => {
+    const { settings, octokit } = context;
+    await forEachRepository(context, async (repository) => {
+        const listed = await listRuns(octokit, repository, { statuses: ['action_required'] }, settings.filters);
+        // One reader per repository: runs of one pull request share its lookup and file listing.
+        const pullRequests = new PullRequestReader(octokit, repository);
+        const approvals = [];
+        let waiting = 0;
+        for (const run of [...listed].reverse()) {
+            const target = runTarget(repository, run);
+            // A run given by run-id may have been approved, cancelled or finished since.
+            if (!isWaitingForApproval(run)) {
+                context.results.skip(target, `not waiting for approval (status ${run.status ?? 'unknown'}, conclusion ${run.conclusion ?? 'none'})`);
+                continue;
+            }
+            waiting += 1;
+            const verdict = await judge(run, pullRequests, settings);
+            if ('outcome' in verdict) {
+                context.results.add(target, verdict.outcome, verdict.reason);
+                continue;
+            }
+            approvals.push({
+                target,
+                reason: verdict.reason,
+                send: async () => {
+                    await octokit.rest.actions.approveWorkflowRun({ ...repository, run_id: run.id });
+                    return '';
+                },
+                onError: approveRefused
+            });
+        }
+        info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${approvals.length} safe to approve`);
+        await context.mutations.apply(approvals, 'approved');
+    });
+};
+/** GitHub lists runs waiting for approval as completed, with conclusion `action_required`. */
+function isWaitingForApproval(run) {
+    return run.status === 'completed' && run.conclusion === 'action_required';
+}
+/**
+ * Applies the policy to one run, reading what it needs in order and stopping at the first refusal:
+ * the actor costs no request, the pull request lookup one per head branch, the files one listing
+ * per pull request.
+ */
+async function judge(run, pullRequests, settings) {
+    const untrusted = checkActor(actorOf(run), settings.trustedActors);
+    if (untrusted)
+        return untrusted;
+    const headRepository = run.head_repository?.full_name;
+    const headOwner = run.head_repository?.owner?.login;
+    const headBranch = run.head_branch;
+    if (!headRepository || !headOwner || !headBranch) {
+        return {
+            outcome: 'skipped',
+            reason: `no open pull request at ${shortSha(run.head_sha)} (the run's head repository or branch is gone)`
+        };
+    }
+    let open;
+    try {
+        open = await pullRequests.openPullRequests(headOwner, headBranch);
+    }
+    catch (error) {
+        return readFailure(`could not read the pull requests of ${headOwner}:${headBranch}`, error);
+    }
+    const matched = matchPullRequests(run.head_sha, headRepository, open);
+    if (!Array.isArray(matched))
+        return matched;
+    // A head can be open against several base branches; each such pull request must be safe.
+    let files = 0;
+    for (const pull of matched) {
+        let read;
+        try {
+            read = await pullRequests.changedFiles(pull.number);
+        }
+        catch (error) {
+            return readFailure(`could not read the changed files of pull request #${pull.number}`, error);
+        }
+        // The listing describes the pull request's current head: if a push landed meanwhile, the
+        // files are not those of the run's commit.
+        const still = matchPullRequests(run.head_sha, headRepository, read.after ? [read.after] : []);
+        if (!Array.isArray(still))
+            return still;
+        const touches = checkChangedFiles(pull.number, read.files, settings.protectedPaths);
+        if (touches)
+            return touches;
+        files += read.files.length;
+    }
+    const numbers = matched.map(pull => `#${pull.number}`).join(', ');
+    return {
+        reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
+    };
+}
+/** A read that failed refuses the run (fail closed); a spent rate limit only postpones it. */
+function readFailure(what, error) {
+    const reset = rateLimitResetOf(error);
+    if (reset)
+        return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` };
+    return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` };
+}
+/** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
+const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i;
+/**
+ * Maps the approve endpoint's refusals: 404 means the run is gone (deleted after 30 days waiting,
+ * or approved and gone from view), 403 either a token without `actions: write` or a run GitHub
+ * will not approve (not a fork pull request run, or no longer waiting).
+ */
+function approveRefused(error) {
+    if (!isApiError(error))
+        return undefined;
+    const message = firstLine(error.message);
+    if (error.status === 404) {
+        return {
+            outcome: 'skipped',
+            reason: `run gone or already approved (404 ${message}); nothing left to approve`
+        };
+    }
+    if (error.status !== 403)
+        return undefined;
+    if (PERMISSION_MESSAGE.test(message)) {
+        return {
+            outcome: 'failed',
+            reason: `403 ${message}: the token lacks \`actions: write\`; add \`permissions: actions: write\` to the job (or use a token with it)`
+        };
+    }
+    return {
+        outcome: 'failed',
+        reason: `not approvable (403 ${message}): GitHub approves only runs of fork pull requests that are waiting for approval; approve or re-run it by hand`
+    };
+}
+function runTarget(repository, run) {
+    return {
+        repository: fullName(repository),
+        kind: 'run',
+        id: run.id,
+        action: 'approve',
+        url: run.html_url
+    };
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/rules/stale.ts
 /**
  * Which active runs are stale: superseded within their group, or older than `stale-after`.
@@ -45176,39 +45552,6 @@ function formatAge(seconds) {
     return text || '0s';
 }
 
-;// CONCATENATED MODULE: ./src/handlers/context.ts
-/**
- * What every handler gets, and the per-repository loop they share: each repository in its own log
- * group, and a failure of one (say, a listing the token may not read) recorded without stopping
- * the next.
- */
-
-
-/** `owner/repo`. */
-function fullName(repository) {
-    return `${repository.owner}/${repository.repo}`;
-}
-/**
- * Runs `work` for each repository of the settings, in a log group each. An error thrown by `work`
- * is recorded as a `failed` result for that repository (kind `repository`, action `list`) and the
- * loop goes on.
- */
-async function forEachRepository(context, work) {
-    for (const repository of context.settings.repositories) {
-        const name = fullName(repository);
-        await group(name, async () => {
-            try {
-                await work(repository);
-            }
-            catch (error) {
-                const reason = describeApiError(error, context.settings.operation);
-                core_error(`${name}: ${reason}`);
-                context.results.add({ repository: name, kind: 'repository', id: name, action: 'list', url: '' }, 'failed', reason);
-            }
-        });
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/handlers/cancel-stale.ts
 /**
  * cancel-stale: cancel active runs that a newer run of their group superseded, or that are older
@@ -45245,7 +45588,7 @@ const cancelStale = async (context) => {
         });
         info(`${fullName(repository)}: ${candidates.length} active runs, ${stale.length} stale`);
         const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
-            target: runTarget(repository, run, 'cancel'),
+            target: cancel_stale_runTarget(repository, run, 'cancel'),
             reason,
             send: async () => {
                 await octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: run.id });
@@ -45308,16 +45651,17 @@ async function stillActive(context, repository, results) {
     }
     return active;
 }
-function runTarget(repository, run, action) {
+function cancel_stale_runTarget(repository, run, action) {
     return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
 }
 
 ;// CONCATENATED MODULE: ./src/handlers/index.ts
 
+
 /** Thrown for operations whose handler has not shipped yet. */
 class NotImplementedError extends Error {
     constructor(operation) {
-        super(`Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale.`);
+        super(`Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale, approve-fork-runs.`);
         this.name = 'NotImplementedError';
     }
 }
@@ -45330,8 +45674,9 @@ async function runHandler(context) {
     switch (settings.operation) {
         case 'cancel-stale':
             return cancelStale({ ...context, settings });
-        case 'rerun-failed':
         case 'approve-fork-runs':
+            return approveForkRuns({ ...context, settings });
+        case 'rerun-failed':
         case 'review-deployments':
         case 'rotate-secrets':
             throw new NotImplementedError(settings.operation);

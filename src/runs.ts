@@ -151,6 +151,18 @@ export function matchesAny(value: string, globs: readonly string[]): boolean {
   return globs.some(glob => minimatch(value, glob, { dot: true }))
 }
 
+/**
+ * True when a login matches one of the globs. Logins hold no brackets except a bot's `[bot]`
+ * suffix, so brackets in these globs are literal: as a character class, `dependabot[bot]` would
+ * match the user `dependabotb` and miss the bot.
+ */
+export function matchesLogin(login: string, globs: readonly string[]): boolean {
+  return matchesAny(
+    login,
+    globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&'))
+  )
+}
+
 /** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
 export function actorOf(run: Pick<WorkflowRun, 'actor' | 'triggering_actor'>): string {
   return run.triggering_actor?.login ?? run.actor?.login ?? ''
@@ -168,7 +180,7 @@ export function matchesFilters(
   if (filters.branches.length > 0 && !matchesAny(branch, filters.branches)) return false
   if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches))
     return false
-  if (filters.actors.length > 0 && !matchesAny(actorOf(run), filters.actors)) return false
+  if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors)) return false
   if (filters.events.length > 0 && !filters.events.includes(run.event)) return false
   return true
 }

@@ -4,7 +4,7 @@
  * is missing or could not be read never approves. Pure: no API, no clock; the handler reads the
  * facts and asks these functions in order (actor, pull request, changed files).
  */
-import { matchesAny } from '../runs.js'
+import { matchesAny, matchesLogin } from '../runs.js'
 
 /** A decision that stops the run from being approved. */
 export interface Refusal {
@@ -47,19 +47,11 @@ export function shortSha(sha: string): string {
  */
 export function checkActor(actor: string, trustedActors: readonly string[]): Refusal | undefined {
   if (trustedActors.length === 0) return undefined
-  if (actor !== '' && matchesAny(actor, trustedActors.map(literalBrackets))) return undefined
+  if (actor !== '' && matchesLogin(actor, trustedActors)) return undefined
   return {
     outcome: 'skipped',
     reason: `actor ${actor || '(unknown)'} not trusted (trusted-actors: ${trustedActors.join(', ')})`
   }
-}
-
-/**
- * Logins hold no brackets except a bot's `[bot]` suffix, so a bracket in a trusted-actors glob is
- * meant literally: as a character class, `dependabot[bot]` would trust the user `dependabotb`.
- */
-function literalBrackets(glob: string): string {
-  return glob.replace(/(?<!\\)[[\]]/g, '\\$&')
 }
 
 /**
