@@ -92,9 +92,10 @@ function rerunFailedJobs(ctx: HandlerContext): ApiResponse {
     .map(job => {
       const id = nextJobId++
       if (job.conclusion !== null && FAILED_JOB_CONCLUSIONS.has(job.conclusion)) {
-        const { log: _previousLog, ...rest } = job
+        // The new attempt's log does not exist until the job runs again.
         return {
-          ...rest,
+          ...job,
+          log: undefined,
           id,
           run_attempt: attempt,
           status: 'queued',
