@@ -4,12 +4,13 @@
 import type { Settings } from '../settings.js'
 import { cancelStale } from './cancel-stale.js'
 import type { HandlerContext } from './context.js'
+import { rerunFailed } from './rerun-failed.js'
 
 /** Thrown for operations whose handler has not shipped yet. */
 export class NotImplementedError extends Error {
   constructor(operation: string) {
     super(
-      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale.`
+      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: rerun-failed, cancel-stale.`
     )
     this.name = 'NotImplementedError'
   }
@@ -27,6 +28,7 @@ export async function runHandler(context: AnyContext): Promise<void> {
     case 'cancel-stale':
       return cancelStale({ ...context, settings })
     case 'rerun-failed':
+      return rerunFailed({ ...context, settings })
     case 'approve-fork-runs':
     case 'review-deployments':
     case 'rotate-secrets':
