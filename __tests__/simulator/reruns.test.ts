@@ -162,11 +162,18 @@ describe('job logs', () => {
     expect((await fetch(fresh)).status).toBe(200)
   })
 
-  it('answers 404 for a job that has not completed, or does not exist', async () => {
+  it('answers 404 for a job that has not completed, has no log any more, or does not exist', async () => {
     const s = await start([
-      run({ id: 2, jobs: [{ id: 201, name: 'test', status: 'in_progress', conclusion: null }] })
+      run({
+        id: 2,
+        jobs: [
+          { id: 201, name: 'test', status: 'in_progress', conclusion: null },
+          { id: 202, name: 'lint', status: 'completed', conclusion: 'failure' }
+        ]
+      })
     ])
     expect((await call(s, '/repos/acme/web/actions/jobs/201/logs')).status).toBe(404)
+    expect((await call(s, '/repos/acme/web/actions/jobs/202/logs')).status).toBe(404)
     expect((await call(s, '/repos/acme/web/actions/jobs/999/logs')).status).toBe(404)
   })
 

@@ -8,7 +8,8 @@
  * the scenario has no `needs:` graph, so only the failed jobs are reset. Refused with 403 while the
  * run is active, for runs created more than 30 days ago, and at 50 attempts.
  *
- * Logs (`GET .../jobs/{job_id}/logs`): 302 to a short-lived URL on the blob host, another origin.
+ * Logs (`GET .../jobs/{job_id}/logs`): 302 to a short-lived URL on the blob host, another origin;
+ * 404 for a job that has not completed or has no `log` in the scenario (a log that expired).
  */
 import { errorResponse, type ApiResponse } from '../responses.js'
 import { json, numericParam, type HandlerContext, type Router } from '../router.js'
@@ -127,11 +128,12 @@ function downloadJobLogs(ctx: HandlerContext): ApiResponse {
   const repo = ctx.repository()
   const jobId = numericParam(ctx, 'job_id')
   const found = findJob(repo, jobId)
-  // A job that has not finished has no downloadable log yet.
-  if (!found || found.job.status !== 'completed') {
+  // A job that has not finished has no downloadable log yet; one without `log` in the scenario
+  // stands for a log that is gone (retention expired, or deleted).
+  if (!found || found.job.status !== 'completed' || found.job.log === undefined) {
     return errorResponse(404, 'Not Found', LOGS_DOCS)
   }
-  return { status: 302, headers: { location: ctx.blobs.put(found.job.log ?? '') } }
+  return { status: 302, headers: { location: ctx.blobs.put(found.job.log) } }
 }
 
 function findJob(
