@@ -389,6 +389,34 @@ describe('rerun-failed', () => {
     })
   })
 
+  describe('when someone re-runs the run while the action reads its log', () => {
+    it("should report it skipped on GitHub's 403, without retrying", async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, jobs: [job(11, 'e2e', 'failure', 'ETIMEDOUT')] })
+          ])
+        )
+      )
+      // The log request is the last read before the re-run: start attempt 2 right then.
+      const put = s.blobs.put.bind(s.blobs)
+      s.blobs.put = (text, ttlMs) => {
+        Object.assign(runOf(s, 1), { status: 'queued', conclusion: null, run_attempt: 2 })
+        return put(text, ttlMs)
+      }
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'already being retried (GitHub: already running)']
+      ])
+      expect(s.requestCount({ operationId: 'actions/re-run-workflow-failed-jobs' })).toBe(1)
+      expect(runOf(s, 1).reruns).toBeUndefined()
+    })
+  })
+
   describe('when enable-debug-logging is set', () => {
     it('should send it with the re-run; false by default', async () => {
       const s = await simulate(
