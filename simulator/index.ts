@@ -41,6 +41,8 @@ export type {
 } from './state.js'
 export { findRepository, isActive, isoSeconds } from './state.js'
 export type { FaultInjector, FaultKind, FaultRule } from './faults.js'
+export type { BlobHost, BlobRequest } from './blobs.js'
+export type { ScenarioRerun } from './routes/reruns.js'
 export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
 export type { ScenarioPull, ScenarioPullFile } from './routes/pulls.js'
 export type { Handler, HandlerContext, Router } from './router.js'

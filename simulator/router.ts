@@ -3,6 +3,7 @@
  * is; each feature file registers handlers for its operations with `registerRoutes(router)`.
  */
 import type { Caller } from './auth.js'
+import type { BlobHost } from './blobs.js'
 import { ApiError, type ApiResponse } from './responses.js'
 import type { RepositoryState, SimState } from './state.js'
 
@@ -23,6 +24,8 @@ export interface HandlerContext {
   url: URL
   /** API root the client used, e.g. `http://127.0.0.1:PORT/api/v3`; for `url` fields of answers. */
   apiBase: string
+  /** The log storage host (another origin): `put` stores a text and returns a short-lived URL. */
+  blobs: Pick<BlobHost, 'put'>
   /**
    * The repository named by `{owner}/{repo}`, already checked for visibility and permission.
    * @throws ApiError 404 when the operation has no repository in its path.

@@ -14,6 +14,7 @@ import {
   satisfies,
   type Caller
 } from './auth.js'
+import { startBlobHost, type BlobHost } from './blobs.js'
 import { faultResponse, FaultSet, type FaultInjector, type FaultKind } from './faults.js'
 import { loadRequestValidator, type RequestValidator } from './openapi.js'
 import { bucketFor, consume, rateLimitHeaders } from './rate-limit.js'
@@ -76,6 +77,11 @@ export interface Simulator {
   requests: RecordedRequest[]
   violations: Violation[]
   faults: FaultInjector
+  /**
+   * The log storage host that log downloads redirect to: another origin, with its own request
+   * record (`blobs.requests`, including whether an `Authorization` header reached it).
+   */
+  blobs: BlobHost
   /** How many recorded requests match `filter` (method case-insensitive). */
   requestCount(filter?: { method?: string; operationId?: string }): number
   /** Stops listening and closes every connection, hanging ones included. */
@@ -100,11 +106,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const faults = new FaultSet()
   const lifetime = new AbortController()
+  const violations: Violation[] = []
+  const blobs = await startBlobHost(violation => violations.push(violation))
   const sim: Omit<Simulator, 'url' | 'close'> = {
     state: createState(options.scenario, now()),
     requests: [],
-    violations: [],
+    violations,
     faults,
+    blobs,
     requestCount(filter = {}) {
       return this.requests.filter(
         r =>
@@ -140,6 +149,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  }).catch(async (error: unknown) => {
+    await blobs.close()
+    throw error
   })
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   let closing: Promise<void> | undefined
@@ -148,11 +160,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     url: origin,
     async close(): Promise<void> {
       // Idempotent: tests often close in afterEach after a test already did.
-      closing ??= new Promise<void>(resolve => {
-        lifetime.abort()
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+      closing ??= Promise.all([
+        new Promise<void>(resolve => {
+          lifetime.abort()
+          server.close(() => resolve())
+          server.closeAllConnections()
+        }),
+        blobs.close()
+      ]).then(() => undefined)
       await closing
     }
   })
@@ -306,6 +321,7 @@ async function answer(
     caller,
     url: incoming.url,
     apiBase: incoming.apiBase,
+    blobs: p.sim.blobs,
     repository() {
       if (!repo) throw new ApiError(404, 'Not Found')
       return repo
@@ -329,7 +345,8 @@ function send(
   response: ApiResponse,
   rateHeaders: Record<string, string>
 ): void {
-  const hasBody = response.status !== 204 && response.status !== 304
+  // A redirect carries only its Location, like GitHub's 302 to a log.
+  const hasBody = response.status !== 204 && response.status !== 304 && response.status !== 302
   const text = hasBody ? JSON.stringify(response.body ?? {}) : ''
   const headers: Record<string, string> = {
     ...rateHeaders,

@@ -1,6 +1,7 @@
 /** The operations the demo shows, in order. */
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
+import { rerunFailed } from './rerun-failed.js'
 import type { DemoStep } from './types.js'
 
-export const DEMO_STEPS: DemoStep[] = [cancelStale, approveForkRuns]
+export const DEMO_STEPS: DemoStep[] = [cancelStale, rerunFailed, approveForkRuns]

@@ -7,10 +7,19 @@ import { registerRoutes as approvals } from './approvals.js'
 import { registerRoutes as jobs } from './jobs.js'
 import { registerRoutes as meta } from './meta.js'
 import { registerRoutes as pulls } from './pulls.js'
+import { registerRoutes as reruns } from './reruns.js'
 import { registerRoutes as runs } from './runs.js'
 import { registerRoutes as workflows } from './workflows.js'
 
-const FEATURES: ((router: Router) => void)[] = [meta, workflows, runs, jobs, pulls, approvals]
+const FEATURES: ((router: Router) => void)[] = [
+  meta,
+  workflows,
+  runs,
+  jobs,
+  reruns,
+  pulls,
+  approvals
+]
 
 /** Registers every feature's handlers on `router`. Throws when two features claim one operation. */
 export function registerAllRoutes(router: Router): void {

@@ -5,12 +5,13 @@ import type { Settings } from '../settings.js'
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import type { HandlerContext } from './context.js'
+import { rerunFailed } from './rerun-failed.js'
 
 /** Thrown for operations whose handler has not shipped yet. */
 export class NotImplementedError extends Error {
   constructor(operation: string) {
     super(
-      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale, approve-fork-runs.`
+      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: rerun-failed, cancel-stale, approve-fork-runs.`
     )
     this.name = 'NotImplementedError'
   }
@@ -27,9 +28,10 @@ export async function runHandler(context: AnyContext): Promise<void> {
   switch (settings.operation) {
     case 'cancel-stale':
       return cancelStale({ ...context, settings })
+    case 'rerun-failed':
+      return rerunFailed({ ...context, settings })
     case 'approve-fork-runs':
       return approveForkRuns({ ...context, settings })
-    case 'rerun-failed':
     case 'review-deployments':
     case 'rotate-secrets':
       throw new NotImplementedError(settings.operation)

@@ -1,0 +1,565 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  daysAgo,
+  failedRun,
+  job,
+  latestJobs,
+  rerunCount,
+  runOf,
+  workflowRunEvent
+} from '../../__fixtures__/rerun-failed.js'
+import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { startSimulator, type Scenario, type Simulator } from '../../simulator/index.js'
+import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+let sim: Simulator | undefined
+
+async function simulate(world: Scenario): Promise<Simulator> {
+  sim = await startSimulator({ scenario: world })
+  return sim
+}
+
+afterEach(async () => {
+  // Every request the action sent must be one GitHub's OpenAPI description accepts, and the API
+  // token must never have reached the log storage host.
+  expect(sim?.violations ?? []).toEqual([])
+  expect(sim?.blobs.requests.filter(r => r.authorization === 'present') ?? []).toEqual([])
+  await sim?.close()
+  sim = undefined
+})
+
+const outcomes = (result: ActionRun): Array<[number | string, string, string]> =>
+  result.result.map(r => [r.id, r.outcome, r.reason])
+const posts = (s: Simulator): number => s.requests.filter(r => r.method !== 'GET').length
+const listings = (s: Simulator, operationId: string): Array<Record<string, string>> =>
+  s.requests.filter(r => r.operationId === operationId).map(r => r.query)
+
+describe('rerun-failed', () => {
+  describe('when triggered by workflow_run for a failed run', () => {
+    it('should re-run exactly its failed jobs once, and skip it on a second invocation', async () => {
+      const triggering = failedRun({
+        id: 1,
+        jobs: [
+          job(11, 'build', 'success'),
+          job(12, 'test', 'failure'),
+          job(13, 'e2e', 'timed_out'),
+          job(14, 'deploy', 'skipped')
+        ]
+      })
+      const s = await simulate(
+        scenario(repository('acme/web', [triggering, failedRun({ id: 2, head_branch: 'dev' })]))
+      )
+      const event = workflowRunEvent(triggering)
+      const first = await runAction({
+        apiUrl: s.url,
+        event,
+        with: { operation: 'rerun-failed' }
+      })
+      expect(first.exitCode).toBe(0)
+      expect(first.result).toEqual([
+        {
+          repository: 'acme/web',
+          kind: 'run',
+          id: 1,
+          action: 'rerun-failed-jobs',
+          outcome: 'done',
+          reason: 'conclusion failure, attempt 1',
+          url: 'https://github.com/acme/web/actions/runs/1'
+        }
+      ])
+      expect(first.outputs).toMatchObject({ count: '1', 'run-ids': '1' })
+      const state = runOf(s, 1)
+      expect([state.status, state.run_attempt]).toEqual(['queued', 2])
+      expect(latestJobs(state)).toEqual([
+        'build:completed/success',
+        'test:queued/',
+        'e2e:queued/',
+        'deploy:completed/skipped'
+      ])
+      expect(runOf(s, 2).run_attempt).toBe(1)
+      expect(rerunCount(s)).toBe(1)
+
+      // The same event delivered again (or a second workflow listening to it): attempt 2 is running.
+      const second = await runAction({ apiUrl: s.url, event, with: { operation: 'rerun-failed' } })
+      expect(second.exitCode).toBe(0)
+      expect(outcomes(second)).toEqual([
+        [1, 'skipped', 'already being retried (attempt 2 is queued)']
+      ])
+      expect(posts(s)).toBe(1)
+      expect(second.summary).toContain('already being retried')
+    })
+
+    it('should not re-run a run that finished a newer attempt than the event reports', async () => {
+      const triggering = failedRun({ id: 1 })
+      const s = await simulate(
+        scenario(repository('acme/web', [{ ...triggering, run_attempt: 2 }]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: workflowRunEvent(triggering),
+        with: { operation: 'rerun-failed' }
+      })
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'already retried (attempt 2 exists; the event was for attempt 1)']
+      ])
+      expect(posts(s)).toBe(0)
+    })
+  })
+
+  describe('when max-attempts is 2', () => {
+    it('should re-run attempt 1 and skip attempt 2', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a' }),
+            failedRun({ id: 2, head_branch: 'b', run_attempt: 2 })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'max-attempts': '2' }
+      })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'done', 'conclusion failure, attempt 1'],
+        [2, 'skipped', 'max attempts reached']
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([2, 2])
+      expect(runOf(s, 2).status).toBe('completed')
+    })
+  })
+
+  describe('when lookback and conclusions narrow the scan', () => {
+    it('should ask the server for each conclusion created within lookback, and re-run only those', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(20) }),
+            failedRun({
+              id: 2,
+              head_branch: 'b',
+              conclusion: 'timed_out',
+              created_at: minutesAgo(20)
+            }),
+            failedRun({
+              id: 3,
+              head_branch: 'c',
+              conclusion: 'cancelled',
+              created_at: minutesAgo(20)
+            }),
+            failedRun({
+              id: 4,
+              head_branch: 'd',
+              conclusion: 'timed_out',
+              created_at: minutesAgo(90)
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', lookback: '1h', conclusions: 'timed_out, cancelled' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome]).sort()).toEqual([
+        [2, 'done'],
+        [3, 'done']
+      ])
+      expect([1, 2, 3, 4].map(id => runOf(s, id).run_attempt)).toEqual([1, 2, 2, 1])
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      expect(queries.map(q => q.status).sort()).toEqual(['cancelled', 'timed_out'])
+      for (const query of queries) {
+        const since = Date.parse((query.created ?? '').replace(/^>=/, ''))
+        expect(Math.abs(Date.now() - 3600_000 - since)).toBeLessThan(60_000)
+      }
+    })
+  })
+
+  describe('when a newer run of the same workflow and branch exists', () => {
+    const world = (): Scenario =>
+      scenario(
+        repository('acme/web', [
+          failedRun({ id: 1, created_at: minutesAgo(50) }),
+          failedRun({ id: 2, created_at: minutesAgo(40) }),
+          run({ id: 3, status: 'completed', conclusion: 'success', created_at: minutesAgo(30) }),
+          failedRun({ id: 4, head_branch: 'feature/x', created_at: minutesAgo(30) }),
+          failedRun({
+            id: 5,
+            head_branch: 'feature/x',
+            head_repository: 'mallory/web',
+            created_at: minutesAgo(20),
+            event: 'pull_request'
+          }),
+          failedRun({
+            id: 6,
+            head_branch: 'feature/y',
+            workflow_id: 12,
+            created_at: minutesAgo(45)
+          }),
+          run({ id: 7, head_branch: 'feature/y', workflow_id: 11, created_at: minutesAgo(10) })
+        ])
+      )
+
+    it('should skip the superseded runs, asking once per group that has a candidate', async () => {
+      const s = await simulate(world())
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'superseded by run 2'],
+        [2, 'skipped', 'superseded by run 3'],
+        [4, 'done', 'conclusion failure, attempt 1'],
+        [5, 'done', 'conclusion failure, attempt 1'],
+        [6, 'done', 'conclusion failure, attempt 1']
+      ])
+      const checks = listings(s, 'actions/list-workflow-runs')
+      expect(checks.map(q => q.branch).sort()).toEqual([
+        'feature/x',
+        'feature/x',
+        'feature/y',
+        'main'
+      ])
+      expect(rerunCount(s)).toBe(3)
+    })
+
+    it('should re-run them all with skip-superseded false, without the extra listings', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'skip-superseded': 'false' }
+      })
+      expect(result.result.map(r => r.id).sort()).toEqual([1, 2, 4, 5, 6])
+      expect(result.result.every(r => r.outcome === 'done')).toBe(true)
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
+    })
+  })
+
+  describe('when job-filter is set', () => {
+    it('should re-run a run whose failed jobs all match, and skip one with another failure', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({
+              id: 1,
+              head_branch: 'a',
+              jobs: [
+                job(11, 'build', 'success'),
+                job(12, 'e2e (chrome)', 'failure'),
+                job(13, 'e2e (firefox)', 'cancelled')
+              ]
+            }),
+            failedRun({
+              id: 2,
+              head_branch: 'b',
+              jobs: [job(21, 'e2e (chrome)', 'failure'), job(22, 'unit', 'failure')]
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'job-filter': 'e2e*' }
+      })
+      expect(outcomes(result).sort()).toEqual([
+        [
+          1,
+          'done',
+          'conclusion failure, attempt 1; failed jobs e2e (chrome), e2e (firefox) match job-filter'
+        ],
+        [2, 'skipped', 'failed job unit is not in job-filter']
+      ])
+      expect(latestJobs(runOf(s, 1))).toEqual([
+        'build:completed/success',
+        'e2e (chrome):queued/',
+        'e2e (firefox):queued/'
+      ])
+      expect(runOf(s, 2).run_attempt).toBe(1)
+      expect(listings(s, 'actions/list-jobs-for-workflow-run').map(q => q.filter)).toEqual([
+        'latest',
+        'latest'
+      ])
+    })
+
+    it('should read the jobs of the latest attempt only', async () => {
+      // Attempt 1 failed in unit (a real failure), attempt 2 only in e2e: attempt 2 decides.
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({
+              id: 1,
+              run_attempt: 2,
+              jobs: [
+                { ...job(11, 'unit', 'failure'), run_attempt: 1 },
+                { ...job(12, 'e2e', 'failure'), run_attempt: 1 },
+                { ...job(13, 'unit', 'success'), run_attempt: 2 },
+                { ...job(14, 'e2e', 'failure'), run_attempt: 2 }
+              ]
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'job-filter': 'e2e' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'done']])
+      expect(runOf(s, 1).run_attempt).toBe(3)
+    })
+  })
+
+  describe('when log-pattern is set', () => {
+    const world = (): Scenario =>
+      scenario(
+        repository('acme/web', [
+          failedRun({
+            id: 1,
+            head_branch: 'a',
+            jobs: [
+              job(11, 'unit', 'failure', 'Error: expected 1 to be 2'),
+              job(12, 'e2e', 'failure', 'npm ERR! network\nnpm ERR! request failed: ECONNRESET\n')
+            ]
+          }),
+          failedRun({
+            id: 2,
+            head_branch: 'b',
+            jobs: [job(21, 'unit', 'failure', 'Error: expected 1 to be 2')]
+          })
+        ])
+      )
+
+    it('should re-run the run whose failed job log matches, skip the other, and never send the token to the log host', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ECONNRESET|ETIMEDOUT' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
+        [2, 'skipped', 'log did not match']
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([2, 1])
+      // Three logs read (unit and e2e of run 1, unit of run 2), each from the other host, unauthenticated.
+      expect(s.requestCount({ operationId: 'actions/download-job-logs-for-workflow-run' })).toBe(3)
+      expect(s.blobs.requests.map(r => `${r.status}:${r.authorization}`)).toEqual([
+        '200:absent',
+        '200:absent',
+        '200:absent'
+      ])
+    })
+
+    it('should anchor ^ at the text after GitHub’s timestamp', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': '^npm ERR! request failed' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome]).sort()).toEqual([
+        [1, 'done'],
+        [2, 'skipped']
+      ])
+    })
+
+    it('should skip with the reason when a failed job has no log any more', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({
+              id: 1,
+              // The log of `unit` expired; `e2e` still shows the signature.
+              jobs: [
+                { id: 11, name: 'unit', status: 'completed', conclusion: 'failure' },
+                job(12, 'e2e', 'failure', 'ECONNRESET')
+              ]
+            }),
+            failedRun({
+              id: 2,
+              head_branch: 'b',
+              jobs: [{ id: 21, name: 'unit', status: 'completed', conclusion: 'failure' }]
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ECONNRESET' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
+        [2, 'skipped', 'log did not match (no log for unit)']
+      ])
+    })
+  })
+
+  describe('when someone re-runs the run while the action reads its log', () => {
+    it("should report it skipped on GitHub's 403, without retrying", async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, jobs: [job(11, 'e2e', 'failure', 'ETIMEDOUT')] })
+          ])
+        )
+      )
+      // The log request is the last read before the re-run: start attempt 2 right then.
+      const put = s.blobs.put.bind(s.blobs)
+      s.blobs.put = (text, ttlMs) => {
+        Object.assign(runOf(s, 1), { status: 'queued', conclusion: null, run_attempt: 2 })
+        return put(text, ttlMs)
+      }
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'already being retried (GitHub: already running)']
+      ])
+      expect(s.requestCount({ operationId: 'actions/re-run-workflow-failed-jobs' })).toBe(1)
+      expect(runOf(s, 1).reruns).toBeUndefined()
+    })
+  })
+
+  describe('when enable-debug-logging is set', () => {
+    it('should send it with the re-run; false by default', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a' }),
+            failedRun({ id: 2, head_branch: 'b' })
+          ])
+        )
+      )
+      await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'run-id': '1', 'enable-debug-logging': 'true' }
+      })
+      await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed', 'run-id': '2' } })
+      expect(runOf(s, 1).reruns?.map(r => r.enable_debug_logging)).toEqual([true])
+      expect(runOf(s, 2).reruns?.map(r => r.enable_debug_logging)).toEqual([false])
+    })
+  })
+
+  describe('when runs are too old, active, or at the attempt cap', () => {
+    it('should skip them before any call that GitHub would refuse', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', created_at: daysAgo(31) }),
+            failedRun({ id: 2, head_branch: 'b', created_at: daysAgo(29) }),
+            failedRun({ id: 3, head_branch: 'c', run_attempt: 50 })
+          ])
+        )
+      )
+      const scan = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', lookback: '60d', 'max-attempts': '50' }
+      })
+      expect(outcomes(scan).sort()).toEqual([
+        [1, 'skipped', 'older than 30 days (GitHub refuses re-runs)'],
+        [2, 'done', 'conclusion failure, attempt 1'],
+        [3, 'skipped', "GitHub's 50-attempt cap reached"]
+      ])
+      expect(posts(s)).toBe(1)
+
+      // Run 2 is now active (attempt 2 queued); a run that never finished is active too.
+      const active = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'run-id': '2' }
+      })
+      expect(outcomes(active)).toEqual([
+        [2, 'skipped', 'already being retried (attempt 2 is queued)']
+      ])
+      expect(posts(s)).toBe(1)
+      expect(s.requests.filter(r => r.status === 403)).toEqual([])
+    })
+
+    it('should skip a run still in its first attempt as still running', async () => {
+      const s = await simulate(scenario(repository('acme/web', [run({ id: 1 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'run-id': '1' }
+      })
+      expect(outcomes(result)).toEqual([[1, 'skipped', 'still running']])
+      expect(posts(s)).toBe(0)
+    })
+  })
+
+  describe('when a dry run', () => {
+    it('should plan exactly what the real run does, reading logs but sending no POST', async () => {
+      const world = scenario(
+        repository('acme/web', [
+          failedRun({ id: 1, head_branch: 'a', jobs: [job(11, 'e2e', 'failure', 'ETIMEDOUT')] }),
+          failedRun({ id: 2, head_branch: 'b', jobs: [job(21, 'e2e', 'failure', 'assertion')] }),
+          failedRun({ id: 3, head_branch: 'c', jobs: [job(31, 'unit', 'failure', 'ETIMEDOUT')] }),
+          failedRun({ id: 4, head_branch: 'd', jobs: [job(41, 'e2e', 'failure', 'ETIMEDOUT')] }),
+          failedRun({ id: 5, head_branch: 'e', run_attempt: 3 })
+        ])
+      )
+      const inputs = {
+        operation: 'rerun-failed',
+        'job-filter': 'e2e',
+        'log-pattern': 'ETIMEDOUT',
+        limit: '1'
+      }
+      const dry = await simulate(structuredClone(world))
+      const planned = await runAction({ apiUrl: dry.url, with: { ...inputs, 'dry-run': 'true' } })
+      expect(dry.requests.filter(r => r.method !== 'GET')).toEqual([])
+      expect(dry.state.repositories[0]?.runs.map(r => r.run_attempt)).toEqual([1, 1, 1, 1, 3])
+      expect(planned.summary).toContain('dry run')
+      await dry.close()
+
+      const real = await simulate(structuredClone(world))
+      const done = await runAction({ apiUrl: real.url, with: inputs })
+      const shape = (r: ActionRun['result'][number]): string =>
+        `${String(r.id)}:${r.outcome}:${r.reason}`
+      expect(planned.result.map(shape)).toEqual(
+        done.result.map(shape).map(s => s.replace(':done:', ':planned:'))
+      )
+      expect(done.result.map(r => [r.id, r.outcome]).sort()).toEqual([
+        [1, 'skipped'],
+        [2, 'skipped'],
+        [3, 'skipped'],
+        [4, 'done'],
+        [5, 'skipped']
+      ])
+      expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
+      expect(planned.outputs.count).toBe('1')
+      expect(rerunCount(real)).toBe(1)
+    })
+  })
+
+  describe('when scheduled over two repositories', () => {
+    it('should re-run in both and report each', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [failedRun({ id: 1 })]),
+          repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: { name: 'schedule', payload: { schedule: '0 * * * *' } },
+        with: { operation: 'rerun-failed', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => `${r.repository}#${r.id}:${r.outcome}`)).toEqual([
+        'acme/web#1:done',
+        'acme/api#7:done'
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 7, 'acme/api').run_attempt]).toEqual([2, 2])
+    })
+  })
+
+  describe('when the token lacks actions: write', () => {
+    it('should fail the re-run with the permission to add, and fail the step', async () => {
+      const s = await simulate(scenario(repository('acme/web', [failedRun({ id: 1 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_read',
+        with: { operation: 'rerun-failed' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'failed']])
+      expect(result.result[0]?.reason).toContain('add `permissions: actions: write` to the job')
+      expect(runOf(s, 1).run_attempt).toBe(1)
+    })
+  })
+})

@@ -1,0 +1,154 @@
+/**
+ * Whether a failed workflow run should be re-run. Pure: no API, no clock of its own. The cheap
+ * guards decide from the run object alone, before any call that GitHub would refuse; the job
+ * rules decide from the failed jobs of the run's latest attempt.
+ */
+import { matchesAny, newestFirst, type WorkflowRun } from '../runs.js'
+import { GITHUB_MAX_RUN_ATTEMPTS } from '../input-helper.js'
+
+/** GitHub re-runs a run only up to 30 days after it was created (seconds). */
+export const RERUN_WINDOW_SECONDS = 30 * 24 * 3600
+
+/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
+export const FAILED_JOB_CONCLUSIONS: readonly string[] = ['failure', 'timed_out', 'cancelled']
+
+/** The fields of a run the guards read. */
+export type RerunCandidate = Pick<
+  WorkflowRun,
+  | 'id'
+  | 'status'
+  | 'conclusion'
+  | 'run_attempt'
+  | 'created_at'
+  | 'workflow_id'
+  | 'head_branch'
+  | 'head_repository'
+>
+
+export interface GuardOptions {
+  now: Date
+  /** `max-attempts`: runs whose `run_attempt` is at least this are skipped (1..50). */
+  maxAttempts: number
+  /** `conclusions`: the conclusions that count as failed. */
+  conclusions: readonly string[]
+  /**
+   * The attempt a `workflow_run` event reported for this run. When the run has a later attempt by
+   * now, someone (or an earlier invocation) already re-ran it.
+   */
+  eventAttempt?: number
+}
+
+/**
+ * The reason to skip `run` without any further request, or undefined when it may be re-run as far
+ * as the run object tells. Checked in this order: active (still running, or already being
+ * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
+ * `max-attempts`.
+ */
+export function cheapSkipReason(run: RerunCandidate, options: GuardOptions): string | undefined {
+  const attempt = run.run_attempt ?? 1
+  if (run.status !== 'completed') {
+    return attempt > 1
+      ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
+      : 'still running'
+  }
+  if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
+    return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`
+  }
+  const conclusion = run.conclusion ?? 'none'
+  if (!options.conclusions.includes(conclusion)) {
+    return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`
+  }
+  const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000
+  if (ageSeconds > RERUN_WINDOW_SECONDS) return 'older than 30 days (GitHub refuses re-runs)'
+  if (attempt >= GITHUB_MAX_RUN_ATTEMPTS) return "GitHub's 50-attempt cap reached"
+  if (attempt >= options.maxAttempts) return 'max attempts reached'
+  return undefined
+}
+
+/**
+ * The group in which a newer run supersedes an older one: same workflow, same head branch, same
+ * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
+ * which nothing supersedes.
+ */
+export function supersessionKey(run: RerunCandidate): string | undefined {
+  if (!run.head_branch) return undefined
+  const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? ''
+  return JSON.stringify([run.workflow_id, run.head_branch, headRepository])
+}
+
+/** True when `other` is a different, newer run in the same group as `run`. */
+export function supersedes(other: RerunCandidate, run: RerunCandidate): boolean {
+  const key = supersessionKey(run)
+  return (
+    key !== undefined &&
+    other.id !== run.id &&
+    supersessionKey(other) === key &&
+    newestFirst(other, run) < 0
+  )
+}
+
+/**
+ * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
+ * @returns run id → id of the newest run of its group (only for superseded runs).
+ */
+export function supersededWithin(runs: readonly RerunCandidate[]): Map<number, number> {
+  const newest = new Map<string, RerunCandidate>()
+  for (const run of [...runs].sort(newestFirst)) {
+    const key = supersessionKey(run)
+    if (key !== undefined && !newest.has(key)) newest.set(key, run)
+  }
+  const superseded = new Map<number, number>()
+  for (const run of runs) {
+    const key = supersessionKey(run)
+    const top = key === undefined ? undefined : newest.get(key)
+    if (top && top.id !== run.id) superseded.set(run.id, top.id)
+  }
+  return superseded
+}
+
+/** The fields of a job the job rules read. */
+export interface JobFacts {
+  id: number
+  name: string
+  conclusion: string | null
+}
+
+/** The jobs that "re-run failed jobs" would start over. */
+export function failedJobsOf<J extends JobFacts>(jobs: readonly J[]): J[] {
+  return jobs.filter(
+    job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion)
+  )
+}
+
+/**
+ * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
+ * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
+ * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
+ * re-run out.
+ */
+export function jobSkipReason(
+  failedJobs: readonly JobFacts[],
+  jobFilter: readonly string[],
+  attempt: number
+): string | undefined {
+  if (failedJobs.length === 0) return `no failed jobs in attempt ${attempt}`
+  if (jobFilter.length === 0) return undefined
+  const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter))
+  return outside ? `failed job ${outside.name} is not in job-filter` : undefined
+}
+
+/**
+ * Tests one log line against `log-pattern`. GitHub starts every log line with a timestamp
+ * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
+ * line does, so `^Error:` works as people write it. A copy of the pattern without `g`/`y` keeps
+ * `test` free of state between lines.
+ */
+export function lineMatcher(pattern: RegExp): (line: string) => boolean {
+  const stateless = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''))
+  return line => {
+    const text = line.replace(LOG_TIMESTAMP, '')
+    return stateless.test(text) || (text !== line && stateless.test(line))
+  }
+}
+
+const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /
