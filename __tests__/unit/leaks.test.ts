@@ -28,9 +28,12 @@ describe('findLeaks', () => {
       )
     ).toEqual([])
   })
-  it('checks values the action masked itself even when the test did not name them', () => {
-    expect(
-      findLeaks({ ...clean, stdout: `::add-mask::${SECRET}\nwrote ${SECRET}` }, [])
-    ).toHaveLength(1)
+  it('checks generated values even when the test did not name them', () => {
+    const outputs = { 'generated-values': JSON.stringify({ A: SECRET }) }
+    const masked = `::add-mask::${SECRET}`
+    expect(findLeaks({ ...clean, stdout: `${masked}\nwrote ${SECRET}`, outputs }, [])).toHaveLength(
+      1
+    )
+    expect(findLeaks({ ...clean, stdout: masked, outputs }, [])).toEqual([])
   })
 })

@@ -136,11 +136,19 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
 
 const ADD_MASK = '::add-mask::'
 
+function generatedValues(outputs: Record<string, string>): string[] {
+  try {
+    return Object.values(JSON.parse(outputs['generated-values'] ?? '{}') as Record<string, string>)
+  } catch {
+    return []
+  }
+}
+
 /**
  * Where a secret shows up unmasked: in stdout or stderr outside `::add-mask::` commands, in the job
  * summary, or in an output without having been masked first (the runner only hides values it was
- * told to mask). Checks the given secrets and every value the action masked itself (e.g. generated
- * ones). Returns descriptions that never contain the secret itself.
+ * told to mask). Checks the given secrets and the values of `generated-values`. Returns
+ * descriptions that never contain the secret itself.
  */
 export function findLeaks(
   run: Pick<ActionRun, 'stdout' | 'stderr' | 'summary' | 'outputs'>,
@@ -169,7 +177,9 @@ export function findLeaks(
   ]
   const leaks: string[] = []
   // Short values would match by chance; real tokens and generated values are long.
-  for (const [index, secret] of [...new Set([...secrets, ...masked])].entries()) {
+  for (const [index, secret] of [
+    ...new Set([...secrets, ...generatedValues(run.outputs)])
+  ].entries()) {
     if (secret.length < 8) continue
     for (const [place, text, maskedIsFine] of places) {
       if (text.includes(secret) && !(maskedIsFine && masked.has(secret))) {
