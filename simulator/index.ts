@@ -44,3 +44,12 @@ export type { FaultInjector, FaultKind, FaultRule } from './faults.js'
 export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
 export type { Handler, HandlerContext, Router } from './router.js'
 export type { ApiResponse } from './responses.js'
+export {
+  findOrganization,
+  rotatePublicKey,
+  type ScenarioEnvironment,
+  type ScenarioOrganization,
+  type ScenarioOrgSecret,
+  type ScenarioSecret,
+  type SecretVisibility
+} from './routes/secrets.js'

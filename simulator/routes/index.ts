@@ -6,9 +6,10 @@ import type { Router } from '../router.js'
 import { registerRoutes as jobs } from './jobs.js'
 import { registerRoutes as meta } from './meta.js'
 import { registerRoutes as runs } from './runs.js'
+import { registerRoutes as secrets } from './secrets.js'
 import { registerRoutes as workflows } from './workflows.js'
 
-const FEATURES: ((router: Router) => void)[] = [meta, workflows, runs, jobs]
+const FEATURES: ((router: Router) => void)[] = [meta, workflows, runs, jobs, secrets]
 
 /** Registers every feature's handlers on `router`. Throws when two features claim one operation. */
 export function registerAllRoutes(router: Router): void {
