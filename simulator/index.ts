@@ -47,6 +47,7 @@ export type { ApiResponse } from './responses.js'
 export {
   findOrganization,
   rotatePublicKey,
+  rotatePublicKeyOnRead,
   type ScenarioEnvironment,
   type ScenarioOrganization,
   type ScenarioOrgSecret,

@@ -3,6 +3,7 @@ import sodium from 'libsodium-wrappers'
 import {
   findOrganization,
   rotatePublicKey,
+  rotatePublicKeyOnRead,
   startSimulator,
   type Scenario,
   type Simulator
@@ -228,5 +229,32 @@ describe('secrets', () => {
     })
     expect(denied.status).toBe(403)
     expect(denied.body).toMatchObject({ message: 'Resource not accessible by integration' })
+  })
+})
+
+describe('public key rotation on read', () => {
+  it('answers the current key, then rotates it, so a value sealed with it is refused', async () => {
+    const sim = await startSimulator({ scenario: world() })
+    try {
+      const repo = sim.state.repositories[0] ?? {}
+      rotatePublicKeyOnRead(repo)
+      const path = '/repos/acme/web/actions/secrets/public-key'
+      const stale = (await call(sim, path, { token: 'ghs_secrets' })).body as PublicKey
+      const put = async (key: PublicKey): Promise<number> =>
+        (
+          await call(sim, '/repos/acme/web/actions/secrets/NPM_TOKEN', {
+            method: 'PUT',
+            token: 'ghs_secrets',
+            body: { encrypted_value: await seal('v', key), key_id: key.key_id }
+          })
+        ).status
+      expect(await put(stale)).toBe(422)
+      const fresh = (await call(sim, path, { token: 'ghs_secrets' })).body as PublicKey
+      expect(fresh.key_id).not.toBe(stale.key_id)
+      expect(await put(fresh)).toBe(204)
+      expect(sim.violations).toEqual([])
+    } finally {
+      await sim.close()
+    }
   })
 })

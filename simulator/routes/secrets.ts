@@ -116,6 +116,18 @@ export async function rotatePublicKey(holder: object): Promise<string> {
   return pair.keyId
 }
 
+/** Scopes whose key rotates right after it is read, with how many more reads do that. */
+const rotateOnRead = new WeakMap<object, number>()
+
+/**
+ * Makes the next `reads` reads of a scope's public key (default 1; `Infinity` for every read)
+ * answer the current key and rotate it right after, so whatever the client seals with that key
+ * is refused with 422 (GitHub rotating a key between a client's read and its write).
+ */
+export function rotatePublicKeyOnRead(holder: object, reads = 1): void {
+  rotateOnRead.set(holder, reads)
+}
+
 /** The organization named `login` (case-insensitive), if the scenario has it. */
 export function findOrganization(state: SimState, login: string): ScenarioOrganization | undefined {
   const wanted = login.toLowerCase()
@@ -214,10 +226,16 @@ export function registerRoutes(router: Router): void {
 async function publicKey(holder: object): Promise<ApiResponse> {
   await sodium.ready
   const pair = keyPairOf(holder)
-  return json({
+  const answer = json({
     key_id: pair.keyId,
     key: sodium.to_base64(pair.publicKey, sodium.base64_variants.ORIGINAL)
   })
+  const reads = rotateOnRead.get(holder) ?? 0
+  if (reads > 0) {
+    rotateOnRead.set(holder, reads - 1)
+    keyPairs.set(holder, newKeyPair())
+  }
+  return answer
 }
 
 function secretName(ctx: HandlerContext): string {
