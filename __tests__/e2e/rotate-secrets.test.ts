@@ -325,6 +325,21 @@ describe('rotate-secrets', () => {
       expectNoLeak(run, [VALUE])
     })
 
+    it('should name an organization that does not exist, before any PUT', async () => {
+      const s = await simulate(secretsWorld())
+      const run = await rotate(s, {
+        secrets: 'NPM_TOKEN',
+        value: VALUE,
+        scope: 'organization',
+        organization: 'octo-cat'
+      })
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(
+        '::error::rotate-secrets could not read the public key of organization octo-cat: 404 Not Found (it does not exist, or the token cannot see it). Nothing was written.'
+      )
+      expect(puts(s)).toBe(0)
+    })
+
     it('should say GITHUB_TOKEN cannot write secrets, before any PUT', async () => {
       const s = await simulate(secretsWorld({ web: [secret('NPM_TOKEN')] }))
       const run = await rotate(s, { secrets: 'NPM_TOKEN', value: VALUE }, { token: 'ghs_write' })

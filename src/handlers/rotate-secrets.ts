@@ -292,7 +292,9 @@ async function read<T>(what: string, reader: () => Promise<T>): Promise<T> {
 }
 
 function planError(what: string, error: unknown): Error {
+  // GitHub answers 404 alike for what does not exist and what the token may not see.
+  const hint = statusOf(error) === 404 ? ' (it does not exist, or the token cannot see it)' : ''
   return new Error(
-    `rotate-secrets could not ${what}: ${describeApiError(error, 'rotate-secrets')}. Nothing was written.`
+    `rotate-secrets could not ${what}: ${describeApiError(error, 'rotate-secrets')}${hint}. Nothing was written.`
   )
 }
