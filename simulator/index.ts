@@ -1,6 +1,6 @@
 /**
- * A GitHub REST API simulator for tests and demos: workflow runs, jobs, pagination, filters,
- * auth, rate limits and injected faults, served over real HTTP on 127.0.0.1.
+ * A GitHub REST API simulator for tests and demos: workflow runs, jobs, Actions secrets,
+ * pagination, filters, auth, rate limits and injected faults, served over real HTTP on 127.0.0.1.
  */
 export {
   startSimulator,
