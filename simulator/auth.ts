@@ -12,7 +12,8 @@ export interface Requirement {
 
 /**
  * The permission each repository-scoped operation needs, by operationId. An operation missing
- * here needs nothing beyond seeing the repository. Features add their rows here.
+ * here needs nothing beyond seeing the repository. Features add their rows here. Organization
+ * endpoints have no repository to check against: their handlers check the caller themselves.
  */
 export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'actions/list-workflow-runs-for-repo': { scope: 'actions', level: 'read' },
@@ -34,7 +35,18 @@ export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'pulls/list': { scope: 'pull_requests', level: 'read' },
   'pulls/get': { scope: 'pull_requests', level: 'read' },
   'pulls/list-files': { scope: 'pull_requests', level: 'read' },
-  'repos/get': { scope: 'metadata', level: 'read' }
+
+  'repos/get': { scope: 'metadata', level: 'read' },
+  'repos/get-environment': { scope: 'actions', level: 'read' },
+  'actions/get-repo-public-key': { scope: 'secrets', level: 'read' },
+  'actions/list-repo-secrets': { scope: 'secrets', level: 'read' },
+  'actions/get-repo-secret': { scope: 'secrets', level: 'read' },
+  'actions/create-or-update-repo-secret': { scope: 'secrets', level: 'write' },
+  'actions/get-environment-public-key': { scope: 'secrets', level: 'read' },
+  'actions/list-environment-secrets': { scope: 'secrets', level: 'read' },
+  'actions/get-environment-secret': { scope: 'secrets', level: 'read' },
+  // Also needs environments: write, which the handler checks (a row holds one permission).
+  'actions/create-or-update-environment-secret': { scope: 'secrets', level: 'write' }
 }
 
 /** The caller of one request, once its token is known. */

@@ -1,6 +1,6 @@
 /**
- * A GitHub REST API simulator for tests and demos: workflow runs, jobs, pagination, filters,
- * auth, rate limits and injected faults, served over real HTTP on 127.0.0.1.
+ * A GitHub REST API simulator for tests and demos: workflow runs, jobs, Actions secrets,
+ * pagination, filters, auth, rate limits and injected faults, served over real HTTP on 127.0.0.1.
  */
 export {
   startSimulator,
@@ -47,3 +47,13 @@ export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
 export type { ScenarioPull, ScenarioPullFile } from './routes/pulls.js'
 export type { Handler, HandlerContext, Router } from './router.js'
 export type { ApiResponse } from './responses.js'
+export {
+  findOrganization,
+  rotatePublicKey,
+  rotatePublicKeyOnRead,
+  type ScenarioEnvironment,
+  type ScenarioOrganization,
+  type ScenarioOrgSecret,
+  type ScenarioSecret,
+  type SecretVisibility
+} from './routes/secrets.js'

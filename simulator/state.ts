@@ -58,6 +58,7 @@ export type RepositoryState = Omit<ScenarioRepository, 'workflows' | 'runs'> & {
   runs: RunState[]
 }
 
+/** Open to module augmentation: a feature's top-level scenario collection lands here as given. */
 export interface SimState {
   /** Token string → identity and permissions. Add entries at run time to mint tokens. */
   tokens: Record<string, ScenarioToken>
@@ -73,8 +74,9 @@ export function isoSeconds(date: Date): string {
 
 /**
  * Builds the live state from a scenario. The scenario is deep-copied (later mutations of either
- * side do not leak); `now` starts every token's rate-limit window. Does not throw for a scenario
- * that passed `parseScenario`.
+ * side do not leak); `now` starts every token's rate-limit window. Top-level fields that features
+ * add to `Scenario` (through module augmentation of it and of `SimState`) are copied as they are.
+ * Does not throw for a scenario that passed `parseScenario`.
  */
 export function createState(scenario: Scenario, now: Date): SimState {
   const copy = structuredClone(scenario)
@@ -88,10 +90,15 @@ export function createState(scenario: Scenario, now: Date): SimState {
       reset: nowSeconds + RATE_LIMIT_WINDOW_SECONDS
     }
   }
+  // Top-level collections added by features (e.g. organizations) are carried over as given.
+  const collections: Record<string, unknown> = { ...copy }
+  for (const known of ['now', 'rateLimit', 'tokens', 'repositories']) delete collections[known]
+  const { tokens, repositories } = copy
   return {
-    tokens: copy.tokens,
+    ...collections,
+    tokens,
     rateLimits,
-    repositories: copy.repositories.map(normalizeRepository)
+    repositories: repositories.map(normalizeRepository)
   }
 }
 

@@ -46,7 +46,7 @@ export const PERMISSION_HINTS: Record<OperationName, string> = {
   'review-deployments':
     "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
   'rotate-secrets':
-    '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository and environment secrets) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`'
+    '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`'
 }
 
 /**

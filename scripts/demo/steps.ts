@@ -2,6 +2,13 @@
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import { rerunFailed } from './rerun-failed.js'
+import { rotateSecretsOrganization, rotateSecretsRepositories } from './rotate-secrets.js'
 import type { DemoStep } from './types.js'
 
-export const DEMO_STEPS: DemoStep[] = [cancelStale, rerunFailed, approveForkRuns]
+export const DEMO_STEPS: DemoStep[] = [
+  cancelStale,
+  rerunFailed,
+  approveForkRuns,
+  rotateSecretsRepositories,
+  rotateSecretsOrganization
+]

@@ -9,6 +9,7 @@ import { registerRoutes as meta } from './meta.js'
 import { registerRoutes as pulls } from './pulls.js'
 import { registerRoutes as reruns } from './reruns.js'
 import { registerRoutes as runs } from './runs.js'
+import { registerRoutes as secrets } from './secrets.js'
 import { registerRoutes as workflows } from './workflows.js'
 
 const FEATURES: ((router: Router) => void)[] = [
@@ -18,7 +19,8 @@ const FEATURES: ((router: Router) => void)[] = [
   jobs,
   reruns,
   pulls,
-  approvals
+  approvals,
+  secrets
 ]
 
 /** Registers every feature's handlers on `router`. Throws when two features claim one operation. */

@@ -6,12 +6,13 @@ import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import type { HandlerContext } from './context.js'
 import { rerunFailed } from './rerun-failed.js'
+import { rotateSecrets } from './rotate-secrets.js'
 
 /** Thrown for operations whose handler has not shipped yet. */
 export class NotImplementedError extends Error {
   constructor(operation: string) {
     super(
-      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: rerun-failed, cancel-stale, approve-fork-runs.`
+      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: rerun-failed, cancel-stale, approve-fork-runs, rotate-secrets.`
     )
     this.name = 'NotImplementedError'
   }
@@ -28,12 +29,13 @@ export async function runHandler(context: AnyContext): Promise<void> {
   switch (settings.operation) {
     case 'cancel-stale':
       return cancelStale({ ...context, settings })
+    case 'rotate-secrets':
+      return rotateSecrets({ ...context, settings })
     case 'rerun-failed':
       return rerunFailed({ ...context, settings })
     case 'approve-fork-runs':
       return approveForkRuns({ ...context, settings })
     case 'review-deployments':
-    case 'rotate-secrets':
       throw new NotImplementedError(settings.operation)
   }
 }

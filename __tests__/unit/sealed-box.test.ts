@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals'
+import sodium from 'libsodium-wrappers'
+import { sealSecretValue } from '../../src/sealed-box.js'
+
+async function keyPair(): Promise<{ key_id: string; key: string; open: (b64: string) => string }> {
+  await sodium.ready
+  const pair = sodium.crypto_box_keypair()
+  return {
+    key_id: '568250167242549743',
+    key: sodium.to_base64(pair.publicKey, sodium.base64_variants.ORIGINAL),
+    open: sealed =>
+      sodium.to_string(
+        sodium.crypto_box_seal_open(
+          sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL),
+          pair.publicKey,
+          pair.privateKey
+        )
+      )
+  }
+}
+
+describe('sealSecretValue', () => {
+  it('should give standard base64 that only the key pair opens, to the exact UTF-8 value', async () => {
+    const pair = await keyPair()
+    const value = 'pa$$ wörd ✓\nsecond line'
+    const sealed = await sealSecretValue(value, pair)
+    expect(sealed).toMatch(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/)
+    expect(sealed).not.toContain('pa$$')
+    expect(pair.open(sealed)).toBe(value)
+    const other = await keyPair()
+    expect(() => other.open(sealed)).toThrow()
+  })
+
+  it('should seal the same value differently each time (ephemeral key)', async () => {
+    const pair = await keyPair()
+    expect(await sealSecretValue('same', pair)).not.toBe(await sealSecretValue('same', pair))
+  })
+
+  it('should refuse a key that is not 32 bytes, naming the key_id and not the value', async () => {
+    const short = { key_id: '42', key: Buffer.from('short').toString('base64') }
+    await expect(sealSecretValue('hunter2', short)).rejects.toThrow(/key_id 42 has 5 bytes/)
+    await expect(sealSecretValue('hunter2', short)).rejects.not.toThrow(/hunter2/)
+  })
+})

@@ -1,0 +1,37 @@
+/**
+ * Sealing a secret value for GitHub: a libsodium sealed box (`crypto_box_seal`, X25519 +
+ * XSalsa20-Poly1305 with an ephemeral key) to the scope's public key. Only GitHub, holding the
+ * private key, can open it. No crypto is written here: libsodium-wrappers does all of it.
+ */
+import sodium from 'libsodium-wrappers'
+
+/** A scope's public key as `GET .../secrets/public-key` answers it. */
+export interface PublicKey {
+  /** Sent back with every value sealed to this key. */
+  key_id: string
+  /** The X25519 public key, standard base64 (32 bytes). */
+  key: string
+}
+
+/**
+ * Seals `value` (UTF-8) to `publicKey`.
+ * @returns the sealed box in standard base64, as `encrypted_value` expects.
+ * @throws Error when the key is not valid base64 or not 32 bytes (the message names the key_id,
+ *   never the value).
+ */
+export async function sealSecretValue(value: string, publicKey: PublicKey): Promise<string> {
+  await sodium.ready
+  let key: Uint8Array
+  try {
+    key = sodium.from_base64(publicKey.key, sodium.base64_variants.ORIGINAL)
+  } catch {
+    throw new Error(`the public key with key_id ${publicKey.key_id} is not base64`)
+  }
+  if (key.length !== sodium.crypto_box_PUBLICKEYBYTES) {
+    throw new Error(
+      `the public key with key_id ${publicKey.key_id} has ${key.length} bytes, not ${sodium.crypto_box_PUBLICKEYBYTES}`
+    )
+  }
+  const sealed = sodium.crypto_box_seal(sodium.from_string(value), key)
+  return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)
+}
