@@ -4,12 +4,13 @@
 import type { Settings } from '../settings.js'
 import { cancelStale } from './cancel-stale.js'
 import type { HandlerContext } from './context.js'
+import { reviewDeployments } from './review-deployments.js'
 
 /** Thrown for operations whose handler has not shipped yet. */
 export class NotImplementedError extends Error {
   constructor(operation: string) {
     super(
-      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale.`
+      `Input 'operation': '${operation}' is not implemented yet in this version of actions-ops. Available now: cancel-stale, review-deployments.`
     )
     this.name = 'NotImplementedError'
   }
@@ -26,9 +27,10 @@ export async function runHandler(context: AnyContext): Promise<void> {
   switch (settings.operation) {
     case 'cancel-stale':
       return cancelStale({ ...context, settings })
+    case 'review-deployments':
+      return reviewDeployments({ ...context, settings })
     case 'rerun-failed':
     case 'approve-fork-runs':
-    case 'review-deployments':
     case 'rotate-secrets':
       throw new NotImplementedError(settings.operation)
   }
