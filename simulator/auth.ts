@@ -31,6 +31,10 @@ export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'actions/re-run-workflow-failed-jobs': { scope: 'actions', level: 'write' },
   'actions/re-run-job-for-workflow-run': { scope: 'actions', level: 'write' },
   'actions/approve-workflow-run': { scope: 'actions', level: 'write' },
+  'actions/get-pending-deployments-for-run': { scope: 'actions', level: 'read' },
+  'actions/get-reviews-for-run': { scope: 'actions', level: 'read' },
+  'actions/review-pending-deployments-for-run': { scope: 'deployments', level: 'write' },
+  'actions/review-custom-gates-for-run': { scope: 'deployments', level: 'write' },
   'repos/get': { scope: 'metadata', level: 'read' }
 }
 

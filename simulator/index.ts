@@ -42,5 +42,11 @@ export type {
 export { findRepository, isActive, isoSeconds } from './state.js'
 export type { FaultInjector, FaultKind, FaultRule } from './faults.js'
 export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
+export type {
+  ScenarioApproval,
+  ScenarioEnvironment,
+  ScenarioPendingDeployment,
+  ScenarioRuleAnswer
+} from './routes/deployments.js'
 export type { Handler, HandlerContext, Router } from './router.js'
 export type { ApiResponse } from './responses.js'

@@ -3,12 +3,13 @@
  * in the server changes.
  */
 import type { Router } from '../router.js'
+import { registerRoutes as deployments } from './deployments.js'
 import { registerRoutes as jobs } from './jobs.js'
 import { registerRoutes as meta } from './meta.js'
 import { registerRoutes as runs } from './runs.js'
 import { registerRoutes as workflows } from './workflows.js'
 
-const FEATURES: ((router: Router) => void)[] = [meta, workflows, runs, jobs]
+const FEATURES: ((router: Router) => void)[] = [meta, workflows, runs, jobs, deployments]
 
 /** Registers every feature's handlers on `router`. Throws when two features claim one operation. */
 export function registerAllRoutes(router: Router): void {
