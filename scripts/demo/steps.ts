@@ -1,5 +1,6 @@
 /** The operations the demo shows, in order. */
 import { cancelStale } from './cancel-stale.js'
+import { reviewDeployments } from './review-deployments.js'
 import type { DemoStep } from './types.js'
 
-export const DEMO_STEPS: DemoStep[] = [cancelStale]
+export const DEMO_STEPS: DemoStep[] = [cancelStale, reviewDeployments]
