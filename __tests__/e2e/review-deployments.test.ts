@@ -292,6 +292,24 @@ describe('review-deployments', () => {
       expect(s.requests.filter(r => r.method === 'GET')).toEqual([])
     })
 
+    it('should answer a rule relayed as a repository_dispatch the same way', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const relayed = protectionRuleEvent()
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: {
+          name: 'repository_dispatch',
+          payload: { action: 'deployment_protection_rule', client_payload: relayed.payload }
+        },
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.result.map(r => [r.id, r.action, r.outcome])).toEqual([
+        [7, 'review-protection-rule', 'done']
+      ])
+      expect(statusOf(s, 7)).toBe('in_progress/')
+    })
+
     it('should reject it with state: rejected', async () => {
       const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
       await runAction({

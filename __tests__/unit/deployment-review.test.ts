@@ -4,6 +4,7 @@ import {
   describeReview,
   parseDeploymentCallbackUrl,
   planReview,
+  protectionRulePayload,
   waitTimerLeftSeconds,
   type PendingDeployment
 } from '../../src/rules/deployment-review.js'
@@ -148,5 +149,36 @@ describe('parseDeploymentCallbackUrl', () => {
     [undefined, undefined]
   ])('%p', (value, expected) => {
     expect(parseDeploymentCallbackUrl(value)).toEqual(expected)
+  })
+})
+
+describe('protectionRulePayload', () => {
+  const rule = {
+    environment: 'qa',
+    deployment_callback_url: 'https://x/repos/a/b/actions/runs/1/deployment_protection_rule'
+  }
+  it.each([
+    ['the event itself', 'deployment_protection_rule', rule, rule],
+    [
+      'a relayed repository_dispatch',
+      'repository_dispatch',
+      { action: 'deployment_protection_rule', client_payload: rule },
+      rule
+    ],
+    [
+      'another repository_dispatch',
+      'repository_dispatch',
+      { action: 'deploy', client_payload: rule },
+      undefined
+    ],
+    [
+      'a relay without payload',
+      'repository_dispatch',
+      { action: 'deployment_protection_rule' },
+      undefined
+    ],
+    ['a workflow_run', 'workflow_run', { workflow_run: { id: 1 } }, undefined]
+  ])('%s', (_, eventName, payload, expected) => {
+    expect(protectionRulePayload(eventName, payload)).toEqual(expected)
   })
 })

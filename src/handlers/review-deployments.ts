@@ -12,6 +12,7 @@ import {
   describeReview,
   parseDeploymentCallbackUrl,
   planReview,
+  protectionRulePayload,
   type PendingDeployment,
   type PastReview
 } from '../rules/deployment-review.js'
@@ -21,7 +22,7 @@ import { forEachRepository, fullName, type Handler, type HandlerContext } from '
 type Context = HandlerContext<'review-deployments'>
 
 /**
- * On a `deployment_protection_rule` event: `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
+ * On a `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`): `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
  * for the payload's run and environment. Otherwise, per repository: the run `run-id` (or the
  * triggering run of a `workflow_run` event) or the active runs (`GET /repos/{owner}/{repo}/actions/runs`,
  * one series per active status) with status `waiting`; for each,
@@ -30,8 +31,10 @@ type Context = HandlerContext<'review-deployments'>
  * waiting on environments this token cannot review.
  */
 export const reviewDeployments: Handler<'review-deployments'> = async context => {
-  if (context.settings.runner.eventName === 'deployment_protection_rule') {
-    await answerProtectionRule(context)
+  const { eventName, payload } = context.settings.runner
+  const rule = protectionRulePayload(eventName, payload)
+  if (rule) {
+    await answerProtectionRule(context, rule)
     return
   }
   const { settings, octokit } = context
@@ -169,17 +172,19 @@ function toPendingDeployment(entry: ApiPendingDeployment): PendingDeployment {
 }
 
 /**
- * Answers the custom deployment protection rule of a `deployment_protection_rule` event with
+ * Answers the custom deployment protection rule of a `deployment_protection_rule` payload with
  * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`.
  * @throws Error when the payload has no usable `deployment_callback_url` or `environment`.
  */
-async function answerProtectionRule(context: Context): Promise<void> {
+async function answerProtectionRule(
+  context: Context,
+  payload: Record<string, unknown>
+): Promise<void> {
   const { settings, octokit } = context
-  const payload = settings.runner.payload
   const callback = parseDeploymentCallbackUrl(payload.deployment_callback_url)
   if (!callback) {
     throw new Error(
-      `The deployment_protection_rule event payload has no deployment_callback_url of the form …/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule (got ${JSON.stringify(payload.deployment_callback_url ?? null)}); run this step on the event GitHub sends to the app that owns the rule.`
+      `The deployment_protection_rule event payload has no deployment_callback_url of the form …/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule (got ${JSON.stringify(payload.deployment_callback_url ?? null)}); pass the payload GitHub sends to the app that owns the rule, as it came.`
     )
   }
   const environment = payload.environment

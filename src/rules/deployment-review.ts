@@ -125,6 +125,32 @@ export function describeHistory(history: readonly PastReview[]): string {
   return `reviews so far: ${entries.join('; ')}`
 }
 
+/**
+ * The `deployment_protection_rule` payload this invocation answers, if any. GitHub delivers that
+ * event to the app that owns the rule, not to workflows, so it arrives either directly (the app
+ * runs the action with `GITHUB_EVENT_NAME=deployment_protection_rule`) or relayed as a
+ * `repository_dispatch` with `event_type: deployment_protection_rule` and the payload as
+ * `client_payload`.
+ * @returns undefined for every other event.
+ */
+export function protectionRulePayload(
+  eventName: string,
+  payload: Record<string, unknown>
+): Record<string, unknown> | undefined {
+  if (eventName === 'deployment_protection_rule') return payload
+  const relayed = payload.client_payload
+  if (
+    eventName === 'repository_dispatch' &&
+    payload.action === 'deployment_protection_rule' &&
+    typeof relayed === 'object' &&
+    relayed !== null &&
+    !Array.isArray(relayed)
+  ) {
+    return relayed as Record<string, unknown>
+  }
+  return undefined
+}
+
 /** Where a custom deployment protection rule is answered. */
 export interface CallbackTarget extends RepositoryRef {
   runId: number
