@@ -135,6 +135,18 @@ describe('pending deployments', () => {
     expect(body.map(entry => entry.current_user_can_approve)).toEqual(expected)
   })
 
+  it('derives the id of an environment the scenario does not number, and reviews by it', async () => {
+    const s = await simulate([waiting(1, ['preview'])])
+    s.state.repositories[0]?.environments?.push({ name: 'preview', reviewers: ['rita'] })
+    const listed = await call(s, '/repos/acme/web/actions/runs/1/pending_deployments', {
+      token: 'ghp_rita'
+    })
+    const id = (listed.body as Array<{ environment: { id: number } }>)[0]?.environment.id ?? 0
+    expect(id).toBeGreaterThan(0)
+    expect((await review(s, 1, 'ghp_rita', [id])).status).toBe(200)
+    expect(stateOf(s, 1)).toBe('in_progress/:')
+  })
+
   it('lists nothing for a run that is not waiting', async () => {
     const s = await simulate([run({ id: 1, pending_deployments: [{ environment: 'staging' }] })])
     const answer = await call(s, '/repos/acme/web/actions/runs/1/pending_deployments')

@@ -21,8 +21,9 @@ const CUSTOM_GATES_DOCS =
 
 /** An environment of a repository and its protection rules. */
 export interface ScenarioEnvironment {
-  id: number
   name: string
+  /** Default derived from the repository and the name. */
+  id?: number
   /** Logins of the required reviewers (users); one approval is enough. Empty/absent = none. */
   reviewers?: string[]
   /** Wait timer in minutes (0–43,200); default 0. */
@@ -118,6 +119,15 @@ export function findEnvironment(
   return repo.environments?.find(env => env.name.toLowerCase() === name.toLowerCase())
 }
 
+/** An environment's id: the scenario's, else one derived from the repository and the name. */
+export function environmentId(
+  repo: RepositoryState,
+  name: string,
+  env: ScenarioEnvironment | undefined
+): number {
+  return env?.id ?? stableId(`${repo.owner}/${repo.name}:${name}`)
+}
+
 function pendingOf(run: RunState): ScenarioPendingDeployment[] {
   return run.status === 'waiting' ? (run.pending_deployments ?? []) : []
 }
@@ -129,7 +139,7 @@ function presentEnvironment(
 ): Record<string, unknown> {
   const full = `${repo.owner}/${repo.name}`
   const env = findEnvironment(repo, name)
-  const id = env?.id ?? stableId(`${full}/${name}`)
+  const id = environmentId(repo, env?.name ?? name, env)
   return {
     id,
     node_id: `EN_${Buffer.from(String(id)).toString('base64url')}`,
@@ -201,7 +211,10 @@ function reviewPending(ctx: HandlerContext): ApiResponse {
   const pending = pendingOf(run)
   const chosen: ScenarioPendingDeployment[] = []
   for (const id of new Set(body.environment_ids)) {
-    const match = pending.find(entry => findEnvironment(repo, entry.environment)?.id === id)
+    const match = pending.find(
+      entry =>
+        environmentId(repo, entry.environment, findEnvironment(repo, entry.environment)) === id
+    )
     if (!match) {
       return errorResponse(
         422,
