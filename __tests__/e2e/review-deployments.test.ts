@@ -252,6 +252,38 @@ describe('review-deployments', () => {
     })
   })
 
+  describe("when one run's pending deployments cannot be read", () => {
+    it('should fail that run and still review the others', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1, created_at: minutesAgo(2) }),
+            waitingRun(['staging'], { id: 2, created_at: minutesAgo(4) })
+          ])
+        )
+      )
+      s.faults.add({
+        path: '/repos/acme/web/actions/runs/1/pending_deployments',
+        times: 1,
+        kind: 'status',
+        status: 403
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'done']
+      ])
+      expect(result.result[0]?.reason).toMatch(/^403 /)
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(statusOf(s, 2)).toBe('in_progress/')
+    })
+  })
+
   describe('when a deployment_protection_rule event arrives', () => {
     it("should answer the rule on the payload's run and environment", async () => {
       const s = await simulate(

@@ -67,11 +67,18 @@ async function reviewRun(
 ): Promise<void> {
   const { settings, octokit } = context
   const target = runTarget(repository, run)
-  const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
-    ...repository,
-    run_id: run.id
-  })
-  const pending = data.map(toPendingDeployment)
+  let pending: PendingDeployment[]
+  try {
+    const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+      ...repository,
+      run_id: run.id
+    })
+    pending = data.map(toPendingDeployment)
+  } catch (error) {
+    // One run that cannot be read (deleted meanwhile, say) must not stop the others.
+    context.results.add(target, 'failed', describeApiError(error, 'review-deployments'))
+    return
+  }
   if (pending.length === 0) {
     context.results.skip(target, `no pending deployments (status ${run.status})`)
     return
