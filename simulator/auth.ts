@@ -35,7 +35,6 @@ export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'pulls/list': { scope: 'pull_requests', level: 'read' },
   'pulls/get': { scope: 'pull_requests', level: 'read' },
   'pulls/list-files': { scope: 'pull_requests', level: 'read' },
-
   'repos/get': { scope: 'metadata', level: 'read' },
   'repos/get-environment': { scope: 'actions', level: 'read' },
   'actions/get-repo-public-key': { scope: 'secrets', level: 'read' },
@@ -46,7 +45,11 @@ export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'actions/list-environment-secrets': { scope: 'secrets', level: 'read' },
   'actions/get-environment-secret': { scope: 'secrets', level: 'read' },
   // Also needs environments: write, which the handler checks (a row holds one permission).
-  'actions/create-or-update-environment-secret': { scope: 'secrets', level: 'write' }
+  'actions/create-or-update-environment-secret': { scope: 'secrets', level: 'write' },
+  'actions/get-pending-deployments-for-run': { scope: 'actions', level: 'read' },
+  'actions/get-reviews-for-run': { scope: 'actions', level: 'read' },
+  'actions/review-pending-deployments-for-run': { scope: 'deployments', level: 'write' },
+  'actions/review-custom-gates-for-run': { scope: 'deployments', level: 'write' }
 }
 
 /** The caller of one request, once its token is known. */

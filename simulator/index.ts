@@ -45,13 +45,18 @@ export type { BlobHost, BlobRequest } from './blobs.js'
 export type { ScenarioRerun } from './routes/reruns.js'
 export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
 export type { ScenarioPull, ScenarioPullFile } from './routes/pulls.js'
+export type { ScenarioEnvironment } from './environments.js'
+export type {
+  ScenarioApproval,
+  ScenarioPendingDeployment,
+  ScenarioRuleAnswer
+} from './routes/deployments.js'
 export type { Handler, HandlerContext, Router } from './router.js'
 export type { ApiResponse } from './responses.js'
 export {
   findOrganization,
   rotatePublicKey,
   rotatePublicKeyOnRead,
-  type ScenarioEnvironment,
   type ScenarioOrganization,
   type ScenarioOrgSecret,
   type ScenarioSecret,

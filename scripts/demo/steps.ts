@@ -2,6 +2,7 @@
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import { rerunFailed } from './rerun-failed.js'
+import { reviewDeployments } from './review-deployments.js'
 import { rotateSecretsOrganization, rotateSecretsRepositories } from './rotate-secrets.js'
 import type { DemoStep } from './types.js'
 
@@ -9,6 +10,7 @@ export const DEMO_STEPS: DemoStep[] = [
   cancelStale,
   rerunFailed,
   approveForkRuns,
+  reviewDeployments,
   rotateSecretsRepositories,
   rotateSecretsOrganization
 ]

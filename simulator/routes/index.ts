@@ -4,6 +4,7 @@
  */
 import type { Router } from '../router.js'
 import { registerRoutes as approvals } from './approvals.js'
+import { registerRoutes as deployments } from './deployments.js'
 import { registerRoutes as jobs } from './jobs.js'
 import { registerRoutes as meta } from './meta.js'
 import { registerRoutes as pulls } from './pulls.js'
@@ -20,7 +21,8 @@ const FEATURES: ((router: Router) => void)[] = [
   reruns,
   pulls,
   approvals,
-  secrets
+  secrets,
+  deployments
 ]
 
 /** Registers every feature's handlers on `router`. Throws when two features claim one operation. */

@@ -93,7 +93,7 @@ function listRuns(ctx: HandlerContext, workflow?: WorkflowState): ApiResponse {
   const filters: RunFilters = parsed.filters
   const matching = repo.runs
     .filter(run => workflow === undefined || run.workflow_id === workflow.id)
-    .filter(run => matchesRun(run, filters, checkSuiteIdOf))
+    .filter(run => matchesRun(indexedAs(repo, run), filters, checkSuiteIdOf))
     .sort(newestFirst)
   const page = paginate(matching, ctx.url, {
     cap: isCapped(ctx.query) ? FILTERED_RESULT_CAP : undefined
@@ -112,6 +112,12 @@ function listRuns(ctx: HandlerContext, workflow?: WorkflowState): ApiResponse {
     if (run.completes_after_listed && isActive(run)) completeRun(run, 'success', ctx.now())
   }
   return json(body, 200, page.link ? { link: page.link } : undefined)
+}
+
+/** The run as the listing's filters see it: see `waiting_filter` (routes/deployments.ts). */
+function indexedAs(repo: RepositoryState, run: RunState): RunState {
+  if (repo.waiting_filter !== 'misses-waiting-runs' || run.status !== 'waiting') return run
+  return { ...run, status: 'in_progress' }
 }
 
 function cancelRun(ctx: HandlerContext): ApiResponse {

@@ -10,6 +10,7 @@ import { paginate } from '../pagination.js'
 import { presentRepository } from '../present.js'
 import { ApiError, errorResponse, type ApiResponse } from '../responses.js'
 import { json, type HandlerContext, type Router } from '../router.js'
+import type { ScenarioEnvironment } from '../environments.js'
 import { isoSeconds, stableId, type RepositoryState, type SimState } from '../state.js'
 
 export type SecretVisibility = 'all' | 'private' | 'selected'
@@ -32,14 +33,6 @@ export interface ScenarioOrgSecret extends ScenarioSecret {
   selected_repository_ids?: number[]
 }
 
-/** A deployment environment of a repository; one not listed answers 404. */
-export interface ScenarioEnvironment {
-  name: string
-  /** Default derived from the name. */
-  id?: number
-  secrets?: ScenarioSecret[]
-}
-
 /** An organization (its repositories are the scenario's repositories with this owner). */
 export interface ScenarioOrganization {
   login: string
@@ -52,8 +45,6 @@ declare module '../scenario.js' {
   interface ScenarioRepository {
     /** Repository Actions secrets. */
     secrets?: ScenarioSecret[]
-    /** Deployment environments, with their secrets. */
-    environments?: ScenarioEnvironment[]
   }
   interface Scenario {
     /** Organizations that hold organization secrets. */

@@ -1,0 +1,77 @@
+/** Builders for review-deployments scenarios: environments with required reviewers, waiting runs. */
+import type {
+  Scenario,
+  ScenarioEnvironment,
+  ScenarioRepository,
+  ScenarioRun,
+  ScenarioToken
+} from '../simulator/index.js'
+import { minutesAgo, repository, run, scenario } from './scenario.js'
+
+/** `staging` (reviewer rita), `production` (reviewers rita and bob, 30 min wait timer), `qa` (an app's rule). */
+export const ENVIRONMENTS: ScenarioEnvironment[] = [
+  { id: 201, name: 'staging', reviewers: ['rita'] },
+  { id: 202, name: 'production', reviewers: ['rita', 'bob'], wait_timer: 30 },
+  { id: 203, name: 'qa', protection_rule_app: 'deploy-gate[bot]' },
+  { id: 204, name: 'audit', reviewers: ['carol'] }
+]
+
+/** Tokens for reviews: a required reviewer, a person who is not one, the rule's app, another app. */
+export const REVIEW_TOKENS: Record<string, ScenarioToken> = {
+  ghp_rita: { login: 'rita', kind: 'user' },
+  ghp_otto: { login: 'otto', kind: 'user' },
+  ghs_deploy: {
+    login: 'github-actions[bot]',
+    kind: 'github-token',
+    permissions: { actions: 'write', deployments: 'write', metadata: 'read' }
+  },
+  ghs_gate: {
+    login: 'deploy-gate[bot]',
+    kind: 'app',
+    permissions: { actions: 'read', deployments: 'write', metadata: 'read' }
+  },
+  ghs_other_app: {
+    login: 'other-app[bot]',
+    kind: 'app',
+    permissions: { actions: 'read', deployments: 'write', metadata: 'read' }
+  }
+}
+
+/** A run of `deploy.yml` (workflow 12) on `main`, waiting on `environments`, created 10 minutes ago. */
+export function waitingRun(
+  environments: string[],
+  overrides: Partial<ScenarioRun> = {}
+): ScenarioRun {
+  return run({
+    workflow_id: 12,
+    status: 'waiting',
+    pending_deployments: environments.map(environment => ({
+      environment,
+      wait_timer_started_at: minutesAgo(10)
+    })),
+    ...overrides
+  })
+}
+
+/** `acme/web` with the environments above and `runs`; options set the waiting-filter quirk. */
+export function deployRepository(
+  runs: ScenarioRun[],
+  options: {
+    waitingFilter?: ScenarioRepository['waiting_filter']
+    fullName?: string
+    id?: number
+  } = {}
+): ScenarioRepository {
+  return {
+    ...repository(options.fullName ?? 'acme/web', runs, options.id),
+    environments: structuredClone(ENVIRONMENTS),
+    ...(options.waitingFilter && { waiting_filter: options.waitingFilter })
+  }
+}
+
+/** A scenario with the standard and review tokens. */
+export function deployScenario(...repositories: ScenarioRepository[]): Scenario {
+  const world = scenario(...repositories)
+  world.tokens = { ...world.tokens, ...structuredClone(REVIEW_TOKENS) }
+  return world
+}

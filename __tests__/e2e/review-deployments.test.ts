@@ -1,0 +1,453 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  deployRepository,
+  deployScenario,
+  waitingRun
+} from '../../__fixtures__/review-deployments.js'
+import { minutesAgo, run } from '../../__fixtures__/scenario.js'
+import {
+  startSimulator,
+  type RunState,
+  type Scenario,
+  type Simulator
+} from '../../simulator/index.js'
+import { runAction } from '../../scripts/lib/run-action.js'
+
+let sim: Simulator | undefined
+
+async function simulate(world: Scenario): Promise<Simulator> {
+  sim = await startSimulator({ scenario: world })
+  return sim
+}
+
+afterEach(async () => {
+  // Every request the action sent must be one GitHub's OpenAPI description accepts.
+  expect(sim?.violations ?? []).toEqual([])
+  await sim?.close()
+  sim = undefined
+})
+
+const runOf = (s: Simulator, id: number, repo = 'acme/web'): RunState | undefined =>
+  s.state.repositories.find(r => `${r.owner}/${r.name}` === repo)?.runs.find(r => r.id === id)
+const statusOf = (s: Simulator, id: number, repo = 'acme/web'): string => {
+  const found = runOf(s, id, repo)
+  return found ? `${found.status}/${found.conclusion ?? ''}` : 'missing'
+}
+const stillPending = (s: Simulator, id: number): string[] =>
+  (runOf(s, id)?.pending_deployments ?? []).map(pending => pending.environment)
+const reviews = (s: Simulator, id: number): string[] =>
+  (runOf(s, id)?.approvals ?? []).map(
+    review => `${review.user} ${review.state} ${review.environments.join('+')}: ${review.comment}`
+  )
+const reviewCalls = (s: Simulator): number =>
+  s.requestCount({ operationId: 'actions/review-pending-deployments-for-run' })
+const writes = (s: Simulator): string[] =>
+  s.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.path}`)
+
+const CALLBACK = 'https://api.github.com/repos/acme/web/actions/runs/7/deployment_protection_rule'
+const protectionRuleEvent = (environment = 'qa'): { name: string; payload: unknown } => ({
+  name: 'deployment_protection_rule',
+  payload: {
+    action: 'requested',
+    environment,
+    event: 'push',
+    ref: 'refs/heads/main',
+    sha: '0'.repeat(40),
+    deployment_callback_url: CALLBACK,
+    deployment: null,
+    repository: { full_name: 'acme/web' }
+  }
+})
+
+describe('review-deployments', () => {
+  describe('when a run waits on staging and production, with environments: staging', () => {
+    it('should send one review for staging only, and leave production waiting', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments', environments: 'staging' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(reviewCalls(s)).toBe(1)
+      expect(reviews(s, 1)).toEqual(['rita approved staging: Reviewed by actions-ops'])
+      expect(stillPending(s, 1)).toEqual(['production'])
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
+        [1, 'review', 'done', 'approved staging']
+      ])
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '1' })
+    })
+  })
+
+  describe('when environments is empty', () => {
+    it('should review every approvable environment in one call, and the run goes on', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments', comment: 'Nightly train' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(reviewCalls(s)).toBe(1)
+      expect(reviews(s, 1)).toEqual(['rita approved staging+production: Nightly train'])
+      expect(statusOf(s, 1)).toBe('in_progress/')
+      // production's 30 min wait timer started 10 minutes ago: the summary says it still runs.
+      expect(result.result[0]?.reason).toBe(
+        'approved staging, production; wait timer on production: about 20 min left'
+      )
+      expect(result.summary).toContain('wait timer on production: about 20 min left')
+      expect(result.summary).toContain('<a href="https://github.com/acme/web/actions/runs/1">1</a>')
+    })
+  })
+
+  describe('when state is rejected', () => {
+    it('should reject, and the run completes as failure', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments', environments: 'prod*', state: 'rejected' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(reviews(s, 1)).toEqual(['rita rejected production: Reviewed by actions-ops'])
+      expect(statusOf(s, 1)).toBe('completed/failure')
+      expect(result.result.map(r => [r.outcome, r.reason])).toEqual([
+        ['done', 'rejected production']
+      ])
+    })
+  })
+
+  describe('when the token may not approve some environments', () => {
+    it('should review the others and skip those, naming the reviewers and the history', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging', 'audit'], {
+              id: 1,
+              approvals: [
+                { environments: ['qa'], state: 'approved', user: 'bob', comment: 'Looks good' }
+              ]
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(stillPending(s, 1)).toEqual(['audit'])
+      expect(result.result.map(r => [r.action, r.outcome])).toEqual([
+        ['review', 'done'],
+        ['review', 'skipped']
+      ])
+      expect(result.result[1]?.reason).toBe(
+        "audit: the token may not approve (required reviewers: carol); pass a required reviewer's token in `github-token` (GITHUB_TOKEN cannot review); reviews so far: bob approved qa"
+      )
+      expect(s.requestCount({ operationId: 'actions/get-reviews-for-run' })).toBe(1)
+    })
+
+    it('should skip every environment for GITHUB_TOKEN, send no review, and not fail', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_deploy',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(writes(s)).toEqual([])
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(result.result).toHaveLength(1)
+      expect(result.result[0]).toMatchObject({ id: 1, outcome: 'skipped' })
+      expect(result.result[0]?.reason).toContain(
+        'staging: the token may not approve (required reviewers: rita)'
+      )
+      expect(result.result[0]?.reason).toContain('GITHUB_TOKEN cannot review')
+      expect(result.result[0]?.reason).toContain('production: the token may not approve')
+    })
+  })
+
+  describe("when the server's status=waiting filter misses waiting runs", () => {
+    it('should still find them among the active runs', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository(
+            [
+              waitingRun(['staging'], { id: 1 }),
+              run({ id: 2, status: 'in_progress' }),
+              run({ id: 3, status: 'completed', conclusion: 'success' })
+            ],
+            { waitingFilter: 'misses-waiting-runs' }
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      const waitingListings = s.requests.filter(r => r.query.status === 'waiting')
+      expect(waitingListings.length).toBeGreaterThan(0)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'done']])
+      expect(statusOf(s, 1)).toBe('in_progress/')
+      expect(statusOf(s, 2)).toBe('in_progress/')
+      expect(s.requestCount({ operationId: 'actions/get-pending-deployments-for-run' })).toBe(1)
+    })
+  })
+
+  describe('when triggered by workflow_run', () => {
+    it('should review the triggering run only, not the other waiting run', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1 }),
+            waitingRun(['staging'], { id: 2, head_branch: 'feature/x' })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        event: { name: 'workflow_run', payload: { workflow_run: { id: 2 } } },
+        with: { operation: 'review-deployments', environments: 'staging' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[2, 'done']])
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(statusOf(s, 2)).toBe('in_progress/')
+    })
+  })
+
+  describe('when runs are scanned with the common filters', () => {
+    it('should review only matching waiting runs, and say why a waiting run is left', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1, created_at: minutesAgo(5) }),
+            waitingRun(['staging'], { id: 2, head_branch: 'feature/x' }),
+            waitingRun(['production'], { id: 3, created_at: minutesAgo(20) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments', environments: 'staging', branch: 'main' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'approved staging'],
+        [3, 'skipped', 'waiting on production, which `environments` (staging) does not match']
+      ])
+      expect(statusOf(s, 2)).toBe('waiting/')
+      expect(reviewCalls(s)).toBe(1)
+    })
+  })
+
+  describe("when one run's pending deployments cannot be read", () => {
+    it('should fail that run and still review the others', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1, created_at: minutesAgo(2) }),
+            waitingRun(['staging'], { id: 2, created_at: minutesAgo(4) })
+          ])
+        )
+      )
+      s.faults.add({
+        path: '/repos/acme/web/actions/runs/1/pending_deployments',
+        times: 1,
+        kind: 'status',
+        status: 403
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'done']
+      ])
+      expect(result.result[0]?.reason).toMatch(/^403 /)
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(statusOf(s, 2)).toBe('in_progress/')
+    })
+  })
+
+  describe('when a deployment_protection_rule event arrives', () => {
+    it("should answer the rule on the payload's run and environment", async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([waitingRun(['qa'], { id: 7 }), waitingRun(['qa'], { id: 8 })])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments', comment: 'Change ticket CHG-12 approved' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(writes(s)).toEqual(['POST /repos/acme/web/actions/runs/7/deployment_protection_rule'])
+      expect(runOf(s, 7)?.protection_rule_answers).toEqual([
+        {
+          environment: 'qa',
+          state: 'approved',
+          comment: 'Change ticket CHG-12 approved',
+          app: 'deploy-gate[bot]'
+        }
+      ])
+      expect(statusOf(s, 7)).toBe('in_progress/')
+      expect(statusOf(s, 8)).toBe('waiting/')
+      expect(result.result).toEqual([
+        {
+          repository: 'acme/web',
+          kind: 'run',
+          id: 7,
+          action: 'review-protection-rule',
+          url: 'https://github.com/acme/web/actions/runs/7',
+          outcome: 'done',
+          reason: 'approved qa (custom deployment protection rule)'
+        }
+      ])
+      // The rule is answered from the payload alone: no listing, no reads.
+      expect(s.requests.filter(r => r.method === 'GET')).toEqual([])
+    })
+
+    it('should answer a rule relayed as a repository_dispatch the same way', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const relayed = protectionRuleEvent()
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: {
+          name: 'repository_dispatch',
+          payload: { action: 'deployment_protection_rule', client_payload: relayed.payload }
+        },
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.result.map(r => [r.id, r.action, r.outcome])).toEqual([
+        [7, 'review-protection-rule', 'done']
+      ])
+      expect(statusOf(s, 7)).toBe('in_progress/')
+    })
+
+    it('should reject it with state: rejected', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments', state: 'rejected' }
+      })
+      expect(statusOf(s, 7)).toBe('completed/failure')
+    })
+
+    it.each([
+      ['a person', 'ghp_rita', '403 Resource not accessible by personal access token'],
+      ['GITHUB_TOKEN', 'ghs_deploy', '403 Resource not accessible by integration'],
+      ['another app', 'ghs_other_app', '422 No deployment protection rule of other-app[bot]']
+    ])('should fail clearly for %s token', async (_, token, status) => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token,
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'failed']])
+      expect(result.result[0]?.reason).toContain(status)
+      expect(result.result[0]?.reason).toContain(
+        'only the GitHub App that owns the deployment protection rule may answer it'
+      )
+      expect(result.stdout).toContain('::error::1 target(s) failed')
+      expect(statusOf(s, 7)).toBe('waiting/')
+    })
+
+    it('should skip an environment that environments does not match, sending nothing', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments', environments: 'staging' }
+      })
+      expect(writes(s)).toEqual([])
+      expect(result.result.map(r => [r.outcome, r.reason])).toEqual([
+        ['skipped', 'environment qa does not match `environments` (staging)']
+      ])
+    })
+
+    it('should fail the step, naming the field, when the payload has no callback URL', async () => {
+      const s = await simulate(deployScenario(deployRepository([])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: { name: 'deployment_protection_rule', payload: { environment: 'qa' } },
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain('no deployment_callback_url')
+      expect(s.requests).toEqual([])
+    })
+  })
+
+  describe('when a dry run', () => {
+    it('should send no POST, and plan exactly what the real run does', async () => {
+      const world = deployScenario(
+        deployRepository([
+          waitingRun(['staging', 'production'], { id: 1, created_at: minutesAgo(3) }),
+          waitingRun(['staging', 'audit'], { id: 2, created_at: minutesAgo(6) }),
+          waitingRun(['staging'], { id: 3, created_at: minutesAgo(9) }),
+          waitingRun(['production'], { id: 4, created_at: minutesAgo(12) })
+        ])
+      )
+      const inputs = { operation: 'review-deployments', environments: 'staging, audit', limit: '2' }
+      const dry = await simulate(structuredClone(world))
+      const planned = await runAction({
+        apiUrl: dry.url,
+        token: 'ghp_rita',
+        with: { ...inputs, 'dry-run': 'true' }
+      })
+      expect(writes(dry)).toEqual([])
+      expect([1, 2, 3, 4].map(id => stillPending(dry, id))).toEqual([
+        ['staging', 'production'],
+        ['staging', 'audit'],
+        ['staging'],
+        ['production']
+      ])
+      expect(planned.summary).toContain('dry run')
+      await dry.close()
+
+      const real = await simulate(structuredClone(world))
+      const done = await runAction({ apiUrl: real.url, token: 'ghp_rita', with: inputs })
+      const shape = (r: { id: unknown; action: string; outcome: string; reason: string }): string =>
+        `${String(r.id)}:${r.action}:${r.outcome}:${r.reason}`
+      expect(planned.result.map(shape)).toEqual(
+        done.result.map(shape).map(s => s.replace(':done:', ':planned:'))
+      )
+      expect(done.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'done'],
+        [2, 'done'],
+        [2, 'skipped'],
+        [3, 'skipped'],
+        [4, 'skipped']
+      ])
+      expect(done.result[3]?.reason).toMatch(/^limit reached/)
+      expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
+      expect(planned.outputs.count).toBe(done.outputs.count)
+      expect(reviewCalls(real)).toBe(2)
+    })
+  })
+})

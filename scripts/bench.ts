@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [operation…]`: runs each operation through dist/index.js against the simulator on
+ * generated scenarios, with simulated network latency, and prints per operation the requests made
+ * against the minimum possible, and the wall time against the floor GitHub's pacing sets.
+ *
+ * Waits are shrunk by ACTIONS_OPS_TIME_SCALE (BENCH_TIME_SCALE, default 0.1: writes 100 ms apart
+ * instead of 1 s) so 5,000-run scenarios finish in minutes; the floor is computed at the same scale:
+ * writes × max(write gap, latency) + reads × latency (requests made one after another).
+ */
+import { startSimulator } from '../simulator/index.js'
+import { BENCH_CASES } from './bench/cases.js'
+import { runAction } from './lib/run-action.js'
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.1)
+const WRITE_GAP_MS = 1000 * TIME_SCALE
+const only = process.argv.slice(2)
+const sizesOverride = process.env.BENCH_SIZES?.split(',').map(Number)
+
+console.log(
+  `latency ${LATENCY_MS} ms per request; writes ${WRITE_GAP_MS} ms apart (time scale ${TIME_SCALE})`
+)
+for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b.operation))) {
+  console.log(`\n${bench.operation}`)
+  console.log('| size | requests | minimum | ratio | wall time | floor | ratio | outcomes |')
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---|')
+  for (const size of sizesOverride ?? bench.sizes) {
+    const scenario = bench.scenario(size)
+    const simulator = await startSimulator({
+      scenario: structuredClone(scenario),
+      latencyMs: LATENCY_MS
+    })
+    try {
+      const started = Date.now()
+      const run = await runAction({
+        apiUrl: simulator.url,
+        with: { operation: bench.operation, ...bench.with(scenario) },
+        ...(bench.token && { token: bench.token }),
+        env: { ACTIONS_OPS_TIME_SCALE: String(TIME_SCALE) }
+      })
+      const wall = Date.now() - started
+      if (run.exitCode !== 0)
+        console.error(
+          run.stdout
+            .split('\n')
+            .filter(l => l.startsWith('::error::'))
+            .join('\n')
+        )
+      const requests = simulator.requests.length
+      const { reads, writes } = bench.minimum(scenario, run, simulator)
+      const minimum = reads + writes
+      const floor = writes * Math.max(WRITE_GAP_MS, LATENCY_MS) + reads * LATENCY_MS
+      const counts = new Map<string, number>()
+      for (const r of run.result) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1)
+      const outcomes = [...counts].map(([o, n]) => `${n} ${o}`).join(', ')
+      console.log(
+        `| ${size} ${bench.unit} | ${requests} | ${minimum} | ${(requests / minimum).toFixed(3)} | ${(wall / 1000).toFixed(1)} s | ${(floor / 1000).toFixed(1)} s | ${(wall / floor).toFixed(2)} | ${outcomes} |`
+      )
+      if (simulator.violations.length > 0)
+        console.log(`  OpenAPI violations: ${simulator.violations.length}`)
+    } finally {
+      await simulator.close()
+    }
+  }
+}

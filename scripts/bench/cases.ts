@@ -1,0 +1,5 @@
+/** The operations `npm run bench` measures. */
+import { cancelStaleBench } from './cancel-stale.js'
+import type { BenchCase } from './types.js'
+
+export const BENCH_CASES: BenchCase[] = [cancelStaleBench]

@@ -1,0 +1,27 @@
+/** One operation measured by `npm run bench`. */
+import type { Scenario, Simulator } from '../../simulator/index.js'
+import type { ActionRun } from '../lib/run-action.js'
+
+export interface BenchCase {
+  operation: string
+  /** The sizes measured (runs, or repositories for secrets), and what the size counts. */
+  sizes: number[]
+  unit: string
+  /** A generated scenario of that size. */
+  scenario: (size: number) => Scenario
+  /** The step's `with:` (operation is added). */
+  with: (scenario: Scenario) => Record<string, string>
+  token?: string
+  /**
+   * The fewest requests any client could make for this scenario: list pages per needed status,
+   * the reads the operation cannot avoid, and one write per target the action acted on.
+   */
+  minimum: (
+    scenario: Scenario,
+    run: ActionRun,
+    simulator: Simulator
+  ) => { reads: number; writes: number }
+}
+
+/** Pages of 100 needed to list `count` items (an empty listing still costs one request). */
+export const pages = (count: number): number => Math.max(1, Math.ceil(count / 100))
