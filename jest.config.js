@@ -7,5 +7,6 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
-  testTimeout: 60000
+  testTimeout: 60000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js']
 }
