@@ -5,13 +5,14 @@
  * `job-filter` / `log-pattern`) failures that are not the flaky kind.
  */
 import * as core from '@actions/core'
-import { describeApiError, statusOf } from '../api-errors.js'
+import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
 import { jobLogMatches } from '../job-logs.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import {
   cheapSkipReason,
   failedJobsOf,
+  type GuardOptions,
   jobSkipReason,
   lineMatcher,
   supersededWithin,
@@ -53,16 +54,16 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     const supersededBy = settings.skipSuperseded
       ? supersededWithin(runs)
       : new Map<number, number>()
+    const guardsFor = (run: WorkflowRun): GuardOptions => ({
+      now,
+      maxAttempts: settings.maxAttempts,
+      conclusions: settings.conclusions,
+      ...(event?.id === run.id && event.attempt !== undefined && { eventAttempt: event.attempt })
+    })
     const survivors: WorkflowRun[] = []
     for (const run of runs) {
       const reason =
-        cheapSkipReason(run, {
-          now,
-          maxAttempts: settings.maxAttempts,
-          conclusions: settings.conclusions,
-          ...(event?.id === run.id &&
-            event.attempt !== undefined && { eventAttempt: event.attempt })
-        }) ??
+        cheapSkipReason(run, guardsFor(run)) ??
         (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined)
       if (reason !== undefined) context.results.skip(runTarget(repository, run), reason)
       else survivors.push(run)
@@ -72,13 +73,25 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     )
 
     const writes: PlannedWrite[] = []
+    let rateLimitedUntil: Date | undefined
     for (const run of survivors) {
       const target = runTarget(repository, run)
+      // Once the primary rate limit is spent, every further read would be refused too: the rest
+      // wait for the next invocation, like the writes the mutation boundary holds back.
+      if (rateLimitedUntil) {
+        context.results.skip(target, `rate limit exhausted until ${rateLimitedUntil.toISOString()}`)
+        continue
+      }
       let verdict: Verdict
       try {
-        verdict = await checkRun(context, repository, run)
+        verdict = await checkRun(context, repository, run, guardsFor(run))
       } catch (error) {
-        context.results.add(target, 'failed', describeApiError(error, settings.operation))
+        rateLimitedUntil = rateLimitResetOf(error)
+        if (rateLimitedUntil) {
+          context.results.skip(target, describeApiError(error, settings.operation))
+        } else {
+          context.results.add(target, 'failed', describeApiError(error, settings.operation))
+        }
         continue
       }
       if (!verdict.rerun) {
@@ -105,22 +118,31 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
 
 /**
  * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (one listing), the failed jobs of the latest attempt against `job-filter` (one paginated
- * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
+ * (one listing, which also shows the run as it is now), the failed jobs of the latest attempt
+ * against `job-filter` (one paginated listing), then the failed jobs' logs against `log-pattern`
+ * (one log per job until one matches). A run that someone re-ran since it was listed is judged
+ * as it is now, at no extra request.
  * @throws the API error of a listing or of a log that exists but cannot be read.
  */
 async function checkRun(
   context: Context,
   repository: RepositoryRef,
-  run: WorkflowRun
+  listed: WorkflowRun,
+  guards: GuardOptions
 ): Promise<Verdict> {
   const { settings, octokit } = context
+  let run = listed
+  if (settings.skipSuperseded) {
+    const { newer, current } = await laterRunsOf(context, repository, listed)
+    if (newer !== undefined) return { rerun: false, reason: `superseded by run ${newer.id}` }
+    if (current !== undefined) {
+      const changed = cheapSkipReason(current, guards)
+      if (changed !== undefined) return { rerun: false, reason: `changed since listed: ${changed}` }
+      run = current
+    }
+  }
   const attempt = run.run_attempt ?? 1
   const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`]
-  if (settings.skipSuperseded) {
-    const newer = await newerRunOf(context, repository, run)
-    if (newer !== undefined) return { rerun: false, reason: `superseded by run ${newer.id}` }
-  }
   if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
     return { rerun: true, reason: reasons.join('; ') }
   }
@@ -130,6 +152,15 @@ async function checkRun(
     filter: 'latest',
     per_page: 100
   })
+  // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
+  // the run after the checks above, and its jobs say nothing about the attempt that was judged.
+  const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt)
+  if (later !== undefined) {
+    return {
+      rerun: false,
+      reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
+    }
+  }
   const failed = failedJobsOf(jobs)
   const jobReason = jobSkipReason(failed, settings.jobFilter, attempt)
   if (jobReason !== undefined) return { rerun: false, reason: jobReason }
@@ -164,19 +195,21 @@ async function checkRun(
 
 /**
  * The newest run of the same workflow on the same head branch (same head repository) created
- * after `run`, if any. The failed-run listing cannot tell: a newer run that succeeded or is still
- * running is not in it. One listing filtered server-side by workflow, branch and `created>=` the
- * run's creation answers it, newest first, so the first page almost always decides; it is asked
- * only for runs that passed every cheap guard and are the newest failed run of their group, so a
- * scan costs one request per (workflow, branch) group with a candidate, not one per run.
+ * after `run`, if any, and `run` itself as it is now. The failed-run listing cannot tell: a newer
+ * run that succeeded or is still running is not in it. One listing filtered server-side by
+ * workflow, branch and `created>=` the run's creation answers it, newest first, so the first page
+ * almost always decides; it is asked only for runs that passed every cheap guard and are the
+ * newest failed run of their group, so a scan costs one request per (workflow, branch) group with
+ * a candidate, not one per run. The listing includes `run` (created at that very second); when no
+ * newer run exists, every page is read and `current` is found.
  * @throws the API error of the listing.
  */
-async function newerRunOf(
+async function laterRunsOf(
   context: Context,
   repository: RepositoryRef,
   run: WorkflowRun
-): Promise<WorkflowRun | undefined> {
-  if (!run.head_branch) return undefined
+): Promise<{ newer?: WorkflowRun; current?: WorkflowRun }> {
+  if (!run.head_branch) return {}
   const pages = context.octokit.paginate.iterator(context.octokit.rest.actions.listWorkflowRuns, {
     ...repository,
     workflow_id: run.workflow_id,
@@ -185,11 +218,14 @@ async function newerRunOf(
     exclude_pull_requests: true,
     per_page: 100
   })
+  let current: WorkflowRun | undefined
   for await (const page of pages) {
-    const newer = (page.data as WorkflowRun[]).find(other => supersedes(other, run))
-    if (newer) return newer
+    const runs = page.data as WorkflowRun[]
+    current ??= runs.find(other => other.id === run.id)
+    const newer = runs.find(other => supersedes(other, run))
+    if (newer) return { newer }
   }
-  return undefined
+  return current ? { current } : {}
 }
 
 /**
@@ -210,10 +246,14 @@ function eventRunOf(context: Context): { id: number; attempt?: number } | undefi
 
 /**
  * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
- * or it aged past 30 days): GitHub then answers 403 with a message that says which. Anything else
- * (a missing permission) is a failure with the generic hint.
+ * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
+ * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
+ * A re-run whose answer was lost and whose retry found the run running is reported as already
+ * being retried: the client cannot tell its own first attempt from someone else's.
  */
 function refusedRerun(error: unknown): ErrorVerdict {
+  // Listed a moment ago, so the repository is visible: the run itself was deleted since.
+  if (statusOf(error) === 404) return { outcome: 'skipped', reason: 'deleted since listed' }
   if (statusOf(error) !== 403) return undefined
   const message = error instanceof Error ? error.message : ''
   if (/already running/i.test(message)) {
