@@ -4,7 +4,9 @@ import {
   failedRun,
   job,
   latestJobs,
+  onArrival,
   rerunCount,
+  retriedElsewhere,
   runOf,
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
@@ -417,6 +419,24 @@ describe('rerun-failed', () => {
     })
   })
 
+  describe('when someone re-runs the run between the newer-run check and the job listing', () => {
+    it('should skip it: the jobs listed belong to an attempt that was not judged', async () => {
+      const s = await simulate(scenario(repository('acme/web', [failedRun({ id: 1 })])))
+      onArrival(s, request => {
+        if (request.path === '/repos/acme/web/actions/runs/1/jobs' && runOf(s, 1).run_attempt === 1)
+          retriedElsewhere(s, 1, null)
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'job-filter': 'test' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([[1, 'skipped', 'changed since listed: attempt 2 exists']])
+      expect(posts(s)).toBe(0)
+      expect(runOf(s, 1).reruns).toBeUndefined()
+    })
+  })
+
   describe('when enable-debug-logging is set', () => {
     it('should send it with the re-run; false by default', async () => {
       const s = await simulate(
@@ -560,6 +580,60 @@ describe('rerun-failed', () => {
       expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'failed']])
       expect(result.result[0]?.reason).toContain('add `permissions: actions: write` to the job')
       expect(runOf(s, 1).run_attempt).toBe(1)
+    })
+  })
+  describe('when the token is invalid or expired', () => {
+    it('should fail the repository with a message that names github-token, and re-run nothing', async () => {
+      const s = await simulate(scenario(repository('acme/web', [failedRun({ id: 1 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_revoked_0123456789',
+        with: { operation: 'rerun-failed' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.kind, r.id, r.outcome])).toEqual([
+        ['repository', 'acme/web', 'failed']
+      ])
+      expect(result.result[0]?.reason).toMatch(/^401 .*invalid or expired.*`github-token`/)
+      expect(result.stdout).toContain('::error::')
+      expect(s.requests.filter(r => r.status !== 401)).toEqual([])
+      expect(runOf(s, 1).run_attempt).toBe(1)
+    })
+  })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should check, re-run and read logs through the prefix, in debug mode, without printing the token', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', jobs: [job(11, 'e2e', 'failure', 'ETIMEDOUT')] }),
+            failedRun({ id: 2, head_branch: 'b', jobs: [job(21, 'e2e', 'failure', 'assertion')] })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: `${s.url}/api/v3`,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT' },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome]).sort()).toEqual([
+        [1, 'done'],
+        [2, 'skipped']
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([2, 1])
+      // Listing, newer-run checks, jobs, logs and the re-run: every API request under the prefix.
+      expect(new Set(s.requests.map(r => r.operationId))).toEqual(
+        new Set([
+          'actions/list-workflow-runs-for-repo',
+          'actions/list-workflow-runs',
+          'actions/list-jobs-for-workflow-run',
+          'actions/download-job-logs-for-workflow-run',
+          'actions/re-run-workflow-failed-jobs'
+        ])
+      )
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(result.stdout).toContain('::debug::')
     })
   })
 })
