@@ -18,7 +18,9 @@ import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 
 const RUNS = 300
 const RERUN = 'actions/re-run-workflow-failed-jobs'
-const CHECK = 'actions/list-workflow-runs'
+const JOBS = 'actions/list-jobs-for-workflow-run'
+/** The listing of failed runs (with `status`) and of every recent run (without). */
+const SCAN = '/repos/acme/web/actions/runs'
 const ALREADY_RUNNING = 'already being retried (GitHub: already running)'
 let sim: Simulator | undefined
 
@@ -74,7 +76,7 @@ function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
 describe('rerun-failed under faults', () => {
   it('should survive 5xx bursts, dropped connections, lost answers and runs changed by others', async () => {
     const s = await flakyRepository()
-    // Reads: the failed listing (3 pages) and the newer-run checks (one per run).
+    // Reads: the failed listing (3 pages), then the listing of newer runs (below).
     s.faults.add({
       operationId: 'actions/list-workflow-runs-for-repo',
       kind: 'status',
@@ -82,8 +84,6 @@ describe('rerun-failed under faults', () => {
       times: 2
     })
     s.faults.add({ operationId: 'actions/list-workflow-runs-for-repo', kind: 'drop', times: 1 })
-    s.faults.add({ operationId: CHECK, kind: 'status', status: 503, times: 2 })
-    s.faults.add({ operationId: CHECK, kind: 'drop', times: 1 })
     // Writes: bursts on different runs' re-runs, each within the three retries the client allows.
     s.faults.add({ path: rerunPath(id(200)), kind: 'status', status: 500, times: 3 })
     s.faults.add({ path: rerunPath(id(150)), kind: 'status', status: 503, times: 2 })
@@ -102,8 +102,11 @@ describe('rerun-failed under faults', () => {
     let checking = false
     let writing = false
     onArrival(s, request => {
-      if (!checking && request.path === '/repos/acme/web/actions/workflows/11/runs') {
+      if (!checking && request.path === SCAN && request.query.status === undefined) {
         checking = true
+        // Its first page fails three times (within the retries), like the failed listing's.
+        s.faults.add({ path: SCAN, kind: 'status', status: 503, times: 2 })
+        s.faults.add({ path: SCAN, kind: 'drop', times: 1 })
         retriedElsewhere(s, id(280), null) // re-ran it; attempt 2 is queued
         retriedElsewhere(s, id(270), 'success') // re-ran it; attempt 2 passed
         retriedElsewhere(s, id(260), 'failure') // re-ran it; attempt 2 failed again
@@ -136,6 +139,10 @@ describe('rerun-failed under faults', () => {
       [10, 'skipped', ALREADY_RUNNING],
       [5, 'skipped', 'deleted since listed']
     ])
+    // One listing of recent runs (3 pages, the first after three failures) decided every run.
+    const scan = s.requests.filter(r => r.path === SCAN && r.query.status === undefined)
+    expect(scan.map(r => r.status)).toEqual([503, 503, 0, 200, 200, 200])
+    expect(s.requestCount({ operationId: 'actions/list-workflow-runs' })).toBe(0)
     // Run 260 is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
     expect(result.result.find(r => r.id === id(260))?.reason).toBe('conclusion failure, attempt 2')
     expect(runOf(s, id(260)).run_attempt).toBe(3)
@@ -212,11 +219,11 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of failed runs and 150 of the 300 newer-run checks.
-    bucket.remaining = 3 + 150
+    // 3 pages of failed runs, 3 of recent runs, and 150 of the 300 job listings.
+    bucket.remaining = 3 + 3 + 150
     const result = await runAction({
       apiUrl: s.url,
-      with: { operation: 'rerun-failed', limit: '1000' }
+      with: { operation: 'rerun-failed', limit: '1000', 'job-filter': 'test' }
     })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
@@ -224,7 +231,7 @@ describe('rerun-failed under faults', () => {
       new Set([`skipped: rate limit exhausted until ${reset}`])
     )
     // One refused check and one refused re-run tell the action; nothing else is sent.
-    expect(s.requestCount({ operationId: CHECK })).toBe(151)
+    expect(s.requestCount({ operationId: JOBS })).toBe(151)
     expect(s.requestCount({ operationId: RERUN })).toBe(1)
     expectStateToAgree(s, result.result)
   })

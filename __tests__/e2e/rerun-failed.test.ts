@@ -11,7 +11,12 @@ import {
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import { startSimulator, type Scenario, type Simulator } from '../../simulator/index.js'
+import {
+  startSimulator,
+  type Scenario,
+  type ScenarioRun,
+  type Simulator
+} from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 
 let sim: Simulator | undefined
@@ -35,6 +40,7 @@ const outcomes = (result: ActionRun): Array<[number | string, string, string]> =
 const posts = (s: Simulator): number => s.requests.filter(r => r.method !== 'GET').length
 const listings = (s: Simulator, operationId: string): Array<Record<string, string>> =>
   s.requests.filter(r => r.operationId === operationId).map(r => r.query)
+const createdAtOf = (s: Simulator, id: number): string => runOf(s, id).created_at
 
 describe('rerun-failed', () => {
   describe('when triggered by workflow_run for a failed run', () => {
@@ -167,7 +173,10 @@ describe('rerun-failed', () => {
         [3, 'done']
       ])
       expect([1, 2, 3, 4].map(id => runOf(s, id).run_attempt)).toEqual([1, 2, 2, 1])
-      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      // The listing without a status is the one that looks for newer runs of the candidates.
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo').filter(
+        q => q.status !== undefined
+      )
       expect(queries.map(q => q.status).sort()).toEqual(['cancelled', 'timed_out'])
       for (const query of queries) {
         const since = Date.parse((query.created ?? '').replace(/^>=/, ''))
@@ -201,7 +210,7 @@ describe('rerun-failed', () => {
         ])
       )
 
-    it('should skip the superseded runs, asking once per group that has a candidate', async () => {
+    it('should skip the superseded runs, with one listing of the runs since the oldest candidate', async () => {
       const s = await simulate(world())
       const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
       expect(outcomes(result).sort()).toEqual([
@@ -211,14 +220,85 @@ describe('rerun-failed', () => {
         [5, 'done', 'conclusion failure, attempt 1'],
         [6, 'done', 'conclusion failure, attempt 1']
       ])
-      const checks = listings(s, 'actions/list-workflow-runs')
-      expect(checks.map(q => q.branch).sort()).toEqual([
-        'feature/x',
-        'feature/x',
-        'feature/y',
-        'main'
+      // Candidates 2, 4, 5 and 6 (the newest failed run of each group): one listing of every run
+      // created since run 6 decides them all, where one listing per group would cost four.
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
+        expect.objectContaining({ status: 'failure' }),
+        expect.objectContaining({ created: `>=${createdAtOf(s, 6)}` })
       ])
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
       expect(rerunCount(s)).toBe(3)
+    })
+
+    it('should ask per branch when the runs since the oldest candidate take more pages than that', async () => {
+      // Two candidates under 401 newer runs: the first page shows run 999, newer than run 2 on its
+      // branch; for run 1, the four pages left would cost more than one listing of its branch.
+      const busy = Array.from({ length: 400 }, (_, i) =>
+        run({
+          id: 100 + i,
+          head_branch: `busy/${i}`,
+          status: 'completed',
+          conclusion: 'success',
+          created_at: minutesAgo(40 - i / 20)
+        })
+      )
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(50) }),
+            failedRun({ id: 2, head_branch: 'b', created_at: minutesAgo(49) }),
+            ...busy,
+            run({ id: 999, head_branch: 'b', created_at: minutesAgo(1) })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'done', 'conclusion failure, attempt 1'],
+        [2, 'skipped', 'superseded by run 999']
+      ])
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(2)
+      expect(listings(s, 'actions/list-workflow-runs').map(q => q.branch)).toEqual(['a'])
+    })
+
+    it('should narrow the listing to the oldest candidate still undecided', async () => {
+      // Run 1 (60 min old) is superseded by run 999, on the first page; run 2 (30 min) lies under
+      // 150 newer runs, and 300 more separate it from run 1.
+      // `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
+      const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
+        Array.from({ length: count }, (_, i) =>
+          run({
+            id: from + i,
+            head_branch: `busy/${from + i}`,
+            status: 'completed',
+            conclusion: 'success',
+            created_at: minutesAgo(oldest - (i * (oldest - newest)) / count)
+          })
+        )
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(60) }),
+            ...busy(1000, 300, 59, 31),
+            failedRun({ id: 2, head_branch: 'b', created_at: minutesAgo(30) }),
+            ...busy(2000, 150, 29, 2),
+            run({ id: 999, head_branch: 'a', created_at: minutesAgo(1) })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'superseded by run 999'],
+        [2, 'done', 'conclusion failure, attempt 1']
+      ])
+      // The failed runs, a first page since run 1, then the rest down to run 2 only.
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      expect(queries.map(q => [q.status, q.created?.split('..')[0], q.page])).toEqual([
+        ['failure', expect.any(String), undefined],
+        [undefined, `>=${createdAtOf(s, 1)}`, undefined],
+        [undefined, createdAtOf(s, 2), undefined]
+      ])
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
     })
 
     it('should re-run them all with skip-superseded false, without the extra listings', async () => {
@@ -229,6 +309,7 @@ describe('rerun-failed', () => {
       })
       expect(result.result.map(r => r.id).sort()).toEqual([1, 2, 4, 5, 6])
       expect(result.result.every(r => r.outcome === 'done')).toBe(true)
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(1)
       expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
     })
   })
@@ -622,11 +703,10 @@ describe('rerun-failed', () => {
         [2, 'skipped']
       ])
       expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([2, 1])
-      // Listing, newer-run checks, jobs, logs and the re-run: every API request under the prefix.
+      // Listings (failed runs, then newer runs), jobs, logs and the re-run: all under the prefix.
       expect(new Set(s.requests.map(r => r.operationId))).toEqual(
         new Set([
           'actions/list-workflow-runs-for-repo',
-          'actions/list-workflow-runs',
           'actions/list-jobs-for-workflow-run',
           'actions/download-job-logs-for-workflow-run',
           'actions/re-run-workflow-failed-jobs'

@@ -16,13 +16,17 @@ import {
   jobSkipReason,
   lineMatcher,
   supersededWithin,
-  supersedes
+  supersedes,
+  supersessionKey
 } from '../rules/rerun.js'
-import { listRuns, type WorkflowRun } from '../runs.js'
+import { LISTING_CAP, listRuns, newestFirst, type WorkflowRun } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
 
 type Context = HandlerContext<'rerun-failed'>
+
+/** Runs per listing page (GitHub's maximum). */
+const PER_PAGE = 100
 
 /** What the checks that need requests decided for one run. */
 type Verdict = { rerun: true; reason: string } | { rerun: false; reason: string }
@@ -72,6 +76,9 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
       `${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`
     )
 
+    const scanned = settings.skipSuperseded
+      ? await scanLaterRuns(context, repository, survivors)
+      : new Map<number, LaterRuns>()
     const writes: PlannedWrite[] = []
     let rateLimitedUntil: Date | undefined
     for (const run of survivors) {
@@ -84,7 +91,7 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
       }
       let verdict: Verdict
       try {
-        verdict = await checkRun(context, repository, run, guardsFor(run))
+        verdict = await checkRun(context, repository, run, guardsFor(run), scanned.get(run.id))
       } catch (error) {
         rateLimitedUntil = rateLimitResetOf(error)
         if (rateLimitedUntil) {
@@ -118,22 +125,23 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
 
 /**
  * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (one listing, which also shows the run as it is now), the failed jobs of the latest attempt
- * against `job-filter` (one paginated listing), then the failed jobs' logs against `log-pattern`
- * (one log per job until one matches). A run that someone re-ran since it was listed is judged
- * as it is now, at no extra request.
+ * (`scanned` when the repository-wide scan decided it, else one listing, which also shows the run
+ * as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
+ * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
+ * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
  * @throws the API error of a listing or of a log that exists but cannot be read.
  */
 async function checkRun(
   context: Context,
   repository: RepositoryRef,
   listed: WorkflowRun,
-  guards: GuardOptions
+  guards: GuardOptions,
+  scanned: LaterRuns | undefined
 ): Promise<Verdict> {
   const { settings, octokit } = context
   let run = listed
   if (settings.skipSuperseded) {
-    const { newer, current } = await laterRunsOf(context, repository, listed)
+    const { newer, current } = scanned ?? (await laterRunsOf(context, repository, listed))
     if (newer !== undefined) return { rerun: false, reason: `superseded by run ${newer.id}` }
     if (current !== undefined) {
       const changed = cheapSkipReason(current, guards)
@@ -191,6 +199,100 @@ async function checkRun(
         ? 'log did not match'
         : `log did not match (no log for ${unavailable.join(', ')})`
   }
+}
+
+/** What the runs created after a candidate tell: a newer run of its group, and itself as it is now. */
+interface LaterRuns {
+  newer?: WorkflowRun
+  current?: WorkflowRun
+}
+
+/**
+ * Decides for many candidates at once whether a newer run of their group exists, from a listing
+ * of every run of the repository created since the oldest candidate, newest first: every run newer
+ * than a candidate comes before it, so a candidate is decided once the listing has reached it, or
+ * a newer run of its group. Per-group listings (`laterRunsOf`) cost one request per candidate; the
+ * scan reads on only while the pages it has left cost no more than that for the candidates still
+ * undecided. When they cost more, and the oldest undecided candidate is newer than where the
+ * listing started (or GitHub's 1,000-result cap stopped it), the listing restarts below the last
+ * run seen and down to that candidate only: its first page tells the exact count left, and is a
+ * page the scan needed anyway. Candidates left undecided, and all of them when the scan fails,
+ * are asked per group by `checkRun`.
+ * @returns candidate id → what the listing showed, for the candidates it decided.
+ */
+async function scanLaterRuns(
+  context: Context,
+  repository: RepositoryRef,
+  candidates: readonly WorkflowRun[]
+): Promise<Map<number, LaterRuns>> {
+  const { octokit } = context
+  const decided = new Map<number, LaterRuns>()
+  let undecided = candidates.filter(run => supersessionKey(run) !== undefined)
+  // A single candidate costs one request either way; the per-group listing is narrower.
+  if (undecided.length < 2) return decided
+  const newestOfGroup = new Map<string, WorkflowRun>()
+  const seen = new Map<number, WorkflowRun>()
+  const decide = (complete: boolean): void => {
+    undecided = undecided.filter(candidate => {
+      const top = newestOfGroup.get(supersessionKey(candidate) ?? '')
+      if (top !== undefined && supersedes(top, candidate)) decided.set(candidate.id, { newer: top })
+      else if (seen.has(candidate.id))
+        decided.set(candidate.id, { current: seen.get(candidate.id) })
+      // Absent from a complete listing: deleted since; the re-run will tell.
+      else if (complete) decided.set(candidate.id, {})
+      else return true
+      return false
+    })
+  }
+  let upper: string | undefined
+  try {
+    for (;;) {
+      const lowest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
+      const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
+        ...repository,
+        created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
+        exclude_pull_requests: true,
+        per_page: PER_PAGE
+      })
+      let listed = 0
+      let last: WorkflowRun | undefined
+      let restart = false
+      for await (const page of pages) {
+        const runs = page.data as WorkflowRun[]
+        for (const run of runs) {
+          seen.set(run.id, run)
+          const key = supersessionKey(run)
+          if (key !== undefined && !newestOfGroup.has(key)) newestOfGroup.set(key, run)
+        }
+        listed += runs.length
+        last = runs[runs.length - 1] ?? last
+        const total = (page.data as unknown as { total_count?: number }).total_count ?? 0
+        const complete = runs.length < PER_PAGE || listed >= total
+        decide(complete)
+        if (undecided.length === 0 || complete) return decided
+        const capped = listed >= LISTING_CAP
+        if (!capped && Math.ceil((total - listed) / PER_PAGE) <= undecided.length) continue
+        const oldest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
+        restart =
+          last !== undefined &&
+          last.created_at !== upper &&
+          (capped || Date.parse(oldest.created_at) > Date.parse(lowest.created_at))
+        break
+      }
+      if (!restart || last === undefined) break
+      // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
+      upper = last.created_at
+    }
+  } catch (error) {
+    // The per-group listings still answer, one by one (and report a spent rate limit per run).
+    core.info(
+      `${fullName(repository)}: listing recent runs failed (${describeApiError(error, context.settings.operation)}); asking per branch instead`
+    )
+  }
+  core.info(
+    `${fullName(repository)}: recent runs decided ${decided.size} of ${candidates.length} candidates; ${undecided.length} asked per branch`
+  )
+  return decided
 }
 
 /**
