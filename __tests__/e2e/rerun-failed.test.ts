@@ -472,6 +472,40 @@ describe('rerun-failed', () => {
     })
   })
 
+  describe('when more runs qualify than the limit allows', () => {
+    it('should not read jobs or logs for the runs past the limit', async () => {
+      const s = await simulate(
+        scenario(
+          repository(
+            'acme/web',
+            ['a', 'b', 'c', 'd'].map((branch, i) =>
+              failedRun({
+                id: i + 1,
+                head_branch: branch,
+                created_at: minutesAgo(40 - i),
+                jobs: [job(i * 10 + 11, 'e2e', 'failure', 'ETIMEDOUT')]
+              })
+            )
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT', limit: '2' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [4, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
+        [3, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
+        [2, 'skipped', 'limit reached (raise the `limit` input, now 2)'],
+        [1, 'skipped', 'limit reached (raise the `limit` input, now 2)']
+      ])
+      expect(listings(s, 'actions/list-jobs-for-workflow-run')).toHaveLength(2)
+      expect(s.requestCount({ operationId: 'actions/download-job-logs-for-workflow-run' })).toBe(2)
+      expect(rerunCount(s)).toBe(2)
+    })
+  })
+
   describe('when someone re-runs the run while the action reads its log', () => {
     it("should report it skipped on GitHub's 403, without retrying", async () => {
       const s = await simulate(

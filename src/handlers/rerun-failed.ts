@@ -38,7 +38,8 @@ type Verdict = { rerun: true; reason: string } | { rerun: false; reason: string 
  * the failed jobs of the remaining ones.
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (skip-superseded),
+ * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
+ * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs`.
  */
@@ -47,6 +48,8 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
   const now = context.now()
   const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000)
   const event = eventRunOf(context)
+  // Re-runs planned so far, across repositories: the `limit` budget they will spend.
+  let planned = 0
   await forEachRepository(context, async repository => {
     const runs = await listRuns(
       octokit,
@@ -83,6 +86,12 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     let rateLimitedUntil: Date | undefined
     for (const run of survivors) {
       const target = runTarget(repository, run)
+      // Past the `limit`, the mutation boundary skips the re-run (limit reached) whatever the
+      // checks would say: reading jobs and logs for it would be spent for nothing.
+      if (planned >= settings.limit) {
+        writes.push({ target, reason: 'not checked', send: unchecked })
+        continue
+      }
       // Once the primary rate limit is spent, every further read would be refused too: the rest
       // wait for the next invocation, like the writes the mutation boundary holds back.
       if (rateLimitedUntil) {
@@ -118,6 +127,7 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
         },
         onError: refusedRerun
       })
+      planned += 1
     }
     await context.mutations.apply(writes, 're-ran')
   })
@@ -328,6 +338,11 @@ async function laterRunsOf(
     if (newer) return { newer }
   }
   return current ? { current } : {}
+}
+
+/** The write of a run past the budget, which the mutation boundary never sends. */
+async function unchecked(): Promise<string> {
+  throw new Error('a re-run past the limit was not checked and must not be sent')
 }
 
 /**
