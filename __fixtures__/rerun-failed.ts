@@ -1,6 +1,17 @@
-/** Builders for rerun-failed scenarios: failed runs with jobs and logs, and `workflow_run` events. */
-import type { JobState, RunState, ScenarioJob, ScenarioRun, Simulator } from '../simulator/index.js'
-import { minutesAgo, run } from './scenario.js'
+/**
+ * Builders for rerun-failed scenarios: failed runs with jobs and logs, `workflow_run` events, and
+ * the world changing under an invocation (runs re-run by someone else).
+ */
+import type {
+  JobState,
+  RecordedRequest,
+  RunState,
+  Scenario,
+  ScenarioJob,
+  ScenarioRun,
+  Simulator
+} from '../simulator/index.js'
+import { minutesAgo, repository, run, scenario } from './scenario.js'
 
 /** A completed job; `log` is its plain-text log (GitHub prefixes every line with a timestamp). */
 export function job(id: number, name: string, conclusion: string, log = ''): ScenarioJob {
@@ -80,4 +91,71 @@ export function rerunCount(sim: Simulator): number {
   return sim.requests.filter(
     r => r.operationId === 'actions/re-run-workflow-failed-jobs' && r.status === 201
   ).length
+}
+
+/** The first run id of `flakyScenario`. */
+export const FLAKY_FIRST_ID = 30_000
+
+/**
+ * `count` failed runs of `ci.yml` in acme/web, each alone on its branch `topic/N` (nothing
+ * supersedes another), created a minute apart over the last hours, ids from `FLAKY_FIRST_ID`
+ * (the newest run has the highest id, and is checked and re-run first).
+ */
+export function flakyScenario(count: number): Scenario {
+  const runs = Array.from({ length: count }, (_, i) =>
+    failedRun({
+      id: FLAKY_FIRST_ID + i,
+      head_branch: `topic/${i}`,
+      created_at: minutesAgo(count + 10 - i)
+    })
+  )
+  return scenario(repository('acme/web', runs))
+}
+
+/**
+ * Someone else re-ran the failed jobs of run `id` (in the UI, say): a new attempt whose failed jobs
+ * are `queued` when `conclusion` is null, else completed with it (the others keep their result).
+ * Not recorded in the run's `reruns`, which holds only re-runs received through the API.
+ */
+export function retriedElsewhere(sim: Simulator, id: number, conclusion: string | null): void {
+  const state = runOf(sim, id)
+  const attempt = state.run_attempt + 1
+  const jobs = state.jobs
+    .filter(j => j.run_attempt === state.run_attempt)
+    .map((j): JobState => {
+      const failed = j.conclusion !== 'success' && j.conclusion !== 'skipped'
+      return {
+        ...j,
+        id: j.id * 10 + attempt,
+        run_attempt: attempt,
+        ...(failed && {
+          status: conclusion === null ? 'queued' : 'completed',
+          conclusion,
+          completed_at: conclusion === null ? null : j.completed_at
+        })
+      }
+    })
+  state.jobs.push(...jobs)
+  Object.assign(state, {
+    run_attempt: attempt,
+    status: conclusion === null ? 'queued' : 'completed',
+    conclusion
+  })
+}
+
+/**
+ * Calls `react` with each request as it reaches the simulator, before it is answered: the way to
+ * change the world at a precise moment of an invocation (after its listing, before its writes).
+ */
+export function onArrival(sim: Simulator, react: (request: RecordedRequest) => void): void {
+  const push = sim.requests.push.bind(sim.requests)
+  sim.requests.push = (...records: RecordedRequest[]): number => {
+    for (const record of records) react(record)
+    return push(...records)
+  }
+}
+
+/** Re-runs of run `id` that the simulator accepted through the API (by this action's token). */
+export function rerunsOf(sim: Simulator, id: number): number {
+  return runOf(sim, id).reruns?.length ?? 0
 }

@@ -4,12 +4,19 @@ import {
   failedRun,
   job,
   latestJobs,
+  onArrival,
   rerunCount,
+  retriedElsewhere,
   runOf,
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import { startSimulator, type Scenario, type Simulator } from '../../simulator/index.js'
+import {
+  startSimulator,
+  type Scenario,
+  type ScenarioRun,
+  type Simulator
+} from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 
 let sim: Simulator | undefined
@@ -33,6 +40,7 @@ const outcomes = (result: ActionRun): Array<[number | string, string, string]> =
 const posts = (s: Simulator): number => s.requests.filter(r => r.method !== 'GET').length
 const listings = (s: Simulator, operationId: string): Array<Record<string, string>> =>
   s.requests.filter(r => r.operationId === operationId).map(r => r.query)
+const createdAtOf = (s: Simulator, id: number): string => runOf(s, id).created_at
 
 describe('rerun-failed', () => {
   describe('when triggered by workflow_run for a failed run', () => {
@@ -165,7 +173,10 @@ describe('rerun-failed', () => {
         [3, 'done']
       ])
       expect([1, 2, 3, 4].map(id => runOf(s, id).run_attempt)).toEqual([1, 2, 2, 1])
-      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      // The listing without a status is the one that looks for newer runs of the candidates.
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo').filter(
+        q => q.status !== undefined
+      )
       expect(queries.map(q => q.status).sort()).toEqual(['cancelled', 'timed_out'])
       for (const query of queries) {
         const since = Date.parse((query.created ?? '').replace(/^>=/, ''))
@@ -199,7 +210,7 @@ describe('rerun-failed', () => {
         ])
       )
 
-    it('should skip the superseded runs, asking once per group that has a candidate', async () => {
+    it('should skip the superseded runs, with one listing of the runs since the oldest candidate', async () => {
       const s = await simulate(world())
       const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
       expect(outcomes(result).sort()).toEqual([
@@ -209,14 +220,85 @@ describe('rerun-failed', () => {
         [5, 'done', 'conclusion failure, attempt 1'],
         [6, 'done', 'conclusion failure, attempt 1']
       ])
-      const checks = listings(s, 'actions/list-workflow-runs')
-      expect(checks.map(q => q.branch).sort()).toEqual([
-        'feature/x',
-        'feature/x',
-        'feature/y',
-        'main'
+      // Candidates 2, 4, 5 and 6 (the newest failed run of each group): one listing of every run
+      // created since run 6 decides them all, where one listing per group would cost four.
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
+        expect.objectContaining({ status: 'failure' }),
+        expect.objectContaining({ created: `>=${createdAtOf(s, 6)}` })
       ])
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
       expect(rerunCount(s)).toBe(3)
+    })
+
+    it('should ask per branch when the runs since the oldest candidate take more pages than that', async () => {
+      // Two candidates under 401 newer runs: the first page shows run 999, newer than run 2 on its
+      // branch; for run 1, the four pages left would cost more than one listing of its branch.
+      const busy = Array.from({ length: 400 }, (_, i) =>
+        run({
+          id: 100 + i,
+          head_branch: `busy/${i}`,
+          status: 'completed',
+          conclusion: 'success',
+          created_at: minutesAgo(40 - i / 20)
+        })
+      )
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(50) }),
+            failedRun({ id: 2, head_branch: 'b', created_at: minutesAgo(49) }),
+            ...busy,
+            run({ id: 999, head_branch: 'b', created_at: minutesAgo(1) })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'done', 'conclusion failure, attempt 1'],
+        [2, 'skipped', 'superseded by run 999']
+      ])
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(2)
+      expect(listings(s, 'actions/list-workflow-runs').map(q => q.branch)).toEqual(['a'])
+    })
+
+    it('should narrow the listing to the oldest candidate still undecided', async () => {
+      // Run 1 (60 min old) is superseded by run 999, on the first page; run 2 (30 min) lies under
+      // 150 newer runs, and 300 more separate it from run 1.
+      // `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
+      const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
+        Array.from({ length: count }, (_, i) =>
+          run({
+            id: from + i,
+            head_branch: `busy/${from + i}`,
+            status: 'completed',
+            conclusion: 'success',
+            created_at: minutesAgo(oldest - (i * (oldest - newest)) / count)
+          })
+        )
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(60) }),
+            ...busy(1000, 300, 59, 31),
+            failedRun({ id: 2, head_branch: 'b', created_at: minutesAgo(30) }),
+            ...busy(2000, 150, 29, 2),
+            run({ id: 999, head_branch: 'a', created_at: minutesAgo(1) })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'superseded by run 999'],
+        [2, 'done', 'conclusion failure, attempt 1']
+      ])
+      // The failed runs, a first page since run 1, then the rest down to run 2 only.
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      expect(queries.map(q => [q.status, q.created?.split('..')[0], q.page])).toEqual([
+        ['failure', expect.any(String), undefined],
+        [undefined, `>=${createdAtOf(s, 1)}`, undefined],
+        [undefined, createdAtOf(s, 2), undefined]
+      ])
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
     })
 
     it('should re-run them all with skip-superseded false, without the extra listings', async () => {
@@ -227,6 +309,7 @@ describe('rerun-failed', () => {
       })
       expect(result.result.map(r => r.id).sort()).toEqual([1, 2, 4, 5, 6])
       expect(result.result.every(r => r.outcome === 'done')).toBe(true)
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(1)
       expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
     })
   })
@@ -389,6 +472,40 @@ describe('rerun-failed', () => {
     })
   })
 
+  describe('when more runs qualify than the limit allows', () => {
+    it('should not read jobs or logs for the runs past the limit', async () => {
+      const s = await simulate(
+        scenario(
+          repository(
+            'acme/web',
+            ['a', 'b', 'c', 'd'].map((branch, i) =>
+              failedRun({
+                id: i + 1,
+                head_branch: branch,
+                created_at: minutesAgo(40 - i),
+                jobs: [job(i * 10 + 11, 'e2e', 'failure', 'ETIMEDOUT')]
+              })
+            )
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT', limit: '2' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [4, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
+        [3, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
+        [2, 'skipped', 'limit reached (raise the `limit` input, now 2)'],
+        [1, 'skipped', 'limit reached (raise the `limit` input, now 2)']
+      ])
+      expect(listings(s, 'actions/list-jobs-for-workflow-run')).toHaveLength(2)
+      expect(s.requestCount({ operationId: 'actions/download-job-logs-for-workflow-run' })).toBe(2)
+      expect(rerunCount(s)).toBe(2)
+    })
+  })
+
   describe('when someone re-runs the run while the action reads its log', () => {
     it("should report it skipped on GitHub's 403, without retrying", async () => {
       const s = await simulate(
@@ -413,6 +530,24 @@ describe('rerun-failed', () => {
         [1, 'skipped', 'already being retried (GitHub: already running)']
       ])
       expect(s.requestCount({ operationId: 'actions/re-run-workflow-failed-jobs' })).toBe(1)
+      expect(runOf(s, 1).reruns).toBeUndefined()
+    })
+  })
+
+  describe('when someone re-runs the run between the newer-run check and the job listing', () => {
+    it('should skip it: the jobs listed belong to an attempt that was not judged', async () => {
+      const s = await simulate(scenario(repository('acme/web', [failedRun({ id: 1 })])))
+      onArrival(s, request => {
+        if (request.path === '/repos/acme/web/actions/runs/1/jobs' && runOf(s, 1).run_attempt === 1)
+          retriedElsewhere(s, 1, null)
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'job-filter': 'test' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([[1, 'skipped', 'changed since listed: attempt 2 exists']])
+      expect(posts(s)).toBe(0)
       expect(runOf(s, 1).reruns).toBeUndefined()
     })
   })
@@ -560,6 +695,59 @@ describe('rerun-failed', () => {
       expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'failed']])
       expect(result.result[0]?.reason).toContain('add `permissions: actions: write` to the job')
       expect(runOf(s, 1).run_attempt).toBe(1)
+    })
+  })
+  describe('when the token is invalid or expired', () => {
+    it('should fail the repository with a message that names github-token, and re-run nothing', async () => {
+      const s = await simulate(scenario(repository('acme/web', [failedRun({ id: 1 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_revoked_0123456789',
+        with: { operation: 'rerun-failed' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.kind, r.id, r.outcome])).toEqual([
+        ['repository', 'acme/web', 'failed']
+      ])
+      expect(result.result[0]?.reason).toMatch(/^401 .*invalid or expired.*`github-token`/)
+      expect(result.stdout).toContain('::error::')
+      expect(s.requests.filter(r => r.status !== 401)).toEqual([])
+      expect(runOf(s, 1).run_attempt).toBe(1)
+    })
+  })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should check, re-run and read logs through the prefix, in debug mode, without printing the token', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', jobs: [job(11, 'e2e', 'failure', 'ETIMEDOUT')] }),
+            failedRun({ id: 2, head_branch: 'b', jobs: [job(21, 'e2e', 'failure', 'assertion')] })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: `${s.url}/api/v3`,
+        with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT' },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome]).sort()).toEqual([
+        [1, 'done'],
+        [2, 'skipped']
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([2, 1])
+      // Listings (failed runs, then newer runs), jobs, logs and the re-run: all under the prefix.
+      expect(new Set(s.requests.map(r => r.operationId))).toEqual(
+        new Set([
+          'actions/list-workflow-runs-for-repo',
+          'actions/list-jobs-for-workflow-run',
+          'actions/download-job-logs-for-workflow-run',
+          'actions/re-run-workflow-failed-jobs'
+        ])
+      )
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(result.stdout).toContain('::debug::')
     })
   })
 })

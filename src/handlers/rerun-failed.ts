@@ -5,23 +5,28 @@
  * `job-filter` / `log-pattern`) failures that are not the flaky kind.
  */
 import * as core from '@actions/core'
-import { describeApiError, statusOf } from '../api-errors.js'
+import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
 import { jobLogMatches } from '../job-logs.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import {
   cheapSkipReason,
   failedJobsOf,
+  type GuardOptions,
   jobSkipReason,
   lineMatcher,
   supersededWithin,
-  supersedes
+  supersedes,
+  supersessionKey
 } from '../rules/rerun.js'
-import { listRuns, type WorkflowRun } from '../runs.js'
+import { LISTING_CAP, listRuns, newestFirst, type WorkflowRun } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
 
 type Context = HandlerContext<'rerun-failed'>
+
+/** Runs per listing page (GitHub's maximum). */
+const PER_PAGE = 100
 
 /** What the checks that need requests decided for one run. */
 type Verdict = { rerun: true; reason: string } | { rerun: false; reason: string }
@@ -33,7 +38,8 @@ type Verdict = { rerun: true; reason: string } | { rerun: false; reason: string 
  * the failed jobs of the remaining ones.
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (skip-superseded),
+ * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
+ * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs`.
  */
@@ -42,6 +48,8 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
   const now = context.now()
   const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000)
   const event = eventRunOf(context)
+  // Re-runs planned so far, across repositories: the `limit` budget they will spend.
+  let planned = 0
   await forEachRepository(context, async repository => {
     const runs = await listRuns(
       octokit,
@@ -53,16 +61,16 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     const supersededBy = settings.skipSuperseded
       ? supersededWithin(runs)
       : new Map<number, number>()
+    const guardsFor = (run: WorkflowRun): GuardOptions => ({
+      now,
+      maxAttempts: settings.maxAttempts,
+      conclusions: settings.conclusions,
+      ...(event?.id === run.id && event.attempt !== undefined && { eventAttempt: event.attempt })
+    })
     const survivors: WorkflowRun[] = []
     for (const run of runs) {
       const reason =
-        cheapSkipReason(run, {
-          now,
-          maxAttempts: settings.maxAttempts,
-          conclusions: settings.conclusions,
-          ...(event?.id === run.id &&
-            event.attempt !== undefined && { eventAttempt: event.attempt })
-        }) ??
+        cheapSkipReason(run, guardsFor(run)) ??
         (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined)
       if (reason !== undefined) context.results.skip(runTarget(repository, run), reason)
       else survivors.push(run)
@@ -71,14 +79,35 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
       `${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`
     )
 
+    const scanned = settings.skipSuperseded
+      ? await scanLaterRuns(context, repository, survivors)
+      : new Map<number, LaterRuns>()
     const writes: PlannedWrite[] = []
+    let rateLimitedUntil: Date | undefined
     for (const run of survivors) {
       const target = runTarget(repository, run)
+      // Past the `limit`, the mutation boundary skips the re-run (limit reached) whatever the
+      // checks would say: reading jobs and logs for it would be spent for nothing.
+      if (planned >= settings.limit) {
+        writes.push({ target, reason: 'not checked', send: unchecked })
+        continue
+      }
+      // Once the primary rate limit is spent, every further read would be refused too: the rest
+      // wait for the next invocation, like the writes the mutation boundary holds back.
+      if (rateLimitedUntil) {
+        context.results.skip(target, `rate limit exhausted until ${rateLimitedUntil.toISOString()}`)
+        continue
+      }
       let verdict: Verdict
       try {
-        verdict = await checkRun(context, repository, run)
+        verdict = await checkRun(context, repository, run, guardsFor(run), scanned.get(run.id))
       } catch (error) {
-        context.results.add(target, 'failed', describeApiError(error, settings.operation))
+        rateLimitedUntil = rateLimitResetOf(error)
+        if (rateLimitedUntil) {
+          context.results.skip(target, describeApiError(error, settings.operation))
+        } else {
+          context.results.add(target, 'failed', describeApiError(error, settings.operation))
+        }
         continue
       }
       if (!verdict.rerun) {
@@ -98,6 +127,7 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
         },
         onError: refusedRerun
       })
+      planned += 1
     }
     await context.mutations.apply(writes, 're-ran')
   })
@@ -105,22 +135,32 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
 
 /**
  * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (one listing), the failed jobs of the latest attempt against `job-filter` (one paginated
+ * (`scanned` when the repository-wide scan decided it, else one listing, which also shows the run
+ * as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
  * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
+ * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
  * @throws the API error of a listing or of a log that exists but cannot be read.
  */
 async function checkRun(
   context: Context,
   repository: RepositoryRef,
-  run: WorkflowRun
+  listed: WorkflowRun,
+  guards: GuardOptions,
+  scanned: LaterRuns | undefined
 ): Promise<Verdict> {
   const { settings, octokit } = context
+  let run = listed
+  if (settings.skipSuperseded) {
+    const { newer, current } = scanned ?? (await laterRunsOf(context, repository, listed))
+    if (newer !== undefined) return { rerun: false, reason: `superseded by run ${newer.id}` }
+    if (current !== undefined) {
+      const changed = cheapSkipReason(current, guards)
+      if (changed !== undefined) return { rerun: false, reason: `changed since listed: ${changed}` }
+      run = current
+    }
+  }
   const attempt = run.run_attempt ?? 1
   const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`]
-  if (settings.skipSuperseded) {
-    const newer = await newerRunOf(context, repository, run)
-    if (newer !== undefined) return { rerun: false, reason: `superseded by run ${newer.id}` }
-  }
   if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
     return { rerun: true, reason: reasons.join('; ') }
   }
@@ -130,6 +170,15 @@ async function checkRun(
     filter: 'latest',
     per_page: 100
   })
+  // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
+  // the run after the checks above, and its jobs say nothing about the attempt that was judged.
+  const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt)
+  if (later !== undefined) {
+    return {
+      rerun: false,
+      reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
+    }
+  }
   const failed = failedJobsOf(jobs)
   const jobReason = jobSkipReason(failed, settings.jobFilter, attempt)
   if (jobReason !== undefined) return { rerun: false, reason: jobReason }
@@ -162,21 +211,117 @@ async function checkRun(
   }
 }
 
+/** What the runs created after a candidate tell: a newer run of its group, and itself as it is now. */
+interface LaterRuns {
+  newer?: WorkflowRun
+  current?: WorkflowRun
+}
+
+/**
+ * Decides for many candidates at once whether a newer run of their group exists, from a listing
+ * of every run of the repository created since the oldest candidate, newest first: every run newer
+ * than a candidate comes before it, so a candidate is decided once the listing has reached it, or
+ * a newer run of its group. Per-group listings (`laterRunsOf`) cost one request per candidate; the
+ * scan reads on only while the pages it has left cost no more than that for the candidates still
+ * undecided. When they cost more, and the oldest undecided candidate is newer than where the
+ * listing started (or GitHub's 1,000-result cap stopped it), the listing restarts below the last
+ * run seen and down to that candidate only: its first page tells the exact count left, and is a
+ * page the scan needed anyway. Candidates left undecided, and all of them when the scan fails,
+ * are asked per group by `checkRun`.
+ * @returns candidate id → what the listing showed, for the candidates it decided.
+ */
+async function scanLaterRuns(
+  context: Context,
+  repository: RepositoryRef,
+  candidates: readonly WorkflowRun[]
+): Promise<Map<number, LaterRuns>> {
+  const { octokit } = context
+  const decided = new Map<number, LaterRuns>()
+  let undecided = candidates.filter(run => supersessionKey(run) !== undefined)
+  // A single candidate costs one request either way; the per-group listing is narrower.
+  if (undecided.length < 2) return decided
+  const newestOfGroup = new Map<string, WorkflowRun>()
+  const seen = new Map<number, WorkflowRun>()
+  const decide = (complete: boolean): void => {
+    undecided = undecided.filter(candidate => {
+      const top = newestOfGroup.get(supersessionKey(candidate) ?? '')
+      if (top !== undefined && supersedes(top, candidate)) decided.set(candidate.id, { newer: top })
+      else if (seen.has(candidate.id))
+        decided.set(candidate.id, { current: seen.get(candidate.id) })
+      // Absent from a complete listing: deleted since; the re-run will tell.
+      else if (complete) decided.set(candidate.id, {})
+      else return true
+      return false
+    })
+  }
+  let upper: string | undefined
+  try {
+    for (;;) {
+      const lowest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
+      const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
+        ...repository,
+        created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
+        exclude_pull_requests: true,
+        per_page: PER_PAGE
+      })
+      let listed = 0
+      let last: WorkflowRun | undefined
+      let restart = false
+      for await (const page of pages) {
+        const runs = page.data as WorkflowRun[]
+        for (const run of runs) {
+          seen.set(run.id, run)
+          const key = supersessionKey(run)
+          if (key !== undefined && !newestOfGroup.has(key)) newestOfGroup.set(key, run)
+        }
+        listed += runs.length
+        last = runs[runs.length - 1] ?? last
+        const total = (page.data as unknown as { total_count?: number }).total_count ?? 0
+        const complete = runs.length < PER_PAGE || listed >= total
+        decide(complete)
+        if (undecided.length === 0 || complete) return decided
+        const capped = listed >= LISTING_CAP
+        if (!capped && Math.ceil((total - listed) / PER_PAGE) <= undecided.length) continue
+        const oldest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
+        restart =
+          last !== undefined &&
+          last.created_at !== upper &&
+          (capped || Date.parse(oldest.created_at) > Date.parse(lowest.created_at))
+        break
+      }
+      if (!restart || last === undefined) break
+      // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
+      upper = last.created_at
+    }
+  } catch (error) {
+    // The per-group listings still answer, one by one (and report a spent rate limit per run).
+    core.info(
+      `${fullName(repository)}: listing recent runs failed (${describeApiError(error, context.settings.operation)}); asking per branch instead`
+    )
+  }
+  core.info(
+    `${fullName(repository)}: recent runs decided ${decided.size} of ${candidates.length} candidates; ${undecided.length} asked per branch`
+  )
+  return decided
+}
+
 /**
  * The newest run of the same workflow on the same head branch (same head repository) created
- * after `run`, if any. The failed-run listing cannot tell: a newer run that succeeded or is still
- * running is not in it. One listing filtered server-side by workflow, branch and `created>=` the
- * run's creation answers it, newest first, so the first page almost always decides; it is asked
- * only for runs that passed every cheap guard and are the newest failed run of their group, so a
- * scan costs one request per (workflow, branch) group with a candidate, not one per run.
+ * after `run`, if any, and `run` itself as it is now. The failed-run listing cannot tell: a newer
+ * run that succeeded or is still running is not in it. One listing filtered server-side by
+ * workflow, branch and `created>=` the run's creation answers it, newest first, so the first page
+ * almost always decides; it is asked only for runs that passed every cheap guard and are the
+ * newest failed run of their group, so a scan costs one request per (workflow, branch) group with
+ * a candidate, not one per run. The listing includes `run` (created at that very second); when no
+ * newer run exists, every page is read and `current` is found.
  * @throws the API error of the listing.
  */
-async function newerRunOf(
+async function laterRunsOf(
   context: Context,
   repository: RepositoryRef,
   run: WorkflowRun
-): Promise<WorkflowRun | undefined> {
-  if (!run.head_branch) return undefined
+): Promise<{ newer?: WorkflowRun; current?: WorkflowRun }> {
+  if (!run.head_branch) return {}
   const pages = context.octokit.paginate.iterator(context.octokit.rest.actions.listWorkflowRuns, {
     ...repository,
     workflow_id: run.workflow_id,
@@ -185,11 +330,19 @@ async function newerRunOf(
     exclude_pull_requests: true,
     per_page: 100
   })
+  let current: WorkflowRun | undefined
   for await (const page of pages) {
-    const newer = (page.data as WorkflowRun[]).find(other => supersedes(other, run))
-    if (newer) return newer
+    const runs = page.data as WorkflowRun[]
+    current ??= runs.find(other => other.id === run.id)
+    const newer = runs.find(other => supersedes(other, run))
+    if (newer) return { newer }
   }
-  return undefined
+  return current ? { current } : {}
+}
+
+/** The write of a run past the budget, which the mutation boundary never sends. */
+async function unchecked(): Promise<string> {
+  throw new Error('a re-run past the limit was not checked and must not be sent')
 }
 
 /**
@@ -210,10 +363,14 @@ function eventRunOf(context: Context): { id: number; attempt?: number } | undefi
 
 /**
  * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
- * or it aged past 30 days): GitHub then answers 403 with a message that says which. Anything else
- * (a missing permission) is a failure with the generic hint.
+ * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
+ * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
+ * A re-run whose answer was lost and whose retry found the run running is reported as already
+ * being retried: the client cannot tell its own first attempt from someone else's.
  */
 function refusedRerun(error: unknown): ErrorVerdict {
+  // Listed a moment ago, so the repository is visible: the run itself was deleted since.
+  if (statusOf(error) === 404) return { outcome: 'skipped', reason: 'deleted since listed' }
   if (statusOf(error) !== 403) return undefined
   const message = error instanceof Error ? error.message : ''
   if (/already running/i.test(message)) {
