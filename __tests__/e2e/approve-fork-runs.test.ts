@@ -175,12 +175,18 @@ describe('approve-fork-runs', () => {
     })
 
     it('should not approve when a push lands while the files are being read', async () => {
+      // The run's commit changes a workflow.
       const s = await simulate(
-        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+        scenario(
+          withPulls(repository('acme/web', [forkRun({ id: 1 })]), [
+            forkPull({ files: [{ filename: '.github/workflows/ci.yml' }] })
+          ])
+        )
       )
       s.faults.add({ operationId: 'pulls/list-files', times: 1, kind: 'latency', delayMs: 1500 })
       const running = runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
-      // The listing is held back; meanwhile mallory pushes a workflow change.
+      // The listing is held back; meanwhile mallory pushes a commit that reverts the workflow
+      // change, so the listing shows harmless files that are not those of the run's commit.
       for (let i = 0; i < 200; i++) {
         if (s.requestCount({ operationId: 'pulls/list-files' }) > 0) break
         await new Promise(resolve => setTimeout(resolve, 25))
@@ -188,7 +194,7 @@ describe('approve-fork-runs', () => {
       const pull = s.state.repositories[0]?.pulls?.[0]
       if (!pull) throw new Error('scenario has no pull request')
       pull.head.sha = sha('e')
-      pull.files = [{ filename: '.github/workflows/ci.yml' }]
+      pull.files = [{ filename: 'src/app.ts' }]
       const result = await running
       expect(outcomes(result)).toEqual([
         [1, 'skipped', 'pull request #7 moved to eeeeeee (run is at aaaaaaa)']
