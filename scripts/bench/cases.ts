@@ -1,5 +1,6 @@
 /** The operations `npm run bench` measures. */
+import { approveForkRunsBench } from './approve-fork-runs.js'
 import { cancelStaleBench } from './cancel-stale.js'
 import type { BenchCase } from './types.js'
 
-export const BENCH_CASES: BenchCase[] = [cancelStaleBench]
+export const BENCH_CASES: BenchCase[] = [cancelStaleBench, approveForkRunsBench]
