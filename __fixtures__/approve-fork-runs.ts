@@ -6,7 +6,7 @@ import type {
   ScenarioRun,
   ScenarioToken
 } from '../simulator/index.js'
-import { minutesAgo, run } from './scenario.js'
+import { minutesAgo, repository, run, scenario } from './scenario.js'
 
 /** A SHA made of one repeated hex digit, easy to read in reasons (`aaaaaaa`). */
 export function sha(digit: string): string {
@@ -60,4 +60,66 @@ export const READ_ONLY_TOKEN: Record<string, ScenarioToken> = {
     kind: 'github-token',
     permissions: { actions: 'read', contents: 'read', pull_requests: 'read', metadata: 'read' }
   }
+}
+
+/** One pull request of a backlog and the ids of its runs. */
+export interface BacklogPull {
+  number: number
+  runs: number[]
+  /** Whether it changes `.github/workflows/ci.yml` (never approved). */
+  protected: boolean
+}
+
+/**
+ * A backlog of `pulls` fork pull requests into `acme/web`, each from its own fork
+ * (`contrib<k>/web`, branch `patch-<k>`) with `runsPerPull` runs of one commit waiting for approval
+ * (several workflows): `pulls × runsPerPull` targets, oldest first in pull-request order. Pull
+ * request k is number `1000 + k`, its runs `30000 + runsPerPull × k + w`; every tenth one
+ * (k = 9, 19, …) changes a workflow file, the others two source files.
+ */
+export function forkBacklog(
+  pulls: number,
+  runsPerPull = 4
+): { world: ReturnType<typeof scenario>; backlog: BacklogPull[] } {
+  const backlog: BacklogPull[] = []
+  const runs: ScenarioRun[] = []
+  const open: ScenarioPull[] = []
+  for (let k = 0; k < pulls; k++) {
+    const fork = `contrib${k}`
+    const head = {
+      head_branch: `patch-${k}`,
+      head_sha: backlogSha(k),
+      head_repository: `${fork}/web`
+    }
+    const ids = Array.from({ length: runsPerPull }, (_, w) => 30_000 + runsPerPull * k + w)
+    for (const [w, id] of ids.entries())
+      runs.push(
+        forkRun({
+          id,
+          workflow_id: 11 + (w % 2),
+          run_number: id,
+          actor: fork,
+          created_at: minutesAgo(2000 - k),
+          ...head
+        })
+      )
+    const isProtected = k % 10 === 9
+    open.push(
+      forkPull({
+        number: 1000 + k,
+        user: fork,
+        head: { ref: head.head_branch, sha: head.head_sha, repo: head.head_repository },
+        files: isProtected
+          ? [{ filename: 'src/app.ts' }, { filename: '.github/workflows/ci.yml' }]
+          : sourceFiles(2, `src/contrib${k}/file`)
+      })
+    )
+    backlog.push({ number: 1000 + k, runs: ids, protected: isProtected })
+  }
+  return { world: scenario(withPulls(repository('acme/web', runs), open)), backlog }
+}
+
+/** The commit of backlog pull request k (distinct per k). */
+export function backlogSha(k: number): string {
+  return (0xc0de0000 + k).toString(16).padStart(40, '0')
 }

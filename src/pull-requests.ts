@@ -10,16 +10,6 @@ import type { RepositoryRef } from './settings.js'
 
 const PER_PAGE = 100
 
-/** The changed files of a pull request, and the pull request as it was right after listing them. */
-export interface ChangedFilesRead {
-  files: ChangedFile[]
-  /**
-   * The pull request re-read after the listing; undefined when it is no longer open. Its `headSha`
-   * says which commit the files describe: the listing always describes the current head.
-   */
-  after: OpenPullRequest | undefined
-}
-
 type PullRequestData = Awaited<ReturnType<Octokit['rest']['pulls']['get']>>['data']
 type PullRequestListItem = Awaited<ReturnType<Octokit['rest']['pulls']['list']>>['data'][number]
 
@@ -35,7 +25,8 @@ function toOpenPullRequest(pull: PullRequestData | PullRequestListItem): OpenPul
 /** Pull-request reads for one repository, each made at most once per invocation. */
 export class PullRequestReader {
   private readonly openByHead = new Map<string, Promise<OpenPullRequest[]>>()
-  private readonly filesByNumber = new Map<number, Promise<ChangedFilesRead>>()
+  private readonly filesByNumber = new Map<number, Promise<ChangedFile[]>>()
+  private readonly afterByNumber = new Map<number, Promise<OpenPullRequest | undefined>>()
 
   /**
    * @param octokit the invocation's client.
@@ -73,14 +64,13 @@ export class PullRequestReader {
 
   /**
    * Every changed file of pull request `pullNumber` (GitHub lists at most 3,000), with renamed
-   * files' `previous_filename`; then the pull request once more, so the caller can confirm the
-   * files describe the commit it expects (a push between the lookup and the listing changes them).
+   * files' `previous_filename`. The listing describes the pull request's head at the time of the
+   * request, which may be newer than the head its lookup returned: see `headAfterFiles`.
    *
-   * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (every page, 100 per page), then
-   * `GET /repos/{owner}/{repo}/pulls/{pull_number}`.
-   * @throws the API error of any request.
+   * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, every page (100 per page).
+   * @throws the API error of any page.
    */
-  async changedFiles(pullNumber: number): Promise<ChangedFilesRead> {
+  async changedFiles(pullNumber: number): Promise<ChangedFile[]> {
     let read = this.filesByNumber.get(pullNumber)
     if (!read) {
       read = this.listFiles(pullNumber)
@@ -89,21 +79,42 @@ export class PullRequestReader {
     return await read
   }
 
-  private async listFiles(pullNumber: number): Promise<ChangedFilesRead> {
+  /**
+   * Pull request `pullNumber` read again once its files have been listed, so the caller can
+   * confirm the files describe the commit it expects (a push between the lookup and the listing
+   * changes them). Only needed when the files pass: a refusal needs no confirmation.
+   *
+   * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}` after the listing has completed.
+   * @returns the pull request, or undefined when it is no longer open.
+   * @throws the API error of the listing or of the request.
+   */
+  async headAfterFiles(pullNumber: number): Promise<OpenPullRequest | undefined> {
+    let read = this.afterByNumber.get(pullNumber)
+    if (!read) {
+      read = this.changedFiles(pullNumber).then(async () => await this.readOpen(pullNumber))
+      this.afterByNumber.set(pullNumber, read)
+    }
+    return await read
+  }
+
+  private async listFiles(pullNumber: number): Promise<ChangedFile[]> {
     const listed = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
       ...this.repository,
       pull_number: pullNumber,
       per_page: PER_PAGE
     })
-    const files = listed.map(file => ({
+    return listed.map(file => ({
       filename: file.filename,
       status: file.status,
       ...(file.previous_filename !== undefined && { previous_filename: file.previous_filename })
     }))
+  }
+
+  private async readOpen(pullNumber: number): Promise<OpenPullRequest | undefined> {
     const { data } = await this.octokit.rest.pulls.get({
       ...this.repository,
       pull_number: pullNumber
     })
-    return { files, after: data.state === 'open' ? toOpenPullRequest(data) : undefined }
+    return data.state === 'open' ? toOpenPullRequest(data) : undefined
   }
 }

@@ -175,12 +175,18 @@ describe('approve-fork-runs', () => {
     })
 
     it('should not approve when a push lands while the files are being read', async () => {
+      // The run's commit changes a workflow.
       const s = await simulate(
-        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+        scenario(
+          withPulls(repository('acme/web', [forkRun({ id: 1 })]), [
+            forkPull({ files: [{ filename: '.github/workflows/ci.yml' }] })
+          ])
+        )
       )
       s.faults.add({ operationId: 'pulls/list-files', times: 1, kind: 'latency', delayMs: 1500 })
       const running = runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
-      // The listing is held back; meanwhile mallory pushes a workflow change.
+      // The listing is held back; meanwhile mallory pushes a commit that reverts the workflow
+      // change, so the listing shows harmless files that are not those of the run's commit.
       for (let i = 0; i < 200; i++) {
         if (s.requestCount({ operationId: 'pulls/list-files' }) > 0) break
         await new Promise(resolve => setTimeout(resolve, 25))
@@ -188,7 +194,7 @@ describe('approve-fork-runs', () => {
       const pull = s.state.repositories[0]?.pulls?.[0]
       if (!pull) throw new Error('scenario has no pull request')
       pull.head.sha = sha('e')
-      pull.files = [{ filename: '.github/workflows/ci.yml' }]
+      pull.files = [{ filename: 'src/app.ts' }]
       const result = await running
       expect(outcomes(result)).toEqual([
         [1, 'skipped', 'pull request #7 moved to eeeeeee (run is at aaaaaaa)']
@@ -345,6 +351,76 @@ describe('approve-fork-runs', () => {
     })
   })
 
+  describe('when the token is not accepted', () => {
+    it('should say the token is invalid or expired and name github-token (401)', async () => {
+      const s = await simulate(
+        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_revoked',
+        with: { operation: 'approve-fork-runs' },
+        secrets: ['ghs_revoked']
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.kind, r.outcome])).toEqual([['repository', 'failed']])
+      expect(result.result[0]?.reason).toBe(
+        '401 Bad credentials: the token is invalid or expired; check the secret passed in `github-token`'
+      )
+      // The listing was refused: nothing else was asked, nothing approved.
+      expect(s.requests.map(r => r.operationId)).toEqual(['actions/list-workflow-runs-for-repo'])
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+  })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should approve through the prefix, in debug mode, without printing the token', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(30) }),
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(20),
+                head_repository: 'eve/web',
+                actor: 'eve',
+                head_sha: sha('b')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' },
+                files: [{ filename: '.github/workflows/ci.yml' }]
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: `${s.url}/api/v3`,
+        with: { operation: 'approve-fork-runs' },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect([stateOf(s, 1), stateOf(s, 2)]).toEqual(['queued/', WAITING])
+      expect(s.requests.map(r => r.operationId)).toEqual([
+        'actions/list-workflow-runs-for-repo',
+        'pulls/list',
+        'pulls/list-files',
+        'pulls/get',
+        'pulls/list',
+        'pulls/list-files',
+        'actions/approve-workflow-run'
+      ])
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(result.stdout).toContain('::debug::')
+    })
+  })
+
   describe('when the pull request or its files cannot be read', () => {
     it('should approve nothing and say why (fail closed)', async () => {
       const s = await simulate(
@@ -498,6 +574,10 @@ describe('approve-fork-runs', () => {
         with: { operation: 'approve-fork-runs', 'dry-run': 'true', limit: '2' }
       })
       expect(dry.requests.filter(r => r.method !== 'GET')).toEqual([])
+      // Run 4 lies past the limit: its pull request is never looked up.
+      expect(
+        dry.requests.filter(r => r.operationId === 'pulls/list').map(r => r.query.head)
+      ).toEqual(['mallory:patch-1', 'eve:patch-1', 'oscar:patch-1'])
       expect([1, 2, 3, 4].map(id => stateOf(dry, id))).toEqual([WAITING, WAITING, WAITING, WAITING])
       expect(planned.summary).toContain('dry run')
       await dry.close()

@@ -1,6 +1,11 @@
 /** The operations `npm run bench` measures. */
+import { approveForkRunsBench } from './approve-fork-runs.js'
 import { cancelStaleBench } from './cancel-stale.js'
+import { rerunFailedBench } from './rerun-failed.js'
 import type { BenchCase } from './types.js'
 
-export const BENCH_CASES: BenchCase[] = [cancelStaleBench]
-BENCH_CASES.push((await import('./rerun-failed.js')).rerunFailedBench)
+export const BENCH_CASES: BenchCase[] = [
+  cancelStaleBench,
+  rerunFailedBench,
+  approveForkRunsBench,
+]

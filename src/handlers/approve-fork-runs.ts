@@ -8,7 +8,8 @@
  * REST endpoints:
  * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
  * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
- * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then `GET .../pulls/{pull_number}`
+ * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
+ *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit
  * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
  */
 import * as core from '@actions/core'
@@ -30,9 +31,16 @@ import { forEachRepository, fullName, type Handler } from './context.js'
 /**
  * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
  * one against the policy, oldest first, and approves the safe ones through the mutation boundary.
+ * Runs past the `limit` budget and runs met after the primary rate limit ran out cost no reads.
  */
 export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
   const { settings, octokit } = context
+  // The budget the mutation boundary will grant, mirrored here: every approval planned spends one
+  // unit, so once the planned approvals fill it, judging more runs (three reads each) is waste.
+  let room = settings.limit
+  const limitReached = `limit reached (raise the \`limit\` input, now ${settings.limit})`
+  // Once a read meets the spent primary rate limit, every later read would too.
+  let rateLimitedUntil: Date | undefined
   await forEachRepository(context, async repository => {
     const listed = await listRuns(
       octokit,
@@ -43,6 +51,7 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
     // One reader per repository: runs of one pull request share its lookup and file listing.
     const pullRequests = new PullRequestReader(octokit, repository)
     const approvals: PlannedWrite[] = []
+    const overBudget: Target[] = []
     let waiting = 0
     for (const run of [...listed].reverse()) {
       const target = runTarget(repository, run)
@@ -55,8 +64,23 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         continue
       }
       waiting += 1
+      // The actor costs no request: checked before the budget, so its reason is always given.
+      const untrusted = checkActor(actorOf(run), settings.trustedActors)
+      if (untrusted) {
+        context.results.add(target, untrusted.outcome, untrusted.reason)
+        continue
+      }
+      if (approvals.length >= room) {
+        overBudget.push(target)
+        continue
+      }
+      if (rateLimitedUntil) {
+        context.results.skip(target, rateLimitReason(rateLimitedUntil))
+        continue
+      }
       const verdict = await judge(run, pullRequests, settings)
       if ('outcome' in verdict) {
+        rateLimitedUntil ??= verdict.rateLimitedUntil
         context.results.add(target, verdict.outcome, verdict.reason)
         continue
       }
@@ -73,9 +97,19 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
     core.info(
       `${fullName(repository)}: ${waiting} runs waiting for approval, ${approvals.length} safe to approve`
     )
+    room -= approvals.length
     await context.mutations.apply(approvals, 'approved')
+    // Recorded after the approvals, in the order the boundary would have recorded them.
+    for (const target of overBudget) context.results.skip(target, limitReached)
   })
 }
+
+function rateLimitReason(reset: Date): string {
+  return `rate limit exhausted until ${reset.toISOString()}`
+}
+
+/** A refusal, and when it came from the spent primary rate limit, the time it resets. */
+type Verdict = { reason: string } | (Refusal & { rateLimitedUntil?: Date })
 
 /** GitHub lists runs waiting for approval as completed, with conclusion `action_required`. */
 function isWaitingForApproval(run: WorkflowRun): boolean {
@@ -83,18 +117,15 @@ function isWaitingForApproval(run: WorkflowRun): boolean {
 }
 
 /**
- * Applies the policy to one run, reading what it needs in order and stopping at the first refusal:
- * the actor costs no request, the pull request lookup one per head branch, the files one listing
- * per pull request.
+ * Applies the policy to one run whose actor is trusted, reading what it needs in order and
+ * stopping at the first refusal: the pull request lookup one per head branch, the files one
+ * listing per pull request, and one re-read per pull request whose files pass.
  */
 async function judge(
   run: WorkflowRun,
   pullRequests: PullRequestReader,
   settings: ApproveForkRunsSettings
-): Promise<{ reason: string } | Refusal> {
-  const untrusted = checkActor(actorOf(run), settings.trustedActors)
-  if (untrusted) return untrusted
-
+): Promise<Verdict> {
   const headRepository = run.head_repository?.full_name
   const headOwner = run.head_repository?.owner?.login
   const headBranch = run.head_branch
@@ -122,13 +153,19 @@ async function judge(
     } catch (error) {
       return readFailure(`could not read the changed files of pull request #${pull.number}`, error)
     }
-    // The listing describes the pull request's current head: if a push landed meanwhile, the
-    // files are not those of the run's commit.
-    const still = matchPullRequests(run.head_sha, headRepository, read.after ? [read.after] : [])
-    if (!Array.isArray(still)) return still
-    const touches = checkChangedFiles(pull.number, read.files, settings.protectedPaths)
+    const touches = checkChangedFiles(pull.number, read, settings.protectedPaths)
     if (touches) return touches
-    files += read.files.length
+    // The listing describes the pull request's head when it was read: if a push landed since the
+    // lookup, the files that passed are not those of the run's commit.
+    let after
+    try {
+      after = await pullRequests.headAfterFiles(pull.number)
+    } catch (error) {
+      return readFailure(`could not read pull request #${pull.number} again`, error)
+    }
+    const still = matchPullRequests(run.head_sha, headRepository, after ? [after] : [])
+    if (!Array.isArray(still)) return still
+    files += read.length
   }
   const numbers = matched.map(pull => `#${pull.number}`).join(', ')
   return {
@@ -137,20 +174,22 @@ async function judge(
 }
 
 /** A read that failed refuses the run (fail closed); a spent rate limit only postpones it. */
-function readFailure(what: string, error: unknown): Refusal {
+function readFailure(what: string, error: unknown): Refusal & { rateLimitedUntil?: Date } {
   const reset = rateLimitResetOf(error)
-  if (reset)
-    return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` }
+  if (reset) return { outcome: 'skipped', reason: rateLimitReason(reset), rateLimitedUntil: reset }
   return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` }
 }
 
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
 const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i
+/** The 403 for a run that no longer waits: approved by someone else, cancelled, or our own approval whose answer was lost. */
+const NOT_WAITING_MESSAGE = /not waiting for approval/i
 
 /**
  * Maps the approve endpoint's refusals: 404 means the run is gone (deleted after 30 days waiting,
- * or approved and gone from view), 403 either a token without `actions: write` or a run GitHub
- * will not approve (not a fork pull request run, or no longer waiting).
+ * or approved and gone from view), 403 a token without `actions: write`, a run that no longer
+ * waits (nothing left to do: skipped), or a run GitHub will not approve (not a fork pull request
+ * run).
  */
 function approveRefused(error: unknown): ErrorVerdict {
   if (!isApiError(error)) return undefined
@@ -166,6 +205,12 @@ function approveRefused(error: unknown): ErrorVerdict {
     return {
       outcome: 'failed',
       reason: `403 ${message}: the token lacks \`actions: write\`; add \`permissions: actions: write\` to the job (or use a token with it)`
+    }
+  }
+  if (NOT_WAITING_MESSAGE.test(message)) {
+    return {
+      outcome: 'skipped',
+      reason: `no longer waiting for approval (403 ${message}): approved, cancelled or re-run meanwhile`
     }
   }
   return {
