@@ -549,6 +549,10 @@ describe('review-deployments', () => {
       expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
       expect(planned.outputs.count).toBe(done.outputs.count)
       expect(reviewCalls(real)).toBe(2)
+      // Past the limit no review can go out, so the pending deployments of runs 3 and 4 are not read.
+      const pendingReads = (sim: Simulator): number =>
+        sim.requestCount({ operationId: 'actions/get-pending-deployments-for-run' })
+      expect([pendingReads(dry), pendingReads(real)]).toEqual([2, 2])
     })
   })
 })

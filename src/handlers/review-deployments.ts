@@ -26,6 +26,8 @@ interface Pass {
   context: Context
   /** `rate limit exhausted until …`, once a read or a review was refused for the primary limit. */
   exhausted?: string
+  /** Reviews handed to the mutation boundary, each of which spends one unit of `limit`. */
+  reviews: number
 }
 
 /**
@@ -47,7 +49,7 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
     return
   }
   const { settings, octokit } = context
-  const pass: Pass = { context }
+  const pass: Pass = { context, reviews: 0 }
   await forEachRepository(context, async repository => {
     if (pass.exhausted) {
       // Listing would only be refused too; the repository is reported, not lost.
@@ -71,7 +73,9 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
       context.results.skip(runTarget(repository, runs[0]), 'already completed')
     }
     for (const run of waiting) {
-      if (pass.exhausted) context.results.skip(runTarget(repository, run), pass.exhausted)
+      const target = runTarget(repository, run)
+      if (pass.exhausted) context.results.skip(target, pass.exhausted)
+      else if (pass.reviews >= settings.limit) await pastTheLimit(context, target)
       else await reviewRun(pass, repository, run)
     }
   })
@@ -126,6 +130,7 @@ async function reviewRun(pass: Pass, repository: RepositoryRef, run: WorkflowRun
     context.results.skip(target, pass.exhausted)
   } else if (plan.review.length > 0) {
     const environmentIds = plan.review.map(deployment => deployment.environment.id)
+    pass.reviews += 1
     await context.mutations.apply(
       [
         {
@@ -159,6 +164,26 @@ async function reviewRun(pass: Pass, repository: RepositoryRef, run: WorkflowRun
     const reasons = plan.blocked.map(blocked => blocked.reason)
     context.results.skip(target, [...reasons, ...(history ? [history] : [])].join('; '))
   }
+}
+
+/**
+ * Once `limit` reviews were handed out, a run's pending deployments are not read: whatever they
+ * are, no review could be sent. The mutation boundary, whose budget is spent, records the run
+ * `skipped` (limit reached) in its own words; its `send` is never called.
+ */
+async function pastTheLimit(context: Context, target: Target): Promise<void> {
+  await context.mutations.apply(
+    [
+      {
+        target,
+        reason: 'limit reached',
+        send: async () => {
+          throw new Error('limit reached: nothing is sent')
+        }
+      }
+    ],
+    context.settings.state
+  )
 }
 
 /** The outcome a refused review was found to have, carried from `send` to `onError`. */
