@@ -138,6 +138,11 @@ const bobReviews =
     )
     if (run.pending_deployments.length === 0) run.status = 'in_progress'
   }
+const dropRitaFromStaging = (s: Simulator): void => {
+  const staging = s.state.repositories[0]?.environments?.find(env => env.name === 'staging')
+  if (!staging) throw new Error('the scenario has no staging environment')
+  staging.reviewers = ['bob']
+}
 const cancelled = (run: RunState): void => {
   run.pending_deployments = []
   completeRun(run, 'cancelled', new Date())
@@ -242,7 +247,7 @@ describe('review-deployments under faults', () => {
     expectStateToAgree(s, result.result)
   })
 
-  it('should tell a review made meanwhile from its own, and skip runs that moved on', async () => {
+  it('should tell a review made meanwhile from its own, skip runs that moved on, and fail a review the token may no longer make', async () => {
     const s = await busyRepository()
     const id = (i: number): number => BUSY_FIRST_ID + i
     const result = await reviewWhile(s, [
@@ -268,9 +273,12 @@ describe('review-deployments under faults', () => {
         change: bobReviews('approved', ['production'])
       },
       // Between the listing and the read: cancelled.
-      { id: id(60), method: 'GET', path: pendingPath(id(60)), change: cancelled }
+      { id: id(60), method: 'GET', path: pendingPath(id(60)), change: cancelled },
+      // Before the last review, rita is removed from staging's reviewers.
+      { id: id(0), method: 'POST', path: pendingPath(id(0)), change: () => dropRitaFromStaging(s) }
     ])
-    expect(result.exitCode).toBe(0)
+    // The refused review fails the step; the others went through.
+    expect(result.exitCode).toBe(1)
     const outcome = (i: number): string[] =>
       result.result.filter(r => r.id === id(i)).map(r => `${r.outcome}: ${r.reason}`)
     expect(outcome(280)).toEqual(['skipped: reviewed meanwhile: bob approved staging'])
@@ -282,8 +290,11 @@ describe('review-deployments under faults', () => {
     expect(outcome(60)).toEqual([
       'skipped: no pending deployments: reviewed, cancelled or completed since it was listed'
     ])
+    expect(outcome(0)).toEqual([
+      "failed: 422 rita is not a required reviewer of environment staging: the token is not a required reviewer of staging (or may not review its own run); pass a required reviewer's token in `github-token`"
+    ])
     expect(pendingOf(s, id(101))).toEqual(['staging'])
-    expect(tally(result.result)).toEqual({ done: WAITING - 5, skipped: BLOCKED + 5 })
+    expect(tally(result.result)).toEqual({ done: WAITING - 6, skipped: BLOCKED + 5, failed: 1 })
     expectStateToAgree(s, result.result)
   })
 })

@@ -21,7 +21,7 @@ import { forEachRepository, fullName, type Handler, type HandlerContext } from '
 
 type Context = HandlerContext<'review-deployments'>
 
-/** What one invocation learned along the way: once the primary rate limit ran out, nothing more is sent. */
+/** What one invocation keeps across runs and repositories, to know when nothing more may be sent. */
 interface Pass {
   context: Context
   /** `rate limit exhausted until …`, once a read or a review was refused for the primary limit. */
