@@ -75,3 +75,26 @@ export function deployScenario(...repositories: ScenarioRepository[]): Scenario 
   world.tokens = { ...world.tokens, ...structuredClone(REVIEW_TOKENS) }
   return world
 }
+
+/** The id of the first run of `busyDeployments`; run `BUSY_FIRST_ID + i` is the i-th. */
+export const BUSY_FIRST_ID = 30_000
+
+/** What the i-th run of `busyDeployments` waits on: one in ten also on `audit`, which rita may not approve. */
+export function busyWaits(i: number): string[] {
+  if (i % 10 === 9) return ['staging', 'audit']
+  return i % 2 === 1 ? ['staging', 'production'] : ['staging']
+}
+
+/**
+ * `acme/web` with `count` deploy runs waiting for a review (run `BUSY_FIRST_ID + i` waits on
+ * `busyWaits(i)`, the higher the id the newer), and two runs that do not wait (one in progress,
+ * one completed).
+ */
+export function busyDeployments(count = 300): Scenario {
+  const runs = Array.from({ length: count }, (_, i) =>
+    waitingRun(busyWaits(i), { id: BUSY_FIRST_ID + i, created_at: minutesAgo(600 - i) })
+  )
+  runs.push(run({ id: BUSY_FIRST_ID - 1, status: 'in_progress' }))
+  runs.push(run({ id: BUSY_FIRST_ID - 2, status: 'completed', conclusion: 'success' }))
+  return deployScenario(deployRepository(runs))
+}

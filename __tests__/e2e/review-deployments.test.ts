@@ -403,6 +403,107 @@ describe('review-deployments', () => {
     })
   })
 
+  describe('when the token is invalid or expired', () => {
+    it('should fail the repository, saying so and naming github-token, and send nothing', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging'], { id: 1 })]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_revoked',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.kind, r.id, r.outcome])).toEqual([
+        ['repository', 'acme/web', 'failed']
+      ])
+      expect(result.result[0]?.reason).toMatch(
+        /^401 Bad credentials: the token is invalid or expired/
+      )
+      expect(result.result[0]?.reason).toContain('`github-token`')
+      expect(s.requests.map(r => r.status)).toEqual([401])
+      expect(statusOf(s, 1)).toBe('waiting/')
+    })
+  })
+
+  describe('when the token lacks a permission', () => {
+    it('should fail the review of a reviewer whose token cannot write deployments, naming deployments: write', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging'], { id: 1 })]))
+      )
+      s.state.tokens.ghp_rita_read = {
+        login: 'rita',
+        kind: 'user',
+        permissions: { actions: 'read', deployments: 'read', metadata: 'read' }
+      }
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita_read',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'failed']])
+      expect(result.result[0]?.reason).toMatch(
+        /^403 Resource not accessible by personal access token/
+      )
+      expect(result.result[0]?.reason).toContain(
+        'fine-grained `deployments: write` and `actions: read`'
+      )
+      expect(reviews(s, 1)).toEqual([])
+      expect(stillPending(s, 1)).toEqual(['staging'])
+    })
+
+    it('should fail the repository when the token cannot read runs, naming actions: read', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging'], { id: 1 })]))
+      )
+      s.state.tokens.ghp_rita_deploy_only = {
+        login: 'rita',
+        kind: 'user',
+        permissions: { deployments: 'write', metadata: 'read' }
+      }
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita_deploy_only',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.kind, r.outcome])).toEqual([['repository', 'failed']])
+      expect(result.result[0]?.reason).toMatch(/^403 /)
+      expect(result.result[0]?.reason).toContain('`actions: read`')
+      expect(writes(s)).toEqual([])
+      expect(statusOf(s, 1)).toBe('waiting/')
+    })
+  })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should review through the prefix, in debug mode', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging', 'production'], { id: 1 }),
+            waitingRun(['staging', 'audit'], { id: 2 })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: `${s.url}/api/v3`,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(statusOf(s, 1)).toBe('in_progress/')
+      expect(stillPending(s, 2)).toEqual(['audit'])
+      expect(reviews(s, 2)).toEqual(['rita approved staging: Reviewed by actions-ops'])
+      // The pending deployments, the review and the history were all read through the prefix.
+      expect(s.requestCount({ operationId: 'actions/get-reviews-for-run' })).toBe(1)
+      expect(s.requests.length).toBeGreaterThan(5)
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(result.stdout).toContain('::debug::')
+    })
+  })
+
   describe('when a dry run', () => {
     it('should send no POST, and plan exactly what the real run does', async () => {
       const world = deployScenario(
@@ -448,6 +549,10 @@ describe('review-deployments', () => {
       expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
       expect(planned.outputs.count).toBe(done.outputs.count)
       expect(reviewCalls(real)).toBe(2)
+      // Past the limit no review can go out, so the pending deployments of runs 3 and 4 are not read.
+      const pendingReads = (sim: Simulator): number =>
+        sim.requestCount({ operationId: 'actions/get-pending-deployments-for-run' })
+      expect([pendingReads(dry), pendingReads(real)]).toEqual([2, 2])
     })
   })
 })

@@ -2,10 +2,14 @@
 import { approveForkRunsBench } from './approve-fork-runs.js'
 import { cancelStaleBench } from './cancel-stale.js'
 import { rerunFailedBench } from './rerun-failed.js'
+import { reviewDeploymentsBench } from './review-deployments.js'
+import { rotateSecretsBench } from './rotate-secrets.js'
 import type { BenchCase } from './types.js'
 
 export const BENCH_CASES: BenchCase[] = [
   cancelStaleBench,
   rerunFailedBench,
   approveForkRunsBench,
+  reviewDeploymentsBench,
+  rotateSecretsBench,
 ]

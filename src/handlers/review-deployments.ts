@@ -3,7 +3,7 @@
  * `deployment_protection_rule` event, answer that custom deployment protection rule.
  */
 import * as core from '@actions/core'
-import { describeApiError, statusOf } from '../api-errors.js'
+import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
 import type { ErrorVerdict } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import { ACTIVE_STATUSES, listRuns, matchesAny, type WorkflowRun } from '../runs.js'
@@ -21,6 +21,15 @@ import { forEachRepository, fullName, type Handler, type HandlerContext } from '
 
 type Context = HandlerContext<'review-deployments'>
 
+/** What one invocation keeps across runs and repositories, to know when nothing more may be sent. */
+interface Pass {
+  context: Context
+  /** `rate limit exhausted until …`, once a read or a review was refused for the primary limit. */
+  exhausted?: string
+  /** Reviews handed to the mutation boundary, each of which spends one unit of `limit`. */
+  reviews: number
+}
+
 /**
  * On a `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`): `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
  * for the payload's run and environment. Otherwise, per repository: the run `run-id` (or the
@@ -28,7 +37,9 @@ type Context = HandlerContext<'review-deployments'>
  * one series per active status) with status `waiting`; for each,
  * `GET .../runs/{run_id}/pending_deployments`, one `POST .../runs/{run_id}/pending_deployments` with
  * every approvable matching environment, and `GET .../runs/{run_id}/approvals` for runs that keep
- * waiting on environments this token cannot review.
+ * waiting on environments this token cannot review. A review GitHub refuses with 422 is looked
+ * into again (pending deployments, then the history) to tell a review that took effect but whose
+ * answer was lost from one that someone else made meanwhile.
  */
 export const reviewDeployments: Handler<'review-deployments'> = async context => {
   const { eventName, payload } = context.settings.runner
@@ -38,7 +49,13 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
     return
   }
   const { settings, octokit } = context
+  const pass: Pass = { context, reviews: 0 }
   await forEachRepository(context, async repository => {
+    if (pass.exhausted) {
+      // Listing would only be refused too; the repository is reported, not lost.
+      context.results.skip(repositoryTarget(repository), pass.exhausted)
+      return
+    }
     const runs = await listRuns(
       octokit,
       repository,
@@ -55,16 +72,18 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
     if (byId && waiting.length === 0 && runs[0]) {
       context.results.skip(runTarget(repository, runs[0]), 'already completed')
     }
-    for (const run of waiting) await reviewRun(context, repository, run)
+    for (const run of waiting) {
+      const target = runTarget(repository, run)
+      if (pass.exhausted) context.results.skip(target, pass.exhausted)
+      else if (pass.reviews >= settings.limit) await pastTheLimit(context, target)
+      else await reviewRun(pass, repository, run)
+    }
   })
 }
 
 /** Reviews the pending deployments of one run: one write for every approvable matching environment. */
-async function reviewRun(
-  context: Context,
-  repository: RepositoryRef,
-  run: WorkflowRun
-): Promise<void> {
+async function reviewRun(pass: Pass, repository: RepositoryRef, run: WorkflowRun): Promise<void> {
+  const { context } = pass
   const { settings, octokit } = context
   const target = runTarget(repository, run)
   let pending: PendingDeployment[]
@@ -75,12 +94,21 @@ async function reviewRun(
     })
     pending = data.map(toPendingDeployment)
   } catch (error) {
+    if (noteRateLimit(pass, error)) {
+      context.results.skip(target, pass.exhausted ?? '')
+      return
+    }
     // One run that cannot be read (deleted meanwhile, say) must not stop the others.
     context.results.add(target, 'failed', describeApiError(error, 'review-deployments'))
     return
   }
   if (pending.length === 0) {
-    context.results.skip(target, `no pending deployments (status ${run.status})`)
+    context.results.skip(
+      target,
+      run.status === 'waiting'
+        ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
+        : `no pending deployments (status ${run.status})`
+    )
     return
   }
   const plan = planReview(pending, settings.environments, context.now())
@@ -95,25 +123,38 @@ async function reviewRun(
   // A run that keeps waiting on environments this token cannot review: who reviewed what before
   // tells the maintainer what is left. Read before our own review, which would only repeat itself.
   const history =
-    plan.blocked.length > 0 ? describeHistory(await reviewHistory(context, repository, run.id)) : ''
-  if (plan.review.length > 0) {
+    plan.blocked.length > 0
+      ? describeHistory((await reviewHistory(pass, repository, run.id)) ?? [])
+      : ''
+  if (plan.review.length > 0 && pass.exhausted) {
+    context.results.skip(target, pass.exhausted)
+  } else if (plan.review.length > 0) {
     const environmentIds = plan.review.map(deployment => deployment.environment.id)
+    pass.reviews += 1
     await context.mutations.apply(
       [
         {
           target,
           reason: describeReview(settings.state, plan.review, context.now()),
           send: async () => {
-            await octokit.rest.actions.reviewPendingDeploymentsForRun({
-              ...repository,
-              run_id: run.id,
-              environment_ids: environmentIds,
-              state: settings.state,
-              comment: settings.comment
-            })
-            return ''
+            try {
+              await octokit.rest.actions.reviewPendingDeploymentsForRun({
+                ...repository,
+                run_id: run.id,
+                environment_ids: environmentIds,
+                state: settings.state,
+                comment: settings.comment
+              })
+              return ''
+            } catch (error) {
+              noteRateLimit(pass, error)
+              if (statusOf(error) !== 422) throw error
+              const verdict = await explainRefusal(pass, repository, run.id, plan.review, error)
+              if (verdict.outcome === 'done') return ''
+              throw new RefusedReview(verdict)
+            }
           },
-          onError: notReviewable
+          onError: error => (error instanceof RefusedReview ? error.verdict : undefined)
         }
       ],
       settings.state
@@ -125,21 +166,123 @@ async function reviewRun(
   }
 }
 
-/** A 422 on review: the token is not (or no longer) a required reviewer of these deployments. */
-function notReviewable(error: unknown): ErrorVerdict {
-  if (statusOf(error) !== 422) return undefined
-  return {
-    outcome: 'failed',
-    reason: `${describeApiError(error, 'review-deployments')}: the deployments were reviewed meanwhile, or the token is not a required reviewer of them; pass a required reviewer's token in \`github-token\``
+/**
+ * Once `limit` reviews were handed out, a run's pending deployments are not read: whatever they
+ * are, no review could be sent. The mutation boundary, whose budget is spent, records the run
+ * `skipped` (limit reached) in its own words; its `send` is never called.
+ */
+async function pastTheLimit(context: Context, target: Target): Promise<void> {
+  await context.mutations.apply(
+    [
+      {
+        target,
+        reason: 'limit reached',
+        send: async () => {
+          throw new Error('limit reached: nothing is sent')
+        }
+      }
+    ],
+    context.settings.state
+  )
+}
+
+/** The outcome a refused review was found to have, carried from `send` to `onError`. */
+class RefusedReview extends Error {
+  constructor(readonly verdict: NonNullable<ErrorVerdict>) {
+    super(verdict.reason)
   }
 }
 
-/** `GET .../runs/{run_id}/approvals`, reduced; a failure only costs the summary its history. */
+/**
+ * Why GitHub refused (422) a review of `reviewed`: reads the run's pending deployments again and,
+ * when some of them are gone, its review history. `done` when the history ends with a review
+ * just like ours (same state, comment and environments): it is this review, whose answer was lost
+ * and whose retry GitHub refused. `skipped` when someone else reviewed them, or the run moved on,
+ * meanwhile. `failed` when they still wait: the token is not (or no longer) a required reviewer.
+ */
+async function explainRefusal(
+  pass: Pass,
+  repository: RepositoryRef,
+  runId: number,
+  reviewed: readonly PendingDeployment[],
+  error: unknown
+): Promise<{ outcome: 'done' } | NonNullable<ErrorVerdict>> {
+  const { settings, octokit } = pass.context
+  const refused = describeApiError(error, 'review-deployments')
+  const names = reviewed.map(deployment => deployment.environment.name)
+  let stillPending: Set<number>
+  try {
+    const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+      ...repository,
+      run_id: runId
+    })
+    stillPending = new Set(data.map(entry => Number(entry.environment.id)))
+  } catch (readError) {
+    if (noteRateLimit(pass, readError)) throw readError
+    return {
+      outcome: 'failed',
+      reason: `${refused}; the run could not be read again to tell why (${describeApiError(readError, 'review-deployments')})`
+    }
+  }
+  if (reviewed.every(deployment => stillPending.has(deployment.environment.id))) {
+    return {
+      outcome: 'failed',
+      reason: `${refused}: the token is not a required reviewer of ${names.join(', ')} (or may not review its own run); pass a required reviewer's token in \`github-token\``
+    }
+  }
+  const history = await reviewHistory(pass, repository, runId)
+  if (!history) {
+    if (pass.exhausted) return { outcome: 'skipped', reason: pass.exhausted }
+    return {
+      outcome: 'failed',
+      reason: `${refused}; the review history could not be read to tell why`
+    }
+  }
+  const latest = [...history]
+    .reverse()
+    .find(review => review.environments.some(name => names.includes(name)))
+  if (
+    latest &&
+    latest.state === settings.state &&
+    latest.comment === settings.comment &&
+    sameNames(latest.environments, names)
+  ) {
+    return { outcome: 'done' }
+  }
+  if (latest) {
+    return {
+      outcome: 'skipped',
+      reason: `reviewed meanwhile: ${latest.user} ${latest.state} ${latest.environments.join(', ')}`
+    }
+  }
+  return {
+    outcome: 'skipped',
+    reason: `no longer waiting on ${names.join(', ')}: the run was cancelled or completed meanwhile`
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every(name => b.includes(name))
+}
+
+/** Remembers a refusal for the primary rate limit, after which nothing more is sent; true when it was one. */
+function noteRateLimit(pass: Pass, error: unknown): boolean {
+  const reset = rateLimitResetOf(error)
+  if (!reset) return false
+  pass.exhausted ??= `rate limit exhausted until ${reset.toISOString()}`
+  return true
+}
+
+/**
+ * `GET .../runs/{run_id}/approvals`, reduced; undefined (and a warning) when it cannot be read,
+ * which only costs the summary its history.
+ */
 async function reviewHistory(
-  context: Context,
+  pass: Pass,
   repository: RepositoryRef,
   runId: number
-): Promise<PastReview[]> {
+): Promise<PastReview[] | undefined> {
+  const { context } = pass
   try {
     const { data } = await context.octokit.rest.actions.getReviewsForRun({
       ...repository,
@@ -148,13 +291,15 @@ async function reviewHistory(
     return data.map(review => ({
       state: review.state,
       user: review.user.login,
+      comment: review.comment,
       environments: review.environments.map(environment => environment.name ?? '')
     }))
   } catch (error) {
+    noteRateLimit(pass, error)
     core.warning(
       `${fullName(repository)}: could not read the review history of run ${runId} (${describeApiError(error, 'review-deployments')})`
     )
-    return []
+    return undefined
   }
 }
 
@@ -254,6 +399,11 @@ function repositoryOfPayload(payload: Record<string, unknown>): RepositoryRef | 
   const [owner, repo, ...rest] =
     typeof repository?.full_name === 'string' ? repository.full_name.split('/') : []
   return owner && repo && rest.length === 0 ? { owner, repo } : undefined
+}
+
+function repositoryTarget(repository: RepositoryRef): Target {
+  const name = fullName(repository)
+  return { repository: name, kind: 'repository', id: name, action: 'list', url: '' }
 }
 
 function runTarget(repository: RepositoryRef, run: WorkflowRun): Target {

@@ -113,6 +113,8 @@ export function describeReview(
 export interface PastReview {
   state: string
   user: string
+  /** The reviewer's comment; tells this invocation's own review from others'. */
+  comment?: string
   environments: string[]
 }
 

@@ -1,0 +1,300 @@
+/**
+ * review-deployments under faults: 300 runs waiting for a review, with 5xx bursts, dropped
+ * connections, lost answers, hung requests, secondary and primary rate limits, and runs that
+ * change between the action's read and its review. After every run, the simulator's state and the
+ * action's `result` must agree run by run.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { BUSY_FIRST_ID, busyDeployments, busyWaits } from '../../__fixtures__/review-deployments.js'
+import { startSimulator, type RunState, type Simulator } from '../../simulator/index.js'
+import { completeRun } from '../../simulator/routes/runs.js'
+import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+
+const WAITING = 300
+/** Every tenth run also waits on audit, which rita may not approve. */
+const BLOCKED = WAITING / 10
+let sim: Simulator | undefined
+
+async function busyRepository(): Promise<Simulator> {
+  sim = await startSimulator({ scenario: busyDeployments(WAITING) })
+  return sim
+}
+
+afterEach(async () => {
+  expect(sim?.violations ?? []).toEqual([])
+  await sim?.close()
+  sim = undefined
+})
+
+/** Reviews every waiting run of the scenario as rita, a required reviewer of staging and production. */
+const review = async (s: Simulator): Promise<ActionRun> =>
+  runAction({
+    apiUrl: s.url,
+    token: 'ghp_rita',
+    with: { operation: 'review-deployments', limit: '1000' }
+  })
+
+const runOf = (s: Simulator, id: number): RunState => {
+  const found = s.state.repositories[0]?.runs.find(r => r.id === id)
+  if (!found) throw new Error(`no run ${id} in the scenario`)
+  return found
+}
+const pendingOf = (s: Simulator, id: number): string[] =>
+  (runOf(s, id).pending_deployments ?? []).map(pending => pending.environment)
+const pendingPath = (id: number): string => `/repos/acme/web/actions/runs/${id}/pending_deployments`
+const reviewsSent = (s: Simulator): number =>
+  s.requestCount({ operationId: 'actions/review-pending-deployments-for-run' })
+
+/**
+ * Each run's outcome matches its state in the simulator: a run is `done` exactly when rita's
+ * review is in its history, once (no review applied twice), and the reviewed environments no
+ * longer wait; a run skipped for audit still waits on audit; a run skipped for the rate limit or
+ * failed is untouched. No waiting run is left without a result.
+ */
+function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
+  const byRun = new Map<number, ActionRun['result']>()
+  for (const entry of result) {
+    if (entry.kind !== 'run') continue
+    byRun.set(Number(entry.id), [...(byRun.get(Number(entry.id)) ?? []), entry])
+  }
+  for (let i = 0; i < WAITING; i++) {
+    const id = BUSY_FIRST_ID + i
+    const entries = byRun.get(id) ?? []
+    const ours = (runOf(s, id).approvals ?? []).filter(r => r.user === 'rita')
+    const done = entries.filter(entry => entry.outcome === 'done')
+    expect([id, entries.length > 0, done.length <= 1]).toEqual([id, true, true])
+    expect([id, ours.length]).toEqual([id, done.length])
+    if (ours[0] && done[0]) {
+      const reviewed = ours[0].environments
+      expect([id, done[0].reason.startsWith(`approved ${reviewed.join(', ')}`)]).toEqual([id, true])
+      expect([id, pendingOf(s, id).filter(env => reviewed.includes(env))]).toEqual([id, []])
+    }
+    for (const entry of entries) {
+      if (entry.reason.includes('may not approve'))
+        expect([id, pendingOf(s, id)]).toEqual([id, ['audit']])
+      if (entry.outcome === 'failed' || entry.reason.startsWith('rate limit exhausted'))
+        expect([id, runOf(s, id).status, pendingOf(s, id), ours.length]).toEqual([
+          id,
+          'waiting',
+          busyWaits(i),
+          0
+        ])
+    }
+  }
+}
+
+/** The results of the runs, as `id outcome`, counted per outcome. */
+const tally = (result: ActionRun['result']): Record<string, number> =>
+  result.reduce<Record<string, number>>((counts, r) => {
+    counts[r.outcome] = (counts[r.outcome] ?? 0) + 1
+    return counts
+  }, {})
+
+/**
+ * Runs the action and, while it runs, applies each change as soon as its request arrives; a
+ * latency fault holds that request back, so the change lands after the action's read and before
+ * the request is handled.
+ */
+async function reviewWhile(
+  s: Simulator,
+  changes: Array<{ method: string; path: string; change: (run: RunState) => void; id: number }>
+): Promise<ActionRun> {
+  for (const { method, path } of changes)
+    s.faults.add({ method, path, kind: 'latency', delayMs: 250, times: 1 })
+  let finished = false
+  const running = review(s).finally(() => {
+    finished = true
+  })
+  const left = [...changes]
+  while (!finished && left.length > 0) {
+    for (const change of [...left]) {
+      if (s.requests.some(r => r.method === change.method && r.path === change.path)) {
+        change.change(runOf(s, change.id))
+        left.splice(left.indexOf(change), 1)
+      }
+    }
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+  const result = await running
+  expect(left.map(change => `${change.method} ${change.path}`)).toEqual([])
+  return result
+}
+
+/** bob reviews `environments` of the run by hand, as GitHub would apply it. */
+const bobReviews =
+  (state: 'approved' | 'rejected', environments: string[]) =>
+  (run: RunState): void => {
+    run.approvals = [
+      ...(run.approvals ?? []),
+      { environments, state, user: 'bob', comment: 'By hand' }
+    ]
+    if (state === 'rejected') {
+      run.pending_deployments = []
+      completeRun(run, 'failure', new Date())
+      return
+    }
+    run.pending_deployments = (run.pending_deployments ?? []).filter(
+      pending => !environments.includes(pending.environment)
+    )
+    if (run.pending_deployments.length === 0) run.status = 'in_progress'
+  }
+const dropRitaFromStaging = (s: Simulator): void => {
+  const staging = s.state.repositories[0]?.environments?.find(env => env.name === 'staging')
+  if (!staging) throw new Error('the scenario has no staging environment')
+  staging.reviewers = ['bob']
+}
+const cancelled = (run: RunState): void => {
+  run.pending_deployments = []
+  completeRun(run, 'cancelled', new Date())
+}
+
+describe('review-deployments under faults', () => {
+  it('should survive 5xx bursts, dropped connections, lost answers, hangs and secondary rate limits, reviewing each run once', async () => {
+    const s = await busyRepository()
+    const list = 'actions/list-workflow-runs-for-repo'
+    s.faults.add({ operationId: list, kind: 'status', status: 502, times: 2 })
+    s.faults.add({ operationId: list, kind: 'drop', times: 1 })
+    // Reads of single runs: each burst within the three retries the client allows.
+    const run = (i: number): number => BUSY_FIRST_ID + i
+    s.faults.add({
+      path: pendingPath(run(290)),
+      method: 'GET',
+      kind: 'status',
+      status: 500,
+      times: 3
+    })
+    s.faults.add({ path: pendingPath(run(250)), method: 'GET', kind: 'drop', times: 2 })
+    s.faults.add({ path: pendingPath(run(200)), method: 'GET', kind: 'hang', times: 1 })
+    s.faults.add({
+      operationId: 'actions/get-reviews-for-run',
+      kind: 'status',
+      status: 503,
+      times: 2
+    })
+    // Reviews: bursts before GitHub handled them (no effect)...
+    s.faults.add({
+      path: pendingPath(run(280)),
+      method: 'POST',
+      kind: 'status',
+      status: 503,
+      times: 3
+    })
+    s.faults.add({ path: pendingPath(run(180)), method: 'POST', kind: 'drop', times: 1 })
+    s.faults.add({ path: pendingPath(run(150)), method: 'POST', kind: 'hang', times: 1 })
+    // ...and reviews that took effect but whose answer was lost: the retry is refused (422).
+    for (const [i, kind] of [
+      [120, 'status'],
+      [91, 'drop'],
+      [59, 'status']
+    ] as const)
+      s.faults.add({
+        path: pendingPath(run(i)),
+        method: 'POST',
+        kind,
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+    // Secondary rate limits on reads and reviews: waited out.
+    const secondary = (operationId: string, status: 403 | 429, times: number): void =>
+      s.faults.add({
+        operationId,
+        kind: 'secondary-rate-limit',
+        status,
+        retryAfterSeconds: 2,
+        times
+      })
+    secondary('actions/get-pending-deployments-for-run', 429, 1)
+    secondary('actions/review-pending-deployments-for-run', 403, 2)
+    secondary('actions/review-pending-deployments-for-run', 429, 1)
+    const result = await review(s)
+    expect(result.exitCode).toBe(0)
+    expect(tally(result.result)).toEqual({ done: WAITING, skipped: BLOCKED })
+    expect(result.stdout).toContain('Secondary rate limit')
+    // The lost answers were found in the review history: done, not refused.
+    for (const i of [120, 91, 59])
+      expect(result.result.find(r => r.id === run(i))?.outcome).toBe('done')
+    // One review per run, the attempts the faults took, and one refused retry per lost answer.
+    expect(reviewsSent(s)).toBe(WAITING + 3 + 1 + 1 + 3 + 3)
+    expect(s.requests.filter(r => r.fault === 'hang')).toHaveLength(2)
+    expectStateToAgree(s, result.result)
+  })
+
+  it('should report the remaining runs skipped with the reset time when the primary rate limit runs out, sending nothing more', async () => {
+    const s = await busyRepository()
+    const bucket = s.state.rateLimits.ghp_rita
+    if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghp_rita')
+    // 7 list requests (3 pages of waiting runs, one per other active status), then per ten runs
+    // ten reads, ten reviews and one history read (the run that also waits on audit). After 20
+    // runs, the 21st (which waits on audit too) costs 3, the 22nd's read goes through and its
+    // review is refused.
+    const allowed = 7 + 2 * 21 + 3 + 1
+    bucket.remaining = allowed
+    const result = await review(s)
+    const reset = new Date(bucket.reset * 1000).toISOString()
+    expect(result.exitCode).toBe(0)
+    expect(tally(result.result)).toEqual({ done: 21, skipped: 3 + WAITING - 21 })
+    const limited = result.result.filter(r => r.reason.startsWith('rate limit'))
+    expect(limited.map(r => r.id)).toEqual(
+      Array.from({ length: WAITING - 21 }, (_, i) => BUSY_FIRST_ID + WAITING - 22 - i)
+    )
+    expect(new Set(limited.map(r => r.reason))).toEqual(
+      new Set([`rate limit exhausted until ${reset}`])
+    )
+    // One refused review tells the action; no read or review is sent after it.
+    expect(s.requests.filter(r => r.status === 403)).toHaveLength(1)
+    expect(s.requests).toHaveLength(allowed + 1)
+    expectStateToAgree(s, result.result)
+  })
+
+  it('should tell a review made meanwhile from its own, skip runs that moved on, and fail a review the token may no longer make', async () => {
+    const s = await busyRepository()
+    const id = (i: number): number => BUSY_FIRST_ID + i
+    const result = await reviewWhile(s, [
+      // Between the read and the review: bob approves, bob rejects, someone cancels, bob
+      // approves production only (the run still waits on staging, left for the next invocation).
+      {
+        id: id(280),
+        method: 'POST',
+        path: pendingPath(id(280)),
+        change: bobReviews('approved', ['staging'])
+      },
+      {
+        id: id(211),
+        method: 'POST',
+        path: pendingPath(id(211)),
+        change: bobReviews('rejected', ['staging', 'production'])
+      },
+      { id: id(170), method: 'POST', path: pendingPath(id(170)), change: cancelled },
+      {
+        id: id(101),
+        method: 'POST',
+        path: pendingPath(id(101)),
+        change: bobReviews('approved', ['production'])
+      },
+      // Between the listing and the read: cancelled.
+      { id: id(60), method: 'GET', path: pendingPath(id(60)), change: cancelled },
+      // Before the last review, rita is removed from staging's reviewers.
+      { id: id(0), method: 'POST', path: pendingPath(id(0)), change: () => dropRitaFromStaging(s) }
+    ])
+    // The refused review fails the step; the others went through.
+    expect(result.exitCode).toBe(1)
+    const outcome = (i: number): string[] =>
+      result.result.filter(r => r.id === id(i)).map(r => `${r.outcome}: ${r.reason}`)
+    expect(outcome(280)).toEqual(['skipped: reviewed meanwhile: bob approved staging'])
+    expect(outcome(211)).toEqual(['skipped: reviewed meanwhile: bob rejected staging, production'])
+    expect(outcome(170)).toEqual([
+      'skipped: no longer waiting on staging: the run was cancelled or completed meanwhile'
+    ])
+    expect(outcome(101)).toEqual(['skipped: reviewed meanwhile: bob approved production'])
+    expect(outcome(60)).toEqual([
+      'skipped: no pending deployments: reviewed, cancelled or completed since it was listed'
+    ])
+    expect(outcome(0)).toEqual([
+      "failed: 422 rita is not a required reviewer of environment staging: the token is not a required reviewer of staging (or may not review its own run); pass a required reviewer's token in `github-token`"
+    ])
+    expect(pendingOf(s, id(101))).toEqual(['staging'])
+    expect(tally(result.result)).toEqual({ done: WAITING - 6, skipped: BLOCKED + 5, failed: 1 })
+    expectStateToAgree(s, result.result)
+  })
+})
