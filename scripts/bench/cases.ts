@@ -3,3 +3,4 @@ import { cancelStaleBench } from './cancel-stale.js'
 import type { BenchCase } from './types.js'
 
 export const BENCH_CASES: BenchCase[] = [cancelStaleBench]
+BENCH_CASES.push((await import('./rotate-secrets.js')).rotateSecretsBench)
