@@ -1,10 +1,30 @@
 /** Scenario builders for rotate-secrets: repositories with secrets and environments, an organization. */
-import type { Scenario, ScenarioOrgSecret, ScenarioSecret, Simulator } from '../simulator/index.js'
+import type {
+  RecordedRequest,
+  Scenario,
+  ScenarioOrgSecret,
+  ScenarioSecret,
+  ScenarioToken,
+  Simulator
+} from '../simulator/index.js'
 import { findOrganization } from '../simulator/index.js'
 import { repository, scenario } from './scenario.js'
 
 /** A GitHub App installation token that may read and write every kind of secret. */
 export const ROTATOR_TOKEN = 'ghs_rotator'
+
+/** What the rotator token may do: read and write every kind of secret. */
+const ROTATOR: ScenarioToken = {
+  login: 'rotator[bot]',
+  kind: 'app',
+  permissions: {
+    secrets: 'write',
+    environments: 'write',
+    actions: 'read',
+    organization_secrets: 'write',
+    metadata: 'read'
+  }
+}
 
 /** When existing secrets were last written: well before any test runs. */
 export const LAST_ROTATED = '2026-01-01T00:00:00Z'
@@ -42,19 +62,58 @@ export function secretsWorld(world: SecretsWorld = {}): Scenario {
     repository(`acme/svc-${i}`, [], 1000 + i)
   )
   const result = scenario(web, api, ...more)
-  result.tokens[ROTATOR_TOKEN] = {
-    login: 'rotator[bot]',
-    kind: 'app',
-    permissions: {
-      secrets: 'write',
-      environments: 'write',
-      actions: 'read',
-      organization_secrets: 'write',
-      metadata: 'read'
-    }
-  }
+  result.tokens[ROTATOR_TOKEN] = structuredClone(ROTATOR)
   result.organizations = [{ login: 'acme', secrets: structuredClone(world.orgSecrets ?? []) }]
   return result
+}
+
+/** The secrets written into every repository of `busySecretsWorld`: KEY_01…KEY_15. */
+export const BUSY_SECRETS = Array.from(
+  { length: 15 },
+  (_, i) => `KEY_${String(i + 1).padStart(2, '0')}`
+)
+
+/** KEY_01…KEY_10 exist in every repository of `busySecretsWorld`; KEY_11…KEY_15 are new. */
+export const isBusyExisting = (name: string): boolean => BUSY_SECRETS.indexOf(name) < 10
+
+/** `acme/svc-000`, `acme/svc-001`, … */
+export const svc = (index: number): string => `acme/svc-${String(index).padStart(3, '0')}`
+
+/**
+ * `count` repositories acme/svc-000… (ids 2000…), each holding KEY_01…KEY_10 (written at
+ * LAST_ROTATED): rotating BUSY_SECRETS into all of them makes `15 × count` targets.
+ */
+export function busySecretsWorld(count: number): Scenario {
+  const repositories = Array.from({ length: count }, (_, i) => {
+    const repo = repository(svc(i), [], 2000 + i)
+    repo.secrets = BUSY_SECRETS.filter(isBusyExisting).map(name => secret(name))
+    return repo
+  })
+  const result = scenario(...repositories)
+  result.tokens[ROTATOR_TOKEN] = structuredClone(ROTATOR)
+  return result
+}
+
+/**
+ * Calls `act` once, as soon as the first request matching `match` reaches the simulator (before it
+ * is answered): the way to change the world between the action's reads and its writes.
+ */
+export function onFirstRequest(
+  sim: Simulator,
+  match: (request: RecordedRequest) => boolean,
+  act: () => void
+): void {
+  const { requests } = sim
+  const push = requests.push.bind(requests)
+  let fired = false
+  requests.push = (...items: RecordedRequest[]): number => {
+    const length = push(...items)
+    if (!fired && items.some(match)) {
+      fired = true
+      act()
+    }
+    return length
+  }
 }
 
 /** The plaintext the simulator opened for each secret of a repository, by name. */

@@ -35,12 +35,20 @@ export interface SecretScope {
   get(name: string): Promise<ExistingSecret | undefined>
   /**
    * `PUT …/secrets/{secret_name}` with the sealed value; organization writes also send `access`.
+   * Sent once: the client does not retry it (see `ONCE`).
    * @returns the HTTP status: 201 created, 204 updated. @throws the API error.
    */
   put(name: string, sealed: string, keyId: string, access?: OrgSecretAccess): Promise<number>
 }
 
 const PER_PAGE = 100
+
+/**
+ * Request options for the PUTs: no retry by the client. A PUT that failed with 5xx, a dropped
+ * connection or a timeout may have been stored with its answer lost; only the caller can read the
+ * secret back and decide whether to send it again (rotate-secrets does).
+ */
+const ONCE = { request: { retries: 0 } }
 
 const byName = (secrets: ExistingSecret[]): Map<string, ExistingSecret> =>
   new Map(secrets.map(secret => [secret.name.toUpperCase(), secret]))
@@ -85,7 +93,8 @@ export function repositoryScope(
           ...repository,
           secret_name: name,
           encrypted_value: sealed,
-          key_id: keyId
+          key_id: keyId,
+          ...ONCE
         })
       ).status
   }
@@ -129,7 +138,8 @@ export function environmentScope(
           ...where,
           secret_name: name,
           encrypted_value: sealed,
-          key_id: keyId
+          key_id: keyId,
+          ...ONCE
         })
       ).status
   }
@@ -159,7 +169,8 @@ export function organizationScope(octokit: Octokit, org: string, serverUrl: stri
         encrypted_value: sealed,
         key_id: keyId,
         visibility,
-        ...(visibility === 'selected' && { selected_repository_ids: selectedRepositoryIds ?? [] })
+        ...(visibility === 'selected' && { selected_repository_ids: selectedRepositoryIds ?? [] }),
+        ...ONCE
       })
       return response.status
     }

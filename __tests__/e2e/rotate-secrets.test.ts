@@ -340,12 +340,49 @@ describe('rotate-secrets', () => {
       expect(puts(s)).toBe(0)
     })
 
-    it('should say GITHUB_TOKEN cannot write secrets, before any PUT', async () => {
+    it('should say GITHUB_TOKEN cannot write secrets and name the permission, before any PUT', async () => {
       const s = await simulate(secretsWorld({ web: [secret('NPM_TOKEN')] }))
       const run = await rotate(s, { secrets: 'NPM_TOKEN', value: VALUE }, { token: 'ghs_write' })
       expect(run.exitCode).toBe(1)
-      expect(run.stdout).toContain('`GITHUB_TOKEN` cannot write secrets')
+      expect(run.stdout).toMatch(
+        /::error::rotate-secrets could not read the public key of repository acme\/web: 403 .*`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write`/
+      )
       expect(puts(s)).toBe(0)
+    })
+
+    it('should say the token is invalid or expired and name github-token, before any PUT', async () => {
+      const s = await simulate(secretsWorld({ web: [secret('NPM_TOKEN')] }))
+      const run = await rotate(
+        s,
+        { secrets: 'NPM_TOKEN', value: VALUE },
+        { token: 'ghp_revokedR3v0k3dR3v0k3d' }
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(
+        '::error::rotate-secrets could not read the public key of repository acme/web: 401 Bad credentials: the token is invalid or expired; check the secret passed in `github-token`. Nothing was written.'
+      )
+      expect(s.requests.map(r => r.status)).toEqual([401])
+      expect(repositoryValues(s, 'acme/web')).toEqual({ NPM_TOKEN: 'old-value' })
+    })
+
+    it('should fail each environment write the token may not make, naming environments: write', async () => {
+      const world = secretsWorld({ environments: ['production'] })
+      // Reads every secret, but cannot write environments: GitHub refuses only the PUTs.
+      world.tokens.ghs_env_read = {
+        login: 'rotator[bot]',
+        kind: 'app',
+        permissions: { secrets: 'write', environments: 'read', actions: 'read', metadata: 'read' }
+      }
+      const s = await simulate(world)
+      const run = await rotate(
+        s,
+        { secrets: 'DEPLOY_KEY', value: VALUE, scope: 'environment', environment: 'production' },
+        { token: 'ghs_env_read' }
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.result.map(r => `${r.repository} ${r.outcome}`)).toEqual(['acme/web failed'])
+      expect(run.result[0]?.reason).toMatch(/^403 .*environment secrets also `environments: write`/)
+      expect(environmentValues(s, 'acme/web', 'production')).toEqual({})
     })
   })
 
@@ -450,6 +487,37 @@ describe('rotate-secrets', () => {
         `acme ORG_KEY write-secret planned replaces the value of ${LAST_ROTATED}; visibility selected (2 repositories)`
       ])
       expect(puts(s)).toBe(0)
+    })
+  })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should rotate an organization secret through the prefix, keeping every page of its repositories, in debug mode', async () => {
+      const selected = Array.from({ length: 150 }, (_, i) => 1000 + i)
+      const s = await simulate(
+        secretsWorld({
+          orgRepositories: 150,
+          orgSecrets: [
+            { ...secret('SHARED_KEY'), visibility: 'selected', selected_repository_ids: selected }
+          ]
+        })
+      )
+      const run = await rotate(
+        s,
+        { secrets: 'SHARED_KEY', value: VALUE, scope: 'organization' },
+        { apiUrl: `${s.url}/api/v3`, env: { RUNNER_DEBUG: '1' } }
+      )
+      expect(run.exitCode).toBe(0)
+      expect(orgSecret(s, 'SHARED_KEY')).toMatchObject({
+        value: VALUE,
+        visibility: 'selected',
+        selected_repository_ids: selected
+      })
+      expect(run.result.map(shape)).toEqual(['acme SHARED_KEY write-secret done updated'])
+      // The second page of selected repositories too, following GitHub's link under the prefix.
+      expect(s.requestCount({ operationId: 'actions/list-selected-repos-for-org-secret' })).toBe(2)
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(run.stdout).toContain('::debug::')
+      expectNoLeak(run, [VALUE])
     })
   })
 })

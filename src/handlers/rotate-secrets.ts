@@ -1,13 +1,17 @@
 /**
  * rotate-secrets: write a new value of each named Actions secret into every scope that holds it —
  * each repository, an environment of each repository, or an organization — sealed with the scope's
- * public key, and prove each write by reading the secret's `updated_at` back.
+ * public key, and prove the writes by reading the secrets' `updated_at` back.
  *
  * Two phases. The plan reads everything first: every scope's public key, the environment of each
  * repository, the ids of `selected-repositories`, the existing secrets and, for organization
  * secrets whose visibility is kept, every page of their selected repositories. Any failure there
- * fails the step before a single write. Then the writes go through the mutation boundary, one per
- * secret and scope.
+ * fails the step before a single write. Then, scope by scope, the writes go through the mutation
+ * boundary, one per secret, and one listing of the scope's secrets proves them all.
+ *
+ * A PUT is never sent twice once it landed: the client does not retry it, and after a 5xx, a
+ * dropped connection or a timeout the secret is read back (`GET …/secrets/{secret_name}`) before
+ * the PUT is sent again.
  *
  * Endpoints (see src/secret-scopes.ts for each scope's):
  * - `GET /repos/{owner}/{repo}/actions/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
@@ -18,9 +22,11 @@
  *   `…/secrets/{secret_name}/repositories`, `PUT /orgs/{org}/actions/secrets/{secret_name}`;
  * - `GET /repos/{org}/{repo}` to turn `selected-repositories` names into ids.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
-import { describeApiError, statusOf } from '../api-errors.js'
-import type { Target } from '../outcomes.js'
+import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
+import { MAX_RETRIES } from '../client.js'
+import type { Target, TargetResult } from '../outcomes.js'
 import type { PlannedWrite } from '../mutations.js'
 import { InputError } from '../parse.js'
 import {
@@ -56,9 +62,10 @@ interface ScopePlan {
 }
 
 /**
- * Plans every scope, then writes each secret into each of them. Writes one generated value per
- * secret name everywhere (a rotation gives every consumer the same new credential) and publishes
- * the generated values of the secrets written in `generated-values`.
+ * Plans every scope, then writes each secret into each of them and proves each scope's writes with
+ * one listing. Writes one generated value per secret name everywhere (a rotation gives every
+ * consumer the same new credential) and publishes the generated values of the secrets written in
+ * `generated-values`.
  * @throws Error (the step fails, nothing written) when a scope cannot be read in full.
  */
 export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
@@ -75,6 +82,7 @@ export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
         settings.secrets.map(name => writeFor(context, plan, name, values.get(name) ?? '')),
         'written'
       )
+      await verifyWrites(context, plan, results)
       for (const result of results) if (result.outcome === 'done') written.add(String(result.id))
     })
   }
@@ -203,7 +211,7 @@ async function resolveRepositoryIds(context: Context, org: string): Promise<numb
   return ids
 }
 
-/** One write: seal, PUT (once more with a fresh key if GitHub rotated it), then verify. */
+/** One write: seal and PUT (once more with a fresh key if GitHub rotated it); `verifyWrites` proves it. */
 function writeFor(context: Context, plan: ScopePlan, name: string, value: string): PlannedWrite {
   const { scope } = plan
   const before = plan.existing.get(name)
@@ -219,10 +227,44 @@ function writeFor(context: Context, plan: ScopePlan, name: string, value: string
   return {
     target,
     reason: access ? `${what}; ${describeAccess(access)}` : what,
-    send: async () => {
-      const status = await putSealed(plan, name, value, access)
-      await verify(context, scope, name, before, status)
-      return status === 201 ? 'created' : 'updated'
+    send: async () =>
+      (await putLandingOnce(context, plan, name, value, access)) === 201 ? 'created' : 'updated'
+  }
+}
+
+/**
+ * PUTs the secret so that it lands once. The client does not retry these PUTs: one that failed with
+ * 5xx, a dropped connection or a timeout may have been stored with its answer lost, so the secret is
+ * read back first (after the client's backoff) and the PUT sent again only when it did not land,
+ * at most MAX_RETRIES more times.
+ * @returns 201 created or 204 updated; for a write whose answer was lost, by whether the plan
+ *   found the secret.
+ * @throws the last error of the PUT, or of the read back.
+ */
+async function putLandingOnce(
+  context: Context,
+  plan: ScopePlan,
+  name: string,
+  value: string,
+  access: OrgSecretAccess | undefined
+): Promise<number> {
+  const before = plan.existing.get(name)
+  for (let retry = 1; ; retry++) {
+    try {
+      return await putSealed(plan, name, value, access)
+    } catch (error) {
+      const status = statusOf(error) ?? 0
+      if (status < 500 || retry > MAX_RETRIES) throw error
+      await sleep(context.settings.pacing.retryBaseMs * retry ** 2)
+      // A write by someone else in these seconds would look the same: the race any rotation runs
+      // with people editing the secret by hand.
+      const now = await plan.scope.get(name)
+      if (isWriteVerified(before?.updated_at, now?.updated_at)) {
+        core.info(
+          `${plan.scope.description}: ${name} was stored though its answer was lost (${status}); not sending it again`
+        )
+        return before ? 204 : 201
+      }
     }
   }
 }
@@ -255,30 +297,50 @@ async function putSealed(
 }
 
 /**
- * Reads the secret back: it must exist and, if it existed before, its `updated_at` must have moved.
- * @throws Error saying the write was sent but is not proven; the boundary records it `failed`.
+ * Proves the writes of one scope with one listing of its secrets: each secret written must be
+ * there and, if it existed before, its `updated_at` must have moved; a write not proven becomes
+ * `failed`. When the primary rate limit leaves no request for the listing, the writes stay `done`
+ * (GitHub accepted them, and a generated value must still be published) and say they were not
+ * read back.
+ * @param results the results of the scope's writes, updated in place.
  */
-async function verify(
+async function verifyWrites(
   context: Context,
-  scope: SecretScope,
-  name: string,
-  before: ExistingSecret | undefined,
-  status: number
+  plan: ScopePlan,
+  results: TargetResult[]
 ): Promise<void> {
-  const sent = `${status === 201 ? 'created' : 'updated'} (${status})`
-  let after: ExistingSecret | undefined
+  const { scope } = plan
+  const sent = results.filter(result => result.outcome === 'done')
+  if (sent.length === 0) return
+  const answer = (result: TargetResult): string =>
+    result.reason === 'created' ? 'created (201)' : 'updated (204)'
+  let listed: Map<string, ExistingSecret>
   try {
-    after = await scope.get(name)
+    listed = await scope.list()
   } catch (error) {
-    throw new Error(
-      `${sent}, but reading it back failed (${describeApiError(error, context.settings.operation)}); check the secret in ${scope.url}`
-    )
+    const why = describeApiError(error, context.settings.operation)
+    for (const result of sent) {
+      context.results.update(
+        result,
+        rateLimitResetOf(error)
+          ? { reason: `${result.reason}; not read back: ${why}` }
+          : {
+              outcome: 'failed',
+              reason: `${answer(result)}, but reading it back failed (${why}); check the secret in ${scope.url}`
+            }
+      )
+    }
+    return
   }
-  if (!isWriteVerified(before?.updated_at, after?.updated_at)) {
+  for (const result of sent) {
+    const name = String(result.id)
+    const after = listed.get(name)
+    if (isWriteVerified(plan.existing.get(name)?.updated_at, after?.updated_at)) continue
     const seen = after ? `updated_at is still ${after.updated_at}` : 'it is not there'
-    throw new Error(
-      `${sent}, but reading it back shows ${seen}; the new value may not be stored — check ${scope.url} and run again`
-    )
+    context.results.update(result, {
+      outcome: 'failed',
+      reason: `${answer(result)}, but reading it back shows ${seen}; the new value may not be stored — check ${scope.url} and run again`
+    })
   }
 }
 
