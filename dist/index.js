@@ -45478,6 +45478,7 @@ class PullRequestReader {
     repository;
     openByHead = new Map();
     filesByNumber = new Map();
+    afterByNumber = new Map();
     /**
      * @param octokit the invocation's client.
      * @param repository the base repository the pull requests target.
@@ -45512,12 +45513,11 @@ class PullRequestReader {
     }
     /**
      * Every changed file of pull request `pullNumber` (GitHub lists at most 3,000), with renamed
-     * files' `previous_filename`; then the pull request once more, so the caller can confirm the
-     * files describe the commit it expects (a push between the lookup and the listing changes them).
+     * files' `previous_filename`. The listing describes the pull request's head at the time of the
+     * request, which may be newer than the head its lookup returned: see `headAfterFiles`.
      *
-     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` (every page, 100 per page), then
-     * `GET /repos/{owner}/{repo}/pulls/{pull_number}`.
-     * @throws the API error of any request.
+     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, every page (100 per page).
+     * @throws the API error of any page.
      */
     async changedFiles(pullNumber) {
         let read = this.filesByNumber.get(pullNumber);
@@ -45527,22 +45527,41 @@ class PullRequestReader {
         }
         return await read;
     }
+    /**
+     * Pull request `pullNumber` read again once its files have been listed, so the caller can
+     * confirm the files describe the commit it expects (a push between the lookup and the listing
+     * changes them). Only needed when the files pass: a refusal needs no confirmation.
+     *
+     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}` after the listing has completed.
+     * @returns the pull request, or undefined when it is no longer open.
+     * @throws the API error of the listing or of the request.
+     */
+    async headAfterFiles(pullNumber) {
+        let read = this.afterByNumber.get(pullNumber);
+        if (!read) {
+            read = this.changedFiles(pullNumber).then(async () => await this.readOpen(pullNumber));
+            this.afterByNumber.set(pullNumber, read);
+        }
+        return await read;
+    }
     async listFiles(pullNumber) {
         const listed = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
             ...this.repository,
             pull_number: pullNumber,
             per_page: PER_PAGE
         });
-        const files = listed.map(file => ({
+        return listed.map(file => ({
             filename: file.filename,
             status: file.status,
             ...(file.previous_filename !== undefined && { previous_filename: file.previous_filename })
         }));
+    }
+    async readOpen(pullNumber) {
         const { data } = await this.octokit.rest.pulls.get({
             ...this.repository,
             pull_number: pullNumber
         });
-        return { files, after: data.state === 'open' ? toOpenPullRequest(data) : undefined };
+        return data.state === 'open' ? toOpenPullRequest(data) : undefined;
     }
 }
 
@@ -48575,7 +48594,8 @@ async function forEachRepository(context, work) {
  * REST endpoints:
  * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
  * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
- * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then `GET .../pulls/{pull_number}`
+ * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
+ *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit
  * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
  */
 
@@ -48587,14 +48607,22 @@ async function forEachRepository(context, work) {
 /**
  * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
  * one against the policy, oldest first, and approves the safe ones through the mutation boundary.
+ * Runs past the `limit` budget and runs met after the primary rate limit ran out cost no reads.
  */
 const approveForkRuns = async (context) => {
     const { settings, octokit } = context;
+    // The budget the mutation boundary will grant, mirrored here: every approval planned spends one
+    // unit, so once the planned approvals fill it, judging more runs (three reads each) is waste.
+    let room = settings.limit;
+    const limitReached = `limit reached (raise the \`limit\` input, now ${settings.limit})`;
+    // Once a read meets the spent primary rate limit, every later read would too.
+    let rateLimitedUntil;
     await forEachRepository(context, async (repository) => {
         const listed = await listRuns(octokit, repository, { statuses: ['action_required'] }, settings.filters);
         // One reader per repository: runs of one pull request share its lookup and file listing.
         const pullRequests = new PullRequestReader(octokit, repository);
         const approvals = [];
+        const overBudget = [];
         let waiting = 0;
         for (const run of [...listed].reverse()) {
             const target = runTarget(repository, run);
@@ -48604,8 +48632,23 @@ const approveForkRuns = async (context) => {
                 continue;
             }
             waiting += 1;
+            // The actor costs no request: checked before the budget, so its reason is always given.
+            const untrusted = checkActor(actorOf(run), settings.trustedActors);
+            if (untrusted) {
+                context.results.add(target, untrusted.outcome, untrusted.reason);
+                continue;
+            }
+            if (approvals.length >= room) {
+                overBudget.push(target);
+                continue;
+            }
+            if (rateLimitedUntil) {
+                context.results.skip(target, rateLimitReason(rateLimitedUntil));
+                continue;
+            }
             const verdict = await judge(run, pullRequests, settings);
             if ('outcome' in verdict) {
+                rateLimitedUntil ??= verdict.rateLimitedUntil;
                 context.results.add(target, verdict.outcome, verdict.reason);
                 continue;
             }
@@ -48620,22 +48663,26 @@ const approveForkRuns = async (context) => {
             });
         }
         info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${approvals.length} safe to approve`);
+        room -= approvals.length;
         await context.mutations.apply(approvals, 'approved');
+        // Recorded after the approvals, in the order the boundary would have recorded them.
+        for (const target of overBudget)
+            context.results.skip(target, limitReached);
     });
 };
+function rateLimitReason(reset) {
+    return `rate limit exhausted until ${reset.toISOString()}`;
+}
 /** GitHub lists runs waiting for approval as completed, with conclusion `action_required`. */
 function isWaitingForApproval(run) {
     return run.status === 'completed' && run.conclusion === 'action_required';
 }
 /**
- * Applies the policy to one run, reading what it needs in order and stopping at the first refusal:
- * the actor costs no request, the pull request lookup one per head branch, the files one listing
- * per pull request.
+ * Applies the policy to one run whose actor is trusted, reading what it needs in order and
+ * stopping at the first refusal: the pull request lookup one per head branch, the files one
+ * listing per pull request, and one re-read per pull request whose files pass.
  */
 async function judge(run, pullRequests, settings) {
-    const untrusted = checkActor(actorOf(run), settings.trustedActors);
-    if (untrusted)
-        return untrusted;
     const headRepository = run.head_repository?.full_name;
     const headOwner = run.head_repository?.owner?.login;
     const headBranch = run.head_branch;
@@ -48665,15 +48712,22 @@ async function judge(run, pullRequests, settings) {
         catch (error) {
             return readFailure(`could not read the changed files of pull request #${pull.number}`, error);
         }
-        // The listing describes the pull request's current head: if a push landed meanwhile, the
-        // files are not those of the run's commit.
-        const still = matchPullRequests(run.head_sha, headRepository, read.after ? [read.after] : []);
-        if (!Array.isArray(still))
-            return still;
-        const touches = checkChangedFiles(pull.number, read.files, settings.protectedPaths);
+        const touches = checkChangedFiles(pull.number, read, settings.protectedPaths);
         if (touches)
             return touches;
-        files += read.files.length;
+        // The listing describes the pull request's head when it was read: if a push landed since the
+        // lookup, the files that passed are not those of the run's commit.
+        let after;
+        try {
+            after = await pullRequests.headAfterFiles(pull.number);
+        }
+        catch (error) {
+            return readFailure(`could not read pull request #${pull.number} again`, error);
+        }
+        const still = matchPullRequests(run.head_sha, headRepository, after ? [after] : []);
+        if (!Array.isArray(still))
+            return still;
+        files += read.length;
     }
     const numbers = matched.map(pull => `#${pull.number}`).join(', ');
     return {
@@ -48684,15 +48738,18 @@ async function judge(run, pullRequests, settings) {
 function readFailure(what, error) {
     const reset = rateLimitResetOf(error);
     if (reset)
-        return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` };
+        return { outcome: 'skipped', reason: rateLimitReason(reset), rateLimitedUntil: reset };
     return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` };
 }
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
 const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i;
+/** The 403 for a run that no longer waits: approved by someone else, cancelled, or our own approval whose answer was lost. */
+const NOT_WAITING_MESSAGE = /not waiting for approval/i;
 /**
  * Maps the approve endpoint's refusals: 404 means the run is gone (deleted after 30 days waiting,
- * or approved and gone from view), 403 either a token without `actions: write` or a run GitHub
- * will not approve (not a fork pull request run, or no longer waiting).
+ * or approved and gone from view), 403 a token without `actions: write`, a run that no longer
+ * waits (nothing left to do: skipped), or a run GitHub will not approve (not a fork pull request
+ * run).
  */
 function approveRefused(error) {
     if (!isApiError(error))
@@ -48710,6 +48767,12 @@ function approveRefused(error) {
         return {
             outcome: 'failed',
             reason: `403 ${message}: the token lacks \`actions: write\`; add \`permissions: actions: write\` to the job (or use a token with it)`
+        };
+    }
+    if (NOT_WAITING_MESSAGE.test(message)) {
+        return {
+            outcome: 'skipped',
+            reason: `no longer waiting for approval (403 ${message}): approved, cancelled or re-run meanwhile`
         };
     }
     return {
@@ -50476,6 +50539,8 @@ const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
 
 
 
+/** Runs per listing page (GitHub's maximum). */
+const rerun_failed_PER_PAGE = 100;
 /**
  * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
  * within `lookback`; or the one run of `run-id` / the `workflow_run` event), skips those the cheap
@@ -50483,7 +50548,8 @@ const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
  * the failed jobs of the remaining ones.
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (skip-superseded),
+ * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
+ * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs`.
  */
@@ -50492,21 +50558,23 @@ const rerunFailed = async (context) => {
     const now = context.now();
     const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000);
     const event = eventRunOf(context);
+    // Re-runs planned so far, across repositories: the `limit` budget they will spend.
+    let planned = 0;
     await forEachRepository(context, async (repository) => {
         const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters);
         // A newer failed run in the same listing supersedes an older one at no extra request.
         const supersededBy = settings.skipSuperseded
             ? supersededWithin(runs)
             : new Map();
+        const guardsFor = (run) => ({
+            now,
+            maxAttempts: settings.maxAttempts,
+            conclusions: settings.conclusions,
+            ...(event?.id === run.id && event.attempt !== undefined && { eventAttempt: event.attempt })
+        });
         const survivors = [];
         for (const run of runs) {
-            const reason = cheapSkipReason(run, {
-                now,
-                maxAttempts: settings.maxAttempts,
-                conclusions: settings.conclusions,
-                ...(event?.id === run.id &&
-                    event.attempt !== undefined && { eventAttempt: event.attempt })
-            }) ??
+            const reason = cheapSkipReason(run, guardsFor(run)) ??
                 (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined);
             if (reason !== undefined)
                 context.results.skip(rerun_failed_runTarget(repository, run), reason);
@@ -50514,15 +50582,37 @@ const rerunFailed = async (context) => {
                 survivors.push(run);
         }
         info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
+        const scanned = settings.skipSuperseded
+            ? await scanLaterRuns(context, repository, survivors)
+            : new Map();
         const writes = [];
+        let rateLimitedUntil;
         for (const run of survivors) {
             const target = rerun_failed_runTarget(repository, run);
+            // Past the `limit`, the mutation boundary skips the re-run (limit reached) whatever the
+            // checks would say: reading jobs and logs for it would be spent for nothing.
+            if (planned >= settings.limit) {
+                writes.push({ target, reason: 'not checked', send: unchecked });
+                continue;
+            }
+            // Once the primary rate limit is spent, every further read would be refused too: the rest
+            // wait for the next invocation, like the writes the mutation boundary holds back.
+            if (rateLimitedUntil) {
+                context.results.skip(target, `rate limit exhausted until ${rateLimitedUntil.toISOString()}`);
+                continue;
+            }
             let verdict;
             try {
-                verdict = await checkRun(context, repository, run);
+                verdict = await checkRun(context, repository, run, guardsFor(run), scanned.get(run.id));
             }
             catch (error) {
-                context.results.add(target, 'failed', describeApiError(error, settings.operation));
+                rateLimitedUntil = rateLimitResetOf(error);
+                if (rateLimitedUntil) {
+                    context.results.skip(target, describeApiError(error, settings.operation));
+                }
+                else {
+                    context.results.add(target, 'failed', describeApiError(error, settings.operation));
+                }
                 continue;
             }
             if (!verdict.rerun) {
@@ -50542,25 +50632,35 @@ const rerunFailed = async (context) => {
                 },
                 onError: refusedRerun
             });
+            planned += 1;
         }
         await context.mutations.apply(writes, 're-ran');
     });
 };
 /**
  * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (one listing), the failed jobs of the latest attempt against `job-filter` (one paginated
+ * (`scanned` when the repository-wide scan decided it, else one listing, which also shows the run
+ * as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
  * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
+ * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
  * @throws the API error of a listing or of a log that exists but cannot be read.
  */
-async function checkRun(context, repository, run) {
+async function checkRun(context, repository, listed, guards, scanned) {
     const { settings, octokit } = context;
-    const attempt = run.run_attempt ?? 1;
-    const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
+    let run = listed;
     if (settings.skipSuperseded) {
-        const newer = await newerRunOf(context, repository, run);
+        const { newer, current } = scanned ?? (await laterRunsOf(context, repository, listed));
         if (newer !== undefined)
             return { rerun: false, reason: `superseded by run ${newer.id}` };
+        if (current !== undefined) {
+            const changed = cheapSkipReason(current, guards);
+            if (changed !== undefined)
+                return { rerun: false, reason: `changed since listed: ${changed}` };
+            run = current;
+        }
     }
+    const attempt = run.run_attempt ?? 1;
+    const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
     if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
         return { rerun: true, reason: reasons.join('; ') };
     }
@@ -50570,6 +50670,15 @@ async function checkRun(context, repository, run) {
         filter: 'latest',
         per_page: 100
     });
+    // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
+    // the run after the checks above, and its jobs say nothing about the attempt that was judged.
+    const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt);
+    if (later !== undefined) {
+        return {
+            rerun: false,
+            reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
+        };
+    }
     const failed = failedJobsOf(jobs);
     const jobReason = jobSkipReason(failed, settings.jobFilter, attempt);
     if (jobReason !== undefined)
@@ -50604,17 +50713,107 @@ async function checkRun(context, repository, run) {
     };
 }
 /**
+ * Decides for many candidates at once whether a newer run of their group exists, from a listing
+ * of every run of the repository created since the oldest candidate, newest first: every run newer
+ * than a candidate comes before it, so a candidate is decided once the listing has reached it, or
+ * a newer run of its group. Per-group listings (`laterRunsOf`) cost one request per candidate; the
+ * scan reads on only while the pages it has left cost no more than that for the candidates still
+ * undecided. When they cost more, and the oldest undecided candidate is newer than where the
+ * listing started (or GitHub's 1,000-result cap stopped it), the listing restarts below the last
+ * run seen and down to that candidate only: its first page tells the exact count left, and is a
+ * page the scan needed anyway. Candidates left undecided, and all of them when the scan fails,
+ * are asked per group by `checkRun`.
+ * @returns candidate id → what the listing showed, for the candidates it decided.
+ */
+async function scanLaterRuns(context, repository, candidates) {
+    const { octokit } = context;
+    const decided = new Map();
+    let undecided = candidates.filter(run => supersessionKey(run) !== undefined);
+    // A single candidate costs one request either way; the per-group listing is narrower.
+    if (undecided.length < 2)
+        return decided;
+    const newestOfGroup = new Map();
+    const seen = new Map();
+    const decide = (complete) => {
+        undecided = undecided.filter(candidate => {
+            const top = newestOfGroup.get(supersessionKey(candidate) ?? '');
+            if (top !== undefined && supersedes(top, candidate))
+                decided.set(candidate.id, { newer: top });
+            else if (seen.has(candidate.id))
+                decided.set(candidate.id, { current: seen.get(candidate.id) });
+            // Absent from a complete listing: deleted since; the re-run will tell.
+            else if (complete)
+                decided.set(candidate.id, {});
+            else
+                return true;
+            return false;
+        });
+    };
+    let upper;
+    try {
+        for (;;) {
+            const lowest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
+            const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
+                ...repository,
+                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
+                exclude_pull_requests: true,
+                per_page: rerun_failed_PER_PAGE
+            });
+            let listed = 0;
+            let last;
+            let restart = false;
+            for await (const page of pages) {
+                const runs = page.data;
+                for (const run of runs) {
+                    seen.set(run.id, run);
+                    const key = supersessionKey(run);
+                    if (key !== undefined && !newestOfGroup.has(key))
+                        newestOfGroup.set(key, run);
+                }
+                listed += runs.length;
+                last = runs[runs.length - 1] ?? last;
+                const total = page.data.total_count ?? 0;
+                const complete = runs.length < rerun_failed_PER_PAGE || listed >= total;
+                decide(complete);
+                if (undecided.length === 0 || complete)
+                    return decided;
+                const capped = listed >= LISTING_CAP;
+                if (!capped && Math.ceil((total - listed) / rerun_failed_PER_PAGE) <= undecided.length)
+                    continue;
+                const oldest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
+                restart =
+                    last !== undefined &&
+                        last.created_at !== upper &&
+                        (capped || Date.parse(oldest.created_at) > Date.parse(lowest.created_at));
+                break;
+            }
+            if (!restart || last === undefined)
+                break;
+            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
+            upper = last.created_at;
+        }
+    }
+    catch (error) {
+        // The per-group listings still answer, one by one (and report a spent rate limit per run).
+        info(`${fullName(repository)}: listing recent runs failed (${describeApiError(error, context.settings.operation)}); asking per branch instead`);
+    }
+    info(`${fullName(repository)}: recent runs decided ${decided.size} of ${candidates.length} candidates; ${undecided.length} asked per branch`);
+    return decided;
+}
+/**
  * The newest run of the same workflow on the same head branch (same head repository) created
- * after `run`, if any. The failed-run listing cannot tell: a newer run that succeeded or is still
- * running is not in it. One listing filtered server-side by workflow, branch and `created>=` the
- * run's creation answers it, newest first, so the first page almost always decides; it is asked
- * only for runs that passed every cheap guard and are the newest failed run of their group, so a
- * scan costs one request per (workflow, branch) group with a candidate, not one per run.
+ * after `run`, if any, and `run` itself as it is now. The failed-run listing cannot tell: a newer
+ * run that succeeded or is still running is not in it. One listing filtered server-side by
+ * workflow, branch and `created>=` the run's creation answers it, newest first, so the first page
+ * almost always decides; it is asked only for runs that passed every cheap guard and are the
+ * newest failed run of their group, so a scan costs one request per (workflow, branch) group with
+ * a candidate, not one per run. The listing includes `run` (created at that very second); when no
+ * newer run exists, every page is read and `current` is found.
  * @throws the API error of the listing.
  */
-async function newerRunOf(context, repository, run) {
+async function laterRunsOf(context, repository, run) {
     if (!run.head_branch)
-        return undefined;
+        return {};
     const pages = context.octokit.paginate.iterator(context.octokit.rest.actions.listWorkflowRuns, {
         ...repository,
         workflow_id: run.workflow_id,
@@ -50623,12 +50822,19 @@ async function newerRunOf(context, repository, run) {
         exclude_pull_requests: true,
         per_page: 100
     });
+    let current;
     for await (const page of pages) {
-        const newer = page.data.find(other => supersedes(other, run));
+        const runs = page.data;
+        current ??= runs.find(other => other.id === run.id);
+        const newer = runs.find(other => supersedes(other, run));
         if (newer)
-            return newer;
+            return { newer };
     }
-    return undefined;
+    return current ? { current } : {};
+}
+/** The write of a run past the budget, which the mutation boundary never sends. */
+async function unchecked() {
+    throw new Error('a re-run past the limit was not checked and must not be sent');
 }
 /**
  * The triggering run of a `workflow_run` event: its id and the attempt the event was sent for, so
@@ -50648,10 +50854,15 @@ function eventRunOf(context) {
 }
 /**
  * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
- * or it aged past 30 days): GitHub then answers 403 with a message that says which. Anything else
- * (a missing permission) is a failure with the generic hint.
+ * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
+ * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
+ * A re-run whose answer was lost and whose retry found the run running is reported as already
+ * being retried: the client cannot tell its own first attempt from someone else's.
  */
 function refusedRerun(error) {
+    // Listed a moment ago, so the repository is visible: the run itself was deleted since.
+    if (statusOf(error) === 404)
+        return { outcome: 'skipped', reason: 'deleted since listed' };
     if (statusOf(error) !== 403)
         return undefined;
     const message = error instanceof Error ? error.message : '';
@@ -50819,7 +51030,9 @@ function parseDeploymentCallbackUrl(value) {
  * one series per active status) with status `waiting`; for each,
  * `GET .../runs/{run_id}/pending_deployments`, one `POST .../runs/{run_id}/pending_deployments` with
  * every approvable matching environment, and `GET .../runs/{run_id}/approvals` for runs that keep
- * waiting on environments this token cannot review.
+ * waiting on environments this token cannot review. A review GitHub refuses with 422 is looked
+ * into again (pending deployments, then the history) to tell a review that took effect but whose
+ * answer was lost from one that someone else made meanwhile.
  */
 const reviewDeployments = async (context) => {
     const { eventName, payload } = context.settings.runner;
@@ -50829,7 +51042,13 @@ const reviewDeployments = async (context) => {
         return;
     }
     const { settings, octokit } = context;
+    const pass = { context, reviews: 0 };
     await forEachRepository(context, async (repository) => {
+        if (pass.exhausted) {
+            // Listing would only be refused too; the repository is reported, not lost.
+            context.results.skip(repositoryTarget(repository), pass.exhausted);
+            return;
+        }
         const runs = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, settings.filters);
         // The server's status=waiting filter has been seen to miss waiting runs: every active run is
         // listed and the status is checked here. A run asked for by id is looked at unless completed.
@@ -50839,12 +51058,20 @@ const reviewDeployments = async (context) => {
         if (byId && waiting.length === 0 && runs[0]) {
             context.results.skip(review_deployments_runTarget(repository, runs[0]), 'already completed');
         }
-        for (const run of waiting)
-            await reviewRun(context, repository, run);
+        for (const run of waiting) {
+            const target = review_deployments_runTarget(repository, run);
+            if (pass.exhausted)
+                context.results.skip(target, pass.exhausted);
+            else if (pass.reviews >= settings.limit)
+                await pastTheLimit(context, target);
+            else
+                await reviewRun(pass, repository, run);
+        }
     });
 };
 /** Reviews the pending deployments of one run: one write for every approvable matching environment. */
-async function reviewRun(context, repository, run) {
+async function reviewRun(pass, repository, run) {
+    const { context } = pass;
     const { settings, octokit } = context;
     const target = review_deployments_runTarget(repository, run);
     let pending;
@@ -50856,12 +51083,18 @@ async function reviewRun(context, repository, run) {
         pending = data.map(toPendingDeployment);
     }
     catch (error) {
+        if (noteRateLimit(pass, error)) {
+            context.results.skip(target, pass.exhausted ?? '');
+            return;
+        }
         // One run that cannot be read (deleted meanwhile, say) must not stop the others.
         context.results.add(target, 'failed', describeApiError(error, 'review-deployments'));
         return;
     }
     if (pending.length === 0) {
-        context.results.skip(target, `no pending deployments (status ${run.status})`);
+        context.results.skip(target, run.status === 'waiting'
+            ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
+            : `no pending deployments (status ${run.status})`);
         return;
     }
     const plan = planReview(pending, settings.environments, context.now());
@@ -50872,24 +51105,41 @@ async function reviewRun(context, repository, run) {
     }
     // A run that keeps waiting on environments this token cannot review: who reviewed what before
     // tells the maintainer what is left. Read before our own review, which would only repeat itself.
-    const history = plan.blocked.length > 0 ? describeHistory(await reviewHistory(context, repository, run.id)) : '';
-    if (plan.review.length > 0) {
+    const history = plan.blocked.length > 0
+        ? describeHistory((await reviewHistory(pass, repository, run.id)) ?? [])
+        : '';
+    if (plan.review.length > 0 && pass.exhausted) {
+        context.results.skip(target, pass.exhausted);
+    }
+    else if (plan.review.length > 0) {
         const environmentIds = plan.review.map(deployment => deployment.environment.id);
+        pass.reviews += 1;
         await context.mutations.apply([
             {
                 target,
                 reason: describeReview(settings.state, plan.review, context.now()),
                 send: async () => {
-                    await octokit.rest.actions.reviewPendingDeploymentsForRun({
-                        ...repository,
-                        run_id: run.id,
-                        environment_ids: environmentIds,
-                        state: settings.state,
-                        comment: settings.comment
-                    });
-                    return '';
+                    try {
+                        await octokit.rest.actions.reviewPendingDeploymentsForRun({
+                            ...repository,
+                            run_id: run.id,
+                            environment_ids: environmentIds,
+                            state: settings.state,
+                            comment: settings.comment
+                        });
+                        return '';
+                    }
+                    catch (error) {
+                        noteRateLimit(pass, error);
+                        if (statusOf(error) !== 422)
+                            throw error;
+                        const verdict = await explainRefusal(pass, repository, run.id, plan.review, error);
+                        if (verdict.outcome === 'done')
+                            return '';
+                        throw new RefusedReview(verdict);
+                    }
                 },
-                onError: notReviewable
+                onError: error => (error instanceof RefusedReview ? error.verdict : undefined)
             }
         ], settings.state);
     }
@@ -50898,17 +51148,109 @@ async function reviewRun(context, repository, run) {
         context.results.skip(target, [...reasons, ...(history ? [history] : [])].join('; '));
     }
 }
-/** A 422 on review: the token is not (or no longer) a required reviewer of these deployments. */
-function notReviewable(error) {
-    if (statusOf(error) !== 422)
-        return undefined;
+/**
+ * Once `limit` reviews were handed out, a run's pending deployments are not read: whatever they
+ * are, no review could be sent. The mutation boundary, whose budget is spent, records the run
+ * `skipped` (limit reached) in its own words; its `send` is never called.
+ */
+async function pastTheLimit(context, target) {
+    await context.mutations.apply([
+        {
+            target,
+            reason: 'limit reached',
+            send: async () => {
+                throw new Error('limit reached: nothing is sent');
+            }
+        }
+    ], context.settings.state);
+}
+/** The outcome a refused review was found to have, carried from `send` to `onError`. */
+class RefusedReview extends Error {
+    verdict;
+    constructor(verdict) {
+        super(verdict.reason);
+        this.verdict = verdict;
+    }
+}
+/**
+ * Why GitHub refused (422) a review of `reviewed`: reads the run's pending deployments again and,
+ * when some of them are gone, its review history. `done` when the history ends with a review
+ * just like ours (same state, comment and environments): it is this review, whose answer was lost
+ * and whose retry GitHub refused. `skipped` when someone else reviewed them, or the run moved on,
+ * meanwhile. `failed` when they still wait: the token is not (or no longer) a required reviewer.
+ */
+async function explainRefusal(pass, repository, runId, reviewed, error) {
+    const { settings, octokit } = pass.context;
+    const refused = describeApiError(error, 'review-deployments');
+    const names = reviewed.map(deployment => deployment.environment.name);
+    let stillPending;
+    try {
+        const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+            ...repository,
+            run_id: runId
+        });
+        stillPending = new Set(data.map(entry => Number(entry.environment.id)));
+    }
+    catch (readError) {
+        if (noteRateLimit(pass, readError))
+            throw readError;
+        return {
+            outcome: 'failed',
+            reason: `${refused}; the run could not be read again to tell why (${describeApiError(readError, 'review-deployments')})`
+        };
+    }
+    if (reviewed.every(deployment => stillPending.has(deployment.environment.id))) {
+        return {
+            outcome: 'failed',
+            reason: `${refused}: the token is not a required reviewer of ${names.join(', ')} (or may not review its own run); pass a required reviewer's token in \`github-token\``
+        };
+    }
+    const history = await reviewHistory(pass, repository, runId);
+    if (!history) {
+        if (pass.exhausted)
+            return { outcome: 'skipped', reason: pass.exhausted };
+        return {
+            outcome: 'failed',
+            reason: `${refused}; the review history could not be read to tell why`
+        };
+    }
+    const latest = [...history]
+        .reverse()
+        .find(review => review.environments.some(name => names.includes(name)));
+    if (latest &&
+        latest.state === settings.state &&
+        latest.comment === settings.comment &&
+        sameNames(latest.environments, names)) {
+        return { outcome: 'done' };
+    }
+    if (latest) {
+        return {
+            outcome: 'skipped',
+            reason: `reviewed meanwhile: ${latest.user} ${latest.state} ${latest.environments.join(', ')}`
+        };
+    }
     return {
-        outcome: 'failed',
-        reason: `${describeApiError(error, 'review-deployments')}: the deployments were reviewed meanwhile, or the token is not a required reviewer of them; pass a required reviewer's token in \`github-token\``
+        outcome: 'skipped',
+        reason: `no longer waiting on ${names.join(', ')}: the run was cancelled or completed meanwhile`
     };
 }
-/** `GET .../runs/{run_id}/approvals`, reduced; a failure only costs the summary its history. */
-async function reviewHistory(context, repository, runId) {
+function sameNames(a, b) {
+    return a.length === b.length && a.every(name => b.includes(name));
+}
+/** Remembers a refusal for the primary rate limit, after which nothing more is sent; true when it was one. */
+function noteRateLimit(pass, error) {
+    const reset = rateLimitResetOf(error);
+    if (!reset)
+        return false;
+    pass.exhausted ??= `rate limit exhausted until ${reset.toISOString()}`;
+    return true;
+}
+/**
+ * `GET .../runs/{run_id}/approvals`, reduced; undefined (and a warning) when it cannot be read,
+ * which only costs the summary its history.
+ */
+async function reviewHistory(pass, repository, runId) {
+    const { context } = pass;
     try {
         const { data } = await context.octokit.rest.actions.getReviewsForRun({
             ...repository,
@@ -50917,12 +51259,14 @@ async function reviewHistory(context, repository, runId) {
         return data.map(review => ({
             state: review.state,
             user: review.user.login,
+            comment: review.comment,
             environments: review.environments.map(environment => environment.name ?? '')
         }));
     }
     catch (error) {
+        noteRateLimit(pass, error);
         warning(`${fullName(repository)}: could not read the review history of run ${runId} (${describeApiError(error, 'review-deployments')})`);
-        return [];
+        return undefined;
     }
 }
 function toPendingDeployment(entry) {
@@ -51001,6 +51345,10 @@ function repositoryOfPayload(payload) {
     const repository = payload.repository;
     const [owner, repo, ...rest] = typeof repository?.full_name === 'string' ? repository.full_name.split('/') : [];
     return owner && repo && rest.length === 0 ? { owner, repo } : undefined;
+}
+function repositoryTarget(repository) {
+    const name = fullName(repository);
+    return { repository: name, kind: 'repository', id: name, action: 'list', url: '' };
 }
 function review_deployments_runTarget(repository, run) {
     return {
@@ -51094,6 +51442,12 @@ async function sealSecretValue(value, publicKey) {
  */
 
 const secret_scopes_PER_PAGE = 100;
+/**
+ * Request options for the PUTs: no retry by the client. A PUT that failed with 5xx, a dropped
+ * connection or a timeout may have been stored with its answer lost; only the caller can read the
+ * secret back and decide whether to send it again (rotate-secrets does).
+ */
+const ONCE = { request: { retries: 0 } };
 const byName = (secrets) => new Map(secrets.map(secret => [secret.name.toUpperCase(), secret]));
 async function orUndefinedOn404(read) {
     try {
@@ -51123,7 +51477,8 @@ function repositoryScope(octokit, repository, serverUrl) {
             ...repository,
             secret_name: name,
             encrypted_value: sealed,
-            key_id: keyId
+            key_id: keyId,
+            ...ONCE
         })).status
     };
 }
@@ -51150,7 +51505,8 @@ function environmentScope(octokit, repository, environment, environmentId, serve
             ...where,
             secret_name: name,
             encrypted_value: sealed,
-            key_id: keyId
+            key_id: keyId,
+            ...ONCE
         })).status
     };
 }
@@ -51172,7 +51528,8 @@ function organizationScope(octokit, org, serverUrl) {
                 encrypted_value: sealed,
                 key_id: keyId,
                 visibility,
-                ...(visibility === 'selected' && { selected_repository_ids: selectedRepositoryIds ?? [] })
+                ...(visibility === 'selected' && { selected_repository_ids: selectedRepositoryIds ?? [] }),
+                ...ONCE
             });
             return response.status;
         }
@@ -51252,13 +51609,17 @@ function alphanumeric(length, random) {
 /**
  * rotate-secrets: write a new value of each named Actions secret into every scope that holds it —
  * each repository, an environment of each repository, or an organization — sealed with the scope's
- * public key, and prove each write by reading the secret's `updated_at` back.
+ * public key, and prove the writes by reading the secrets' `updated_at` back.
  *
  * Two phases. The plan reads everything first: every scope's public key, the environment of each
  * repository, the ids of `selected-repositories`, the existing secrets and, for organization
  * secrets whose visibility is kept, every page of their selected repositories. Any failure there
- * fails the step before a single write. Then the writes go through the mutation boundary, one per
- * secret and scope.
+ * fails the step before a single write. Then, scope by scope, the writes go through the mutation
+ * boundary, one per secret, and one listing of the scope's secrets proves them all.
+ *
+ * A PUT is never sent twice once it landed: the client does not retry it, and after a 5xx, a
+ * dropped connection or a timeout the secret is read back (`GET …/secrets/{secret_name}`) before
+ * the PUT is sent again.
  *
  * Endpoints (see src/secret-scopes.ts for each scope's):
  * - `GET /repos/{owner}/{repo}/actions/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
@@ -51276,10 +51637,13 @@ function alphanumeric(length, random) {
 
 
 
+
+
 /**
- * Plans every scope, then writes each secret into each of them. Writes one generated value per
- * secret name everywhere (a rotation gives every consumer the same new credential) and publishes
- * the generated values of the secrets written in `generated-values`.
+ * Plans every scope, then writes each secret into each of them and proves each scope's writes with
+ * one listing. Writes one generated value per secret name everywhere (a rotation gives every
+ * consumer the same new credential) and publishes the generated values of the secrets written in
+ * `generated-values`.
  * @throws Error (the step fails, nothing written) when a scope cannot be read in full.
  */
 const rotateSecrets = async (context) => {
@@ -51294,6 +51658,7 @@ const rotateSecrets = async (context) => {
     for (const plan of plans) {
         await group(plan.scope.description, async () => {
             const results = await context.mutations.apply(settings.secrets.map(name => writeFor(context, plan, name, values.get(name) ?? '')), 'written');
+            await verifyWrites(context, plan, results);
             for (const result of results)
                 if (result.outcome === 'done')
                     written.add(String(result.id));
@@ -51403,7 +51768,7 @@ async function resolveRepositoryIds(context, org) {
     }
     return ids;
 }
-/** One write: seal, PUT (once more with a fresh key if GitHub rotated it), then verify. */
+/** One write: seal and PUT (once more with a fresh key if GitHub rotated it); `verifyWrites` proves it. */
 function writeFor(context, plan, name, value) {
     const { scope } = plan;
     const before = plan.existing.get(name);
@@ -51419,12 +51784,38 @@ function writeFor(context, plan, name, value) {
     return {
         target,
         reason: access ? `${what}; ${describeAccess(access)}` : what,
-        send: async () => {
-            const status = await putSealed(plan, name, value, access);
-            await verify(context, scope, name, before, status);
-            return status === 201 ? 'created' : 'updated';
-        }
+        send: async () => (await putLandingOnce(context, plan, name, value, access)) === 201 ? 'created' : 'updated'
     };
+}
+/**
+ * PUTs the secret so that it lands once. The client does not retry these PUTs: one that failed with
+ * 5xx, a dropped connection or a timeout may have been stored with its answer lost, so the secret is
+ * read back first (after the client's backoff) and the PUT sent again only when it did not land,
+ * at most MAX_RETRIES more times.
+ * @returns 201 created or 204 updated; for a write whose answer was lost, by whether the plan
+ *   found the secret.
+ * @throws the last error of the PUT, or of the read back.
+ */
+async function putLandingOnce(context, plan, name, value, access) {
+    const before = plan.existing.get(name);
+    for (let retry = 1;; retry++) {
+        try {
+            return await putSealed(plan, name, value, access);
+        }
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500 || retry > MAX_RETRIES)
+                throw error;
+            await (0,promises_namespaceObject.setTimeout)(context.settings.pacing.retryBaseMs * retry ** 2);
+            // A write by someone else in these seconds would look the same: the race any rotation runs
+            // with people editing the secret by hand.
+            const now = await plan.scope.get(name);
+            if (isWriteVerified(before?.updated_at, now?.updated_at)) {
+                info(`${plan.scope.description}: ${name} was stored though its answer was lost (${status}); not sending it again`);
+                return before ? 204 : 201;
+            }
+        }
+    }
 }
 /**
  * Seals `value` with the cached key and PUTs it. A 422 may mean GitHub rotated the scope's key
@@ -51449,21 +51840,45 @@ async function putSealed(plan, name, value, access) {
     }
 }
 /**
- * Reads the secret back: it must exist and, if it existed before, its `updated_at` must have moved.
- * @throws Error saying the write was sent but is not proven; the boundary records it `failed`.
+ * Proves the writes of one scope with one listing of its secrets: each secret written must be
+ * there and, if it existed before, its `updated_at` must have moved; a write not proven becomes
+ * `failed`. When the primary rate limit leaves no request for the listing, the writes stay `done`
+ * (GitHub accepted them, and a generated value must still be published) and say they were not
+ * read back.
+ * @param results the results of the scope's writes, updated in place.
  */
-async function verify(context, scope, name, before, status) {
-    const sent = `${status === 201 ? 'created' : 'updated'} (${status})`;
-    let after;
+async function verifyWrites(context, plan, results) {
+    const { scope } = plan;
+    const sent = results.filter(result => result.outcome === 'done');
+    if (sent.length === 0)
+        return;
+    const answer = (result) => result.reason === 'created' ? 'created (201)' : 'updated (204)';
+    let listed;
     try {
-        after = await scope.get(name);
+        listed = await scope.list();
     }
     catch (error) {
-        throw new Error(`${sent}, but reading it back failed (${describeApiError(error, context.settings.operation)}); check the secret in ${scope.url}`);
+        const why = describeApiError(error, context.settings.operation);
+        for (const result of sent) {
+            context.results.update(result, rateLimitResetOf(error)
+                ? { reason: `${result.reason}; not read back: ${why}` }
+                : {
+                    outcome: 'failed',
+                    reason: `${answer(result)}, but reading it back failed (${why}); check the secret in ${scope.url}`
+                });
+        }
+        return;
     }
-    if (!isWriteVerified(before?.updated_at, after?.updated_at)) {
+    for (const result of sent) {
+        const name = String(result.id);
+        const after = listed.get(name);
+        if (isWriteVerified(plan.existing.get(name)?.updated_at, after?.updated_at))
+            continue;
         const seen = after ? `updated_at is still ${after.updated_at}` : 'it is not there';
-        throw new Error(`${sent}, but reading it back shows ${seen}; the new value may not be stored — check ${scope.url} and run again`);
+        context.results.update(result, {
+            outcome: 'failed',
+            reason: `${answer(result)}, but reading it back shows ${seen}; the new value may not be stored — check ${scope.url} and run again`
+        });
     }
 }
 /** Runs one read of the plan; its failure fails the step, naming what could not be read. */

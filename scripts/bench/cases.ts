@@ -11,5 +11,5 @@ export const BENCH_CASES: BenchCase[] = [
   rerunFailedBench,
   approveForkRunsBench,
   reviewDeploymentsBench,
-  rotateSecretsBench,
+  rotateSecretsBench
 ]
