@@ -1,10 +1,32 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
 import { getSettings, parseOperation } from '../../src/input-helper.js'
 import type { SettingsFor } from '../../src/settings.js'
+
+// @actions/core announces masks on stdout; keep them for the assertions below, out of the test log.
+let stdout: string[] = []
+beforeEach(() => {
+  stdout = []
+  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    stdout.push(String(chunk))
+    return true
+  })
+})
+afterEach(() => jest.restoreAllMocks())
+
+describe('masking', () => {
+  it('masks the token and a given secret value before anything else can print them', () => {
+    getSettings(
+      inputs({ operation: 'rotate-secrets', secrets: 'DEPLOY_KEY', value: 's3cr3t-value' }),
+      runnerEnv
+    )
+    expect(stdout.join('')).toContain('::add-mask::ghs_test')
+    expect(stdout.join('')).toContain('::add-mask::s3cr3t-value')
+  })
+})
 
 describe('operation', () => {
   it('suggests the nearest operation for a typo and lists the valid ones', () => {
