@@ -15,7 +15,9 @@ beforeEach(() => {
     return true
   })
 })
-afterEach(() => jest.restoreAllMocks())
+afterEach(() => {
+  jest.restoreAllMocks()
+})
 
 describe('masking', () => {
   it('masks the token and a given secret value before anything else can print them', () => {
