@@ -4,15 +4,11 @@
  * limits, hung requests, and runs and pull requests that change while the action works. After every
  * run, the simulator's state and the action's `result` must agree run by run.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { backlogSha, forkBacklog, type BacklogPull } from '../../__fixtures__/approve-fork-runs.js'
-import {
-  startSimulator,
-  type RunState,
-  type ScenarioPull,
-  type Simulator
-} from '../../simulator/index.js'
+import { type RunState, type ScenarioPull, type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const PULLS = 60
 const RUNS_PER_PULL = 5
@@ -20,21 +16,14 @@ const TARGETS = RUNS_PER_PULL * PULLS
 const WAITING = 'completed/action_required'
 const INPUTS = { operation: 'approve-fork-runs', limit: '1000' }
 
-let sim: Simulator | undefined
+const simulate = simulatorPerTest()
 let backlog: BacklogPull[] = []
 
 async function busyRepository(): Promise<Simulator> {
   const built = forkBacklog(PULLS, RUNS_PER_PULL)
   backlog = built.backlog
-  sim = await startSimulator({ scenario: built.world })
-  return sim
+  return simulate(built.world)
 }
-
-afterEach(async () => {
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
 
 const pullOf = (k: number): BacklogPull => {
   const pull = backlog[k]

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   forkPull,
   forkRun,
@@ -8,22 +8,11 @@ import {
   withPulls
 } from '../../__fixtures__/approve-fork-runs.js'
 import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
-import { startSimulator, type Scenario, type Simulator } from '../../simulator/index.js'
+import { type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
-let sim: Simulator | undefined
-
-async function simulate(world: Scenario): Promise<Simulator> {
-  sim = await startSimulator({ scenario: world })
-  return sim
-}
-
-afterEach(async () => {
-  // Every request the action sent must be one GitHub's OpenAPI description accepts.
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
+const simulate = simulatorPerTest()
 
 const stateOf = (s: Simulator, id: number): string => {
   const found = s.state.repositories[0]?.runs.find(r => r.id === id)

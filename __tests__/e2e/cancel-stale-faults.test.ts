@@ -3,28 +3,22 @@
  * secondary and primary rate limits, and hung requests injected into the simulator. After every
  * run, the simulator's state and the action's `result` must agree run by run.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import { startSimulator, type Simulator } from '../../simulator/index.js'
+import { type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const STALE = 300
-let sim: Simulator | undefined
+const simulate = simulatorPerTest()
 
 /** 301 active runs of one group: the newest survives, 300 are superseded. */
 async function busyRepository(): Promise<Simulator> {
   const runs = Array.from({ length: STALE + 1 }, (_, i) =>
     run({ id: 20_000 + i, created_at: minutesAgo(600 - i) })
   )
-  sim = await startSimulator({ scenario: scenario(repository('acme/web', runs)) })
-  return sim
+  return simulate(scenario(repository('acme/web', runs)))
 }
-
-afterEach(async () => {
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
 
 /** Each reported outcome matches the run's state in the simulator, and no run was cancelled twice. */
 function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {

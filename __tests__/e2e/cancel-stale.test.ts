@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import { startSimulator, type Simulator, type Scenario } from '../../simulator/index.js'
+import { type Simulator } from '../../simulator/index.js'
 import { runAction } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
-let sim: Simulator | undefined
-
-async function simulate(world: Scenario): Promise<Simulator> {
-  sim = await startSimulator({ scenario: world })
-  return sim
-}
-
-afterEach(async () => {
-  // Every request the action sent must be one GitHub's OpenAPI description accepts.
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
+const simulate = simulatorPerTest()
 
 const statusOf = (s: Simulator, id: number, repo = 'acme/web'): string => {
   const found = s.state.repositories

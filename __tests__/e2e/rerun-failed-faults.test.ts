@@ -4,7 +4,7 @@
  * between the listing and the re-run. After every run, the simulator's state and the action's
  * `result` must agree run by run, and no run may have been re-run twice.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   FLAKY_FIRST_ID,
   flakyScenario,
@@ -13,8 +13,9 @@ import {
   retriedElsewhere,
   runOf
 } from '../../__fixtures__/rerun-failed.js'
-import { startSimulator, type Simulator } from '../../simulator/index.js'
+import { type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const RUNS = 300
 const RERUN = 'actions/re-run-workflow-failed-jobs'
@@ -22,18 +23,11 @@ const JOBS = 'actions/list-jobs-for-workflow-run'
 /** The listing of failed runs (with `status`) and of every recent run (without). */
 const SCAN = '/repos/acme/web/actions/runs'
 const ALREADY_RUNNING = 'already being retried (GitHub: already running)'
-let sim: Simulator | undefined
+const simulate = simulatorPerTest()
 
 async function flakyRepository(): Promise<Simulator> {
-  sim = await startSimulator({ scenario: flakyScenario(RUNS) })
-  return sim
+  return simulate(flakyScenario(RUNS))
 }
-
-afterEach(async () => {
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
 
 const id = (n: number): number => FLAKY_FIRST_ID + n
 const rerunPath = (run: number): string => `/repos/acme/web/actions/runs/${run}/rerun-failed-jobs`

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   daysAgo,
   failedRun,
@@ -11,28 +11,13 @@ import {
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import {
-  startSimulator,
-  type Scenario,
-  type ScenarioRun,
-  type Simulator
-} from '../../simulator/index.js'
+import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
-let sim: Simulator | undefined
-
-async function simulate(world: Scenario): Promise<Simulator> {
-  sim = await startSimulator({ scenario: world })
-  return sim
-}
-
-afterEach(async () => {
-  // Every request the action sent must be one GitHub's OpenAPI description accepts, and the API
-  // token must never have reached the log storage host.
-  expect(sim?.violations ?? []).toEqual([])
-  expect(sim?.blobs.requests.filter(r => r.authorization === 'present') ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
+// The API token must never reach the log storage host.
+const simulate = simulatorPerTest(sim => {
+  expect(sim.blobs.requests.filter(r => r.authorization === 'present')).toEqual([])
 })
 
 const outcomes = (result: ActionRun): Array<[number | string, string, string]> =>

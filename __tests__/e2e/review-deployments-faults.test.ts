@@ -4,27 +4,21 @@
  * change between the action's read and its review. After every run, the simulator's state and the
  * action's `result` must agree run by run.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { BUSY_FIRST_ID, busyDeployments, busyWaits } from '../../__fixtures__/review-deployments.js'
-import { startSimulator, type RunState, type Simulator } from '../../simulator/index.js'
+import { type RunState, type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const WAITING = 300
 /** Every tenth run also waits on audit, which rita may not approve. */
 const BLOCKED = WAITING / 10
-let sim: Simulator | undefined
+const simulate = simulatorPerTest()
 
 async function busyRepository(): Promise<Simulator> {
-  sim = await startSimulator({ scenario: busyDeployments(WAITING) })
-  return sim
+  return simulate(busyDeployments(WAITING))
 }
-
-afterEach(async () => {
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
 
 /** Reviews every waiting run of the scenario as rita, a required reviewer of staging and production. */
 const review = async (s: Simulator): Promise<ActionRun> =>

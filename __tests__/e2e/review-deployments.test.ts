@@ -1,31 +1,15 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   deployRepository,
   deployScenario,
   waitingRun
 } from '../../__fixtures__/review-deployments.js'
 import { minutesAgo, run } from '../../__fixtures__/scenario.js'
-import {
-  startSimulator,
-  type RunState,
-  type Scenario,
-  type Simulator
-} from '../../simulator/index.js'
+import { type RunState, type Simulator } from '../../simulator/index.js'
 import { runAction } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
-let sim: Simulator | undefined
-
-async function simulate(world: Scenario): Promise<Simulator> {
-  sim = await startSimulator({ scenario: world })
-  return sim
-}
-
-afterEach(async () => {
-  // Every request the action sent must be one GitHub's OpenAPI description accepts.
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
+const simulate = simulatorPerTest()
 
 const runOf = (s: Simulator, id: number, repo = 'acme/web'): RunState | undefined =>
   s.state.repositories.find(r => `${r.owner}/${r.name}` === repo)?.runs.find(r => r.id === id)

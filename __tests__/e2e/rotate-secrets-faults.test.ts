@@ -4,7 +4,7 @@
  * secrets or keys that change between the plan and the writes. After every run, the simulator's
  * state and the action's `result` must agree secret by secret, and no write may land twice.
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   BUSY_SECRETS,
   busySecretsWorld,
@@ -16,31 +16,24 @@ import {
 import {
   rotatePublicKey,
   rotatePublicKeyOnRead,
-  startSimulator,
   type Scenario,
   type ScenarioRepository,
   type Simulator
 } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const REPOSITORIES = 20
 const TARGETS = REPOSITORIES * BUSY_SECRETS.length
 const VALUE = 'rotated-4mV9qX2pLk7Tz3Wc'
 
-let sim: Simulator | undefined
+const start = simulatorPerTest()
 let world: Scenario = busySecretsWorld(REPOSITORIES)
 
 async function simulate(): Promise<Simulator> {
   world = busySecretsWorld(REPOSITORIES)
-  sim = await startSimulator({ scenario: world })
-  return sim
+  return start(world)
 }
-
-afterEach(async () => {
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
 
 /** Rotates BUSY_SECRETS to VALUE in every repository of the world. */
 async function rotateAll(s: Simulator): Promise<ActionRun> {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   environmentValues,
   orgSecret,
@@ -8,27 +8,11 @@ import {
   secretsWorld,
   LAST_ROTATED
 } from '../../__fixtures__/rotate-secrets.js'
-import {
-  rotatePublicKeyOnRead,
-  startSimulator,
-  type Scenario,
-  type Simulator
-} from '../../simulator/index.js'
+import { rotatePublicKeyOnRead, type Scenario, type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/run-action.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
-let sim: Simulator | undefined
-
-async function simulate(world: Scenario): Promise<Simulator> {
-  sim = await startSimulator({ scenario: world })
-  return sim
-}
-
-afterEach(async () => {
-  // Every request the action sent must be one GitHub's OpenAPI description accepts.
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
+const simulate = simulatorPerTest()
 
 /** Runs rotate-secrets with the rotator token against `s`. */
 async function rotate(

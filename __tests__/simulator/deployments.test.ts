@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
-  startSimulator,
   type ScenarioEnvironment,
   type ScenarioRun,
   type Simulator
 } from '../../simulator/index.js'
 import { call, run, runIds, scenario, type Answer } from './helpers.js'
+import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
-let sim: Simulator | undefined
+const start = simulatorPerTest()
 
 const ENVIRONMENTS: ScenarioEnvironment[] = [
   { id: 201, name: 'staging', reviewers: ['rita'] },
@@ -52,15 +52,8 @@ async function simulate(
     web.environments = structuredClone(ENVIRONMENTS)
     if (waitingFilter) web.waiting_filter = waitingFilter
   }
-  sim = await startSimulator({ scenario: world })
-  return sim
+  return start(world)
 }
-
-afterEach(async () => {
-  expect(sim?.violations ?? []).toEqual([])
-  await sim?.close()
-  sim = undefined
-})
 
 const waiting = (id: number, environments: string[]): ScenarioRun =>
   run({
