@@ -3,32 +3,9 @@
  * operation through dist/index.js, first as a dry run, then for real, printing the job summary's
  * outcomes, the outputs and the number of API requests.
  */
-import { readFileSync } from 'node:fs'
-import { parseScenario, startSimulator, type Scenario } from '../simulator/index.js'
+import { demoScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { DEMO_STEPS } from './demo/steps.js'
 import { runAction, type ActionRun } from './lib/run-action.js'
-
-const scenarioFile = new URL('../simulator/scenarios/demo.json', import.meta.url)
-
-/** The demo scenario with every timestamp moved so that its clock reads now. */
-function loadScenario(): Scenario {
-  const scenario = parseScenario(JSON.parse(readFileSync(scenarioFile, 'utf8')))
-  const shift = Date.now() - Date.parse(scenario.now ?? new Date().toISOString())
-  const move = (iso: string): string =>
-    new Date(Date.parse(iso) + shift).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
-  const visit = (value: unknown): unknown => {
-    if (typeof value === 'string' && ISO.test(value)) return move(value)
-    if (Array.isArray(value)) return value.map(visit)
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, visit(inner)]))
-    }
-    return value
-  }
-  const moved = visit(scenario) as Scenario
-  delete moved.now
-  return moved
-}
 
 function table(run: ActionRun): string {
   if (run.result.length === 0) return '  (no targets)'
@@ -51,7 +28,8 @@ function tally(run: ActionRun): string {
   return [...counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'nothing to do'
 }
 
-const base = loadScenario()
+// The scenario's clock is moved to now: the action judges ages by the real clock.
+const base = rebaseScenario(demoScenario())
 const token = Object.entries(base.tokens).find(([, t]) => t.kind === 'github-token')?.[0] ?? ''
 for (const step of DEMO_STEPS) {
   const scenario = structuredClone(base)

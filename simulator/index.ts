@@ -23,7 +23,7 @@ export type {
   ScenarioWorkflow,
   TokenKind
 } from './scenario.js'
-export { demoScenario, loadScenarioFile, parseScenario } from './scenario.js'
+export { demoScenario, loadScenarioFile, parseScenario, rebaseScenario } from './scenario.js'
 export {
   DEFAULT_NOW,
   generateScenario,

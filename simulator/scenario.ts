@@ -211,3 +211,32 @@ export function loadScenarioFile(path: string | URL): Scenario {
 export function demoScenario(): Scenario {
   return loadScenarioFile(new URL('./scenarios/demo.json', import.meta.url))
 }
+
+/** A timestamp as scenarios write them: ISO 8601 to the second, in UTC. */
+const SCENARIO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/
+
+/**
+ * The scenario with every timestamp moved by the same amount, so that its clock (`now`) reads
+ * `to`, and with `now` removed: the simulator then runs on real time. Ages stay as written (a run
+ * created 3 h before `now` is created 3 h before `to`), which is what the action judges by, since
+ * it reads the real clock. A scenario without `now` is returned as it is (copied).
+ * @param to the new clock, by default the real time.
+ */
+export function rebaseScenario(scenario: Scenario, to: Date = new Date()): Scenario {
+  const copy = structuredClone(scenario)
+  if (copy.now === undefined) return copy
+  const shiftMs = to.getTime() - Date.parse(copy.now)
+  const move = (iso: string): string =>
+    new Date(Date.parse(iso) + shiftMs).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const visit = (value: unknown): unknown => {
+    if (typeof value === 'string' && SCENARIO_TIMESTAMP.test(value)) return move(value)
+    if (Array.isArray(value)) return value.map(visit)
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, visit(inner)]))
+    }
+    return value
+  }
+  const moved = visit(copy) as Scenario
+  delete moved.now
+  return moved
+}

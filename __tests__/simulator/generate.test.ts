@@ -4,9 +4,33 @@ import {
   generateScenario,
   mulberry32,
   parseScenario,
+  rebaseScenario,
   startSimulator
 } from '../../simulator/index.js'
 import { call } from './helpers.js'
+
+describe('rebaseScenario', () => {
+  it("moves every timestamp so the scenario's clock reads the given time, keeping ages", () => {
+    const original = generateScenario({
+      seed: 5,
+      runsPerRepository: 50,
+      now: '2026-01-10T12:00:00Z'
+    })
+    const moved = rebaseScenario(original, new Date('2026-03-01T12:00:00Z'))
+    const shift = Date.parse('2026-03-01T12:00:00Z') - Date.parse('2026-01-10T12:00:00Z')
+    expect(moved.now).toBeUndefined()
+    const before = original.repositories[0]?.runs ?? []
+    const after = moved.repositories[0]?.runs ?? []
+    expect(after).toHaveLength(before.length)
+    after.forEach((run, i) => {
+      expect(Date.parse(run.created_at) - Date.parse(before[i]?.created_at ?? '')).toBe(shift)
+      expect(run.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+      expect(run.head_sha).toBe(before[i]?.head_sha)
+    })
+    // The original is left as it was.
+    expect(original.now).toBe('2026-01-10T12:00:00Z')
+  })
+})
 
 describe('generateScenario', () => {
   it('is deterministic for a seed and differs across seeds', () => {

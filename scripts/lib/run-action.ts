@@ -56,6 +56,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Secret values that must never show up unmasked (the token is always checked). */
   secrets?: string[]
+  /** The child process is killed after this long (ms; default 120,000, ample for a test). */
+  timeoutMs?: number
 }
 
 /** Shrinks the action's own waits (write pacing, backoff, polling) so scenarios run in seconds. */
@@ -113,7 +115,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     execFile(
       node,
       [BUNDLE],
-      { env, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      { env, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({ exitCode: code, stdout, stderr })
