@@ -51,7 +51,7 @@ export const PERMISSION_HINTS: Record<OperationName, string> = {
 
 /**
  * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
- * permission the operation needs.
+ * permission the operation needs (a replacement for a revoked token needs it too).
  */
 export function describeApiError(error: unknown, operation: OperationName): string {
   if (!isApiError(error)) return error instanceof Error ? error.message : String(error)
@@ -59,7 +59,7 @@ export function describeApiError(error: unknown, operation: OperationName): stri
   if (reset) return `rate limit exhausted until ${reset.toISOString()}`
   const message = firstLine(error.message)
   if (error.status === 401) {
-    return `${error.status} ${message}: the token is invalid or expired; check the secret passed in \`github-token\``
+    return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`
   }
   if (error.status === 403) return `${error.status} ${message}: ${PERMISSION_HINTS[operation]}`
   if (error.status >= 500 || error.status === 0)

@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { closest } from 'fastest-levenshtein'
+import { PERMISSION_HINTS } from './api-errors.js'
 import {
   InputError,
   parseBoolean,
@@ -154,7 +155,7 @@ function readCommon(read: InputReader, env: Environment, operation: OperationNam
   if (token === '') {
     throw new InputError(
       'github-token',
-      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token.`
+      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`
     )
   }
   core.setSecret(token)

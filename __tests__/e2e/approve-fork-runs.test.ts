@@ -354,7 +354,7 @@ describe('approve-fork-runs', () => {
       expect(result.exitCode).toBe(1)
       expect(result.result.map(r => [r.kind, r.outcome])).toEqual([['repository', 'failed']])
       expect(result.result[0]?.reason).toBe(
-        '401 Bad credentials: the token is invalid or expired; check the secret passed in `github-token`'
+        '401 Bad credentials: the token is invalid or expired; pass a valid one in `github-token` (for approve-fork-runs, the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job)'
       )
       // The listing was refused: nothing else was asked, nothing approved.
       expect(s.requests.map(r => r.operationId)).toEqual(['actions/list-workflow-runs-for-repo'])

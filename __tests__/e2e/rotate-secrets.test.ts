@@ -343,7 +343,7 @@ describe('rotate-secrets', () => {
       )
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toContain(
-        '::error::rotate-secrets could not read the public key of repository acme/web: 401 Bad credentials: the token is invalid or expired; check the secret passed in `github-token`. Nothing was written.'
+        '::error::rotate-secrets could not read the public key of repository acme/web: 401 Bad credentials: the token is invalid or expired; pass a valid one in `github-token` (for rotate-secrets, `GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write`'
       )
       expect(s.requests.map(r => r.status)).toEqual([401])
       expect(repositoryValues(s, 'acme/web')).toEqual({ NPM_TOKEN: 'old-value' })
