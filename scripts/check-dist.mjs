@@ -16,9 +16,12 @@ try {
       return true
     }
   })
+  // A file the build no longer makes (a leftover chunk) would still ship with the action.
+  const built = new Set(readdirSync(out))
+  stale.push(...readdirSync('dist').filter(file => !built.has(file)))
   if (stale.length > 0) {
     console.error(
-      `dist/ is stale (${stale.join(', ')} differ from a fresh build). Run 'npm run build' and commit dist/.`
+      `dist/ is stale (${stale.join(', ')} differ from a fresh build, or are not made by it). Run 'npm run build' and commit dist/.`
     )
     process.exit(1)
   }

