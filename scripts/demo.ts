@@ -45,9 +45,10 @@ for (const step of DEMO_STEPS) {
         with: { operation: step.operation, ...step.with, 'dry-run': String(dryRun) },
         ...(step.event && { event: step.event })
       })
-      const requests = simulator.requests.length - before
+      const sent = simulator.requests.slice(before)
+      const writes = sent.filter(r => r.method !== 'GET').length
       console.log(
-        `\n--- ${dryRun ? 'dry run' : 'real run'}: exit ${run.exitCode}, ${tally(run)}, ${requests} API requests`
+        `\n--- ${dryRun ? 'dry run' : 'real run'}: exit ${run.exitCode}, ${tally(run)}, ${sent.length} API requests (${writes} writes)`
       )
       console.log(table(run))
       console.log(
