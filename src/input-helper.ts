@@ -33,8 +33,11 @@ import {
   type Settings
 } from './settings.js'
 
-/** Reads one input by its `action.yml` name; returns '' when unset. */
-export type InputReader = (name: string) => string
+/**
+ * Reads one input by its `action.yml` name; returns '' when unset. Trims surrounding whitespace
+ * unless `trimWhitespace` is false, like `core.getInput`.
+ */
+export type InputReader = (name: string, options?: { trimWhitespace?: boolean }) => string
 
 /** Environment variables, as `process.env`. */
 export type Environment = Record<string, string | undefined>
@@ -56,7 +59,7 @@ const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**']
  * @throws InputError naming the input, the value and an accepted example.
  */
 export function getSettings(
-  read: InputReader = name => core.getInput(name),
+  read: InputReader = (name, options) => core.getInput(name, options),
   env: Environment = process.env
 ): Settings {
   const operation = parseOperation(read('operation'))
@@ -313,8 +316,11 @@ function readConclusions(raw: string): FailedConclusion[] {
 function readRotateSecrets(read: InputReader, common: CommonSettings): Settings {
   const secrets = readSecretNames(read('secrets'))
   const generate = parseBoolean('generate', read('generate'), false)
-  const value = read('value')
-  if (value !== '') core.setSecret(value)
+  // Untrimmed: a PEM key's trailing newline is part of the value.
+  const value = read('value', { trimWhitespace: false })
+  // Whitespace alone is what a missing secret with stray spaces evaluates to: as empty as ''.
+  const blank = value.trim() === ''
+  if (!blank) maskValue(value)
   const encoding = parseChoice<SecretEncoding>(
     'encoding',
     read('encoding'),
@@ -322,16 +328,16 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
     'base64url'
   )
   const length = parseInteger('length', read('length'), 32, { min: 16, max: 4096 })
-  if (generate && value !== '') {
+  if (generate && !blank) {
     throw new InputError(
       'value',
       `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`
     )
   }
-  if (!generate && value === '') {
+  if (!generate && blank) {
     throw new InputError(
       'value',
-      `is empty. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`
+      `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`
     )
   }
   if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
@@ -382,7 +388,7 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
       `is only used with 'scope: organization'; add 'scope: organization' or remove it.`
     )
   }
-  const selectedRepositories = parseList(read('selected-repositories'))
+  const selectedRepositories = dedupeNames(parseList(read('selected-repositories')))
   for (const name of selectedRepositories) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
       throw new InputError(
@@ -413,6 +419,28 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
     ...(visibility !== undefined && { visibility }),
     selectedRepositories
   }
+}
+
+/**
+ * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
+ * line, so a multi-line value (a PEM key) printed in part would otherwise show.
+ */
+function maskValue(value: string): void {
+  core.setSecret(value)
+  for (const line of value.split(/\r\n|\r|\n/)) {
+    if (line.trim() !== '' && line !== value) core.setSecret(line)
+  }
+}
+
+/** Drops repeated names, case-insensitively like GitHub's repository names, keeping the first. */
+function dedupeNames(names: string[]): string[] {
+  const seen = new Set<string>()
+  return names.filter(name => {
+    const key = name.toLowerCase()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 function readSecretNames(raw: string): string[] {

@@ -14,12 +14,13 @@ export interface PublicKey {
 }
 
 /**
- * Seals `value` (UTF-8) to `publicKey`.
- * @returns the sealed box in standard base64, as `encrypted_value` expects.
- * @throws Error when the key is not valid base64 or not 32 bytes (the message names the key_id,
- *   never the value).
+ * Decodes a public key and checks it is one libsodium can seal to, so that a malformed key is
+ * caught while planning, before any write.
+ * @returns the 32 key bytes.
+ * @throws Error when the key is not valid standard base64 or not 32 bytes (the message names the
+ *   key_id).
  */
-export async function sealSecretValue(value: string, publicKey: PublicKey): Promise<string> {
+export async function decodePublicKey(publicKey: PublicKey): Promise<Uint8Array> {
   await sodium.ready
   let key: Uint8Array
   try {
@@ -32,6 +33,17 @@ export async function sealSecretValue(value: string, publicKey: PublicKey): Prom
       `the public key with key_id ${publicKey.key_id} has ${key.length} bytes, not ${sodium.crypto_box_PUBLICKEYBYTES}`
     )
   }
+  return key
+}
+
+/**
+ * Seals `value` (UTF-8) to `publicKey`.
+ * @returns the sealed box in standard base64, as `encrypted_value` expects.
+ * @throws Error when the key is not valid base64 or not 32 bytes (the message names the key_id,
+ *   never the value).
+ */
+export async function sealSecretValue(value: string, publicKey: PublicKey): Promise<string> {
+  const key = await decodePublicKey(publicKey)
   const sealed = sodium.crypto_box_seal(sodium.from_string(value), key)
   return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)
 }

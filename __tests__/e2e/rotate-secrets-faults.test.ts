@@ -73,11 +73,17 @@ function valuesOf(repositories: ScenarioRepository[]): Map<string, string | unde
 const expectedReason = (name: string): string => (isBusyExisting(name) ? 'updated' : 'created')
 
 /**
- * One result per target; a `done` secret holds VALUE and was written exactly once (a 201/204, or
- * one of the `lost` PUTs whose effect landed without its answer); any other secret holds what it
- * held before and was never written.
+ * One result per target; a `done` secret, and each of `accepted` (`owner/repo NAME`, written but
+ * not verified), holds VALUE and was written exactly once (a 201/204, or one of the `lost` PUTs
+ * whose effect landed without its answer); any other secret holds what it held before and was
+ * never written.
  */
-function expectStateToAgree(s: Simulator, run: ActionRun, lost: string[] = []): void {
+function expectStateToAgree(
+  s: Simulator,
+  run: ActionRun,
+  lost: string[] = [],
+  accepted: string[] = []
+): void {
   const targets = world.repositories.flatMap(r =>
     BUSY_SECRETS.map(name => `${r.owner}/${r.name} ${name}`)
   )
@@ -94,7 +100,8 @@ function expectStateToAgree(s: Simulator, run: ActionRun, lost: string[] = []): 
   const after = valuesOf(s.state.repositories)
   for (const entry of run.result) {
     const writes = applied.get(putPath(entry.repository, String(entry.id))) ?? 0
-    const expected = entry.outcome === 'done' ? [VALUE, 1] : [before.get(key(entry)), 0]
+    const written = entry.outcome === 'done' || accepted.includes(key(entry))
+    const expected = written ? [VALUE, 1] : [before.get(key(entry)), 0]
     expect([key(entry), after.get(key(entry)), writes]).toEqual([key(entry), ...expected])
   }
 }
@@ -198,7 +205,7 @@ describe('rotate-secrets under faults', () => {
     expectStateToAgree(s, run)
   })
 
-  it('should report the remaining secrets skipped with the reset time when the primary rate limit runs out', async () => {
+  it('should fail the step, naming every secret left unwritten or unverified, when the primary rate limit runs out', async () => {
     const s = await simulate()
     const bucket = s.state.rateLimits[ROTATOR_TOKEN]
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for the rotator token')
@@ -208,23 +215,31 @@ describe('rotate-secrets under faults', () => {
     bucket.remaining = allowed
     const run = await rotateAll(s)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    const done = run.result.filter(r => r.outcome === 'done')
-    expect(done).toHaveLength(151)
-    const skipped = run.result.filter(r => r.outcome === 'skipped')
-    expect(skipped).toHaveLength(TARGETS - 151)
-    expect(new Set(skipped.map(r => r.reason))).toEqual(
-      new Set([`rate limit exhausted until ${reset}`])
-    )
-    // The last write was sent but could not be read back: still done, and says so.
-    expect(done.at(-1)).toMatchObject({
+    expect(run.result.filter(r => r.outcome === 'done')).toHaveLength(150)
+    expect(run.result.filter(r => r.outcome === 'skipped')).toEqual([])
+    const failed = run.result.filter(r => r.outcome === 'failed')
+    expect(failed).toHaveLength(TARGETS - 150)
+    // The last write was sent but could not be read back: failed, saying GitHub accepted it.
+    const [unverified, ...unwritten] = failed
+    expect(unverified).toMatchObject({
       repository: svc(10),
       id: 'KEY_01',
-      reason: `updated; not read back: rate limit exhausted until ${reset}`
+      reason: `GitHub accepted the value (updated, 204), but it could not be read back (rate limit exhausted until ${reset}); check the secret in https://github.com/${svc(10)}/settings/secrets/actions`
     })
-    expect(run.exitCode).toBe(0)
+    expect(new Set(unwritten.map(r => r.reason))).toEqual(
+      new Set([
+        `not written: rate limit exhausted until ${reset}; run again after that to write it`
+      ])
+    )
+    // A half-done rotation fails the step, naming each target, so no one revokes the old value.
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(`::error::${TARGETS - 150} target(s) failed`)
+    expect(run.stdout).toContain(
+      `${svc(19)} secret KEY_15: not written: rate limit exhausted until ${reset}`
+    )
     // One refused PUT tells the action; the rest are not sent, nor any read for them.
     expect(s.requestCount({ method: 'PUT' })).toBe(152)
     expect(s.requests).toHaveLength(allowed + 2)
-    expectStateToAgree(s, run)
+    expectStateToAgree(s, run, [], [`${svc(10)} KEY_01`])
   })
 })

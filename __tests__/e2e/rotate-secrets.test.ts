@@ -1,5 +1,8 @@
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from '@jest/globals'
 import {
+  busySecretsWorld,
   environmentValues,
   orgSecret,
   repositoryValues,
@@ -56,6 +59,52 @@ function expectNoLeak(run: ActionRun, values: string[]): void {
 
 const VALUE = 'npm_7Hq2xV9kLp4Rz8Wm-rotated'
 
+/**
+ * A proxy in front of the simulator that answers `GET path` with the simulator's body but `key` as
+ * the public key: a key GitHub would never send, which the simulator cannot be made to send.
+ * @returns the proxy's URL and how to close it.
+ */
+async function withPublicKey(
+  s: Simulator,
+  path: string,
+  key: string
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((incoming, outgoing) => {
+    const target = new URL(incoming.url ?? '/', s.url)
+    const upstream = request(
+      target,
+      { method: incoming.method, headers: incoming.headers },
+      answer => {
+        if (incoming.method !== 'GET' || target.pathname !== path) {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(outgoing)
+          return
+        }
+        const chunks: Buffer[] = []
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+        answer.on('end', () => {
+          const original = JSON.parse(Buffer.concat(chunks).toString('utf8')) as object
+          const body = JSON.stringify({ ...original, key })
+          const headers = { ...answer.headers, 'content-length': String(Buffer.byteLength(body)) }
+          delete headers['transfer-encoding']
+          outgoing.writeHead(answer.statusCode ?? 502, headers)
+          outgoing.end(body)
+        })
+      }
+    )
+    incoming.pipe(upstream)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  }
+}
+
 describe('rotate-secrets', () => {
   describe('when scope is repository, over two repositories', () => {
     it('should write the exact value of every name to both, created or updated, and never log it', async () => {
@@ -85,6 +134,56 @@ describe('rotate-secrets', () => {
       expect(run.stdout).toContain(`::add-mask::${VALUE}`)
       expect(run.summary).toContain('write-secret')
       expectNoLeak(run, [VALUE])
+    })
+  })
+
+  describe('when names differ only in case', () => {
+    it('should write one secret per scope, upper-cased, with one PUT each', async () => {
+      const s = await simulate(secretsWorld({ web: [secret('NPM_TOKEN')] }))
+      const run = await rotate(s, {
+        repository: 'acme/web, acme/api',
+        secrets: 'npm_token, NPM_TOKEN',
+        value: VALUE
+      })
+      expect(run.exitCode).toBe(0)
+      expect(s.requests.filter(r => r.method === 'PUT').map(r => r.path)).toEqual([
+        '/repos/acme/web/actions/secrets/NPM_TOKEN',
+        '/repos/acme/api/actions/secrets/NPM_TOKEN'
+      ])
+      expect(run.result.map(shape)).toEqual([
+        'acme/web NPM_TOKEN write-secret done updated',
+        'acme/api NPM_TOKEN write-secret done created'
+      ])
+      expect(repositoryValues(s, 'acme/api')).toEqual({ NPM_TOKEN: VALUE })
+    })
+  })
+
+  describe('when the value is a PEM key with a trailing newline', () => {
+    const PEM = [
+      '-----BEGIN TEST PRIVATE KEY-----',
+      'MC4CAQAwBQYDK2VwBCIEIG3vQz8rTg7nW1yJ5kLp2Xc9Vb4Hs6Mq0Ua8Rf3Zt1Ye',
+      '-----END TEST PRIVATE KEY-----',
+      ''
+    ].join('\n')
+
+    it('should store it exactly, newline included, and mask it whole and line by line', async () => {
+      const s = await simulate(secretsWorld({ web: [secret('TLS_KEY')] }))
+      const run = await rotate(s, { secrets: 'TLS_KEY', value: PEM })
+      expect(run.exitCode).toBe(0)
+      expect(repositoryValues(s, 'acme/web')).toEqual({ TLS_KEY: PEM })
+      const masks = run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+      expect(masks).toEqual(
+        expect.arrayContaining([
+          `::add-mask::${PEM.replace(/\n/g, '%0A')}`,
+          ...PEM.split('\n')
+            .filter(line => line !== '')
+            .map(line => `::add-mask::${line}`)
+        ])
+      )
+      expectNoLeak(
+        run,
+        PEM.split('\n').filter(line => line !== '')
+      )
     })
   })
 
@@ -207,6 +306,23 @@ describe('rotate-secrets', () => {
       })
       expect(run.result[0]?.reason).toBe('created')
     })
+
+    it('should look up and send each repository once when names repeat', async () => {
+      const s = await simulate(secretsWorld({ orgRepositories: 10 }))
+      const run = await rotate(s, {
+        secrets: 'SHARED_KEY',
+        value: VALUE,
+        scope: 'organization',
+        visibility: 'selected',
+        'selected-repositories': 'svc-3, svc-7\nSVC-3, svc-3'
+      })
+      expect(run.exitCode).toBe(0)
+      expect(orgSecret(s, 'SHARED_KEY')?.selected_repository_ids).toEqual([1003, 1007])
+      expect(s.requests.filter(r => r.operationId === 'repos/get').map(r => r.path)).toEqual([
+        '/repos/acme/svc-3',
+        '/repos/acme/svc-7'
+      ])
+    })
   })
 
   describe('when generate is true', () => {
@@ -264,6 +380,26 @@ describe('rotate-secrets', () => {
         /Input 'value': is 50176 bytes; GitHub accepts at most 49152/
       ],
       [
+        'a GITHUB_ name',
+        { secrets: 'NPM_TOKEN, github_app_key' },
+        /Input 'secrets': "github_app_key" starts with GITHUB_, which GitHub reserves/
+      ],
+      [
+        'an empty value without generate',
+        { secrets: 'NPM_TOKEN', value: '' },
+        /Input 'value': is empty\. An empty value would wipe the secret/
+      ],
+      [
+        'a value of only whitespace without generate',
+        { secrets: 'NPM_TOKEN', value: '  \n\t' },
+        /Input 'value': is empty \(only whitespace\)\. An empty value would wipe the secret/
+      ],
+      [
+        'more writes than limit',
+        { secrets: 'NPM_TOKEN, DEPLOY_KEY', limit: '3' },
+        /Input 'limit': 3 is less than the 4 writes this rotation needs \(2 secrets × 2 repositories\).*Raise 'limit' to at least 4/
+      ],
+      [
         'value with generate',
         { secrets: 'NPM_TOKEN', generate: 'true' },
         /Input 'value': is set while 'generate: true'/
@@ -308,6 +444,54 @@ describe('rotate-secrets', () => {
       expect(run.result).toEqual([])
       expectNoLeak(run, [VALUE])
     })
+
+    it.each(['false', 'true'])(
+      'should refuse 2 secrets × 60 repositories under the default limit before any request (dry-run %s)',
+      async dryRun => {
+        const world = busySecretsWorld(60)
+        const s = await simulate(world)
+        const run = await rotate(s, {
+          repository: world.repositories.map(r => `${r.owner}/${r.name}`).join('\n'),
+          secrets: 'KEY_01, KEY_02',
+          value: VALUE,
+          'dry-run': dryRun
+        })
+        expect(run.exitCode).toBe(1)
+        expect(run.stdout).toContain(
+          "::error::Input 'limit': 100 is less than the 120 writes this rotation needs (2 secrets × 60 repositories); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least 120 (e.g. 'limit: 120'), or rotate fewer secrets or repositories per step. Nothing was written."
+        )
+        expect(s.requests).toEqual([])
+        expect(run.result).toEqual([])
+      }
+    )
+
+    it.each([
+      ['not base64', 'not base64!', /is not base64/],
+      ['31 bytes long', Buffer.alloc(31, 7).toString('base64'), /has 31 bytes, not 32/]
+    ])(
+      'should refuse a public key that is %s while planning, naming the scope, before any PUT',
+      async (_case, key, problem) => {
+        const s = await simulate(secretsWorld({ web: [secret('NPM_TOKEN')] }))
+        const proxy = await withPublicKey(s, '/repos/acme/api/actions/secrets/public-key', key)
+        try {
+          const run = await rotate(
+            s,
+            { repository: 'acme/web, acme/api', secrets: 'NPM_TOKEN', value: VALUE },
+            { apiUrl: proxy.url }
+          )
+          expect(run.exitCode).toBe(1)
+          expect(run.stdout).toMatch(
+            /::error::rotate-secrets cannot seal values to the public key of repository acme\/api: the public key with key_id \d+ /
+          )
+          expect(run.stdout).toMatch(problem)
+          expect(run.stdout).toContain('Nothing was written.')
+          expect(puts(s)).toBe(0)
+          expect(repositoryValues(s, 'acme/web')).toEqual({ NPM_TOKEN: 'old-value' })
+        } finally {
+          await proxy.close()
+        }
+      }
+    )
 
     it('should name an organization that does not exist, before any PUT', async () => {
       const s = await simulate(secretsWorld())
@@ -411,10 +595,31 @@ describe('rotate-secrets', () => {
         ['NEW_KEY', 'done']
       ])
       expect(run.result[0]?.reason).toMatch(
-        /^updated \(204\), but reading it back shows updated_at is still 2026-11-22T12:00:00Z/
+        /^GitHub accepted the value \(updated, 204\), but reading it back shows updated_at is still 2026-11-22T12:00:00Z/
       )
       expect(run.stdout).toContain('::error::1 target(s) failed')
       expectNoLeak(run, [VALUE])
+    })
+
+    it('should still publish a generated value GitHub accepted but that could not be verified', async () => {
+      const world = secretsWorld({
+        web: [{ ...secret('NPM_TOKEN'), updated_at: '2026-11-22T12:00:00Z' }]
+      })
+      world.now = '2026-11-22T12:00:00Z'
+      const s = await simulate(world)
+      const run = await rotate(s, { secrets: 'NPM_TOKEN, NEW_KEY', generate: 'true' })
+      expect(run.exitCode).toBe(1)
+      expect(run.result.map(r => [r.id, r.outcome])).toEqual([
+        ['NPM_TOKEN', 'failed'],
+        ['NEW_KEY', 'done']
+      ])
+      const generated = JSON.parse(run.outputs['generated-values'] ?? '{}') as Record<
+        string,
+        string
+      >
+      // The unverified write may well be stored: its value must be known.
+      expect(generated).toEqual(repositoryValues(s, 'acme/web'))
+      expect(Object.keys(generated)).toEqual(['NPM_TOKEN', 'NEW_KEY'])
     })
   })
 
@@ -429,7 +634,7 @@ describe('rotate-secrets', () => {
       })
       const inputs = { repository: 'acme/web, acme/api', secrets: 'A_KEY, B_KEY', generate: 'true' }
       const dry = await simulate(structuredClone(world))
-      const planned = await rotate(dry, { ...inputs, 'dry-run': 'true', limit: '3' })
+      const planned = await rotate(dry, { ...inputs, 'dry-run': 'true', limit: '4' })
       expect(planned.exitCode).toBe(0)
       expect(dry.requests.filter(r => r.method !== 'GET')).toEqual([])
       expect(repositoryValues(dry, 'acme/web')).toEqual({ A_KEY: 'old-value' })
@@ -437,19 +642,19 @@ describe('rotate-secrets', () => {
         `acme/web A_KEY write-secret planned replaces the value of ${LAST_ROTATED}`,
         'acme/web B_KEY write-secret planned new secret',
         'acme/api A_KEY write-secret planned new secret',
-        'acme/api B_KEY write-secret skipped limit reached (raise the `limit` input, now 3)'
+        'acme/api B_KEY write-secret planned new secret'
       ])
       expect(planned.outputs['generated-values']).toBe('{}')
       expect(planned.summary).toContain('dry run')
       await dry.close()
 
       const real = await simulate(structuredClone(world))
-      const done = await rotate(real, { ...inputs, limit: '3' })
+      const done = await rotate(real, { ...inputs, limit: '4' })
       const outcomes = (r: ActionRun['result'][number]): string =>
         `${r.repository} ${String(r.id)} ${r.outcome === 'done' ? 'planned' : r.outcome}`
       expect(planned.result.map(outcomes)).toEqual(done.result.map(outcomes))
       expect(planned.outputs.count).toBe(done.outputs.count)
-      expect(puts(real)).toBe(3)
+      expect(puts(real)).toBe(4)
     })
 
     it('should plan an organization write with the visibility it keeps', async () => {

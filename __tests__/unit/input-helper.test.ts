@@ -140,6 +140,73 @@ describe('rotate-secrets settings', () => {
     expect(settings.secrets).toEqual(['NPM_TOKEN', 'DEPLOY_KEY'])
     expect(settings.source).toEqual({ kind: 'value', value: 's3cr3t' })
   })
+  describe('value, read through core.getInput', () => {
+    const PEM =
+      '-----BEGIN TEST KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END TEST KEY-----\n'
+    let saved: NodeJS.ProcessEnv
+    beforeEach(() => {
+      saved = { ...process.env }
+    })
+    afterEach(() => {
+      process.env = saved
+    })
+    const withEnv = (value: string, more: Record<string, string> = {}): void => {
+      const all = {
+        operation: 'rotate-secrets',
+        'github-token': 'ghs_test',
+        secrets: 'TLS_KEY',
+        value,
+        ...more
+      }
+      for (const [name, input] of Object.entries(all))
+        process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = input
+    }
+
+    it('keeps the value exactly as given, trailing newline and spaces included', () => {
+      withEnv(`  ${PEM}`)
+      const settings = getSettings(undefined, runnerEnv) as SettingsFor<'rotate-secrets'>
+      expect(settings.source).toEqual({ kind: 'value', value: `  ${PEM}` })
+    })
+    it('masks the value as it is and each of its lines', () => {
+      withEnv(PEM)
+      getSettings(undefined, runnerEnv)
+      const masks = stdout
+        .join('')
+        .split('\n')
+        .filter(line => line.startsWith('::add-mask::'))
+      expect(masks).toEqual([
+        '::add-mask::ghs_test',
+        `::add-mask::${PEM.replace(/\n/g, '%0A')}`,
+        '::add-mask::-----BEGIN TEST KEY-----',
+        '::add-mask::MIIEvQIBADANBgkqhkiG9w0BAQEFAASC',
+        '::add-mask::-----END TEST KEY-----'
+      ])
+    })
+    it('refuses a value of whitespace only, as empty, unless generate', () => {
+      withEnv(' \n\t ')
+      expect(() => getSettings(undefined, runnerEnv)).toThrow(
+        /Input 'value': is empty \(only whitespace\)\. An empty value would wipe the secret/
+      )
+      withEnv(' \n', { generate: 'true' })
+      const settings = getSettings(undefined, runnerEnv) as SettingsFor<'rotate-secrets'>
+      expect(settings.source.kind).toBe('generate')
+      expect(stdout.join('')).not.toMatch(/::add-mask::\s*(%0A)?\s*$/m)
+    })
+  })
+  it('drops repeated selected-repositories, whatever their case', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'rotate-secrets',
+        secrets: 'A',
+        value: 's3cr3t',
+        scope: 'organization',
+        visibility: 'selected',
+        'selected-repositories': 'web, api\nWeb, web'
+      }),
+      runnerEnv
+    ) as SettingsFor<'rotate-secrets'>
+    expect(settings.selectedRepositories).toEqual(['web', 'api'])
+  })
   it('defaults the organization to the repository owner', () => {
     const settings = getSettings(
       inputs({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { findLeaks } from '../../scripts/lib/run-action.js'
+import { findLeaks, secretsToScan } from '../../scripts/lib/run-action.js'
 
 const clean = { stdout: '', stderr: '', summary: '', outputs: {} as Record<string, string> }
 const SECRET = 'hunter2-hunter2-hunter2'
@@ -35,5 +35,18 @@ describe('findLeaks', () => {
       1
     )
     expect(findLeaks({ ...clean, stdout: masked, outputs }, [])).toEqual([])
+  })
+})
+
+describe('secretsToScan', () => {
+  it('scans the token and the step value, whole and line by line, without being told', () => {
+    const value = '-----BEGIN TEST KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0B\n\n  \n'
+    expect(
+      secretsToScan({ apiUrl: 'http://x', token: 'ghs_abc', with: { value }, secrets: ['other'] })
+    ).toEqual(['ghs_abc', 'other', value, '-----BEGIN TEST KEY-----', 'MIIEvQIBADANBgkqhkiG9w0B'])
+  })
+  it('adds nothing for an empty or blank value', () => {
+    expect(secretsToScan({ apiUrl: 'http://x', with: { value: ' \n ' } })).toEqual(['ghs_write'])
+    expect(secretsToScan({ apiUrl: 'http://x', with: {} })).toEqual(['ghs_write'])
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
-import { sealSecretValue } from '../../src/sealed-box.js'
+import { decodePublicKey, sealSecretValue } from '../../src/sealed-box.js'
 
 async function keyPair(): Promise<{ key_id: string; key: string; open: (b64: string) => string }> {
   await sodium.ready
@@ -40,5 +40,18 @@ describe('sealSecretValue', () => {
     const short = { key_id: '42', key: Buffer.from('short').toString('base64') }
     await expect(sealSecretValue('hunter2', short)).rejects.toThrow(/key_id 42 has 5 bytes/)
     await expect(sealSecretValue('hunter2', short)).rejects.not.toThrow(/hunter2/)
+  })
+})
+
+describe('decodePublicKey', () => {
+  it('should give the 32 bytes of a good key', async () => {
+    const pair = await keyPair()
+    expect(await decodePublicKey(pair)).toHaveLength(32)
+  })
+  it.each([
+    ['not base64', 'not base64!', /key_id 7 is not base64/],
+    ['31 bytes', Buffer.alloc(31, 1).toString('base64'), /key_id 7 has 31 bytes, not 32/]
+  ])('should refuse a key that is %s, naming its key_id', async (_case, key, message) => {
+    await expect(decodePublicKey({ key_id: '7', key })).rejects.toThrow(message)
   })
 })

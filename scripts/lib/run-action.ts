@@ -54,7 +54,10 @@ export interface RunOptions {
   runId?: number
   /** Extra environment, e.g. `RUNNER_DEBUG: '1'`. */
   env?: Record<string, string>
-  /** Secret values that must never show up unmasked (the token is always checked). */
+  /**
+   * Secret values that must never show up unmasked. The token and `with.value` (as a whole and
+   * line by line) are always checked.
+   */
   secrets?: string[]
   /** The child process is killed after this long (ms; default 120,000, ample for a test). */
   timeoutMs?: number
@@ -75,7 +78,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
   writeFileSync(eventFile, JSON.stringify(options.event?.payload ?? {}))
-  const token = options.token ?? 'ghs_write'
+  const token = tokenOf(options)
   const repository = options.repository ?? 'acme/web'
   const expressions: Record<string, string> = {
     '${{ github.token }}': token,
@@ -131,12 +134,26 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: readFileSync(summaryFile, 'utf8'),
     result: outputs.result ? (JSON.parse(outputs.result) as ActionRun['result']) : []
   }
-  const leaks = findLeaks(run, [token, ...(options.secrets ?? [])])
+  const leaks = findLeaks(run, secretsToScan(options))
   if (leaks.length > 0) throw new Error(`A secret leaked: ${leaks.join('; ')}`)
   return run
 }
 
 const ADD_MASK = '::add-mask::'
+
+const tokenOf = (options: RunOptions): string => options.token ?? 'ghs_write'
+
+/**
+ * What `runAction` scans its run for: the token, `options.secrets`, and the step's `value` input
+ * (rotate-secrets) as a whole and each of its non-blank lines, since the runner masks a log line by
+ * line. Values shorter than 8 characters are left to `findLeaks`, which skips them.
+ */
+export function secretsToScan(options: RunOptions): string[] {
+  const value = options.with.value ?? ''
+  const lines = value.split(/\r\n|\r|\n/).filter(line => line.trim() !== '')
+  const given = value.trim() === '' ? [] : [value, ...lines]
+  return [...new Set([tokenOf(options), ...(options.secrets ?? []), ...given])]
+}
 
 function generatedValues(outputs: Record<string, string>): string[] {
   try {

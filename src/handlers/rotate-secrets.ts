@@ -3,11 +3,16 @@
  * each repository, an environment of each repository, or an organization — sealed with the scope's
  * public key, and prove the writes by reading the secrets' `updated_at` back.
  *
- * Two phases. The plan reads everything first: every scope's public key, the environment of each
- * repository, the ids of `selected-repositories`, the existing secrets and, for organization
- * secrets whose visibility is kept, every page of their selected repositories. Any failure there
- * fails the step before a single write. Then, scope by scope, the writes go through the mutation
- * boundary, one per secret, and one listing of the scope's secrets proves them all.
+ * A rotation is all or nothing as far as the action can make it: a consumer left on the old value
+ * breaks when the old credential is revoked. So it refuses to start when its writes exceed `limit`,
+ * and a write left unsent (the primary rate limit ran out) or not proven fails the step.
+ *
+ * Two phases. The plan reads everything first: every scope's public key (checked to be one the
+ * value can be sealed to), the environment of each repository, the ids of `selected-repositories`,
+ * the existing secrets and, for organization secrets whose visibility is kept, every page of their
+ * selected repositories. Any failure there fails the step before a single write. Then, scope by
+ * scope, the writes go through the mutation boundary, one per secret, and one listing of the
+ * scope's secrets proves them all.
  *
  * A PUT is never sent twice once it landed: the client does not retry it, and after a 5xx, a
  * dropped connection or a timeout the secret is read back (`GET …/secrets/{secret_name}`) before
@@ -24,7 +29,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
-import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
+import { describeApiError, statusOf } from '../api-errors.js'
 import { MAX_RETRIES } from '../client.js'
 import type { Target, TargetResult } from '../outcomes.js'
 import type { PlannedWrite } from '../mutations.js'
@@ -35,7 +40,7 @@ import {
   orgSecretAccess,
   type OrgSecretAccess
 } from '../rules/secret-writes.js'
-import { sealSecretValue, type PublicKey } from '../sealed-box.js'
+import { decodePublicKey, sealSecretValue, type PublicKey } from '../sealed-box.js'
 import {
   environmentScope,
   listSelectedRepositoryIds,
@@ -64,31 +69,73 @@ interface ScopePlan {
 /**
  * Plans every scope, then writes each secret into each of them and proves each scope's writes with
  * one listing. Writes one generated value per secret name everywhere (a rotation gives every
- * consumer the same new credential) and publishes the generated values of the secrets written in
- * `generated-values`.
- * @throws Error (the step fails, nothing written) when a scope cannot be read in full.
+ * consumer the same new credential) and publishes in `generated-values` every generated value
+ * GitHub accepted (a 2xx answer) in at least one scope, verified or not: a value that may be stored
+ * must never be unknowable.
+ * @throws InputError naming `limit` (nothing read or written) when the writes exceed it; Error (the
+ *   step fails, nothing written) when a scope cannot be read in full or its public key is malformed.
  */
 export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
   const { settings } = context
+  refusePartialRotation(settings)
   const values = newValues(settings)
   const plans: ScopePlan[] = []
   await core.group('Plan: public keys and existing secrets', async () => {
     for (const scope of await targetScopes(context)) plans.push(await planScope(context, scope))
   })
-  const written = new Set<string>()
+  const accepted = new Set<string>()
   for (const plan of plans) {
     await core.group(plan.scope.description, async () => {
       const results = await context.mutations.apply(
         settings.secrets.map(name => writeFor(context, plan, name, values.get(name) ?? '')),
         'written'
       )
+      for (const result of results) if (result.outcome === 'done') accepted.add(String(result.id))
+      failUnwritten(context, results)
       await verifyWrites(context, plan, results)
-      for (const result of results) if (result.outcome === 'done') written.add(String(result.id))
     })
   }
   if (settings.source.kind === 'generate') {
-    const output = Object.fromEntries([...values].filter(([name]) => written.has(name)))
+    const output = Object.fromEntries([...values].filter(([name]) => accepted.has(name)))
     context.extraOutputs['generated-values'] = JSON.stringify(output)
+  }
+}
+
+/**
+ * Refuses a rotation the `limit` budget would cut short: the writes past it would be skipped and
+ * their consumers keep the old value, which the user then revokes. Counts one write per secret per
+ * scope; a dry run refuses alike, so it shows what the real run would do.
+ * @throws InputError naming `limit`, the number of writes planned and the `limit` that fits them.
+ */
+function refusePartialRotation(settings: RotateSecretsSettings): void {
+  const scopes = settings.scope === 'organization' ? 1 : settings.repositories.length
+  const writes = settings.secrets.length * scopes
+  if (writes <= settings.limit) return
+  const scopeNouns = {
+    repository: ['repository', 'repositories'],
+    environment: ['environment', 'environments'],
+    organization: ['organization', 'organizations']
+  } as const
+  const count = (n: number, [one, many]: readonly [string, string]): string =>
+    `${n} ${n === 1 ? one : many}`
+  throw new InputError(
+    'limit',
+    `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`
+  )
+}
+
+/**
+ * Fails each write the mutation boundary left unsent (it skips the rest once the primary rate
+ * limit runs out): a rotation that leaves a consumer on the old value must not pass.
+ * @param results the results of one scope's writes, updated in place.
+ */
+function failUnwritten(context: Context, results: TargetResult[]): void {
+  for (const result of results) {
+    if (result.outcome !== 'skipped') continue
+    context.results.update(result, {
+      outcome: 'failed',
+      reason: `not written: ${result.reason}; run again after that to write it`
+    })
   }
 }
 
@@ -148,12 +195,20 @@ async function targetScopes(context: Context): Promise<SecretScope[]> {
 
 /**
  * Reads what the writes of one scope need: its public key, its existing secrets and, for an
- * organization, the access each secret keeps or gets.
- * @throws Error naming the scope when any read fails.
+ * organization, the access each secret keeps or gets. The public key is decoded here, so a malformed
+ * one stops the step before the first write rather than after the scopes before it were written.
+ * @throws Error naming the scope when any read fails or the public key is malformed.
  */
 async function planScope(context: Context, scope: SecretScope): Promise<ScopePlan> {
   const { settings, octokit } = context
   const key = await read(`read the public key of ${scope.description}`, scope.publicKey)
+  try {
+    await decodePublicKey(key)
+  } catch (error) {
+    throw new Error(
+      `rotate-secrets cannot seal values to the public key of ${scope.description}: ${error instanceof Error ? error.message : String(error)}. GitHub answered a malformed key: run again later, and report it to GitHub Support if it persists. Nothing was written.`
+    )
+  }
   const existing = await read(`list the secrets of ${scope.description}`, scope.list)
   const access = new Map<string, OrgSecretAccess>()
   if (scope.kind === 'organization') {
@@ -298,10 +353,9 @@ async function putSealed(
 
 /**
  * Proves the writes of one scope with one listing of its secrets: each secret written must be
- * there and, if it existed before, its `updated_at` must have moved; a write not proven becomes
- * `failed`. When the primary rate limit leaves no request for the listing, the writes stay `done`
- * (GitHub accepted them, and a generated value must still be published) and say they were not
- * read back.
+ * there and, if it existed before, its `updated_at` must have moved. A write not proven, because
+ * the listing shows otherwise or cannot be read (the primary rate limit included), becomes
+ * `failed`, its reason saying that GitHub accepted the value.
  * @param results the results of the scope's writes, updated in place.
  */
 async function verifyWrites(
@@ -313,22 +367,17 @@ async function verifyWrites(
   const sent = results.filter(result => result.outcome === 'done')
   if (sent.length === 0) return
   const answer = (result: TargetResult): string =>
-    result.reason === 'created' ? 'created (201)' : 'updated (204)'
+    `GitHub accepted the value (${result.reason === 'created' ? 'created, 201' : 'updated, 204'})`
   let listed: Map<string, ExistingSecret>
   try {
     listed = await scope.list()
   } catch (error) {
     const why = describeApiError(error, context.settings.operation)
     for (const result of sent) {
-      context.results.update(
-        result,
-        rateLimitResetOf(error)
-          ? { reason: `${result.reason}; not read back: ${why}` }
-          : {
-              outcome: 'failed',
-              reason: `${answer(result)}, but reading it back failed (${why}); check the secret in ${scope.url}`
-            }
-      )
+      context.results.update(result, {
+        outcome: 'failed',
+        reason: `${answer(result)}, but it could not be read back (${why}); check the secret in ${scope.url}`
+      })
     }
     return
   }
