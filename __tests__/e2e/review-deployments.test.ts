@@ -474,6 +474,40 @@ describe('review-deployments', () => {
       expect(result.result[0]?.reason).not.toContain('only the GitHub App')
     })
 
+    it('should keep a refusal while the environment still waits, saying when its reviewers are what is left', async () => {
+      const repo = deployRepository([waitingRun(['release'], { id: 7 })])
+      repo.environments?.push({
+        id: 205,
+        name: 'release',
+        reviewers: ['bob'],
+        protection_rule_app: 'deploy-gate[bot]'
+      })
+      const s = await simulate(deployScenario(repo))
+      s.faults.add({
+        method: 'POST',
+        path: '/repos/acme/web/actions/runs/7/deployment_protection_rule',
+        kind: 'status',
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent('release'),
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(stillPending(s, 7)).toEqual(['release'])
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'failed']])
+      expect(result.result[0]?.reason).toMatch(
+        /^422 No deployment protection rule of deploy-gate\[bot\] is waiting on environment release in workflow run 7: only the GitHub App that owns/
+      )
+      expect(result.result[0]?.reason).toContain(
+        '(release also waits for its required reviewers, bob: if an earlier answer landed, only they are left)'
+      )
+    })
+
     it('should report done, saying the run moved on, when it was cancelled before the answer', async () => {
       const s = await simulate(
         deployScenario(
@@ -502,7 +536,8 @@ describe('review-deployments', () => {
         apiUrl: s.url,
         token: 'ghs_gate',
         event: protectionRuleEvent(),
-        with: { operation: 'review-deployments', comment: 'x'.repeat(1025) }
+        // 1,024 characters, one of them outside the BMP, then one more.
+        with: { operation: 'review-deployments', comment: `🚀${'x'.repeat(1023)}y` }
       })
       expect(result.exitCode).toBe(1)
       expect(result.stdout).toContain(
@@ -510,6 +545,19 @@ describe('review-deployments', () => {
       )
       expect(s.requests).toEqual([])
       expect(statusOf(s, 7)).toBe('waiting/')
+    })
+
+    it('should send a comment of exactly 1,024 characters, counting characters, not UTF-16 units', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const comment = `🚀${'x'.repeat(1023)}`
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments', comment }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(runOf(s, 7)?.protection_rule_answers?.map(a => a.comment)).toEqual([comment])
     })
 
     it('should plan the answer in a dry run, sending nothing', async () => {

@@ -324,7 +324,7 @@ function toPendingDeployment(entry: ApiPendingDeployment): PendingDeployment {
 }
 
 /** GitHub's limit on the comment of an answer to a custom deployment protection rule (characters). */
-export const MAX_RULE_COMMENT_LENGTH = 1024
+const MAX_RULE_COMMENT_LENGTH = 1024
 
 /**
  * Answers the custom deployment protection rule of a `deployment_protection_rule` payload with
@@ -361,9 +361,11 @@ async function answerProtectionRule(
       `The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload GitHub sent, unchanged.`
     )
   }
-  if (settings.comment.length > MAX_RULE_COMMENT_LENGTH) {
+  // Counted in characters (code points), not UTF-16 units, like GitHub.
+  const commentLength = [...settings.comment].length
+  if (commentLength > MAX_RULE_COMMENT_LENGTH) {
     throw new Error(
-      `Invalid comment: ${settings.comment.length} characters; GitHub takes at most ${MAX_RULE_COMMENT_LENGTH} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`
+      `Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_RULE_COMMENT_LENGTH} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`
     )
   }
   const target: Target = {
