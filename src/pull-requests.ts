@@ -15,10 +15,12 @@ type PullRequestListItem = Awaited<ReturnType<Octokit['rest']['pulls']['list']>>
 
 function toOpenPullRequest(pull: PullRequestData | PullRequestListItem): OpenPullRequest {
   const headRepository = pull.head.repo?.full_name
+  const changedFiles = 'changed_files' in pull ? pull.changed_files : undefined
   return {
     number: pull.number,
     headSha: pull.head.sha,
-    ...(headRepository !== undefined && { headRepository })
+    ...(headRepository !== undefined && { headRepository }),
+    ...(typeof changedFiles === 'number' && { changedFiles })
   }
 }
 
@@ -46,7 +48,8 @@ export class PullRequestReader {
    */
   async openPullRequests(headOwner: string, headBranch: string): Promise<OpenPullRequest[]> {
     const head = `${headOwner}:${headBranch}`
-    const key = head.toLowerCase()
+    // Logins are case-insensitive, git branch names are not: `Fix` and `fix` are two branches.
+    const key = `${headOwner.toLowerCase()}:${headBranch}`
     let read = this.openByHead.get(key)
     if (!read) {
       read = this.octokit
@@ -85,7 +88,7 @@ export class PullRequestReader {
    * changes them). Only needed when the files pass: a refusal needs no confirmation.
    *
    * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}` after the listing has completed.
-   * @returns the pull request, or undefined when it is no longer open.
+   * @returns the pull request with its `changedFiles` count, or undefined when it is no longer open.
    * @throws the API error of the listing or of the request.
    */
   async headAfterFiles(pullNumber: number): Promise<OpenPullRequest | undefined> {

@@ -193,6 +193,147 @@ describe('approve-fork-runs', () => {
     })
   })
 
+  describe('when protected-paths names a folder', () => {
+    it.each(['.github', '.github/', '/.github/workflows'])(
+      'should protect everything below %s, in any case',
+      async protectedPaths => {
+        const s = await simulate(
+          scenario(
+            withPulls(
+              repository('acme/web', [
+                forkRun({ id: 1, created_at: minutesAgo(30) }),
+                forkRun({
+                  id: 2,
+                  created_at: minutesAgo(20),
+                  head_repository: 'eve/web',
+                  actor: 'eve',
+                  head_sha: sha('b')
+                }),
+                forkRun({
+                  id: 3,
+                  created_at: minutesAgo(10),
+                  head_repository: 'oscar/web',
+                  actor: 'oscar',
+                  head_sha: sha('c')
+                })
+              ]),
+              [
+                forkPull({ files: [{ filename: 'src/app.ts' }] }),
+                forkPull({
+                  number: 8,
+                  user: 'eve',
+                  head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' },
+                  files: [{ filename: 'src/app.ts' }, { filename: '.github/workflows/ci.yml' }]
+                }),
+                forkPull({
+                  number: 9,
+                  user: 'oscar',
+                  head: { ref: 'patch-1', sha: sha('c'), repo: 'oscar/web' },
+                  // A case-insensitive runner checks this out into .github/workflows/.
+                  files: [{ filename: '.GitHub/Workflows/ci.yml', status: 'added' }]
+                })
+              ]
+            )
+          )
+        )
+        const result = await runAction({
+          apiUrl: s.url,
+          with: { operation: 'approve-fork-runs', 'protected-paths': protectedPaths }
+        })
+        expect(result.exitCode).toBe(0)
+        expect(outcomes(result)).toEqual([
+          [2, 'skipped', 'touches .github/workflows/ci.yml (pull request #8)'],
+          [3, 'skipped', 'touches .GitHub/Workflows/ci.yml (pull request #9)'],
+          [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)']
+        ])
+        expect([1, 2, 3].map(id => stateOf(s, id))).toEqual(['queued/', WAITING, WAITING])
+        expect(approvals(s)).toBe(1)
+      }
+    )
+  })
+
+  describe('when GitHub does not list every changed file', () => {
+    it('should refuse a pull request of more than 3,000 files, which GitHub lists only 3,000 of', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(repository('acme/web', [forkRun({ id: 1 })]), [
+            // The workflow change comes after the 3,000 files GitHub lists.
+            forkPull({
+              files: [...sourceFiles(3000), { filename: '.github/workflows/ci.yml' }]
+            })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [
+          1,
+          'skipped',
+          'pull request #7 changes 3000 files or more; GitHub lists only 3000, so the rest cannot be checked: review it by hand'
+        ]
+      ])
+      expect(s.requestCount({ operationId: 'pulls/list-files' })).toBe(30)
+      expect(approvals(s)).toBe(0)
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+
+    it('should refuse a pull request whose listing came back shorter than its changed_files', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(repository('acme/web', [forkRun({ id: 1 })]), [
+            forkPull({ files: sourceFiles(120), changed_files: 121 })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [
+          1,
+          'skipped',
+          'pull request #7 changes 121 files but GitHub listed 120, so the rest cannot be checked: review it by hand'
+        ]
+      ])
+      expect(s.requestCount({ operationId: 'pulls/get' })).toBe(1)
+      expect(approvals(s)).toBe(0)
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+  })
+
+  describe('when branches of one fork differ only in case', () => {
+    it('should look up each branch, not judge one by the pull request of the other', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({
+                id: 1,
+                created_at: minutesAgo(30),
+                head_branch: 'Fix',
+                head_sha: sha('a')
+              }),
+              forkRun({ id: 2, created_at: minutesAgo(20), head_branch: 'fix', head_sha: sha('b') })
+            ]),
+            [
+              forkPull({ number: 7, head: { ref: 'Fix', sha: sha('a'), repo: 'mallory/web' } }),
+              forkPull({ number: 8, head: { ref: 'fix', sha: sha('b'), repo: 'mallory/web' } })
+            ]
+          )
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(outcomes(result)).toEqual([
+        [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)'],
+        [2, 'done', 'pull request #8 at bbbbbbb touches no protected path (1 file checked)']
+      ])
+      expect(s.requests.filter(r => r.operationId === 'pulls/list').map(r => r.query.head)).toEqual(
+        ['mallory:Fix', 'mallory:fix']
+      )
+      expect([1, 2].map(id => stateOf(s, id))).toEqual(['queued/', 'queued/'])
+    })
+  })
+
   describe('when several workflows of one pull request wait', () => {
     it('should look the pull request up and list its files once', async () => {
       const s = await simulate(
@@ -270,6 +411,53 @@ describe('approve-fork-runs', () => {
       expect([1, 2, 3].map(id => stateOf(s, id))).toEqual([WAITING, 'queued/', WAITING])
       // Untrusted actors cost no pull request lookup.
       expect(s.requestCount({ operationId: 'pulls/list' })).toBe(1)
+    })
+  })
+
+  describe('when a run was re-run by someone other than its actor', () => {
+    it('should judge trusted-actors by the triggering actor', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              // alice opened the pull request; mallory re-ran its run.
+              forkRun({
+                id: 1,
+                created_at: minutesAgo(30),
+                actor: 'alice',
+                triggering_actor: 'mallory'
+              }),
+              // mallory opened this one; alice re-ran it.
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(20),
+                actor: 'mallory',
+                triggering_actor: 'alice',
+                head_repository: 'eve/web',
+                head_sha: sha('b')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' }
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'approve-fork-runs', 'trusted-actors': 'alice' }
+      })
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'actor mallory not trusted (trusted-actors: alice)'],
+        [2, 'done', 'pull request #8 at bbbbbbb touches no protected path (1 file checked)']
+      ])
+      expect([1, 2].map(id => stateOf(s, id))).toEqual([WAITING, 'queued/'])
+      expect(approvals(s)).toBe(1)
     })
   })
 

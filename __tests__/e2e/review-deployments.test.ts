@@ -139,6 +139,39 @@ describe('review-deployments', () => {
       expect(s.requestCount({ operationId: 'actions/get-reviews-for-run' })).toBe(1)
     })
 
+    it('should name the protection rule, not the reviewers, for an environment its reviewers approved already', async () => {
+      const repo = deployRepository([
+        waitingRun(['staging', 'release'], {
+          id: 1,
+          approvals: [{ environments: ['release'], state: 'approved', user: 'bob', comment: 'Go' }]
+        })
+      ])
+      repo.environments?.push({
+        id: 205,
+        name: 'release',
+        reviewers: ['bob'],
+        protection_rule_app: 'deploy-gate[bot]'
+      })
+      const pendingRelease = repo.runs[0]?.pending_deployments?.[1]
+      if (!pendingRelease) throw new Error('the run does not wait on release')
+      pendingRelease.reviewers_approved = true
+      const s = await simulate(deployScenario(repo))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(stillPending(s, 1)).toEqual(['release'])
+      expect(result.result.map(r => [r.outcome, r.reason])).toEqual([
+        ['done', 'approved staging'],
+        [
+          'skipped',
+          'release: its required reviewers approved (bob); it waits for a deployment protection rule, which only the GitHub App that owns it can answer; reviews so far: bob approved release'
+        ]
+      ])
+    })
+
     it('should skip every environment for GITHUB_TOKEN, send no review, and not fail', async () => {
       const s = await simulate(
         deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
@@ -371,6 +404,177 @@ describe('review-deployments', () => {
       expect(result.result.map(r => [r.outcome, r.reason])).toEqual([
         ['skipped', 'environment qa does not match `environments` (staging)']
       ])
+    })
+
+    it("should answer the callback URL's run only, and refuse a payload whose repository differs", async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([waitingRun(['qa'], { id: 7 })]),
+          deployRepository([waitingRun(['qa'], { id: 7 })], { fullName: 'acme/api', id: 102 })
+        )
+      )
+      const forged = protectionRuleEvent()
+      const payload = { ...(forged.payload as object), repository: { full_name: 'acme/api' } }
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        repository: 'acme/api',
+        event: { name: forged.name, payload },
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain(
+        'names repository acme/api, but its deployment_callback_url is for acme/web'
+      )
+      expect(s.requests).toEqual([])
+      expect([statusOf(s, 7), statusOf(s, 7, 'acme/api')]).toEqual(['waiting/', 'waiting/'])
+    })
+
+    it('should take the repository from the callback URL, whatever its case in the payload', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const event = protectionRuleEvent()
+      const payload = { ...(event.payload as object), repository: { full_name: 'Acme/Web' } }
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: { name: event.name, payload },
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.result.map(r => [r.repository, r.id, r.outcome])).toEqual([
+        ['acme/web', 7, 'done']
+      ])
+      expect(statusOf(s, 7)).toBe('in_progress/')
+    })
+
+    it('should report done when the answer landed but its reply was lost, and the retry is refused', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      s.faults.add({
+        method: 'POST',
+        path: '/repos/acme/web/actions/runs/7/deployment_protection_rule',
+        kind: 'status',
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(0)
+      // GitHub applied the first answer; the retry was refused, and nothing was answered twice.
+      expect(s.requests.filter(r => r.method === 'POST').map(r => r.status)).toEqual([502, 422])
+      expect(runOf(s, 7)?.protection_rule_answers?.map(a => a.state)).toEqual(['approved'])
+      expect(statusOf(s, 7)).toBe('in_progress/')
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'done']])
+      expect(result.result[0]?.reason).toBe(
+        'approved qa (custom deployment protection rule); qa no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (422 No deployment protection rule of deploy-gate[bot] is waiting on environment qa in workflow run 7)'
+      )
+      expect(result.result[0]?.reason).not.toContain('only the GitHub App')
+    })
+
+    it('should keep a refusal while the environment still waits, saying when its reviewers are what is left', async () => {
+      const repo = deployRepository([waitingRun(['release'], { id: 7 })])
+      repo.environments?.push({
+        id: 205,
+        name: 'release',
+        reviewers: ['bob'],
+        protection_rule_app: 'deploy-gate[bot]'
+      })
+      const s = await simulate(deployScenario(repo))
+      s.faults.add({
+        method: 'POST',
+        path: '/repos/acme/web/actions/runs/7/deployment_protection_rule',
+        kind: 'status',
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent('release'),
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(stillPending(s, 7)).toEqual(['release'])
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'failed']])
+      expect(result.result[0]?.reason).toMatch(
+        /^422 No deployment protection rule of deploy-gate\[bot\] is waiting on environment release in workflow run 7: only the GitHub App that owns/
+      )
+      expect(result.result[0]?.reason).toContain(
+        '(release also waits for its required reviewers, bob: if an earlier answer landed, only they are left)'
+      )
+    })
+
+    it('should report done, saying the run moved on, when it was cancelled before the answer', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun([], { id: 7, status: 'completed', conclusion: 'cancelled' })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'done']])
+      expect(result.result[0]?.reason).toMatch(
+        /^approved qa \(custom deployment protection rule\); qa no longer waits: the run moved on \(completed, cancelled\), and GitHub refused the answer \(422 /
+      )
+      expect(runOf(s, 7)?.protection_rule_answers ?? []).toEqual([])
+    })
+
+    it('should refuse a comment over 1,024 characters before any call', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        // 1,024 characters, one of them outside the BMP, then one more.
+        with: { operation: 'review-deployments', comment: `🚀${'x'.repeat(1023)}y` }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toContain(
+        'Invalid comment: 1025 characters; GitHub takes at most 1024 in an answer to a deployment protection rule'
+      )
+      expect(s.requests).toEqual([])
+      expect(statusOf(s, 7)).toBe('waiting/')
+    })
+
+    it('should send a comment of exactly 1,024 characters, counting characters, not UTF-16 units', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const comment = `🚀${'x'.repeat(1023)}`
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments', comment }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(runOf(s, 7)?.protection_rule_answers?.map(a => a.comment)).toEqual([comment])
+    })
+
+    it('should plan the answer in a dry run, sending nothing', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_gate',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments', 'dry-run': 'true' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(s.requests).toEqual([])
+      expect(statusOf(s, 7)).toBe('waiting/')
+      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
+        [7, 'review-protection-rule', 'planned', 'approved qa (custom deployment protection rule)']
+      ])
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '7' })
     })
 
     it('should fail the step, naming the field, when the payload has no callback URL', async () => {

@@ -147,6 +147,22 @@ describe('pull requests', () => {
     expect(past.body).toEqual([])
   })
 
+  it('counts changed_files beyond the listing: every file, or the count the scenario gives', async () => {
+    const count = async (number: number): Promise<unknown> =>
+      (
+        (await call(sim, `/repos/acme/web/pulls/${number}`, { token: 'ghs_pulls' })).body as {
+          changed_files: unknown
+        }
+      ).changed_files
+    expect(await count(2)).toBe(3100)
+    const pull = sim.state.repositories[0]?.pulls?.find(p => p.number === 1)
+    if (!pull) throw new Error('the scenario has no pull request 1')
+    pull.changed_files = 40
+    expect(await count(1)).toBe(40)
+    delete pull.changed_files
+    expect(await count(1)).toBe(2)
+  })
+
   it('needs pull-requests: read', async () => {
     const answer = await call(sim, '/repos/acme/web/pulls', { token: 'ghs_write' })
     expect(answer.status).toBe(403)

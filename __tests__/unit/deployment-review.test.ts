@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  blockedAfterReviews,
   describeHistory,
   describeReview,
   parseDeploymentCallbackUrl,
   planReview,
   protectionRulePayload,
   waitTimerLeftSeconds,
+  type PastReview,
   type PendingDeployment
 } from '../../src/rules/deployment-review.js'
 
@@ -75,6 +77,58 @@ describe('planReview', () => {
     ]
   ])('should say a deployment without reviewers waits for %s', (_, deployment, reason) => {
     expect(planReview([deployment], [], now).blocked[0]?.reason).toBe(reason)
+  })
+})
+
+describe('blockedAfterReviews', () => {
+  const release = pending('release', { current_user_can_approve: false, reviewers: ['bob'] })
+  const blocked = planReview([release], [], now).blocked[0]
+  if (!blocked) throw new Error('release is not blocked')
+  const approved = (user: string, ...environments: string[]): PastReview => ({
+    user,
+    state: 'approved',
+    environments
+  })
+  const rule =
+    'it waits for a deployment protection rule, which only the GitHub App that owns it can answer'
+
+  it.each([
+    ['no history', [], blocked.reason],
+    ['reviews of other environments only', [approved('bob', 'staging')], blocked.reason],
+    [
+      'an approval of it',
+      [approved('bob', 'staging', 'Release')],
+      `release: its required reviewers approved (bob); ${rule}`
+    ],
+    [
+      'approvals by two people',
+      [approved('bob', 'release'), approved('dora', 'release')],
+      `release: its required reviewers approved (bob, dora); ${rule}`
+    ]
+  ])('with %s', (_, history, reason) => {
+    expect(blockedAfterReviews(blocked, history, now)).toBe(reason)
+  })
+
+  it('should name a running wait timer as the gate left', () => {
+    const timed = planReview(
+      [{ ...release, wait_timer: 30, wait_timer_started_at: '2026-11-22T11:50:00Z' }],
+      [],
+      now
+    ).blocked[0]
+    if (!timed) throw new Error('release is not blocked')
+    expect(blockedAfterReviews(timed, [approved('bob', 'release')], now)).toBe(
+      'release: its required reviewers approved (bob); it waits for its wait timer (about 20 min left)'
+    )
+  })
+
+  it('should keep the reason of an environment without reviewers', () => {
+    const gated = planReview(
+      [pending('qa', { current_user_can_approve: false, reviewers: [] })],
+      [],
+      now
+    ).blocked[0]
+    if (!gated) throw new Error('qa is not blocked')
+    expect(blockedAfterReviews(gated, [approved('bob', 'qa')], now)).toBe(gated.reason)
   })
 })
 

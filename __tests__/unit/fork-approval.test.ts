@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   checkActor,
   checkChangedFiles,
+  checkListingComplete,
   matchPullRequests,
   MAX_LISTED_FILES,
   shortSha,
@@ -148,7 +149,47 @@ describe('checkChangedFiles', () => {
       ['.github/**'],
       'touches .github/.hidden/x (pull request #7)'
     ],
-    ['a look-alike folder', [file('.github/workflowsx/y.yml')], DEFAULT_PROTECTED, undefined]
+    ['a look-alike folder', [file('.github/workflowsx/y.yml')], DEFAULT_PROTECTED, undefined],
+    ...(['.github', '.github/', '/.github', '/.github/', '.github/**'] as const).map(
+      pattern =>
+        [
+          `a folder given as ${pattern}`,
+          [file('src/app.ts'), file('.github/workflows/x.yml')],
+          [pattern],
+          'touches .github/workflows/x.yml (pull request #7)'
+        ] as [string, ChangedFile[], string[], string]
+    ),
+    [
+      'a rooted folder path',
+      [file('.github/workflows/x.yml')],
+      ['/.github/workflows'],
+      'touches .github/workflows/x.yml (pull request #7)'
+    ],
+    [
+      'the folder itself given as a file',
+      [file('.github', 'added')],
+      ['.github/'],
+      'touches .github (pull request #7)'
+    ],
+    ['a look-alike of a bare folder', [file('.githubx/y.yml')], ['.github'], undefined],
+    [
+      'another case than the pattern (checked out alike on a case-insensitive runner)',
+      [file('.GitHub/Actions/setup/action.yml')],
+      DEFAULT_PROTECTED,
+      'touches .GitHub/Actions/setup/action.yml (pull request #7)'
+    ],
+    [
+      'another case, renamed away',
+      [file('tools/x.yml', 'renamed', '.GITHUB/workflows/ci.yml')],
+      DEFAULT_PROTECTED,
+      'touches .GITHUB/workflows/ci.yml (renamed to tools/x.yml; pull request #7)'
+    ],
+    [
+      'a manifest in a sub-folder',
+      [file('packages/app/package.json')],
+      ['**/package.json'],
+      'touches packages/app/package.json (pull request #7)'
+    ]
   ])('judges %s', (_, files, protectedPaths, reason) => {
     const refusal = checkChangedFiles(7, files, protectedPaths)
     expect(refusal?.reason).toBe(reason)
@@ -169,6 +210,32 @@ describe('checkChangedFiles', () => {
       /^pull request #7 changes 3000 files or more; GitHub lists only 3000/
     )
     expect(checkChangedFiles(7, files.slice(1), DEFAULT_PROTECTED)).toBeUndefined()
+  })
+})
+
+describe('checkListingComplete', () => {
+  const files = [file('src/a.ts'), file('src/b.ts')]
+  it.each<[string, number | undefined, string | undefined]>([
+    ['as many files as the pull request changes', 2, undefined],
+    [
+      'fewer files than the pull request changes',
+      5,
+      'pull request #7 changes 5 files but GitHub listed 2, so the rest cannot be checked: review it by hand'
+    ],
+    [
+      'more files than the pull request changes',
+      1,
+      'pull request #7 changes 1 file but GitHub listed 2, so the rest cannot be checked: review it by hand'
+    ],
+    [
+      'no count to compare with',
+      undefined,
+      'pull request #7 gave no count of its changed files, so the listing of 2 cannot be confirmed complete: review it by hand'
+    ]
+  ])('judges a listing of %s', (_, changedFiles, reason) => {
+    const refusal = checkListingComplete(7, files, changedFiles)
+    expect(refusal?.reason).toBe(reason)
+    if (refusal) expect(refusal.outcome).toBe('skipped')
   })
 })
 

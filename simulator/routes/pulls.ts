@@ -47,6 +47,11 @@ export interface ScenarioPull {
   updated_at?: string
   /** The changed files, in the order GitHub lists them. */
   files?: ScenarioPullFile[]
+  /**
+   * GitHub's `changed_files` count when it is not the number of `files`: a listing that comes back
+   * short of the pull request's changes. Default `files.length`.
+   */
+  changed_files?: number
 }
 
 declare module '../scenario.js' {
@@ -219,7 +224,7 @@ function presentPull(
       commits: 1,
       additions: files.reduce((sum, file) => sum + (file.additions ?? 1), 0),
       deletions: files.reduce((sum, file) => sum + (file.deletions ?? 0), 0),
-      changed_files: files.length
+      changed_files: pull.changed_files ?? files.length
     })
   }
 }

@@ -9,7 +9,8 @@
  * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
  * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
  * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
- *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit
+ *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
+ *   them (`changed_files`)
  * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
  */
 import * as core from '@actions/core'
@@ -20,6 +21,7 @@ import { PullRequestReader } from '../pull-requests.js'
 import {
   checkActor,
   checkChangedFiles,
+  checkListingComplete,
   matchPullRequests,
   shortSha,
   type Refusal
@@ -165,6 +167,8 @@ async function judge(
     }
     const still = matchPullRequests(run.head_sha, headRepository, after ? [after] : [])
     if (!Array.isArray(still)) return still
+    const short = checkListingComplete(pull.number, read, after?.changedFiles)
+    if (short) return short
     files += read.length
   }
   const numbers = matched.map(pull => `#${pull.number}`).join(', ')

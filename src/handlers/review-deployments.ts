@@ -8,6 +8,7 @@ import type { ErrorVerdict } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import { ACTIVE_STATUSES, listRuns, matchesAny, type WorkflowRun } from '../runs.js'
 import {
+  blockedAfterReviews,
   describeHistory,
   describeReview,
   parseDeploymentCallbackUrl,
@@ -122,10 +123,9 @@ async function reviewRun(pass: Pass, repository: RepositoryRef, run: WorkflowRun
   }
   // A run that keeps waiting on environments this token cannot review: who reviewed what before
   // tells the maintainer what is left. Read before our own review, which would only repeat itself.
-  const history =
-    plan.blocked.length > 0
-      ? describeHistory((await reviewHistory(pass, repository, run.id)) ?? [])
-      : ''
+  const past =
+    plan.blocked.length > 0 ? ((await reviewHistory(pass, repository, run.id)) ?? []) : []
+  const history = describeHistory(past)
   if (plan.review.length > 0 && pass.exhausted) {
     context.results.skip(target, pass.exhausted)
   } else if (plan.review.length > 0) {
@@ -161,7 +161,7 @@ async function reviewRun(pass: Pass, repository: RepositoryRef, run: WorkflowRun
     )
   }
   if (plan.blocked.length > 0) {
-    const reasons = plan.blocked.map(blocked => blocked.reason)
+    const reasons = plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now()))
     context.results.skip(target, [...reasons, ...(history ? [history] : [])].join('; '))
   }
 }
@@ -186,7 +186,7 @@ async function pastTheLimit(context: Context, target: Target): Promise<void> {
   )
 }
 
-/** The outcome a refused review was found to have, carried from `send` to `onError`. */
+/** The outcome a refused review (or rule answer) was found to have, carried from `send` to `onError`. */
 class RefusedReview extends Error {
   constructor(readonly verdict: NonNullable<ErrorVerdict>) {
     super(verdict.reason)
@@ -323,10 +323,16 @@ function toPendingDeployment(entry: ApiPendingDeployment): PendingDeployment {
   }
 }
 
+/** GitHub's limit on the comment of an answer to a custom deployment protection rule (characters). */
+const MAX_RULE_COMMENT_LENGTH = 1024
+
 /**
  * Answers the custom deployment protection rule of a `deployment_protection_rule` payload with
- * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`.
- * @throws Error when the payload has no usable `deployment_callback_url` or `environment`.
+ * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`, the repository
+ * and run taken from its `deployment_callback_url`. A refusal (422) is looked into with
+ * `GET .../runs/{run_id}/pending_deployments` and `GET .../runs/{run_id}`.
+ * @throws Error when the payload has no usable `deployment_callback_url` or `environment`, when
+ *   its `repository` is not the callback's, or when `comment` is longer than GitHub takes.
  */
 async function answerProtectionRule(
   context: Context,
@@ -345,8 +351,23 @@ async function answerProtectionRule(
       `The deployment_protection_rule event payload names no environment (got ${JSON.stringify(environment ?? null)}).`
     )
   }
-  const repository = repositoryOfPayload(payload) ?? callback
+  // The callback URL is the run GitHub asks about; a relayed payload's `repository` is only a
+  // claim, and letting it win would answer another repository's run of the same number.
+  const repository: RepositoryRef = { owner: callback.owner, repo: callback.repo }
   const name = fullName(repository)
+  const claimed = repositoryNameOfPayload(payload)
+  if (claimed !== undefined && claimed.toLowerCase() !== name.toLowerCase()) {
+    throw new Error(
+      `The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload GitHub sent, unchanged.`
+    )
+  }
+  // Counted in characters (code points), not UTF-16 units, like GitHub.
+  const commentLength = [...settings.comment].length
+  if (commentLength > MAX_RULE_COMMENT_LENGTH) {
+    throw new Error(
+      `Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_RULE_COMMENT_LENGTH} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`
+    )
+  }
   const target: Target = {
     repository: name,
     kind: 'run',
@@ -361,30 +382,118 @@ async function answerProtectionRule(
     )
     return
   }
+  const reason = `${settings.state} ${environment} (custom deployment protection rule)`
   await context.mutations.apply(
     [
       {
         target,
-        reason: `${settings.state} ${environment} (custom deployment protection rule)`,
+        reason,
         send: async () => {
-          await octokit.rest.actions.reviewCustomGatesForRun({
-            owner: repository.owner,
-            repo: repository.repo,
-            run_id: callback.runId,
-            environment_name: environment,
-            state: settings.state,
-            comment: settings.comment
-          })
-          return ''
+          try {
+            await octokit.rest.actions.reviewCustomGatesForRun({
+              ...repository,
+              run_id: callback.runId,
+              environment_name: environment,
+              state: settings.state,
+              comment: settings.comment
+            })
+            return ''
+          } catch (error) {
+            if (statusOf(error) !== 422) throw error
+            const verdict = await explainRuleRefusal(
+              context,
+              repository,
+              callback.runId,
+              environment,
+              error
+            )
+            if (verdict.outcome === 'done') return `${reason}; ${verdict.reason}`
+            throw new RefusedReview(verdict)
+          }
         },
-        onError: error => notTheRuleOwner(error)
+        onError: error => (error instanceof RefusedReview ? error.verdict : notTheRuleOwner(error))
       }
     ],
     settings.state
   )
 }
 
-/** GitHub refuses an answer from anyone but the app that owns the rule: 403, 404 or 422. */
+/**
+ * Why GitHub refused (422) an answer to the rule on `environment`: a refused answer is either
+ * one the app may not give, or a repeat of one GitHub applied already (the first attempt's reply
+ * was lost and the client retried it), or one that came after the run moved on. Reads the run's
+ * pending deployments and, when `environment` no longer waits, the run.
+ * @returns `done` with what happened when `environment` no longer waits; `failed` when it still
+ *   waits or cannot be read again.
+ */
+async function explainRuleRefusal(
+  context: Context,
+  repository: RepositoryRef,
+  runId: number,
+  environment: string,
+  error: unknown
+): Promise<{ outcome: 'done'; reason: string } | { outcome: 'failed'; reason: string }> {
+  const { settings, octokit } = context
+  const refused = describeApiError(error, 'review-deployments')
+  const notOwner = notTheRuleOwner(error)?.reason ?? refused
+  let waiting: ApiPendingDeployment | undefined
+  try {
+    const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+      ...repository,
+      run_id: runId
+    })
+    waiting = data.find(
+      entry => (entry.environment.name ?? '').toLowerCase() === environment.toLowerCase()
+    )
+  } catch (readError) {
+    return {
+      outcome: 'failed',
+      reason: `${notOwner}; the run could not be read again to tell whether an earlier answer landed (${describeApiError(readError, 'review-deployments')})`
+    }
+  }
+  if (waiting) {
+    // An environment that also has required reviewers keeps waiting for them after the rule
+    // is answered, so a lost reply looks the same as a refusal here.
+    const reviewers = toPendingDeployment(waiting).reviewers
+    return {
+      outcome: 'failed',
+      reason:
+        reviewers.length > 0
+          ? `${notOwner} (${environment} also waits for its required reviewers, ${reviewers.join(', ')}: if an earlier answer landed, only they are left)`
+          : notOwner
+    }
+  }
+  let run: { status: string | null; conclusion: string | null } | undefined
+  try {
+    run = (await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })).data
+  } catch (readError) {
+    core.warning(
+      `${fullName(repository)}: could not read run ${runId} (${describeApiError(readError, 'review-deployments')})`
+    )
+  }
+  if (!run) {
+    return {
+      outcome: 'done',
+      reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
+    }
+  }
+  // What our answer would have left: an approval lets the run go on, a rejection fails it.
+  const ours =
+    settings.state === 'approved'
+      ? run.status !== 'completed'
+      : run.status === 'completed' && run.conclusion === 'failure'
+  return {
+    outcome: 'done',
+    reason: ours
+      ? `${environment} no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (${refused})`
+      : `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
+  }
+}
+
+/**
+ * GitHub refuses an answer from anyone but the app that owns the rule: 403, 404, or a 422 while
+ * the environment still waits (a 422 for one that no longer waits never gets here).
+ */
 function notTheRuleOwner(error: unknown): ErrorVerdict {
   const status = statusOf(error)
   if (status !== 403 && status !== 404 && status !== 422) return undefined
@@ -394,11 +503,10 @@ function notTheRuleOwner(error: unknown): ErrorVerdict {
   }
 }
 
-function repositoryOfPayload(payload: Record<string, unknown>): RepositoryRef | undefined {
+/** The payload's `repository.full_name`, when it has one. */
+function repositoryNameOfPayload(payload: Record<string, unknown>): string | undefined {
   const repository = payload.repository as { full_name?: unknown } | undefined
-  const [owner, repo, ...rest] =
-    typeof repository?.full_name === 'string' ? repository.full_name.split('/') : []
-  return owner && repo && rest.length === 0 ? { owner, repo } : undefined
+  return typeof repository?.full_name === 'string' ? repository.full_name : undefined
 }
 
 function repositoryTarget(repository: RepositoryRef): Target {

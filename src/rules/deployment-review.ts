@@ -75,6 +75,40 @@ function blockedReason(deployment: PendingDeployment, now: Date): string {
 }
 
 /**
+ * Why a blocked deployment is left, knowing the run's review history. `current_user_can_approve`
+ * is false both for a token that is no required reviewer and for an environment whose reviewers
+ * approved already but which still waits on another gate; only the history tells them apart. When
+ * the latest review of the environment is an approval, the gate left is its wait timer or a
+ * deployment protection rule, and no other token would help.
+ * @param blocked a deployment `planReview` blocked.
+ * @param history the run's review history, oldest first (empty when it could not be read).
+ * @param now the clock, for the wait timer.
+ * @returns the reason to report for it.
+ */
+export function blockedAfterReviews(
+  blocked: BlockedDeployment,
+  history: readonly PastReview[],
+  now: Date
+): string {
+  const { deployment } = blocked
+  const name = deployment.environment.name
+  const names = (review: PastReview): string[] =>
+    review.environments.map(environment => environment.toLowerCase())
+  const reviews = history.filter(review => names(review).includes(name.toLowerCase()))
+  const latest = reviews.at(-1)
+  if (deployment.reviewers.length === 0 || latest?.state !== 'approved') return blocked.reason
+  const approvers = [
+    ...new Set(reviews.filter(review => review.state === 'approved').map(review => review.user))
+  ]
+  const left = waitTimerLeftSeconds(deployment, now)
+  const gate =
+    left > 0
+      ? `its wait timer (about ${Math.ceil(left / 60)} min left)`
+      : 'a deployment protection rule, which only the GitHub App that owns it can answer'
+  return `${name}: its required reviewers approved (${approvers.join(', ')}); it waits for ${gate}`
+}
+
+/**
  * Seconds the wait timer of a pending deployment still runs at `now`; 0 when it has none, has not
  * started, or has elapsed.
  */

@@ -4,7 +4,8 @@
  * is missing or could not be read never approves. Pure: no API, no clock; the handler reads the
  * facts and asks these functions in order (actor, pull request, changed files).
  */
-import { matchesAny, matchesLogin } from '../runs.js'
+import { Minimatch } from 'minimatch'
+import { matchesLogin } from '../runs.js'
 
 /** A decision that stops the run from being approved. */
 export interface Refusal {
@@ -21,6 +22,8 @@ export interface OpenPullRequest {
   headSha: string
   /** `owner/name` of the head repository; undefined when the fork was deleted. */
   headRepository?: string
+  /** GitHub's count of its changed files; only a single pull request's read carries it. */
+  changedFiles?: number
 }
 
 /** A changed file of a pull request, as `GET .../pulls/{pull_number}/files` returns it. */
@@ -30,6 +33,25 @@ export interface ChangedFile {
   status: string
   /** The path before a rename (or copy); the old path matters as much as the new one. */
   previous_filename?: string
+}
+
+/**
+ * The matcher of `protected-paths`. Each pattern is a minimatch glob against the repository-relative
+ * path, with three liberties that can only protect more: a leading `/` (or `./`) is dropped, a
+ * pattern also matches everything below it (`.github` protects `.github/**`), and case is ignored,
+ * because a runner on a case-insensitive file system checks `.GitHub/workflows/x.yml` out as
+ * `.github/workflows/x.yml`. Dot files match like any other (`.github/**` covers `.github/.x`).
+ * @param patterns the `protected-paths` globs.
+ * @returns a predicate on a changed file's path.
+ */
+export function protectedPathMatcher(patterns: readonly string[]): (path: string) => boolean {
+  const options = { dot: true, nocase: true }
+  const matchers = patterns.flatMap(pattern => {
+    const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '')
+    if (rooted === '') return []
+    return [new Minimatch(rooted, options), new Minimatch(`${rooted}/**`, options)]
+  })
+  return path => matchers.some(matcher => matcher.match(path))
 }
 
 /** GitHub lists at most this many changed files of a pull request, however many it has. */
@@ -85,8 +107,8 @@ export function matchPullRequests(
 }
 
 /**
- * Checks every changed file of a pull request against `protected-paths`, the new path and, for
- * renamed or copied files, the previous one.
+ * Checks every changed file of a pull request against `protected-paths` (see
+ * `protectedPathMatcher`), the new path and, for renamed or copied files, the previous one.
  * @param pullNumber for the reason.
  * @param files every listed file (every page).
  * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
@@ -98,15 +120,16 @@ export function checkChangedFiles(
   files: readonly ChangedFile[],
   protectedPaths: readonly string[]
 ): Refusal | undefined {
+  const isProtected = protectedPathMatcher(protectedPaths)
   for (const file of files) {
-    if (matchesAny(file.filename, protectedPaths)) {
+    if (isProtected(file.filename)) {
       return {
         outcome: 'skipped',
         reason: `touches ${file.filename} (pull request #${pullNumber})`
       }
     }
     const previous = file.previous_filename
-    if (previous !== undefined && previous !== '' && matchesAny(previous, protectedPaths)) {
+    if (previous !== undefined && previous !== '' && isProtected(previous)) {
       return {
         outcome: 'skipped',
         reason: `touches ${previous} (${file.status} to ${file.filename}; pull request #${pullNumber})`
@@ -120,4 +143,31 @@ export function checkChangedFiles(
     }
   }
   return undefined
+}
+
+/**
+ * Checks that a file listing is the whole pull request: GitHub's `changed_files` count (read with
+ * the pull request after the listing) must equal the number of files listed. A listing that came
+ * back short, for whatever reason, hides files that were never checked.
+ * @param pullNumber for the reason.
+ * @param files every listed file.
+ * @param changedFiles the pull request's `changed_files`; undefined when it had none.
+ * @returns undefined when they agree; else a `skipped` refusal.
+ */
+export function checkListingComplete(
+  pullNumber: number,
+  files: readonly ChangedFile[],
+  changedFiles: number | undefined
+): Refusal | undefined {
+  if (changedFiles === files.length) return undefined
+  if (changedFiles === undefined || !Number.isInteger(changedFiles)) {
+    return {
+      outcome: 'skipped',
+      reason: `pull request #${pullNumber} gave no count of its changed files, so the listing of ${files.length} cannot be confirmed complete: review it by hand`
+    }
+  }
+  return {
+    outcome: 'skipped',
+    reason: `pull request #${pullNumber} changes ${changedFiles} ${changedFiles === 1 ? 'file' : 'files'} but GitHub listed ${files.length}, so the rest cannot be checked: review it by hand`
+  }
 }
