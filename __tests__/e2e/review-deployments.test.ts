@@ -508,7 +508,7 @@ describe('review-deployments', () => {
       )
     })
 
-    it('should report done, saying the run moved on, when it was cancelled before the answer', async () => {
+    it('should skip it, saying the run moved on, when it was cancelled before the answer', async () => {
       const s = await simulate(
         deployScenario(
           deployRepository([
@@ -523,7 +523,8 @@ describe('review-deployments', () => {
         with: { operation: 'review-deployments' }
       })
       expect(result.exitCode).toBe(0)
-      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'done']])
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'skipped']])
+      expect(result.outputs.count).toBe('0')
       expect(result.result[0]?.reason).toMatch(
         /^approved qa \(custom deployment protection rule\); qa no longer waits: the run moved on \(completed, cancelled\), and GitHub refused the answer \(422 /
       )

@@ -408,7 +408,11 @@ async function answerProtectionRule(
               error
             )
             if (verdict.outcome === 'done') return `${reason}; ${verdict.reason}`
-            throw new RefusedReview(verdict)
+            throw new RefusedReview(
+              verdict.outcome === 'skipped'
+                ? { outcome: 'skipped', reason: `${reason}; ${verdict.reason}` }
+                : verdict
+            )
           }
         },
         onError: error => (error instanceof RefusedReview ? error.verdict : notTheRuleOwner(error))
@@ -423,8 +427,9 @@ async function answerProtectionRule(
  * one the app may not give, or a repeat of one GitHub applied already (the first attempt's reply
  * was lost and the client retried it), or one that came after the run moved on. Reads the run's
  * pending deployments and, when `environment` no longer waits, the run.
- * @returns `done` with what happened when `environment` no longer waits; `failed` when it still
- *   waits or cannot be read again.
+ * @returns `done` when `environment` no longer waits and the run is where this answer leaves it;
+ *   `skipped` when the run moved on otherwise (or cannot be read: nothing is left to answer);
+ *   `failed` when it still waits or cannot be read again.
  */
 async function explainRuleRefusal(
   context: Context,
@@ -432,7 +437,9 @@ async function explainRuleRefusal(
   runId: number,
   environment: string,
   error: unknown
-): Promise<{ outcome: 'done'; reason: string } | { outcome: 'failed'; reason: string }> {
+): Promise<
+  { outcome: 'done'; reason: string } | { outcome: 'skipped' | 'failed'; reason: string }
+> {
   const { settings, octokit } = context
   const refused = describeApiError(error, 'review-deployments')
   const notOwner = notTheRuleOwner(error)?.reason ?? refused
@@ -473,7 +480,7 @@ async function explainRuleRefusal(
   }
   if (!run) {
     return {
-      outcome: 'done',
+      outcome: 'skipped',
       reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
     }
   }
@@ -482,11 +489,15 @@ async function explainRuleRefusal(
     settings.state === 'approved'
       ? run.status !== 'completed'
       : run.status === 'completed' && run.conclusion === 'failure'
+  if (ours) {
+    return {
+      outcome: 'done',
+      reason: `${environment} no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (${refused})`
+    }
+  }
   return {
-    outcome: 'done',
-    reason: ours
-      ? `${environment} no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (${refused})`
-      : `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
+    outcome: 'skipped',
+    reason: `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
   }
 }
 
