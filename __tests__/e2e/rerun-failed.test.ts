@@ -345,6 +345,44 @@ describe('rerun-failed', () => {
       ])
     })
 
+    it('should read every page of a run’s jobs: a failure on page 2 decides', async () => {
+      // 130 jobs, 100 a page. Run 1's only flaky failure is on page 1, its real one on page 2;
+      // run 2's second flaky failure is on page 2.
+      const jobs = (runId: number, last: [string, string]): ScenarioRun['jobs'] =>
+        Array.from({ length: 130 }, (_, i) => {
+          const id = runId * 1000 + i
+          if (i === 3) return job(id, 'e2e (chrome)', 'failure')
+          if (i === 120) return job(id, ...last)
+          return job(id, `build (${i})`, 'success')
+        })
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', jobs: jobs(1, ['unit', 'failure']) }),
+            failedRun({ id: 2, head_branch: 'b', jobs: jobs(2, ['e2e (firefox)', 'timed_out']) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'job-filter': 'e2e*' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'failed job unit is not in job-filter'],
+        [
+          2,
+          'done',
+          'conclusion failure, attempt 1; failed jobs e2e (chrome), e2e (firefox) match job-filter'
+        ]
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([1, 2])
+      const pages = s.requests
+        .filter(r => r.operationId === 'actions/list-jobs-for-workflow-run')
+        .map(r => `${r.path.split('/')[6]} page ${r.query.page ?? '1'} ${r.status}`)
+      expect(pages.sort()).toEqual(['1 page 1 200', '1 page 2 200', '2 page 1 200', '2 page 2 200'])
+    })
+
     it('should read the jobs of the latest attempt only', async () => {
       // Attempt 1 failed in unit (a real failure), attempt 2 only in e2e: attempt 2 decides.
       const s = await simulate(
