@@ -20,7 +20,7 @@ import {
   supersedes,
   supersessionKey
 } from '../rules/rerun.js'
-import { LISTING_CAP, listRuns, newestFirst, type WorkflowRun } from '../runs.js'
+import { LISTING_CAP, listRuns, newestFirst, runIdIn, type WorkflowRun } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
 
@@ -63,11 +63,14 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     const supersededBy = settings.skipSuperseded
       ? supersededWithin(runs)
       : new Map<number, number>()
+    // The event's attempt describes its run in the event's own repository only.
+    const eventAttempt =
+      runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined
     const guardsFor = (run: WorkflowRun): GuardOptions => ({
       now,
       maxAttempts: settings.maxAttempts,
       conclusions: settings.conclusions,
-      ...(event?.id === run.id && event.attempt !== undefined && { eventAttempt: event.attempt })
+      ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
     })
     const survivors: WorkflowRun[] = []
     for (const run of runs) {
