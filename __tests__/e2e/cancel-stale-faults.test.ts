@@ -90,6 +90,45 @@ describe('cancel-stale under faults', () => {
     expectStateToAgree(s, result.result)
   })
 
+  it('should send a cancel again when the run shows nothing of the first, whose answer was lost', async () => {
+    // Run 1 ignores a cancel (an always() job keeps it going): a lost answer cannot be told from
+    // a cancel that never arrived. Run 2 was cancelled by its first cancel.
+    const s = await simulate(
+      scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30), on_cancel: 'ignore' }),
+          run({ id: 2, created_at: minutesAgo(20) }),
+          run({ id: 3, created_at: minutesAgo(10) })
+        ])
+      )
+    )
+    for (const id of [1, 2])
+      s.faults.add({
+        path: `/repos/acme/web/actions/runs/${id}/cancel`,
+        kind: 'status',
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+    const result = await runAction({ apiUrl: s.url, with: { operation: 'cancel-stale' } })
+    expect(result.exitCode).toBe(0)
+    expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+      [1, 'done'],
+      [2, 'done']
+    ])
+    const cancels = (id: number): number[] =>
+      s.requests
+        .filter(r => r.path === `/repos/acme/web/actions/runs/${id}/cancel`)
+        .map(r => r.status)
+    expect([cancels(1), cancels(2)]).toEqual([[502, 202], [502]])
+    const runs = s.state.repositories[0]?.runs ?? []
+    expect(runs.map(r => [r.id, r.status, r.cancel_requests])).toEqual([
+      [1, 'in_progress', 2],
+      [2, 'completed', 1],
+      [3, 'in_progress', 0]
+    ])
+  })
+
   it('should wait out secondary rate limits and resume', async () => {
     const s = await busyRepository()
     s.faults.add({
