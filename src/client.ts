@@ -16,6 +16,13 @@ export type Octokit = ReturnType<typeof getOctokit>
 export const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451]
 /** Retries after the first attempt of a request that failed with 5xx or a network error. */
 export const MAX_RETRIES = 3
+/**
+ * Request options for a write that must take effect once: the client sends it a single time.
+ * After a 5xx, a dropped connection or a timeout GitHub may have applied it with its answer lost;
+ * only the caller can read the target back and decide whether to send it again
+ * (`sendLandingOnce` in mutations.ts). Secondary rate limits are still waited out.
+ */
+export const SEND_ONCE = { request: { retries: 0 } }
 /** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
 export const MAX_RATE_LIMIT_WAIT_SECONDS = 60
 

@@ -74,7 +74,7 @@ export function getSettings(
       return {
         ...common,
         operation,
-        filters: readRunFilters(read, common.runner, operation),
+        filters: readRunFilters(read, common, operation),
         keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, { min: 1, max: 1000 }),
         ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
         ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
@@ -85,7 +85,7 @@ export function getSettings(
       return {
         ...common,
         operation,
-        filters: readRunFilters(read, common.runner, operation),
+        filters: readRunFilters(read, common, operation),
         lookbackSeconds: parseDurationSeconds('lookback', read('lookback')) ?? 24 * 3600,
         conclusions: readConclusions(read('conclusions')),
         maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
@@ -111,7 +111,7 @@ export function getSettings(
       return {
         ...common,
         operation,
-        filters: readRunFilters(read, common.runner, operation),
+        filters: readRunFilters(read, common, operation),
         trustedActors: parseGlobs('trusted-actors', read('trusted-actors'), 'dependabot[bot]'),
         protectedPaths: protectedPaths.length > 0 ? protectedPaths : DEFAULT_PROTECTED_PATHS
       }
@@ -121,7 +121,7 @@ export function getSettings(
       return {
         ...common,
         operation,
-        filters: readRunFilters(read, common.runner, operation),
+        filters: readRunFilters(read, common, operation),
         environments: parseGlobs('environments', read('environments'), 'staging'),
         state: parseChoice('state', read('state'), ['approved', 'rejected'], 'approved'),
         comment: comment === '' ? 'Reviewed by actions-ops' : comment
@@ -251,12 +251,11 @@ function readPacing(env: Environment): PacingSettings {
 
 function readRunFilters(
   read: InputReader,
-  runner: RunnerContext,
+  common: CommonSettings,
   operation: OperationName
 ): RunFilters {
-  const runId = readRunId(read('run-id'), runner, operation)
   return {
-    ...(runId !== undefined && { runId }),
+    ...readRunId(read('run-id'), common, operation),
     workflows: parseWorkflows('workflow', read('workflow')),
     branches: parseGlobs('branch', read('branch'), 'main, release/**'),
     excludeBranches: parseGlobs('exclude-branch', read('exclude-branch'), 'gh-pages'),
@@ -265,11 +264,18 @@ function readRunFilters(
   }
 }
 
+/**
+ * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
+ * one repository), or for rerun-failed and review-deployments the triggering run of a
+ * `workflow_run` event, in the event's own repository only (the others are scanned).
+ * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
+ */
 function readRunId(
   raw: string,
-  runner: RunnerContext,
+  common: CommonSettings,
   operation: OperationName
-): number | undefined {
+): Pick<RunFilters, 'runId' | 'runIdRepository'> {
+  const { repositories, runner } = common
   const value = raw.trim()
   if (value !== '') {
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
@@ -278,14 +284,31 @@ function readRunId(
         `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`
       )
     }
-    return Number(value)
+    const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`)
+    if (more.length > 0) {
+      throw new InputError(
+        'run-id',
+        `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`
+      )
+    }
+    return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) }
   }
   const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments'
-  if (usesTriggeringRun && runner.eventName === 'workflow_run') {
-    const workflowRun = runner.payload.workflow_run as { id?: unknown } | undefined
-    if (typeof workflowRun?.id === 'number') return workflowRun.id
-  }
-  return undefined
+  if (!usesTriggeringRun || runner.eventName !== 'workflow_run') return {}
+  const workflowRun = runner.payload.workflow_run as
+    { id?: unknown; repository?: { full_name?: unknown } } | undefined
+  if (typeof workflowRun?.id !== 'number') return {}
+  const repository = runner.payload.repository as { full_name?: unknown } | undefined
+  const named = [repository?.full_name, workflowRun.repository?.full_name].find(
+    (name): name is string => typeof name === 'string' && name !== ''
+  )
+  // A payload that names no repository can only be meant for a single one.
+  const own = repositories
+    .map(({ owner, repo }) => `${owner}/${repo}`)
+    .find(name =>
+      named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase()
+    )
+  return own === undefined ? {} : { runId: workflowRun.id, runIdRepository: own }
 }
 
 const EVENT_NAME = /^[a-z_]+$/

@@ -46,7 +46,8 @@ export class LogDownloadError extends Error {
  *
  * Calls `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs` without following its 302, then
  * downloads the `Location` unauthenticated with `@actions/tool-cache` (into `RUNNER_TEMP`, or the
- * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes.
+ * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes,
+ * without the partial line they start in (see {@link logTailMatches}).
  * The downloaded file is deleted before returning.
  * @param tailBytes bytes read from the end of the log (default {@link LOG_TAIL_BYTES}).
  * @throws the API's `RequestError` for the log request (404 when the log is gone, 403 without
@@ -87,13 +88,20 @@ export async function jobLogMatches(
         error
       )
     }
-    return await tailMatches(file, matches, tailBytes)
+    return await logTailMatches(file, matches, tailBytes)
   } finally {
     await rm(file, { force: true })
   }
 }
 
-async function tailMatches(
+/**
+ * Whether any line of the last `tailBytes` bytes of `file` satisfies `matches`, read line by line
+ * as UTF-8. A tail that starts past the beginning starts inside a line (and maybe inside a
+ * character): that partial line is dropped, so a fragment never passes for a line that starts so.
+ * @param tailBytes bytes read from the end of the file.
+ * @throws the file system's error when `file` cannot be read.
+ */
+export async function logTailMatches(
   file: string,
   matches: (line: string) => boolean,
   tailBytes: number
@@ -103,10 +111,17 @@ async function tailMatches(
   if (start > 0) {
     core.info(`The log is ${size} bytes; only its last ${tailBytes} bytes are searched.`)
   }
-  const stream = createReadStream(file, { encoding: 'utf8', start })
+  // From one byte earlier: when that byte ends a line, the dropped "line" is empty and the tail's
+  // first line is kept whole. A newline byte never occurs inside a UTF-8 character.
+  const stream = createReadStream(file, { encoding: 'utf8', start: Math.max(0, start - 1) })
   const lines = createInterface({ input: stream, crlfDelay: Infinity })
+  let partial = start > 0
   try {
     for await (const line of lines) {
+      if (partial) {
+        partial = false
+        continue
+      }
       if (matches(line)) return true
     }
     return false

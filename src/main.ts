@@ -27,7 +27,8 @@ export async function run(): Promise<void> {
       settings.operation,
       settings.dryRun,
       new OperationsBudget(settings.limit),
-      results
+      results,
+      settings.pacing.retryBaseMs
     )
     const extraOutputs: Record<string, string> = {}
     if (settings.dryRun)

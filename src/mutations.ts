@@ -4,7 +4,9 @@
  * real run would do.
  */
 import * as core from '@actions/core'
-import { describeApiError, rateLimitResetOf } from './api-errors.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { describeApiError, rateLimitResetOf, statusOf } from './api-errors.js'
+import { MAX_RETRIES } from './client.js'
 import type { Results, Target, TargetResult } from './outcomes.js'
 import type { OperationName } from './settings.js'
 
@@ -38,6 +40,58 @@ export interface PlannedWrite {
   send: () => Promise<string>
   /** Maps an error of this write to an outcome (e.g. 409 → skipped, already completed). */
   onError?: (error: unknown) => ErrorVerdict
+  /**
+   * Whether the write took effect, asked after an attempt failed with 5xx, a dropped connection or
+   * a timeout. When set, `send` must pass `SEND_ONCE` (client.ts) so the client does not resend it,
+   * and the boundary sends it again only when it did not land (see `sendLandingOnce`); an error
+   * of the read back goes to `onError` like the write's own.
+   */
+  landed?: () => Promise<boolean>
+}
+
+/**
+ * Sends a write so that it takes effect once. `send` must not be retried by the client
+ * (`SEND_ONCE`): an attempt that failed with 5xx, a dropped connection or a timeout may have been
+ * applied with its answer lost. After the client's backoff (1×, 4×, 9× `backoffMs`) `landed`
+ * reads the target back, and the write is sent again only when it did not land, at most
+ * `MAX_RETRIES` more times. After the last failed attempt `landed` is asked once more (after
+ * 16× `backoffMs`), so a write that did land is not reported failed.
+ * @param landed resolves to the value to return when the write took effect, undefined when not.
+ * @param options.what names the write in the log line of a lost answer, e.g. `cancel of run 7 in acme/web`.
+ * @returns what `send` resolved to, or what `landed` found.
+ * @throws any other error of `send` at once (4xx); the error of the last attempt when every one
+ *   failed and none landed; the error of an intermediate read back.
+ */
+export async function sendLandingOnce<T>(
+  send: () => Promise<T>,
+  landed: () => Promise<T | undefined>,
+  options: { backoffMs: number; what: string }
+): Promise<T> {
+  for (let retry = 1; ; retry++) {
+    try {
+      return await send()
+    } catch (error) {
+      const status = statusOf(error) ?? 0
+      if (status < 500) throw error
+      await sleep(options.backoffMs * retry ** 2)
+      const last = retry > MAX_RETRIES
+      let found: T | undefined
+      try {
+        found = await landed()
+      } catch (readError) {
+        // After the last attempt the write's own error says more than the read's.
+        throw last ? error : readError
+      }
+      if (found !== undefined) {
+        // Someone else's write in these seconds would look the same: a race no client can tell.
+        core.info(
+          `${options.what} took effect though its answer was lost (${status}); not sending it again`
+        )
+        return found
+      }
+      if (last) throw error
+    }
+  }
 }
 
 /** Progress is logged at most this often during long write sequences (ms). */
@@ -47,11 +101,13 @@ const PROGRESS_EVERY_MS = 10_000
 export class Mutations {
   private rateLimitedUntil: Date | undefined
 
+  /** @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`). */
   constructor(
     private readonly operation: OperationName,
     private readonly dryRun: boolean,
     private readonly budget: OperationsBudget,
-    private readonly results: Results
+    private readonly results: Results,
+    private readonly retryBaseMs = 1000
   ) {}
 
   /**
@@ -121,7 +177,14 @@ export class Mutations {
       }
     }
     try {
-      return { outcome: 'done', reason: (await write.send()) || write.reason }
+      const { landed, target } = write
+      const reason = landed
+        ? await sendLandingOnce(write.send, async () => ((await landed()) ? '' : undefined), {
+            backoffMs: this.retryBaseMs,
+            what: `${target.action} of ${target.kind} ${target.id} in ${target.repository}`
+          })
+        : await write.send()
+      return { outcome: 'done', reason: reason || write.reason }
     } catch (error) {
       const reset = rateLimitResetOf(error)
       if (reset) {

@@ -20,6 +20,19 @@ export const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', '
 export const LISTING_CAP = 1000
 const PER_PAGE = 100
 
+/**
+ * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
+ * case-insensitively, as GitHub does), and every other repository is scanned.
+ * @returns the run id, or undefined when `repository` is to be scanned.
+ */
+export function runIdIn(filters: RunFilters, repository: RepositoryRef): number | undefined {
+  const owned = filters.runIdRepository
+  if (owned === undefined) return filters.runId
+  return owned.toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase()
+    ? filters.runId
+    : undefined
+}
+
 /** What to ask the server for; every field is a server-side filter. */
 export interface RunQuery {
   /** One request series per status (the API takes one; it matches status or conclusion). */
@@ -30,8 +43,8 @@ export interface RunQuery {
 
 /**
  * Lists the runs of one repository that match the query and the common filters, newest first,
- * each run once. With `filters.runId` only that run is fetched (and the filters are not applied:
- * the caller asked for it by id).
+ * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
+ * run is fetched (and the filters are not applied: the caller asked for it by id).
  *
  * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
  * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
@@ -45,11 +58,9 @@ export async function listRuns(
   query: RunQuery,
   filters: RunFilters
 ): Promise<WorkflowRun[]> {
-  if (filters.runId !== undefined) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({
-      ...repository,
-      run_id: filters.runId
-    })
+  const runId = runIdIn(filters, repository)
+  if (runId !== undefined) {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })
     return [data]
   }
   const workflows: Array<string | undefined> =

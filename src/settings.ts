@@ -70,6 +70,11 @@ export interface CommonSettings {
 export interface RunFilters {
   /** One run only (`run-id`, or the triggering run of a `workflow_run` event where the operation uses it). */
   runId?: number
+  /**
+   * The `owner/repo` (as `repository` spells it) that `runId` belongs to; every other repository
+   * is scanned as without `runId`. Unset: every repository (`runIdIn` in runs.ts decides).
+   */
+  runIdRepository?: string
   /** Workflow file names (`ci.yml`) or numeric ids; empty = every workflow. */
   workflows: string[]
   /** Globs on `head_branch`; empty = every branch. */

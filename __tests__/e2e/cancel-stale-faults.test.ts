@@ -54,7 +54,7 @@ describe('cancel-stale under faults', () => {
     s.faults.add({ path: cancelOf(20_100), kind: 'status', status: 503, times: 2 })
     s.faults.add({ path: cancelOf(20_150), kind: 'drop', times: 2 })
     s.faults.add({ path: cancelOf(20_200), kind: 'status', status: 502, times: 1 })
-    // The cancel of run 20_250 takes effect, but its answer is lost.
+    // The cancels of runs 20_250 and 20_260 take effect, but their answers are lost.
     s.faults.add({
       path: cancelOf(20_250),
       kind: 'status',
@@ -62,6 +62,7 @@ describe('cancel-stale under faults', () => {
       times: 1,
       after: 'after-handler'
     })
+    s.faults.add({ path: cancelOf(20_260), kind: 'drop', times: 1, after: 'after-handler' })
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'cancel-stale', limit: '1000' }
@@ -69,12 +70,63 @@ describe('cancel-stale under faults', () => {
     expect(result.exitCode).toBe(0)
     expect(result.result).toHaveLength(STALE)
     expect(result.result.filter(r => r.outcome === 'failed')).toEqual([])
-    // The run whose answer was lost was cancelled by the first attempt; the retry found it completed.
-    expect(result.result.filter(r => r.outcome === 'skipped').map(r => r.reason)).toEqual([
-      'already completed'
-    ])
+    expect(result.result.filter(r => r.outcome !== 'done')).toEqual([])
+    expect(result.outputs.count).toBe(String(STALE))
+    // A lost answer: the first attempt cancelled the run, a read of it showed so, and no second
+    // cancel was sent.
+    const lost: Array<[number, number]> = [
+      [20_250, 502],
+      [20_260, 0]
+    ]
+    for (const [id, status] of lost) {
+      expect([id, s.requests.filter(r => r.path === cancelOf(id)).map(r => r.status)]).toEqual([
+        id,
+        [status]
+      ])
+      const read = s.requests.filter(r => r.path === `/repos/acme/web/actions/runs/${id}`)
+      expect([id, read.map(r => r.status)]).toEqual([id, [200]])
+    }
     expect(s.state.repositories[0]?.runs.filter(r => r.status !== 'completed')).toHaveLength(1)
     expectStateToAgree(s, result.result)
+  })
+
+  it('should send a cancel again when the run shows nothing of the first, whose answer was lost', async () => {
+    // Run 1 ignores a cancel (an always() job keeps it going): a lost answer cannot be told from
+    // a cancel that never arrived. Run 2 was cancelled by its first cancel.
+    const s = await simulate(
+      scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30), on_cancel: 'ignore' }),
+          run({ id: 2, created_at: minutesAgo(20) }),
+          run({ id: 3, created_at: minutesAgo(10) })
+        ])
+      )
+    )
+    for (const id of [1, 2])
+      s.faults.add({
+        path: `/repos/acme/web/actions/runs/${id}/cancel`,
+        kind: 'status',
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+    const result = await runAction({ apiUrl: s.url, with: { operation: 'cancel-stale' } })
+    expect(result.exitCode).toBe(0)
+    expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+      [1, 'done'],
+      [2, 'done']
+    ])
+    const cancels = (id: number): number[] =>
+      s.requests
+        .filter(r => r.path === `/repos/acme/web/actions/runs/${id}/cancel`)
+        .map(r => r.status)
+    expect([cancels(1), cancels(2)]).toEqual([[502, 202], [502]])
+    const runs = s.state.repositories[0]?.runs ?? []
+    expect(runs.map(r => [r.id, r.status, r.cancel_requests])).toEqual([
+      [1, 'in_progress', 2],
+      [2, 'completed', 1],
+      [3, 'in_progress', 0]
+    ])
   })
 
   it('should wait out secondary rate limits and resume', async () => {

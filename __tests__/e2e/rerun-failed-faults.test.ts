@@ -83,7 +83,7 @@ describe('rerun-failed under faults', () => {
     s.faults.add({ path: rerunPath(id(150)), kind: 'status', status: 503, times: 2 })
     s.faults.add({ path: rerunPath(id(120)), kind: 'drop', times: 2 })
     s.faults.add({ path: rerunPath(id(100)), kind: 'status', status: 502, times: 1 })
-    // The re-run of this one takes effect, but its answer is lost.
+    // The re-runs of these take effect, but their answers are lost (an error, a dropped connection).
     s.faults.add({
       path: rerunPath(id(50)),
       kind: 'status',
@@ -91,6 +91,7 @@ describe('rerun-failed under faults', () => {
       times: 1,
       after: 'after-handler'
     })
+    s.faults.add({ path: rerunPath(id(40)), kind: 'drop', times: 1, after: 'after-handler' })
 
     // Someone else acts while the action works: after the listing, before the checks...
     let checking = false
@@ -129,7 +130,6 @@ describe('rerun-failed under faults', () => {
     expect(notDone).toEqual([
       [280, 'skipped', 'changed since listed: already being retried (attempt 2 is queued)'],
       [270, 'skipped', 'changed since listed: conclusion success is not in conclusions (failure)'],
-      [50, 'skipped', ALREADY_RUNNING],
       [10, 'skipped', ALREADY_RUNNING],
       [5, 'skipped', 'deleted since listed']
     ])
@@ -140,11 +140,20 @@ describe('rerun-failed under faults', () => {
     // Run 260 is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
     expect(result.result.find(r => r.id === id(260))?.reason).toBe('conclusion failure, attempt 2')
     expect(runOf(s, id(260)).run_attempt).toBe(3)
-    // The lost answer: re-run once by the first attempt; the retry found it running.
-    expect(rerunsOf(s, id(50))).toBe(1)
-    expect(s.requests.filter(r => r.path === rerunPath(id(50))).map(r => r.status)).toEqual([
-      502, 403
-    ])
+    // The lost answers: re-run once by the first attempt, which a read of the run then showed.
+    const lost: Array<[number, number]> = [
+      [id(50), 502],
+      [id(40), 0]
+    ]
+    for (const [run, status] of lost) {
+      expect([run, rerunsOf(s, run)]).toEqual([run, 1])
+      expect(s.requests.filter(r => r.path === rerunPath(run)).map(r => r.status)).toEqual([status])
+      const read = s.requests.filter(r => r.path === `/repos/acme/web/actions/runs/${run}`)
+      expect([run, read.map(r => r.status)]).toEqual([run, [200]])
+    }
+    expect(result.outputs['run-ids']?.split(',')).toEqual(
+      expect.arrayContaining([String(id(50)), String(id(40))])
+    )
     expect(rerunsOf(s, id(10))).toBe(0)
     expectStateToAgree(s, result.result)
   })

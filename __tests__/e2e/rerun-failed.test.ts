@@ -345,6 +345,44 @@ describe('rerun-failed', () => {
       ])
     })
 
+    it('should read every page of a run’s jobs: a failure on page 2 decides', async () => {
+      // 130 jobs, 100 a page. Run 1's only flaky failure is on page 1, its real one on page 2;
+      // run 2's second flaky failure is on page 2.
+      const jobs = (runId: number, last: [string, string]): ScenarioRun['jobs'] =>
+        Array.from({ length: 130 }, (_, i) => {
+          const id = runId * 1000 + i
+          if (i === 3) return job(id, 'e2e (chrome)', 'failure')
+          if (i === 120) return job(id, ...last)
+          return job(id, `build (${i})`, 'success')
+        })
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'a', jobs: jobs(1, ['unit', 'failure']) }),
+            failedRun({ id: 2, head_branch: 'b', jobs: jobs(2, ['e2e (firefox)', 'timed_out']) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'job-filter': 'e2e*' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'failed job unit is not in job-filter'],
+        [
+          2,
+          'done',
+          'conclusion failure, attempt 1; failed jobs e2e (chrome), e2e (firefox) match job-filter'
+        ]
+      ])
+      expect([runOf(s, 1).run_attempt, runOf(s, 2).run_attempt]).toEqual([1, 2])
+      const pages = s.requests
+        .filter(r => r.operationId === 'actions/list-jobs-for-workflow-run')
+        .map(r => `${r.path.split('/')[6]} page ${r.query.page ?? '1'} ${r.status}`)
+      expect(pages.sort()).toEqual(['1 page 1 200', '1 page 2 200', '2 page 1 200', '2 page 2 200'])
+    })
+
     it('should read the jobs of the latest attempt only', async () => {
       // Attempt 1 failed in unit (a real failure), attempt 2 only in e2e: attempt 2 decides.
       const s = await simulate(
@@ -665,6 +703,61 @@ describe('rerun-failed', () => {
         'acme/api#7:done'
       ])
       expect([runOf(s, 1).run_attempt, runOf(s, 7, 'acme/api').run_attempt]).toEqual([2, 2])
+    })
+  })
+
+  describe('when triggered by workflow_run over two repositories', () => {
+    it("should act on the event's run in its own repository only, and scan the other", async () => {
+      const triggering = failedRun({ id: 1 })
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [triggering, failedRun({ id: 2, head_branch: 'dev' })]),
+          repository(
+            'acme/api',
+            [
+              failedRun({ id: 7, head_repository: 'acme/api' }),
+              failedRun({ id: 8, head_branch: 'dev', head_repository: 'acme/api' })
+            ],
+            102
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: workflowRunEvent(triggering, 'acme/web'),
+        with: { operation: 'rerun-failed', repository: 'acme/api, acme/web' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => `${r.repository}#${r.id}:${r.outcome}`).sort()).toEqual([
+        'acme/api#7:done',
+        'acme/api#8:done',
+        'acme/web#1:done'
+      ])
+      // acme/web: the event's run only; acme/api: scanned, never asked for run 1.
+      expect(runOf(s, 2).run_attempt).toBe(1)
+      expect(s.requests.filter(r => r.status === 404).map(r => r.path)).toEqual([])
+      expect(s.requests.filter(r => r.path.startsWith('/repos/acme/api/actions/runs/1'))).toEqual(
+        []
+      )
+    })
+
+    it('should refuse an explicit run-id with two repositories before any request', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [failedRun({ id: 1 })]),
+          repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'run-id': '1', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toMatch(
+        /::error::Input 'run-id': "1" names one run, but 'repository' lists 2 repositories \(acme\/web, acme\/api\)/
+      )
+      expect(s.requests).toEqual([])
+      expect(result.result).toEqual([])
     })
   })
 

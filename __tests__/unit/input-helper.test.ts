@@ -125,6 +125,43 @@ describe('run-id', () => {
     ) as SettingsFor<'cancel-stale'>
     expect(settings.filters.runId).toBeUndefined()
   })
+  describe('with several repositories', () => {
+    const two = { repository: 'acme/web, Acme/API' }
+    const filtersFor = (payload: unknown): SettingsFor<'rerun-failed'>['filters'] =>
+      (
+        getSettings(inputs({ operation: 'rerun-failed', ...two }), {
+          ...runnerEnv,
+          GITHUB_EVENT_NAME: 'workflow_run',
+          GITHUB_EVENT_PATH: eventFile(payload)
+        }) as SettingsFor<'rerun-failed'>
+      ).filters
+    it("belongs to the workflow_run event's own repository, as repository spells it", () => {
+      expect(
+        filtersFor({ workflow_run: { id: 555 }, repository: { full_name: 'acme/api' } })
+      ).toMatchObject({ runId: 555, runIdRepository: 'Acme/API' })
+      expect(
+        filtersFor({ workflow_run: { id: 555, repository: { full_name: 'acme/web' } } })
+      ).toMatchObject({ runId: 555, runIdRepository: 'acme/web' })
+    })
+    it('is not taken from an event of another repository, or of none', () => {
+      for (const payload of [
+        { workflow_run: { id: 555 }, repository: { full_name: 'acme/docs' } },
+        { workflow_run: { id: 555 } }
+      ]) {
+        const filters = filtersFor(payload)
+        expect([filters.runId, filters.runIdRepository]).toEqual([undefined, undefined])
+      }
+    })
+    it('refuses an explicit run-id, naming run-id and repository', () => {
+      for (const operation of ['rerun-failed', 'cancel-stale', 'approve-fork-runs']) {
+        expect(() =>
+          getSettings(inputs({ operation, 'run-id': '555', ...two }), runnerEnv)
+        ).toThrow(
+          `Input 'run-id': "555" names one run, but 'repository' lists 2 repositories (acme/web, Acme/API)`
+        )
+      }
+    })
+  })
 })
 
 describe('rotate-secrets settings', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it, jest } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { Mutations, OperationsBudget } from '../../src/mutations.js'
 import { Results, type Target } from '../../src/outcomes.js'
 import { outputsFor } from '../../src/reporter.js'
@@ -58,6 +58,72 @@ describe('Mutations', () => {
       expect(results.all()[2]?.reason).toBe(
         `rate limit exhausted until ${new Date(1795000000 * 1000).toISOString()}`
       )
+    })
+  })
+
+  describe('when a write can tell whether it landed', () => {
+    // The boundary logs each lost answer it detects; keep those lines out of the test log.
+    beforeEach(() => {
+      jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+    })
+    afterEach(() => {
+      jest.restoreAllMocks()
+    })
+    /** Applies one write whose attempts fail with `failures` in turn, then succeed. */
+    async function applyFlaky(
+      failures: number[],
+      landedAfter: boolean[]
+    ): Promise<{ results: Results; sends: number; reads: number }> {
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(10), results, 0)
+      let sends = 0
+      let reads = 0
+      await mutations.apply(
+        [
+          {
+            target: target(1),
+            reason: 'stale',
+            send: async () => {
+              const status = failures[sends++]
+              if (status !== undefined) throw apiError(status)
+              return ''
+            },
+            landed: async () => landedAfter[reads++] ?? false,
+            onError: (error: unknown) =>
+              (error as { status?: number }).status === 409
+                ? { outcome: 'skipped' as const, reason: 'already completed' }
+                : undefined
+          }
+        ],
+        'cancelled'
+      )
+      return { results, sends, reads }
+    }
+    const outcome = (results: Results): Array<[string, string]> =>
+      results.all().map(r => [r.outcome, r.reason])
+
+    it('should not send again a write whose answer was lost after it took effect', async () => {
+      const { results, sends, reads } = await applyFlaky([502], [true])
+      expect([sends, reads]).toEqual([1, 1])
+      expect(outcome(results)).toEqual([['done', 'stale']])
+    })
+    it('should send again, after reading back, a write that did not take effect', async () => {
+      const { results, sends, reads } = await applyFlaky([503, 500], [false, false])
+      expect([sends, reads]).toEqual([2 + 1, 2])
+      expect(outcome(results)).toEqual([['done', 'stale']])
+    })
+    it('should never read back after a refusal', async () => {
+      const { results, sends, reads } = await applyFlaky([409], [true])
+      expect([sends, reads]).toEqual([1, 0])
+      expect(outcome(results)).toEqual([['skipped', 'already completed']])
+    })
+    it('should fail after four failed attempts, unless the last one took effect', async () => {
+      const failed = await applyFlaky([502, 502, 502, 502], [false, false, false, false])
+      expect([failed.sends, failed.reads]).toEqual([4, 4])
+      expect(outcome(failed.results)).toEqual([['failed', expect.stringContaining('502')]])
+      const last = await applyFlaky([502, 502, 502, 502], [false, false, false, true])
+      expect([last.sends, last.reads]).toEqual([4, 4])
+      expect(outcome(last.results)).toEqual([['done', 'stale']])
     })
   })
 

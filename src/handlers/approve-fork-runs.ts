@@ -11,10 +11,12 @@
  * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
  *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
  *   them (`changed_files`)
- * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
+ * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`, sent once; after a lost answer
+ *   `GET .../runs/{run_id}` tells whether it took effect
  */
 import * as core from '@actions/core'
 import { describeApiError, firstLine, isApiError, rateLimitResetOf } from '../api-errors.js'
+import { SEND_ONCE } from '../client.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import { PullRequestReader } from '../pull-requests.js'
@@ -90,8 +92,21 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         target,
         reason: verdict.reason,
         send: async () => {
-          await octokit.rest.actions.approveWorkflowRun({ ...repository, run_id: run.id })
+          await octokit.rest.actions.approveWorkflowRun({
+            ...repository,
+            run_id: run.id,
+            ...SEND_ONCE
+          })
           return ''
+        },
+        // A lost approval took effect when the run no longer waits (someone else's approval or
+        // cancel in those seconds looks the same).
+        landed: async () => {
+          const { data } = await octokit.rest.actions.getWorkflowRun({
+            ...repository,
+            run_id: run.id
+          })
+          return !isWaitingForApproval(data)
         },
         onError: approveRefused
       })
@@ -186,7 +201,7 @@ function readFailure(what: string, error: unknown): Refusal & { rateLimitedUntil
 
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
 const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i
-/** The 403 for a run that no longer waits: approved by someone else, cancelled, or our own approval whose answer was lost. */
+/** The 403 for a run that no longer waits: approved by someone else, cancelled or re-run. */
 const NOT_WAITING_MESSAGE = /not waiting for approval/i
 
 /**

@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { statusOf } from '../api-errors.js'
+import { SEND_ONCE } from '../client.js'
 import type { Target, TargetResult } from '../outcomes.js'
 import { ACTIVE_STATUSES, listRuns, type WorkflowRun } from '../runs.js'
 import { findStaleRuns } from '../rules/stale.js'
@@ -16,9 +17,32 @@ const alreadyCompleted = (error: unknown): { outcome: 'skipped'; reason: string 
   statusOf(error) === 409 ? { outcome: 'skipped', reason: 'already completed' } : undefined
 
 /**
+ * Whether a cancel (or force-cancel) whose answer was lost took effect: the run completed as
+ * cancelled (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A run still shutting down shows
+ * nothing of a cancel (the API has no "cancelling" status), so it is sent again: GitHub accepts a
+ * second cancel of a run it is cancelling and the run still ends once. A run that completed
+ * otherwise gets the write again too, and its 409 reports it `already completed`.
+ * @throws the API error of the read.
+ */
+function cancelLanded(
+  context: HandlerContext<'cancel-stale'>,
+  repository: RepositoryRef,
+  runId: number
+): () => Promise<boolean> {
+  return async () => {
+    const { data } = await context.octokit.rest.actions.getWorkflowRun({
+      ...repository,
+      run_id: runId
+    })
+    return data.status === 'completed' && data.conclusion === 'cancelled'
+  }
+}
+
+/**
  * Lists the active runs of each repository (one series per active status), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them and sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
+ * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
  */
 export const cancelStale: Handler<'cancel-stale'> = async context => {
   const { settings, octokit } = context
@@ -47,9 +71,14 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
         target: runTarget(repository, run, 'cancel'),
         reason,
         send: async () => {
-          await octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: run.id })
+          await octokit.rest.actions.cancelWorkflowRun({
+            ...repository,
+            run_id: run.id,
+            ...SEND_ONCE
+          })
           return ''
         },
+        landed: cancelLanded(context, repository, run.id),
         onError: alreadyCompleted
       })),
       'cancelled'
@@ -93,10 +122,12 @@ async function forceCancelStragglers(
       send: async () => {
         await octokit.rest.actions.forceCancelWorkflowRun({
           ...repository,
-          run_id: Number(previous.id)
+          run_id: Number(previous.id),
+          ...SEND_ONCE
         })
         return ''
       },
+      landed: cancelLanded(context, repository, Number(previous.id)),
       onError: alreadyCompleted
     })
   }

@@ -6,6 +6,7 @@
  */
 import * as core from '@actions/core'
 import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
+import { SEND_ONCE, type Octokit } from '../client.js'
 import { jobLogMatches } from '../job-logs.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
@@ -19,7 +20,7 @@ import {
   supersedes,
   supersessionKey
 } from '../rules/rerun.js'
-import { LISTING_CAP, listRuns, newestFirst, type WorkflowRun } from '../runs.js'
+import { LISTING_CAP, listRuns, newestFirst, runIdIn, type WorkflowRun } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
 
@@ -28,8 +29,8 @@ type Context = HandlerContext<'rerun-failed'>
 /** Runs per listing page (GitHub's maximum). */
 const PER_PAGE = 100
 
-/** What the checks that need requests decided for one run. */
-type Verdict = { rerun: true; reason: string } | { rerun: false; reason: string }
+/** What the checks that need requests decided for one run; `attempt` is the attempt judged. */
+type Verdict = { rerun: true; reason: string; attempt: number } | { rerun: false; reason: string }
 
 /**
  * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
@@ -41,7 +42,8 @@ type Verdict = { rerun: true; reason: string } | { rerun: false; reason: string 
  * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
  * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
- * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs`.
+ * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
+ * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
  */
 export const rerunFailed: Handler<'rerun-failed'> = async context => {
   const { settings, octokit } = context
@@ -61,11 +63,14 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     const supersededBy = settings.skipSuperseded
       ? supersededWithin(runs)
       : new Map<number, number>()
+    // The event's attempt describes its run in the event's own repository only.
+    const eventAttempt =
+      runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined
     const guardsFor = (run: WorkflowRun): GuardOptions => ({
       now,
       maxAttempts: settings.maxAttempts,
       conclusions: settings.conclusions,
-      ...(event?.id === run.id && event.attempt !== undefined && { eventAttempt: event.attempt })
+      ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
     })
     const survivors: WorkflowRun[] = []
     for (const run of runs) {
@@ -114,6 +119,7 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
         context.results.skip(target, verdict.reason)
         continue
       }
+      const { attempt } = verdict
       writes.push({
         target,
         reason: verdict.reason,
@@ -121,10 +127,12 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
           await octokit.rest.actions.reRunWorkflowFailedJobs({
             ...repository,
             run_id: run.id,
-            enable_debug_logging: settings.enableDebugLogging
+            enable_debug_logging: settings.enableDebugLogging,
+            ...SEND_ONCE
           })
           return ''
         },
+        landed: async () => rerunLanded(octokit, repository, run.id, attempt),
         onError: refusedRerun
       })
       planned += 1
@@ -162,7 +170,7 @@ async function checkRun(
   const attempt = run.run_attempt ?? 1
   const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`]
   if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
-    return { rerun: true, reason: reasons.join('; ') }
+    return { rerun: true, reason: reasons.join('; '), attempt }
   }
   const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
     ...repository,
@@ -185,7 +193,9 @@ async function checkRun(
   if (settings.jobFilter.length > 0) {
     reasons.push(`failed jobs ${failed.map(job => job.name).join(', ')} match job-filter`)
   }
-  if (settings.logPattern === undefined) return { rerun: true, reason: reasons.join('; ') }
+  if (settings.logPattern === undefined) {
+    return { rerun: true, reason: reasons.join('; '), attempt }
+  }
 
   const matches = lineMatcher(settings.logPattern)
   const unavailable: string[] = []
@@ -193,7 +203,7 @@ async function checkRun(
     try {
       if (await jobLogMatches(octokit, repository, job.id, matches)) {
         reasons.push(`log of ${job.name} matches log-pattern`)
-        return { rerun: true, reason: reasons.join('; ') }
+        return { rerun: true, reason: reasons.join('; '), attempt }
       }
     } catch (error) {
       // A log that is gone (expired, deleted) cannot show the signature; the others still may.
@@ -340,6 +350,22 @@ async function laterRunsOf(
   return current ? { current } : {}
 }
 
+/**
+ * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged
+ * (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A re-run by someone else in those seconds
+ * looks the same and is reported as the action's.
+ * @throws the API error of the read (404 when the run was deleted).
+ */
+async function rerunLanded(
+  octokit: Octokit,
+  repository: RepositoryRef,
+  runId: number,
+  attempt: number
+): Promise<boolean> {
+  const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })
+  return (data.run_attempt ?? 1) > attempt
+}
+
 /** The write of a run past the budget, which the mutation boundary never sends. */
 async function unchecked(): Promise<string> {
   throw new Error('a re-run past the limit was not checked and must not be sent')
@@ -365,8 +391,8 @@ function eventRunOf(context: Context): { id: number; attempt?: number } | undefi
  * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
  * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
  * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
- * A re-run whose answer was lost and whose retry found the run running is reported as already
- * being retried: the client cannot tell its own first attempt from someone else's.
+ * A re-run whose answer was lost is never sent again once it took effect (`rerunLanded`), so
+ * "already running" means someone else re-ran it.
  */
 function refusedRerun(error: unknown): ErrorVerdict {
   // Listed a moment ago, so the repository is visible: the run itself was deleted since.

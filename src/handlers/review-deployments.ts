@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
 import type { ErrorVerdict } from '../mutations.js'
 import type { Target } from '../outcomes.js'
-import { ACTIVE_STATUSES, listRuns, matchesAny, type WorkflowRun } from '../runs.js'
+import { ACTIVE_STATUSES, listRuns, matchesAny, runIdIn, type WorkflowRun } from '../runs.js'
 import {
   blockedAfterReviews,
   describeHistory,
@@ -65,7 +65,7 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
     )
     // The server's status=waiting filter has been seen to miss waiting runs: every active run is
     // listed and the status is checked here. A run asked for by id is looked at unless completed.
-    const byId = settings.filters.runId !== undefined
+    const byId = runIdIn(settings.filters, repository) !== undefined
     const waiting = runs.filter(run =>
       byId ? run.status !== 'completed' : run.status === 'waiting'
     )

@@ -27,12 +27,10 @@
  *   `…/secrets/{secret_name}/repositories`, `PUT /orgs/{org}/actions/secrets/{secret_name}`;
  * - `GET /repos/{org}/{repo}` to turn `selected-repositories` names into ids.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import * as core from '@actions/core'
 import { describeApiError, statusOf } from '../api-errors.js'
-import { MAX_RETRIES } from '../client.js'
 import type { Target, TargetResult } from '../outcomes.js'
-import type { PlannedWrite } from '../mutations.js'
+import { sendLandingOnce, type PlannedWrite } from '../mutations.js'
 import { InputError } from '../parse.js'
 import {
   describeAccess,
@@ -288,10 +286,10 @@ function writeFor(context: Context, plan: ScopePlan, name: string, value: string
 }
 
 /**
- * PUTs the secret so that it lands once. The client does not retry these PUTs: one that failed with
- * 5xx, a dropped connection or a timeout may have been stored with its answer lost, so the secret is
- * read back first (after the client's backoff) and the PUT sent again only when it did not land,
- * at most MAX_RETRIES more times.
+ * PUTs the secret so that it lands once (`sendLandingOnce`). The client does not retry these PUTs:
+ * one that failed with 5xx, a dropped connection or a timeout may have been stored with its answer
+ * lost, so the secret is read back first (`GET …/secrets/{secret_name}`) and the PUT sent again
+ * only when its `updated_at` did not move.
  * @returns 201 created or 204 updated; for a write whose answer was lost, by whether the plan
  *   found the secret.
  * @throws the last error of the PUT, or of the read back.
@@ -304,24 +302,15 @@ async function putLandingOnce(
   access: OrgSecretAccess | undefined
 ): Promise<number> {
   const before = plan.existing.get(name)
-  for (let retry = 1; ; retry++) {
-    try {
-      return await putSealed(plan, name, value, access)
-    } catch (error) {
-      const status = statusOf(error) ?? 0
-      if (status < 500 || retry > MAX_RETRIES) throw error
-      await sleep(context.settings.pacing.retryBaseMs * retry ** 2)
-      // A write by someone else in these seconds would look the same: the race any rotation runs
-      // with people editing the secret by hand.
+  return sendLandingOnce(
+    async () => putSealed(plan, name, value, access),
+    async () => {
       const now = await plan.scope.get(name)
-      if (isWriteVerified(before?.updated_at, now?.updated_at)) {
-        core.info(
-          `${plan.scope.description}: ${name} was stored though its answer was lost (${status}); not sending it again`
-        )
-        return before ? 204 : 201
-      }
-    }
-  }
+      if (!isWriteVerified(before?.updated_at, now?.updated_at)) return undefined
+      return before ? 204 : 201
+    },
+    { backoffMs: context.settings.pacing.retryBaseMs, what: `${plan.scope.description}: ${name}` }
+  )
 }
 
 /**
