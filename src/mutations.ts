@@ -99,12 +99,18 @@ export class Mutations {
     }
   }
 
+  /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
+  private limitWarned = false
+
   private async applyOne(write: PlannedWrite): Promise<TargetResult> {
     if (!this.budget.tryConsume()) {
-      return this.results.skip(
-        write.target,
-        `limit reached (raise the \`limit\` input, now ${this.budget.limit})`
-      )
+      if (!this.limitWarned) {
+        this.limitWarned = true
+        core.warning(
+          `limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`
+        )
+      }
+      return this.results.skip(write.target, 'limit reached')
     }
     if (this.dryRun) return this.results.add(write.target, 'planned', write.reason)
     const { outcome, reason } = await this.send(write)

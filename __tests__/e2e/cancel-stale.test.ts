@@ -232,14 +232,16 @@ describe('cancel-stale', () => {
         apiUrl: s.url,
         with: { operation: 'cancel-stale', limit: '2' }
       })
-      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
-        [1, 'done'],
-        [2, 'done'],
-        [3, 'skipped'],
-        [4, 'skipped']
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded by run 5'],
+        [2, 'done', 'superseded by run 5'],
+        [3, 'skipped', 'limit reached'],
+        [4, 'skipped', 'limit reached']
       ])
-      expect(result.result[2]?.reason).toMatch(/^limit reached/)
       expect(cancels(s)).toBe(2)
+      expect([3, 4].map(id => statusOf(s, id))).toEqual(['in_progress/', 'in_progress/'])
+      // The hint to raise the limit is given once, not per skipped run.
+      expect(result.stdout.match(/^::warning::.*`limit` input \(now 2\)/gm)).toHaveLength(1)
     })
   })
 

@@ -437,7 +437,7 @@ describe('rotate-secrets', () => {
         `acme/web A_KEY write-secret planned replaces the value of ${LAST_ROTATED}`,
         'acme/web B_KEY write-secret planned new secret',
         'acme/api A_KEY write-secret planned new secret',
-        'acme/api B_KEY write-secret skipped limit reached (raise the `limit` input, now 3)'
+        'acme/api B_KEY write-secret skipped limit reached'
       ])
       expect(planned.outputs['generated-values']).toBe('{}')
       expect(planned.summary).toContain('dry run')
