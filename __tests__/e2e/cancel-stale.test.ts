@@ -17,7 +17,8 @@ const cancels = (s: Simulator): number =>
 
 describe('cancel-stale', () => {
   describe('when triggered by a push, filtered to its own group', () => {
-    it('should cancel the older runs of that group only, never its own run', async () => {
+    it('should cancel the older runs of that group only, never the run it runs in', async () => {
+      // The step runs in run 2, which run 3 (a later push) superseded: it must not cancel itself.
       const s = await simulate(
         scenario(
           repository('acme/web', [
@@ -31,22 +32,156 @@ describe('cancel-stale', () => {
       )
       const result = await runAction({
         apiUrl: s.url,
-        runId: 3,
+        runId: 2,
         event: { name: 'push', payload: { ref: 'refs/heads/main' } },
         with: { operation: 'cancel-stale', workflow: 'ci.yml', branch: 'main', event: 'push' }
       })
       expect(result.exitCode).toBe(0)
-      expect(statusOf(s, 1)).toBe('completed/cancelled')
-      expect(statusOf(s, 2)).toBe('completed/cancelled')
-      expect(statusOf(s, 3)).toBe('in_progress/')
-      expect(statusOf(s, 4)).toBe('in_progress/')
-      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
-        [1, 'cancel', 'done', 'superseded by run 3'],
-        [2, 'cancel', 'done', 'superseded by run 3']
+      expect([1, 2, 3, 4, 5].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'queued/',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/'
       ])
-      expect(result.outputs).toMatchObject({ count: '2', 'run-ids': '1,2' })
+      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
+        [1, 'cancel', 'done', 'superseded by run 3']
+      ])
+      expect(s.requests.filter(r => r.path === '/repos/acme/web/actions/runs/2/cancel')).toEqual([])
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '1' })
       expect(result.result[0]?.url).toBe('https://github.com/acme/web/actions/runs/1')
       expect(result.summary).toContain('<a href="https://github.com/acme/web/actions/runs/1">1</a>')
+    })
+  })
+
+  describe('when run-id names one run', () => {
+    const world = (): ReturnType<typeof scenario> =>
+      scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30) }),
+          run({ id: 2, created_at: minutesAgo(3) }),
+          run({ id: 3, created_at: minutesAgo(40), head_branch: 'release/1' }),
+          run({ id: 4, created_at: minutesAgo(4), head_branch: 'release/1' }),
+          run({ id: 5, created_at: minutesAgo(50), head_branch: 'feature/b' }),
+          run({ id: 6, created_at: minutesAgo(5), head_branch: 'feature/b' })
+        ])
+      )
+
+    it('should judge it against the other active runs of its group, and cancel it alone', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'run-id': '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded by run 2']
+      ])
+      expect([1, 2, 3, 4, 5, 6].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/'
+      ])
+      expect(cancels(s)).toBe(1)
+    })
+
+    it('should leave it alone when it is the newest of its group', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'run-id': '2' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+    })
+
+    it('should still never touch it when exclude-branch matches its branch', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: {
+          operation: 'cancel-stale',
+          'run-id': '3',
+          'exclude-branch': 'release/**',
+          'stale-after': '35m'
+        }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+      expect(statusOf(s, 3)).toBe('in_progress/')
+    })
+
+    it('should still apply the branch filter to it', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: {
+          operation: 'cancel-stale',
+          'run-id': '5',
+          branch: 'release/*',
+          'stale-after': '35m'
+        }
+      })
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+      expect(statusOf(s, 5)).toBe('in_progress/')
+    })
+  })
+
+  describe('when actor picks the runs of one actor', () => {
+    it("should cancel that actor's runs superseded by anyone's newer run, and no one else's", async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            // main: dependabot's run, then a newer one by alice.
+            run({ id: 1, created_at: minutesAgo(30), actor: 'dependabot[bot]' }),
+            run({ id: 2, created_at: minutesAgo(3) }),
+            // deps/x: alice's run, then a newer one by dependabot.
+            run({ id: 3, created_at: minutesAgo(40), head_branch: 'deps/x' }),
+            run({
+              id: 4,
+              created_at: minutesAgo(4),
+              head_branch: 'deps/x',
+              actor: 'dependabot[bot]'
+            }),
+            // deps/y: two by dependabot.
+            run({
+              id: 5,
+              created_at: minutesAgo(50),
+              head_branch: 'deps/y',
+              actor: 'dependabot[bot]'
+            }),
+            run({
+              id: 6,
+              created_at: minutesAgo(5),
+              head_branch: 'deps/y',
+              actor: 'dependabot[bot]'
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', actor: 'dependabot[bot]' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [5, 'done', 'superseded by run 6'],
+        [1, 'done', 'superseded by run 2']
+      ])
+      expect([1, 2, 3, 4, 5, 6].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/',
+        'completed/cancelled',
+        'in_progress/'
+      ])
     })
   })
 
