@@ -434,7 +434,102 @@ describe('cancel-stale', () => {
       const lists = s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })
       expect(lists).toBeLessThanOrEqual(13 + 4 + 1)
       expect(cancels(s)).toBe(5)
+      // Nothing else: a read per run (or per stale run) would show here.
+      expect(s.requests.length).toBeLessThanOrEqual(13 + 4 + 1 + 5)
       expect(result.stdout).toContain('more than GitHub lists at once')
+    })
+  })
+
+  describe('when stale runs are pending or requested', () => {
+    it('should list and cancel them like the other active statuses', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30), status: 'pending' }),
+            run({ id: 2, created_at: minutesAgo(20), status: 'requested' }),
+            run({ id: 3, created_at: minutesAgo(15), status: 'waiting' }),
+            run({ id: 4, created_at: minutesAgo(2), status: 'requested' })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'cancel-stale' } })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded by run 4'],
+        [2, 'done', 'superseded by run 4'],
+        [3, 'done', 'superseded by run 4']
+      ])
+      expect([1, 2, 3, 4].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'completed/cancelled',
+        'completed/cancelled',
+        'requested/'
+      ])
+    })
+  })
+
+  describe('when one repository cannot be listed', () => {
+    it('should report it failed and still process the next repository', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(3) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', repository: 'acme/gone, acme/web' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome])).toEqual([
+        ['acme/gone', 'repository', 'acme/gone', 'failed'],
+        ['acme/web', 'run', 1, 'done']
+      ])
+      expect(result.result[0]?.reason).toContain('404')
+      expect(
+        s.requests.filter(r => r.path.startsWith('/repos/acme/gone/')).map(r => r.status)
+      ).toEqual([404])
+      expect([statusOf(s, 1), statusOf(s, 2)]).toEqual(['completed/cancelled', 'in_progress/'])
+      expect(result.stdout).toContain('::error::1 target(s) failed')
+    })
+  })
+
+  describe('when fail-on-error is false and a cancel fails', () => {
+    it('should report the failure and keep the step green', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(20) }),
+            run({ id: 3, created_at: minutesAgo(3) })
+          ])
+        )
+      )
+      s.faults.add({
+        path: '/repos/acme/web/actions/runs/1/cancel',
+        kind: 'status',
+        status: 500,
+        times: 10
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'fail-on-error': 'false' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'done']
+      ])
+      expect(result.result[0]?.reason).toContain('500')
+      expect(result.stdout).not.toContain('::error::1 target(s) failed')
+      expect([1, 2, 3].map(id => statusOf(s, id))).toEqual([
+        'in_progress/',
+        'completed/cancelled',
+        'in_progress/'
+      ])
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '2' })
     })
   })
 
