@@ -45311,6 +45311,13 @@ var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 /** Retries after the first attempt of a request that failed with 5xx or a network error. */
 const MAX_RETRIES = 3;
+/**
+ * Request options for a write that must take effect once: the client sends it a single time.
+ * After a 5xx, a dropped connection or a timeout GitHub may have applied it with its answer lost;
+ * only the caller can read the target back and decide whether to send it again
+ * (`sendLandingOnce` in mutations.ts). Secondary rate limits are still waited out.
+ */
+const SEND_ONCE = { request: { retries: 0 } };
 /** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
 const MAX_RATE_LIMIT_WAIT_SECONDS = 60;
 /** Counts requests as they are sent, retries included. */
@@ -45438,7 +45445,7 @@ const PERMISSION_HINTS = {
 };
 /**
  * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
- * permission the operation needs.
+ * permission the operation needs (a replacement for a revoked token needs it too).
  */
 function describeApiError(error, operation) {
     if (!isApiError(error))
@@ -45448,7 +45455,7 @@ function describeApiError(error, operation) {
         return `rate limit exhausted until ${reset.toISOString()}`;
     const message = firstLine(error.message);
     if (error.status === 401) {
-        return `${error.status} ${message}: the token is invalid or expired; check the secret passed in \`github-token\``;
+        return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`;
     }
     if (error.status === 403)
         return `${error.status} ${message}: ${PERMISSION_HINTS[operation]}`;
@@ -45466,10 +45473,12 @@ function firstLine(message) {
 const PER_PAGE = 100;
 function toOpenPullRequest(pull) {
     const headRepository = pull.head.repo?.full_name;
+    const changedFiles = 'changed_files' in pull ? pull.changed_files : undefined;
     return {
         number: pull.number,
         headSha: pull.head.sha,
-        ...(headRepository !== undefined && { headRepository })
+        ...(headRepository !== undefined && { headRepository }),
+        ...(typeof changedFiles === 'number' && { changedFiles })
     };
 }
 /** Pull-request reads for one repository, each made at most once per invocation. */
@@ -45496,7 +45505,8 @@ class PullRequestReader {
      */
     async openPullRequests(headOwner, headBranch) {
         const head = `${headOwner}:${headBranch}`;
-        const key = head.toLowerCase();
+        // Logins are case-insensitive, git branch names are not: `Fix` and `fix` are two branches.
+        const key = `${headOwner.toLowerCase()}:${headBranch}`;
         let read = this.openByHead.get(key);
         if (!read) {
             read = this.octokit
@@ -45533,7 +45543,7 @@ class PullRequestReader {
      * changes them). Only needed when the files pass: a refusal needs no confirmation.
      *
      * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}` after the listing has completed.
-     * @returns the pull request, or undefined when it is no longer open.
+     * @returns the pull request with its `changedFiles` count, or undefined when it is no longer open.
      * @throws the API error of the listing or of the request.
      */
     async headAfterFiles(pullNumber) {
@@ -48326,9 +48336,22 @@ const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'request
 const LISTING_CAP = 1000;
 const runs_PER_PAGE = 100;
 /**
+ * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
+ * case-insensitively, as GitHub does), and every other repository is scanned.
+ * @returns the run id, or undefined when `repository` is to be scanned.
+ */
+function runIdIn(filters, repository) {
+    const owned = filters.runIdRepository;
+    if (owned === undefined)
+        return filters.runId;
+    return owned.toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase()
+        ? filters.runId
+        : undefined;
+}
+/**
  * Lists the runs of one repository that match the query and the common filters, newest first,
- * each run once. With `filters.runId` only that run is fetched (and the filters are not applied:
- * the caller asked for it by id).
+ * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
+ * run is fetched (and the filters are not applied: the caller asked for it by id).
  *
  * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
  * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
@@ -48337,11 +48360,9 @@ const runs_PER_PAGE = 100;
  * @throws the API error of any page (the caller reports it for the repository).
  */
 async function listRuns(octokit, repository, query, filters) {
-    if (filters.runId !== undefined) {
-        const { data } = await octokit.rest.actions.getWorkflowRun({
-            ...repository,
-            run_id: filters.runId
-        });
+    const runId = runIdIn(filters, repository);
+    if (runId !== undefined) {
+        const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
         return [data];
     }
     const workflows = filters.workflows.length > 0 ? filters.workflows : [undefined];
@@ -48471,6 +48492,26 @@ function newestFirst(a, b) {
  * facts and asks these functions in order (actor, pull request, changed files).
  */
 
+
+/**
+ * The matcher of `protected-paths`. Each pattern is a minimatch glob against the repository-relative
+ * path, with three liberties that can only protect more: a leading `/` (or `./`) is dropped, a
+ * pattern also matches everything below it (`.github` protects `.github/**`), and case is ignored,
+ * because a runner on a case-insensitive file system checks `.GitHub/workflows/x.yml` out as
+ * `.github/workflows/x.yml`. Dot files match like any other (`.github/**` covers `.github/.x`).
+ * @param patterns the `protected-paths` globs.
+ * @returns a predicate on a changed file's path.
+ */
+function protectedPathMatcher(patterns) {
+    const options = { dot: true, nocase: true };
+    const matchers = patterns.flatMap(pattern => {
+        const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
+        if (rooted === '')
+            return [];
+        return [new Minimatch(rooted, options), new Minimatch(`${rooted}/**`, options)];
+    });
+    return path => matchers.some(matcher => matcher.match(path));
+}
 /** GitHub lists at most this many changed files of a pull request, however many it has. */
 const MAX_LISTED_FILES = 3000;
 /** The first 7 hex digits of a commit SHA, the way GitHub shows it. */
@@ -48517,8 +48558,8 @@ function matchPullRequests(headSha, headRepository, open) {
     return { outcome: 'skipped', reason: `no open pull request at ${shortSha(headSha)}` };
 }
 /**
- * Checks every changed file of a pull request against `protected-paths`, the new path and, for
- * renamed or copied files, the previous one.
+ * Checks every changed file of a pull request against `protected-paths` (see
+ * `protectedPathMatcher`), the new path and, for renamed or copied files, the previous one.
  * @param pullNumber for the reason.
  * @param files every listed file (every page).
  * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
@@ -48526,15 +48567,16 @@ function matchPullRequests(headSha, headRepository, open) {
  *   that the rest cannot be checked.
  */
 function checkChangedFiles(pullNumber, files, protectedPaths) {
+    const isProtected = protectedPathMatcher(protectedPaths);
     for (const file of files) {
-        if (matchesAny(file.filename, protectedPaths)) {
+        if (isProtected(file.filename)) {
             return {
                 outcome: 'skipped',
                 reason: `touches ${file.filename} (pull request #${pullNumber})`
             };
         }
         const previous = file.previous_filename;
-        if (previous !== undefined && previous !== '' && matchesAny(previous, protectedPaths)) {
+        if (previous !== undefined && previous !== '' && isProtected(previous)) {
             return {
                 outcome: 'skipped',
                 reason: `touches ${previous} (${file.status} to ${file.filename}; pull request #${pullNumber})`
@@ -48548,6 +48590,29 @@ function checkChangedFiles(pullNumber, files, protectedPaths) {
         };
     }
     return undefined;
+}
+/**
+ * Checks that a file listing is the whole pull request: GitHub's `changed_files` count (read with
+ * the pull request after the listing) must equal the number of files listed. A listing that came
+ * back short, for whatever reason, hides files that were never checked.
+ * @param pullNumber for the reason.
+ * @param files every listed file.
+ * @param changedFiles the pull request's `changed_files`; undefined when it had none.
+ * @returns undefined when they agree; else a `skipped` refusal.
+ */
+function checkListingComplete(pullNumber, files, changedFiles) {
+    if (changedFiles === files.length)
+        return undefined;
+    if (changedFiles === undefined || !Number.isInteger(changedFiles)) {
+        return {
+            outcome: 'skipped',
+            reason: `pull request #${pullNumber} gave no count of its changed files, so the listing of ${files.length} cannot be confirmed complete: review it by hand`
+        };
+    }
+    return {
+        outcome: 'skipped',
+        reason: `pull request #${pullNumber} changes ${changedFiles} ${changedFiles === 1 ? 'file' : 'files'} but GitHub listed ${files.length}, so the rest cannot be checked: review it by hand`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/handlers/context.ts
@@ -48595,9 +48660,12 @@ async function forEachRepository(context, work) {
  * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
  * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
  * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
- *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit
- * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`
+ *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
+ *   them (`changed_files`)
+ * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`, sent once; after a lost answer
+ *   `GET .../runs/{run_id}` tells whether it took effect
  */
+
 
 
 
@@ -48614,7 +48682,6 @@ const approveForkRuns = async (context) => {
     // The budget the mutation boundary will grant, mirrored here: every approval planned spends one
     // unit, so once the planned approvals fill it, judging more runs (three reads each) is waste.
     let room = settings.limit;
-    const limitReached = `limit reached (raise the \`limit\` input, now ${settings.limit})`;
     // Once a read meets the spent primary rate limit, every later read would too.
     let rateLimitedUntil;
     await forEachRepository(context, async (repository) => {
@@ -48656,8 +48723,21 @@ const approveForkRuns = async (context) => {
                 target,
                 reason: verdict.reason,
                 send: async () => {
-                    await octokit.rest.actions.approveWorkflowRun({ ...repository, run_id: run.id });
+                    await octokit.rest.actions.approveWorkflowRun({
+                        ...repository,
+                        run_id: run.id,
+                        ...SEND_ONCE
+                    });
                     return '';
+                },
+                // A lost approval took effect when the run no longer waits (someone else's approval or
+                // cancel in those seconds looks the same).
+                landed: async () => {
+                    const { data } = await octokit.rest.actions.getWorkflowRun({
+                        ...repository,
+                        run_id: run.id
+                    });
+                    return !isWaitingForApproval(data);
                 },
                 onError: approveRefused
             });
@@ -48667,7 +48747,7 @@ const approveForkRuns = async (context) => {
         await context.mutations.apply(approvals, 'approved');
         // Recorded after the approvals, in the order the boundary would have recorded them.
         for (const target of overBudget)
-            context.results.skip(target, limitReached);
+            context.mutations.skipPastLimit(target);
     });
 };
 function rateLimitReason(reset) {
@@ -48727,6 +48807,9 @@ async function judge(run, pullRequests, settings) {
         const still = matchPullRequests(run.head_sha, headRepository, after ? [after] : []);
         if (!Array.isArray(still))
             return still;
+        const short = checkListingComplete(pull.number, read, after?.changedFiles);
+        if (short)
+            return short;
         files += read.length;
     }
     const numbers = matched.map(pull => `#${pull.number}`).join(', ');
@@ -48743,7 +48826,7 @@ function readFailure(what, error) {
 }
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
 const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i;
-/** The 403 for a run that no longer waits: approved by someone else, cancelled, or our own approval whose answer was lost. */
+/** The 403 for a run that no longer waits: approved by someone else, cancelled or re-run. */
 const NOT_WAITING_MESSAGE = /not waiting for approval/i;
 /**
  * Maps the approve endpoint's refusals: 404 means the run is gone (deleted after 30 days waiting,
@@ -48809,7 +48892,8 @@ function groupKey(run) {
 /**
  * Picks the stale runs among active ones. Within each group the newest `keepLatest` runs (by
  * `created_at`, then id) survive; older ones are superseded. With `staleAfterSeconds`, any run
- * created before `now − staleAfterSeconds` is stale too. The current run is never returned.
+ * created before `now − staleAfterSeconds` is stale too. The current run is never returned, nor
+ * a run `select` leaves out.
  * @returns stale runs, oldest first (the order they are cancelled in), each with its reason.
  */
 function findStaleRuns(runs, options) {
@@ -48826,6 +48910,8 @@ function findStaleRuns(runs, options) {
         const newest = members[0];
         members.forEach((run, index) => {
             if (run.id === options.currentRunId)
+                return;
+            if (options.select && !options.select(run))
                 return;
             if (index >= options.keepLatest && newest !== undefined) {
                 stale.push({ run, reason: `superseded by run ${newest.id}` });
@@ -48867,20 +48953,46 @@ function formatAge(seconds) {
 
 
 
+
 /** A 409 on cancel means the run finished meanwhile: nothing left to do, and never worth a retry. */
 const alreadyCompleted = (error) => statusOf(error) === 409 ? { outcome: 'skipped', reason: 'already completed' } : undefined;
 /**
- * Lists the active runs of each repository (one series per active status), cancels the stale ones
+ * Whether a cancel (or force-cancel) whose answer was lost took effect: the run completed as
+ * cancelled (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A run still shutting down shows
+ * nothing of a cancel (the API has no "cancelling" status), so it is sent again: GitHub accepts a
+ * second cancel of a run it is cancelling and the run still ends once. A run that completed
+ * otherwise gets the write again too, and its 409 reports it `already completed`.
+ * @throws the API error of the read.
+ */
+function cancelLanded(context, repository, runId) {
+    return async () => {
+        const { data } = await context.octokit.rest.actions.getWorkflowRun({
+            ...repository,
+            run_id: runId
+        });
+        return data.status === 'completed' && data.conclusion === 'cancelled';
+    };
+}
+/**
+ * Lists the active runs of each repository (one series per active status; `run-id` does not
+ * narrow the listing, the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them and sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
+ * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
  */
 const cancelStale = async (context) => {
     const { settings, octokit } = context;
+    // Workflow, event and branch filters (exclude-branch included) select whole groups, as each is
+    // part of the group key, so they narrow the listing. The actor and run-id pick runs within a
+    // group: they choose among the stale runs once every active run of the group was counted.
+    const { actors } = settings.filters;
+    const groupFilters = { ...settings.filters, actors: [], runId: undefined };
     await forEachRepository(context, async (repository) => {
-        const active = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, settings.filters);
-        // A run given by run-id may be finished already: only active runs can be stale.
-        const candidates = active.filter(run => run.status !== 'completed');
-        const stale = findStaleRuns(candidates, {
+        const runId = runIdIn(settings.filters, repository);
+        const picked = (run) => (runId === undefined || run.id === runId) &&
+            (actors.length === 0 || matchesLogin(actorOf(run), actors));
+        const active = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters);
+        const stale = findStaleRuns(active, {
             keepLatest: settings.keepLatest,
             ...(settings.staleAfterSeconds !== undefined && {
                 staleAfterSeconds: settings.staleAfterSeconds
@@ -48888,16 +49000,25 @@ const cancelStale = async (context) => {
             ...(settings.runner.currentRunId !== undefined && {
                 currentRunId: settings.runner.currentRunId
             }),
+            select: picked,
             now: context.now()
         });
-        info(`${fullName(repository)}: ${candidates.length} active runs, ${stale.length} stale`);
+        info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`);
+        if (runId !== undefined && stale.length === 0) {
+            info(`${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`);
+        }
         const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
             target: cancel_stale_runTarget(repository, run, 'cancel'),
             reason,
             send: async () => {
-                await octokit.rest.actions.cancelWorkflowRun({ ...repository, run_id: run.id });
+                await octokit.rest.actions.cancelWorkflowRun({
+                    ...repository,
+                    run_id: run.id,
+                    ...SEND_ONCE
+                });
                 return '';
             },
+            landed: cancelLanded(context, repository, run.id),
             onError: alreadyCompleted
         })), 'cancelled');
         if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
@@ -48929,10 +49050,12 @@ async function forceCancelStragglers(context, repository, cancelled) {
             send: async () => {
                 await octokit.rest.actions.forceCancelWorkflowRun({
                     ...repository,
-                    run_id: Number(previous.id)
+                    run_id: Number(previous.id),
+                    ...SEND_ONCE
                 });
                 return '';
             },
+            landed: cancelLanded(context, repository, Number(previous.id)),
             onError: alreadyCompleted
         });
     }
@@ -49811,7 +49934,8 @@ class LogDownloadError extends Error {
  *
  * Calls `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs` without following its 302, then
  * downloads the `Location` unauthenticated with `@actions/tool-cache` (into `RUNNER_TEMP`, or the
- * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes.
+ * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes,
+ * without the partial line they start in (see {@link logTailMatches}).
  * The downloaded file is deleted before returning.
  * @param tailBytes bytes read from the end of the log (default {@link LOG_TAIL_BYTES}).
  * @throws the API's `RequestError` for the log request (404 when the log is gone, 403 without
@@ -49838,22 +49962,36 @@ async function jobLogMatches(octokit, repository, jobId, matches, tailBytes = LO
         catch (error) {
             throw new LogDownloadError(jobId, error instanceof HTTPError ? error.httpStatusCode : undefined, error);
         }
-        return await tailMatches(file, matches, tailBytes);
+        return await logTailMatches(file, matches, tailBytes);
     }
     finally {
         await (0,external_node_fs_promises_namespaceObject.rm)(file, { force: true });
     }
 }
-async function tailMatches(file, matches, tailBytes) {
+/**
+ * Whether any line of the last `tailBytes` bytes of `file` satisfies `matches`, read line by line
+ * as UTF-8. A tail that starts past the beginning starts inside a line (and maybe inside a
+ * character): that partial line is dropped, so a fragment never passes for a line that starts so.
+ * @param tailBytes bytes read from the end of the file.
+ * @throws the file system's error when `file` cannot be read.
+ */
+async function logTailMatches(file, matches, tailBytes) {
     const { size } = await (0,external_node_fs_promises_namespaceObject.stat)(file);
     const start = Math.max(0, size - tailBytes);
     if (start > 0) {
         info(`The log is ${size} bytes; only its last ${tailBytes} bytes are searched.`);
     }
-    const stream = (0,external_node_fs_namespaceObject.createReadStream)(file, { encoding: 'utf8', start });
+    // From one byte earlier: when that byte ends a line, the dropped "line" is empty and the tail's
+    // first line is kept whole. A newline byte never occurs inside a UTF-8 character.
+    const stream = (0,external_node_fs_namespaceObject.createReadStream)(file, { encoding: 'utf8', start: Math.max(0, start - 1) });
     const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: stream, crlfDelay: Infinity });
+    let partial = start > 0;
     try {
         for await (const line of lines) {
+            if (partial) {
+                partial = false;
+                continue;
+            }
             if (matches(line))
                 return true;
         }
@@ -50120,6 +50258,7 @@ const OPERATIONS = [
 
 
 
+
 /** GitHub refuses secret values over 48 KB. */
 const MAX_SECRET_BYTES = 48 * 1024;
 /** GitHub re-runs a workflow run at most 50 times. */
@@ -50134,7 +50273,7 @@ const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**'];
  * @returns settings for the chosen operation; secret values and the token are already masked.
  * @throws InputError naming the input, the value and an accepted example.
  */
-function getSettings(read = name => getInput(name), env = process.env) {
+function getSettings(read = (name, options) => getInput(name, options), env = process.env) {
     const operation = parseOperation(read('operation'));
     const common = readCommon(read, env, operation);
     switch (operation) {
@@ -50144,7 +50283,7 @@ function getSettings(read = name => getInput(name), env = process.env) {
             return {
                 ...common,
                 operation,
-                filters: readRunFilters(read, common.runner, operation),
+                filters: readRunFilters(read, common, operation),
                 keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, { min: 1, max: 1000 }),
                 ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
                 ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
@@ -50155,7 +50294,7 @@ function getSettings(read = name => getInput(name), env = process.env) {
             return {
                 ...common,
                 operation,
-                filters: readRunFilters(read, common.runner, operation),
+                filters: readRunFilters(read, common, operation),
                 lookbackSeconds: parseDurationSeconds('lookback', read('lookback')) ?? 24 * 3600,
                 conclusions: readConclusions(read('conclusions')),
                 maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
@@ -50173,7 +50312,7 @@ function getSettings(read = name => getInput(name), env = process.env) {
             return {
                 ...common,
                 operation,
-                filters: readRunFilters(read, common.runner, operation),
+                filters: readRunFilters(read, common, operation),
                 trustedActors: parseGlobs('trusted-actors', read('trusted-actors'), 'dependabot[bot]'),
                 protectedPaths: protectedPaths.length > 0 ? protectedPaths : DEFAULT_PROTECTED_PATHS
             };
@@ -50183,7 +50322,7 @@ function getSettings(read = name => getInput(name), env = process.env) {
             return {
                 ...common,
                 operation,
-                filters: readRunFilters(read, common.runner, operation),
+                filters: readRunFilters(read, common, operation),
                 environments: parseGlobs('environments', read('environments'), 'staging'),
                 state: parseChoice('state', read('state'), ['approved', 'rejected'], 'approved'),
                 comment: comment === '' ? 'Reviewed by actions-ops' : comment
@@ -50211,7 +50350,7 @@ function parseOperation(raw) {
 function readCommon(read, env, operation) {
     const token = read('github-token').trim();
     if (token === '') {
-        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token.`);
+        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`);
     }
     core_setSecret(token);
     const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '');
@@ -50288,10 +50427,9 @@ function readPacing(env) {
         pollIntervalMs: 10_000 * scale
     };
 }
-function readRunFilters(read, runner, operation) {
-    const runId = readRunId(read('run-id'), runner, operation);
+function readRunFilters(read, common, operation) {
     return {
-        ...(runId !== undefined && { runId }),
+        ...readRunId(read('run-id'), common, operation),
         workflows: parseWorkflows('workflow', read('workflow')),
         branches: parseGlobs('branch', read('branch'), 'main, release/**'),
         excludeBranches: parseGlobs('exclude-branch', read('exclude-branch'), 'gh-pages'),
@@ -50299,21 +50437,38 @@ function readRunFilters(read, runner, operation) {
         actors: parseGlobs('actor', read('actor'), 'dependabot[bot]')
     };
 }
-function readRunId(raw, runner, operation) {
+/**
+ * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
+ * one repository), or for rerun-failed and review-deployments the triggering run of a
+ * `workflow_run` event, in the event's own repository only (the others are scanned).
+ * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
+ */
+function readRunId(raw, common, operation) {
+    const { repositories, runner } = common;
     const value = raw.trim();
     if (value !== '') {
         if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
             throw new InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
         }
-        return Number(value);
+        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
+        if (more.length > 0) {
+            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
+        }
+        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
     }
     const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
-    if (usesTriggeringRun && runner.eventName === 'workflow_run') {
-        const workflowRun = runner.payload.workflow_run;
-        if (typeof workflowRun?.id === 'number')
-            return workflowRun.id;
-    }
-    return undefined;
+    if (!usesTriggeringRun || runner.eventName !== 'workflow_run')
+        return {};
+    const workflowRun = runner.payload.workflow_run;
+    if (typeof workflowRun?.id !== 'number')
+        return {};
+    const repository = runner.payload.repository;
+    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
+    // A payload that names no repository can only be meant for a single one.
+    const own = repositories
+        .map(({ owner, repo }) => `${owner}/${repo}`)
+        .find(name => named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase());
+    return own === undefined ? {} : { runId: workflowRun.id, runIdRepository: own };
 }
 const EVENT_NAME = /^[a-z_]+$/;
 function readEvents(raw) {
@@ -50336,16 +50491,19 @@ function readConclusions(raw) {
 function readRotateSecrets(read, common) {
     const secrets = readSecretNames(read('secrets'));
     const generate = parseBoolean('generate', read('generate'), false);
-    const value = read('value');
-    if (value !== '')
-        core_setSecret(value);
+    // Untrimmed: a PEM key's trailing newline is part of the value.
+    const value = read('value', { trimWhitespace: false });
+    // Whitespace alone is what a missing secret with stray spaces evaluates to: as empty as ''.
+    const blank = value.trim() === '';
+    if (!blank)
+        maskValue(value);
     const encoding = parseChoice('encoding', read('encoding'), ['base64url', 'base64', 'hex', 'alphanumeric'], 'base64url');
     const length = parseInteger('length', read('length'), 32, { min: 16, max: 4096 });
-    if (generate && value !== '') {
+    if (generate && !blank) {
         throw new InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
     }
-    if (!generate && value === '') {
-        throw new InputError('value', `is empty. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
+    if (!generate && blank) {
+        throw new InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
     }
     if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
         throw new InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
@@ -50369,7 +50527,7 @@ function readRotateSecrets(read, common) {
     if (scope !== 'organization' && (visibility !== undefined || organization !== '')) {
         throw new InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
     }
-    const selectedRepositories = parseList(read('selected-repositories'));
+    const selectedRepositories = dedupeNames(parseList(read('selected-repositories')));
     for (const name of selectedRepositories) {
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
             throw new InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
@@ -50394,6 +50552,28 @@ function readRotateSecrets(read, common) {
         ...(visibility !== undefined && { visibility }),
         selectedRepositories
     };
+}
+/**
+ * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
+ * line, so a multi-line value (a PEM key) printed in part would otherwise show.
+ */
+function maskValue(value) {
+    core_setSecret(value);
+    for (const line of value.split(/\r\n|\r|\n/)) {
+        if (line.trim() !== '' && line !== value)
+            core_setSecret(line);
+    }
+}
+/** Drops repeated names, case-insensitively like GitHub's repository names, keeping the first. */
+function dedupeNames(names) {
+    const seen = new Set();
+    return names.filter(name => {
+        const key = name.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
 }
 function readSecretNames(raw) {
     const names = parseList(raw);
@@ -50539,6 +50719,7 @@ const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
 
 
 
+
 /** Runs per listing page (GitHub's maximum). */
 const rerun_failed_PER_PAGE = 100;
 /**
@@ -50551,7 +50732,8 @@ const rerun_failed_PER_PAGE = 100;
  * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
  * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
- * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs`.
+ * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
+ * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
  */
 const rerunFailed = async (context) => {
     const { settings, octokit } = context;
@@ -50566,11 +50748,13 @@ const rerunFailed = async (context) => {
         const supersededBy = settings.skipSuperseded
             ? supersededWithin(runs)
             : new Map();
+        // The event's attempt describes its run in the event's own repository only.
+        const eventAttempt = runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined;
         const guardsFor = (run) => ({
             now,
             maxAttempts: settings.maxAttempts,
             conclusions: settings.conclusions,
-            ...(event?.id === run.id && event.attempt !== undefined && { eventAttempt: event.attempt })
+            ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
         });
         const survivors = [];
         for (const run of runs) {
@@ -50619,6 +50803,7 @@ const rerunFailed = async (context) => {
                 context.results.skip(target, verdict.reason);
                 continue;
             }
+            const { attempt } = verdict;
             writes.push({
                 target,
                 reason: verdict.reason,
@@ -50626,10 +50811,12 @@ const rerunFailed = async (context) => {
                     await octokit.rest.actions.reRunWorkflowFailedJobs({
                         ...repository,
                         run_id: run.id,
-                        enable_debug_logging: settings.enableDebugLogging
+                        enable_debug_logging: settings.enableDebugLogging,
+                        ...SEND_ONCE
                     });
                     return '';
                 },
+                landed: async () => rerunLanded(octokit, repository, run.id, attempt),
                 onError: refusedRerun
             });
             planned += 1;
@@ -50662,7 +50849,7 @@ async function checkRun(context, repository, listed, guards, scanned) {
     const attempt = run.run_attempt ?? 1;
     const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
     if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
-        return { rerun: true, reason: reasons.join('; ') };
+        return { rerun: true, reason: reasons.join('; '), attempt };
     }
     const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
         ...repository,
@@ -50686,15 +50873,16 @@ async function checkRun(context, repository, listed, guards, scanned) {
     if (settings.jobFilter.length > 0) {
         reasons.push(`failed jobs ${failed.map(job => job.name).join(', ')} match job-filter`);
     }
-    if (settings.logPattern === undefined)
-        return { rerun: true, reason: reasons.join('; ') };
+    if (settings.logPattern === undefined) {
+        return { rerun: true, reason: reasons.join('; '), attempt };
+    }
     const matches = lineMatcher(settings.logPattern);
     const unavailable = [];
     for (const job of failed) {
         try {
             if (await jobLogMatches(octokit, repository, job.id, matches)) {
                 reasons.push(`log of ${job.name} matches log-pattern`);
-                return { rerun: true, reason: reasons.join('; ') };
+                return { rerun: true, reason: reasons.join('; '), attempt };
             }
         }
         catch (error) {
@@ -50832,6 +51020,16 @@ async function laterRunsOf(context, repository, run) {
     }
     return current ? { current } : {};
 }
+/**
+ * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged
+ * (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A re-run by someone else in those seconds
+ * looks the same and is reported as the action's.
+ * @throws the API error of the read (404 when the run was deleted).
+ */
+async function rerunLanded(octokit, repository, runId, attempt) {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
+    return (data.run_attempt ?? 1) > attempt;
+}
 /** The write of a run past the budget, which the mutation boundary never sends. */
 async function unchecked() {
     throw new Error('a re-run past the limit was not checked and must not be sent');
@@ -50856,8 +51054,8 @@ function eventRunOf(context) {
  * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
  * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
  * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
- * A re-run whose answer was lost and whose retry found the run running is reported as already
- * being retried: the client cannot tell its own first attempt from someone else's.
+ * A re-run whose answer was lost is never sent again once it took effect (`rerunLanded`), so
+ * "already running" means someone else re-ran it.
  */
 function refusedRerun(error) {
     // Listed a moment ago, so the repository is visible: the run itself was deleted since.
@@ -50925,6 +51123,34 @@ function blockedReason(deployment, now) {
             : `${name} has no required reviewers; it waits for a deployment protection rule, which only the GitHub App that owns it can answer`;
     }
     return `${name}: the token may not approve (required reviewers: ${deployment.reviewers.join(', ')}); pass a required reviewer's token in \`github-token\` (GITHUB_TOKEN cannot review)`;
+}
+/**
+ * Why a blocked deployment is left, knowing the run's review history. `current_user_can_approve`
+ * is false both for a token that is no required reviewer and for an environment whose reviewers
+ * approved already but which still waits on another gate; only the history tells them apart. When
+ * the latest review of the environment is an approval, the gate left is its wait timer or a
+ * deployment protection rule, and no other token would help.
+ * @param blocked a deployment `planReview` blocked.
+ * @param history the run's review history, oldest first (empty when it could not be read).
+ * @param now the clock, for the wait timer.
+ * @returns the reason to report for it.
+ */
+function blockedAfterReviews(blocked, history, now) {
+    const { deployment } = blocked;
+    const name = deployment.environment.name;
+    const names = (review) => review.environments.map(environment => environment.toLowerCase());
+    const reviews = history.filter(review => names(review).includes(name.toLowerCase()));
+    const latest = reviews.at(-1);
+    if (deployment.reviewers.length === 0 || latest?.state !== 'approved')
+        return blocked.reason;
+    const approvers = [
+        ...new Set(reviews.filter(review => review.state === 'approved').map(review => review.user))
+    ];
+    const left = waitTimerLeftSeconds(deployment, now);
+    const gate = left > 0
+        ? `its wait timer (about ${Math.ceil(left / 60)} min left)`
+        : 'a deployment protection rule, which only the GitHub App that owns it can answer';
+    return `${name}: its required reviewers approved (${approvers.join(', ')}); it waits for ${gate}`;
 }
 /**
  * Seconds the wait timer of a pending deployment still runs at `now`; 0 when it has none, has not
@@ -51052,7 +51278,7 @@ const reviewDeployments = async (context) => {
         const runs = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, settings.filters);
         // The server's status=waiting filter has been seen to miss waiting runs: every active run is
         // listed and the status is checked here. A run asked for by id is looked at unless completed.
-        const byId = settings.filters.runId !== undefined;
+        const byId = runIdIn(settings.filters, repository) !== undefined;
         const waiting = runs.filter(run => byId ? run.status !== 'completed' : run.status === 'waiting');
         info(`${fullName(repository)}: ${waiting.length} runs waiting`);
         if (byId && waiting.length === 0 && runs[0]) {
@@ -51063,7 +51289,7 @@ const reviewDeployments = async (context) => {
             if (pass.exhausted)
                 context.results.skip(target, pass.exhausted);
             else if (pass.reviews >= settings.limit)
-                await pastTheLimit(context, target);
+                context.mutations.skipPastLimit(target);
             else
                 await reviewRun(pass, repository, run);
         }
@@ -51105,9 +51331,8 @@ async function reviewRun(pass, repository, run) {
     }
     // A run that keeps waiting on environments this token cannot review: who reviewed what before
     // tells the maintainer what is left. Read before our own review, which would only repeat itself.
-    const history = plan.blocked.length > 0
-        ? describeHistory((await reviewHistory(pass, repository, run.id)) ?? [])
-        : '';
+    const past = plan.blocked.length > 0 ? ((await reviewHistory(pass, repository, run.id)) ?? []) : [];
+    const history = describeHistory(past);
     if (plan.review.length > 0 && pass.exhausted) {
         context.results.skip(target, pass.exhausted);
     }
@@ -51144,27 +51369,11 @@ async function reviewRun(pass, repository, run) {
         ], settings.state);
     }
     if (plan.blocked.length > 0) {
-        const reasons = plan.blocked.map(blocked => blocked.reason);
+        const reasons = plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now()));
         context.results.skip(target, [...reasons, ...(history ? [history] : [])].join('; '));
     }
 }
-/**
- * Once `limit` reviews were handed out, a run's pending deployments are not read: whatever they
- * are, no review could be sent. The mutation boundary, whose budget is spent, records the run
- * `skipped` (limit reached) in its own words; its `send` is never called.
- */
-async function pastTheLimit(context, target) {
-    await context.mutations.apply([
-        {
-            target,
-            reason: 'limit reached',
-            send: async () => {
-                throw new Error('limit reached: nothing is sent');
-            }
-        }
-    ], context.settings.state);
-}
-/** The outcome a refused review was found to have, carried from `send` to `onError`. */
+/** The outcome a refused review (or rule answer) was found to have, carried from `send` to `onError`. */
 class RefusedReview extends Error {
     verdict;
     constructor(verdict) {
@@ -51284,10 +51493,15 @@ function toPendingDeployment(entry) {
         })
     };
 }
+/** GitHub's limit on the comment of an answer to a custom deployment protection rule (characters). */
+const MAX_RULE_COMMENT_LENGTH = 1024;
 /**
  * Answers the custom deployment protection rule of a `deployment_protection_rule` payload with
- * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`.
- * @throws Error when the payload has no usable `deployment_callback_url` or `environment`.
+ * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`, the repository
+ * and run taken from its `deployment_callback_url`. A refusal (422) is looked into with
+ * `GET .../runs/{run_id}/pending_deployments` and `GET .../runs/{run_id}`.
+ * @throws Error when the payload has no usable `deployment_callback_url` or `environment`, when
+ *   its `repository` is not the callback's, or when `comment` is longer than GitHub takes.
  */
 async function answerProtectionRule(context, payload) {
     const { settings, octokit } = context;
@@ -51299,8 +51513,19 @@ async function answerProtectionRule(context, payload) {
     if (typeof environment !== 'string' || environment === '') {
         throw new Error(`The deployment_protection_rule event payload names no environment (got ${JSON.stringify(environment ?? null)}).`);
     }
-    const repository = repositoryOfPayload(payload) ?? callback;
+    // The callback URL is the run GitHub asks about; a relayed payload's `repository` is only a
+    // claim, and letting it win would answer another repository's run of the same number.
+    const repository = { owner: callback.owner, repo: callback.repo };
     const name = fullName(repository);
+    const claimed = repositoryNameOfPayload(payload);
+    if (claimed !== undefined && claimed.toLowerCase() !== name.toLowerCase()) {
+        throw new Error(`The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload GitHub sent, unchanged.`);
+    }
+    // Counted in characters (code points), not UTF-16 units, like GitHub.
+    const commentLength = [...settings.comment].length;
+    if (commentLength > MAX_RULE_COMMENT_LENGTH) {
+        throw new Error(`Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_RULE_COMMENT_LENGTH} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`);
+    }
     const target = {
         repository: name,
         kind: 'run',
@@ -51312,26 +51537,107 @@ async function answerProtectionRule(context, payload) {
         context.results.skip(target, `environment ${environment} does not match \`environments\` (${settings.environments.join(', ')})`);
         return;
     }
+    const reason = `${settings.state} ${environment} (custom deployment protection rule)`;
     await context.mutations.apply([
         {
             target,
-            reason: `${settings.state} ${environment} (custom deployment protection rule)`,
+            reason,
             send: async () => {
-                await octokit.rest.actions.reviewCustomGatesForRun({
-                    owner: repository.owner,
-                    repo: repository.repo,
-                    run_id: callback.runId,
-                    environment_name: environment,
-                    state: settings.state,
-                    comment: settings.comment
-                });
-                return '';
+                try {
+                    await octokit.rest.actions.reviewCustomGatesForRun({
+                        ...repository,
+                        run_id: callback.runId,
+                        environment_name: environment,
+                        state: settings.state,
+                        comment: settings.comment
+                    });
+                    return '';
+                }
+                catch (error) {
+                    if (statusOf(error) !== 422)
+                        throw error;
+                    const verdict = await explainRuleRefusal(context, repository, callback.runId, environment, error);
+                    if (verdict.outcome === 'done')
+                        return `${reason}; ${verdict.reason}`;
+                    throw new RefusedReview(verdict.outcome === 'skipped'
+                        ? { outcome: 'skipped', reason: `${reason}; ${verdict.reason}` }
+                        : verdict);
+                }
             },
-            onError: error => notTheRuleOwner(error)
+            onError: error => (error instanceof RefusedReview ? error.verdict : notTheRuleOwner(error))
         }
     ], settings.state);
 }
-/** GitHub refuses an answer from anyone but the app that owns the rule: 403, 404 or 422. */
+/**
+ * Why GitHub refused (422) an answer to the rule on `environment`: a refused answer is either
+ * one the app may not give, or a repeat of one GitHub applied already (the first attempt's reply
+ * was lost and the client retried it), or one that came after the run moved on. Reads the run's
+ * pending deployments and, when `environment` no longer waits, the run.
+ * @returns `done` when `environment` no longer waits and the run is where this answer leaves it;
+ *   `skipped` when the run moved on otherwise (or cannot be read: nothing is left to answer);
+ *   `failed` when it still waits or cannot be read again.
+ */
+async function explainRuleRefusal(context, repository, runId, environment, error) {
+    const { settings, octokit } = context;
+    const refused = describeApiError(error, 'review-deployments');
+    const notOwner = notTheRuleOwner(error)?.reason ?? refused;
+    let waiting;
+    try {
+        const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+            ...repository,
+            run_id: runId
+        });
+        waiting = data.find(entry => (entry.environment.name ?? '').toLowerCase() === environment.toLowerCase());
+    }
+    catch (readError) {
+        return {
+            outcome: 'failed',
+            reason: `${notOwner}; the run could not be read again to tell whether an earlier answer landed (${describeApiError(readError, 'review-deployments')})`
+        };
+    }
+    if (waiting) {
+        // An environment that also has required reviewers keeps waiting for them after the rule
+        // is answered, so a lost reply looks the same as a refusal here.
+        const reviewers = toPendingDeployment(waiting).reviewers;
+        return {
+            outcome: 'failed',
+            reason: reviewers.length > 0
+                ? `${notOwner} (${environment} also waits for its required reviewers, ${reviewers.join(', ')}: if an earlier answer landed, only they are left)`
+                : notOwner
+        };
+    }
+    let run;
+    try {
+        run = (await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })).data;
+    }
+    catch (readError) {
+        warning(`${fullName(repository)}: could not read run ${runId} (${describeApiError(readError, 'review-deployments')})`);
+    }
+    if (!run) {
+        return {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
+        };
+    }
+    // What our answer would have left: an approval lets the run go on, a rejection fails it.
+    const ours = settings.state === 'approved'
+        ? run.status !== 'completed'
+        : run.status === 'completed' && run.conclusion === 'failure';
+    if (ours) {
+        return {
+            outcome: 'done',
+            reason: `${environment} no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (${refused})`
+        };
+    }
+    return {
+        outcome: 'skipped',
+        reason: `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
+    };
+}
+/**
+ * GitHub refuses an answer from anyone but the app that owns the rule: 403, 404, or a 422 while
+ * the environment still waits (a 422 for one that no longer waits never gets here).
+ */
 function notTheRuleOwner(error) {
     const status = statusOf(error);
     if (status !== 403 && status !== 404 && status !== 422)
@@ -51341,10 +51647,10 @@ function notTheRuleOwner(error) {
         reason: `${describeApiError(error, 'review-deployments')}: only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in \`github-token\``
     };
 }
-function repositoryOfPayload(payload) {
+/** The payload's `repository.full_name`, when it has one. */
+function repositoryNameOfPayload(payload) {
     const repository = payload.repository;
-    const [owner, repo, ...rest] = typeof repository?.full_name === 'string' ? repository.full_name.split('/') : [];
-    return owner && repo && rest.length === 0 ? { owner, repo } : undefined;
+    return typeof repository?.full_name === 'string' ? repository.full_name : undefined;
 }
 function repositoryTarget(repository) {
     const name = fullName(repository);
@@ -51358,6 +51664,193 @@ function review_deployments_runTarget(repository, run) {
         action: 'review',
         url: run.html_url
     };
+}
+
+;// CONCATENATED MODULE: ./src/mutations.ts
+/**
+ * The mutation boundary: the only place writes are sent. In a dry run it records them as
+ * `planned` instead; either way it spends the `limit` budget, so a dry run plans exactly what a
+ * real run would do.
+ */
+
+
+
+
+/** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
+class OperationsBudget {
+    limit;
+    used = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    /** Takes one unit; false when none is left. */
+    tryConsume() {
+        if (this.used >= this.limit)
+            return false;
+        this.used += 1;
+        return true;
+    }
+    get remaining() {
+        return this.limit - this.used;
+    }
+}
+/**
+ * Sends a write so that it takes effect once. `send` must not be retried by the client
+ * (`SEND_ONCE`): an attempt that failed with 5xx, a dropped connection or a timeout may have been
+ * applied with its answer lost. After the client's backoff (1×, 4×, 9× `backoffMs`) `landed`
+ * reads the target back, and the write is sent again only when it did not land, at most
+ * `MAX_RETRIES` more times. After the last failed attempt `landed` is asked once more (after
+ * 16× `backoffMs`), so a write that did land is not reported failed.
+ * @param landed resolves to the value to return when the write took effect, undefined when not.
+ * @param options.what names the write in the log line of a lost answer, e.g. `cancel of run 7 in acme/web`.
+ * @returns what `send` resolved to, or what `landed` found.
+ * @throws any other error of `send` at once (4xx); the error of the last attempt when every one
+ *   failed and none landed; the error of an intermediate read back.
+ */
+async function sendLandingOnce(send, landed, options) {
+    for (let retry = 1;; retry++) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500)
+                throw error;
+            await (0,promises_namespaceObject.setTimeout)(options.backoffMs * retry ** 2);
+            const last = retry > MAX_RETRIES;
+            let found;
+            try {
+                found = await landed();
+            }
+            catch (readError) {
+                // After the last attempt the write's own error says more than the read's.
+                throw last ? error : readError;
+            }
+            if (found !== undefined) {
+                // Someone else's write in these seconds would look the same: a race no client can tell.
+                info(`${options.what} took effect though its answer was lost (${status}); not sending it again`);
+                return found;
+            }
+            if (last)
+                throw error;
+        }
+    }
+}
+/** Progress is logged at most this often during long write sequences (ms). */
+const PROGRESS_EVERY_MS = 10_000;
+/** Sends or plans writes, one at a time, and records one result per target. */
+class Mutations {
+    operation;
+    dryRun;
+    budget;
+    results;
+    retryBaseMs;
+    rateLimitedUntil;
+    /** @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`). */
+    constructor(operation, dryRun, budget, results, retryBaseMs = 1000) {
+        this.operation = operation;
+        this.dryRun = dryRun;
+        this.budget = budget;
+        this.results = results;
+        this.retryBaseMs = retryBaseMs;
+    }
+    /**
+     * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
+     * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
+     * Errors of one write never stop the next.
+     * @param verb past tense for progress lines, e.g. `cancelled`.
+     * @returns the result of each write, in order.
+     */
+    async apply(writes, verb) {
+        const recorded = [];
+        const started = Date.now();
+        let lastProgress = started;
+        let sent = 0;
+        for (const [index, write] of writes.entries()) {
+            recorded.push(await this.applyOne(write));
+            if (!this.dryRun)
+                sent += 1;
+            const now = Date.now();
+            if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
+                lastProgress = now;
+                const perWrite = (now - started) / Math.max(sent, 1);
+                const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000);
+                info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`);
+            }
+        }
+        return recorded;
+    }
+    /** Applies a single follow-up write to a target that already has a result (no budget spent). */
+    async followUp(previous, write) {
+        if (this.dryRun)
+            return;
+        const outcome = await this.send(write);
+        if (outcome.outcome === 'done') {
+            this.results.update(previous, {
+                action: write.target.action,
+                outcome: 'done',
+                reason: outcome.reason
+            });
+        }
+        else if (outcome.outcome === 'failed') {
+            this.results.update(previous, {
+                action: write.target.action,
+                outcome: 'failed',
+                reason: outcome.reason
+            });
+        }
+    }
+    /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
+    limitWarned = false;
+    /**
+     * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
+     * a warning that names the `limit` input. For handlers that stop judging targets once the
+     * budget is spent (their reads would be wasted); `apply` does the same for writes past it.
+     */
+    skipPastLimit(target) {
+        if (!this.limitWarned) {
+            this.limitWarned = true;
+            warning(`limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`);
+        }
+        return this.results.skip(target, 'limit reached');
+    }
+    async applyOne(write) {
+        if (!this.budget.tryConsume())
+            return this.skipPastLimit(write.target);
+        if (this.dryRun)
+            return this.results.add(write.target, 'planned', write.reason);
+        const { outcome, reason } = await this.send(write);
+        return this.results.add(write.target, outcome, reason);
+    }
+    async send(write) {
+        if (this.rateLimitedUntil) {
+            return {
+                outcome: 'skipped',
+                reason: `rate limit exhausted until ${this.rateLimitedUntil.toISOString()}`
+            };
+        }
+        try {
+            const { landed, target } = write;
+            const reason = landed
+                ? await sendLandingOnce(write.send, async () => ((await landed()) ? '' : undefined), {
+                    backoffMs: this.retryBaseMs,
+                    what: `${target.action} of ${target.kind} ${target.id} in ${target.repository}`
+                })
+                : await write.send();
+            return { outcome: 'done', reason: reason || write.reason };
+        }
+        catch (error) {
+            const reset = rateLimitResetOf(error);
+            if (reset) {
+                this.rateLimitedUntil = reset;
+                return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` };
+            }
+            const verdict = write.onError?.(error);
+            if (verdict)
+                return verdict;
+            return { outcome: 'failed', reason: describeApiError(error, this.operation) };
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/rules/secret-writes.ts
@@ -51413,12 +51906,13 @@ let r;const t={};if(void 0===globalThis.crypto||"function"!=typeof globalThis.cr
  */
 
 /**
- * Seals `value` (UTF-8) to `publicKey`.
- * @returns the sealed box in standard base64, as `encrypted_value` expects.
- * @throws Error when the key is not valid base64 or not 32 bytes (the message names the key_id,
- *   never the value).
+ * Decodes a public key and checks it is one libsodium can seal to, so that a malformed key is
+ * caught while planning, before any write.
+ * @returns the 32 key bytes.
+ * @throws Error when the key is not valid standard base64 or not 32 bytes (the message names the
+ *   key_id).
  */
-async function sealSecretValue(value, publicKey) {
+async function decodePublicKey(publicKey) {
     await libsodium_wrappers.ready;
     let key;
     try {
@@ -51430,6 +51924,16 @@ async function sealSecretValue(value, publicKey) {
     if (key.length !== libsodium_wrappers.crypto_box_PUBLICKEYBYTES) {
         throw new Error(`the public key with key_id ${publicKey.key_id} has ${key.length} bytes, not ${libsodium_wrappers.crypto_box_PUBLICKEYBYTES}`);
     }
+    return key;
+}
+/**
+ * Seals `value` (UTF-8) to `publicKey`.
+ * @returns the sealed box in standard base64, as `encrypted_value` expects.
+ * @throws Error when the key is not valid base64 or not 32 bytes (the message names the key_id,
+ *   never the value).
+ */
+async function sealSecretValue(value, publicKey) {
+    const key = await decodePublicKey(publicKey);
     const sealed = libsodium_wrappers.crypto_box_seal(libsodium_wrappers.from_string(value), key);
     return libsodium_wrappers.to_base64(sealed, libsodium_wrappers.base64_variants.ORIGINAL);
 }
@@ -51611,11 +52115,16 @@ function alphanumeric(length, random) {
  * each repository, an environment of each repository, or an organization — sealed with the scope's
  * public key, and prove the writes by reading the secrets' `updated_at` back.
  *
- * Two phases. The plan reads everything first: every scope's public key, the environment of each
- * repository, the ids of `selected-repositories`, the existing secrets and, for organization
- * secrets whose visibility is kept, every page of their selected repositories. Any failure there
- * fails the step before a single write. Then, scope by scope, the writes go through the mutation
- * boundary, one per secret, and one listing of the scope's secrets proves them all.
+ * A rotation is all or nothing as far as the action can make it: a consumer left on the old value
+ * breaks when the old credential is revoked. So it refuses to start when its writes exceed `limit`,
+ * and a write left unsent (the primary rate limit ran out) or not proven fails the step.
+ *
+ * Two phases. The plan reads everything first: every scope's public key (checked to be one the
+ * value can be sealed to), the environment of each repository, the ids of `selected-repositories`,
+ * the existing secrets and, for organization secrets whose visibility is kept, every page of their
+ * selected repositories. Any failure there fails the step before a single write. Then, scope by
+ * scope, the writes go through the mutation boundary, one per secret, and one listing of the
+ * scope's secrets proves them all.
  *
  * A PUT is never sent twice once it landed: the client does not retry it, and after a 5xx, a
  * dropped connection or a timeout the secret is read back (`GET …/secrets/{secret_name}`) before
@@ -51638,37 +52147,74 @@ function alphanumeric(length, random) {
 
 
 
-
 /**
  * Plans every scope, then writes each secret into each of them and proves each scope's writes with
  * one listing. Writes one generated value per secret name everywhere (a rotation gives every
- * consumer the same new credential) and publishes the generated values of the secrets written in
- * `generated-values`.
- * @throws Error (the step fails, nothing written) when a scope cannot be read in full.
+ * consumer the same new credential) and publishes in `generated-values` every generated value
+ * GitHub accepted (a 2xx answer) in at least one scope, verified or not: a value that may be stored
+ * must never be unknowable.
+ * @throws InputError naming `limit` (nothing read or written) when the writes exceed it; Error (the
+ *   step fails, nothing written) when a scope cannot be read in full or its public key is malformed.
  */
 const rotateSecrets = async (context) => {
     const { settings } = context;
+    refusePartialRotation(settings);
     const values = newValues(settings);
     const plans = [];
     await group('Plan: public keys and existing secrets', async () => {
         for (const scope of await targetScopes(context))
             plans.push(await planScope(context, scope));
     });
-    const written = new Set();
+    const accepted = new Set();
     for (const plan of plans) {
         await group(plan.scope.description, async () => {
             const results = await context.mutations.apply(settings.secrets.map(name => writeFor(context, plan, name, values.get(name) ?? '')), 'written');
-            await verifyWrites(context, plan, results);
             for (const result of results)
                 if (result.outcome === 'done')
-                    written.add(String(result.id));
+                    accepted.add(String(result.id));
+            failUnwritten(context, results);
+            await verifyWrites(context, plan, results);
         });
     }
     if (settings.source.kind === 'generate') {
-        const output = Object.fromEntries([...values].filter(([name]) => written.has(name)));
+        const output = Object.fromEntries([...values].filter(([name]) => accepted.has(name)));
         context.extraOutputs['generated-values'] = JSON.stringify(output);
     }
 };
+/**
+ * Refuses a rotation the `limit` budget would cut short: the writes past it would be skipped and
+ * their consumers keep the old value, which the user then revokes. Counts one write per secret per
+ * scope; a dry run refuses alike, so it shows what the real run would do.
+ * @throws InputError naming `limit`, the number of writes planned and the `limit` that fits them.
+ */
+function refusePartialRotation(settings) {
+    const scopes = settings.scope === 'organization' ? 1 : settings.repositories.length;
+    const writes = settings.secrets.length * scopes;
+    if (writes <= settings.limit)
+        return;
+    const scopeNouns = {
+        repository: ['repository', 'repositories'],
+        environment: ['environment', 'environments'],
+        organization: ['organization', 'organizations']
+    };
+    const count = (n, [one, many]) => `${n} ${n === 1 ? one : many}`;
+    throw new InputError('limit', `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`);
+}
+/**
+ * Fails each write the mutation boundary left unsent (it skips the rest once the primary rate
+ * limit runs out): a rotation that leaves a consumer on the old value must not pass.
+ * @param results the results of one scope's writes, updated in place.
+ */
+function failUnwritten(context, results) {
+    for (const result of results) {
+        if (result.outcome !== 'skipped')
+            continue;
+        context.results.update(result, {
+            outcome: 'failed',
+            reason: `not written: ${result.reason}; run again after that to write it`
+        });
+    }
+}
 /** The value of each secret: the `value` input (already masked), or one fresh value per name, masked at once. */
 function newValues(settings) {
     const { source } = settings;
@@ -51718,12 +52264,19 @@ async function targetScopes(context) {
 }
 /**
  * Reads what the writes of one scope need: its public key, its existing secrets and, for an
- * organization, the access each secret keeps or gets.
- * @throws Error naming the scope when any read fails.
+ * organization, the access each secret keeps or gets. The public key is decoded here, so a malformed
+ * one stops the step before the first write rather than after the scopes before it were written.
+ * @throws Error naming the scope when any read fails or the public key is malformed.
  */
 async function planScope(context, scope) {
     const { settings, octokit } = context;
     const key = await read(`read the public key of ${scope.description}`, scope.publicKey);
+    try {
+        await decodePublicKey(key);
+    }
+    catch (error) {
+        throw new Error(`rotate-secrets cannot seal values to the public key of ${scope.description}: ${error instanceof Error ? error.message : String(error)}. GitHub answered a malformed key: run again later, and report it to GitHub Support if it persists. Nothing was written.`);
+    }
     const existing = await read(`list the secrets of ${scope.description}`, scope.list);
     const access = new Map();
     if (scope.kind === 'organization') {
@@ -51788,34 +52341,22 @@ function writeFor(context, plan, name, value) {
     };
 }
 /**
- * PUTs the secret so that it lands once. The client does not retry these PUTs: one that failed with
- * 5xx, a dropped connection or a timeout may have been stored with its answer lost, so the secret is
- * read back first (after the client's backoff) and the PUT sent again only when it did not land,
- * at most MAX_RETRIES more times.
+ * PUTs the secret so that it lands once (`sendLandingOnce`). The client does not retry these PUTs:
+ * one that failed with 5xx, a dropped connection or a timeout may have been stored with its answer
+ * lost, so the secret is read back first (`GET …/secrets/{secret_name}`) and the PUT sent again
+ * only when its `updated_at` did not move.
  * @returns 201 created or 204 updated; for a write whose answer was lost, by whether the plan
  *   found the secret.
  * @throws the last error of the PUT, or of the read back.
  */
 async function putLandingOnce(context, plan, name, value, access) {
     const before = plan.existing.get(name);
-    for (let retry = 1;; retry++) {
-        try {
-            return await putSealed(plan, name, value, access);
-        }
-        catch (error) {
-            const status = statusOf(error) ?? 0;
-            if (status < 500 || retry > MAX_RETRIES)
-                throw error;
-            await (0,promises_namespaceObject.setTimeout)(context.settings.pacing.retryBaseMs * retry ** 2);
-            // A write by someone else in these seconds would look the same: the race any rotation runs
-            // with people editing the secret by hand.
-            const now = await plan.scope.get(name);
-            if (isWriteVerified(before?.updated_at, now?.updated_at)) {
-                info(`${plan.scope.description}: ${name} was stored though its answer was lost (${status}); not sending it again`);
-                return before ? 204 : 201;
-            }
-        }
-    }
+    return sendLandingOnce(async () => putSealed(plan, name, value, access), async () => {
+        const now = await plan.scope.get(name);
+        if (!isWriteVerified(before?.updated_at, now?.updated_at))
+            return undefined;
+        return before ? 204 : 201;
+    }, { backoffMs: context.settings.pacing.retryBaseMs, what: `${plan.scope.description}: ${name}` });
 }
 /**
  * Seals `value` with the cached key and PUTs it. A 422 may mean GitHub rotated the scope's key
@@ -51841,10 +52382,9 @@ async function putSealed(plan, name, value, access) {
 }
 /**
  * Proves the writes of one scope with one listing of its secrets: each secret written must be
- * there and, if it existed before, its `updated_at` must have moved; a write not proven becomes
- * `failed`. When the primary rate limit leaves no request for the listing, the writes stay `done`
- * (GitHub accepted them, and a generated value must still be published) and say they were not
- * read back.
+ * there and, if it existed before, its `updated_at` must have moved. A write not proven, because
+ * the listing shows otherwise or cannot be read (the primary rate limit included), becomes
+ * `failed`, its reason saying that GitHub accepted the value.
  * @param results the results of the scope's writes, updated in place.
  */
 async function verifyWrites(context, plan, results) {
@@ -51852,7 +52392,7 @@ async function verifyWrites(context, plan, results) {
     const sent = results.filter(result => result.outcome === 'done');
     if (sent.length === 0)
         return;
-    const answer = (result) => result.reason === 'created' ? 'created (201)' : 'updated (204)';
+    const answer = (result) => `GitHub accepted the value (${result.reason === 'created' ? 'created, 201' : 'updated, 204'})`;
     let listed;
     try {
         listed = await scope.list();
@@ -51860,12 +52400,10 @@ async function verifyWrites(context, plan, results) {
     catch (error) {
         const why = describeApiError(error, context.settings.operation);
         for (const result of sent) {
-            context.results.update(result, rateLimitResetOf(error)
-                ? { reason: `${result.reason}; not read back: ${why}` }
-                : {
-                    outcome: 'failed',
-                    reason: `${answer(result)}, but reading it back failed (${why}); check the secret in ${scope.url}`
-                });
+            context.results.update(result, {
+                outcome: 'failed',
+                reason: `${answer(result)}, but it could not be read back (${why}); check the secret in ${scope.url}`
+            });
         }
         return;
     }
@@ -51919,126 +52457,6 @@ async function runHandler(context) {
             return reviewDeployments({ ...context, settings });
         case 'rotate-secrets':
             return rotateSecrets({ ...context, settings });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/mutations.ts
-/**
- * The mutation boundary: the only place writes are sent. In a dry run it records them as
- * `planned` instead; either way it spends the `limit` budget, so a dry run plans exactly what a
- * real run would do.
- */
-
-
-/** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
-class OperationsBudget {
-    limit;
-    used = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    /** Takes one unit; false when none is left. */
-    tryConsume() {
-        if (this.used >= this.limit)
-            return false;
-        this.used += 1;
-        return true;
-    }
-    get remaining() {
-        return this.limit - this.used;
-    }
-}
-/** Progress is logged at most this often during long write sequences (ms). */
-const PROGRESS_EVERY_MS = 10_000;
-/** Sends or plans writes, one at a time, and records one result per target. */
-class Mutations {
-    operation;
-    dryRun;
-    budget;
-    results;
-    rateLimitedUntil;
-    constructor(operation, dryRun, budget, results) {
-        this.operation = operation;
-        this.dryRun = dryRun;
-        this.budget = budget;
-        this.results = results;
-    }
-    /**
-     * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
-     * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
-     * Errors of one write never stop the next.
-     * @param verb past tense for progress lines, e.g. `cancelled`.
-     * @returns the result of each write, in order.
-     */
-    async apply(writes, verb) {
-        const recorded = [];
-        const started = Date.now();
-        let lastProgress = started;
-        let sent = 0;
-        for (const [index, write] of writes.entries()) {
-            recorded.push(await this.applyOne(write));
-            if (!this.dryRun)
-                sent += 1;
-            const now = Date.now();
-            if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
-                lastProgress = now;
-                const perWrite = (now - started) / Math.max(sent, 1);
-                const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000);
-                info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`);
-            }
-        }
-        return recorded;
-    }
-    /** Applies a single follow-up write to a target that already has a result (no budget spent). */
-    async followUp(previous, write) {
-        if (this.dryRun)
-            return;
-        const outcome = await this.send(write);
-        if (outcome.outcome === 'done') {
-            this.results.update(previous, {
-                action: write.target.action,
-                outcome: 'done',
-                reason: outcome.reason
-            });
-        }
-        else if (outcome.outcome === 'failed') {
-            this.results.update(previous, {
-                action: write.target.action,
-                outcome: 'failed',
-                reason: outcome.reason
-            });
-        }
-    }
-    async applyOne(write) {
-        if (!this.budget.tryConsume()) {
-            return this.results.skip(write.target, `limit reached (raise the \`limit\` input, now ${this.budget.limit})`);
-        }
-        if (this.dryRun)
-            return this.results.add(write.target, 'planned', write.reason);
-        const { outcome, reason } = await this.send(write);
-        return this.results.add(write.target, outcome, reason);
-    }
-    async send(write) {
-        if (this.rateLimitedUntil) {
-            return {
-                outcome: 'skipped',
-                reason: `rate limit exhausted until ${this.rateLimitedUntil.toISOString()}`
-            };
-        }
-        try {
-            return { outcome: 'done', reason: (await write.send()) || write.reason };
-        }
-        catch (error) {
-            const reset = rateLimitResetOf(error);
-            if (reset) {
-                this.rateLimitedUntil = reset;
-                return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` };
-            }
-            const verdict = write.onError?.(error);
-            if (verdict)
-                return verdict;
-            return { outcome: 'failed', reason: describeApiError(error, this.operation) };
-        }
     }
 }
 
@@ -52184,7 +52602,7 @@ async function run() {
             pacing: settings.pacing
         });
         const results = new Results();
-        const mutations = new Mutations(settings.operation, settings.dryRun, new OperationsBudget(settings.limit), results);
+        const mutations = new Mutations(settings.operation, settings.dryRun, new OperationsBudget(settings.limit), results, settings.pacing.retryBaseMs);
         const extraOutputs = {};
         if (settings.dryRun)
             info('Dry run: targets are found and reported as planned; nothing is changed.');

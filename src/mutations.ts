@@ -155,13 +155,26 @@ export class Mutations {
     }
   }
 
-  private async applyOne(write: PlannedWrite): Promise<TargetResult> {
-    if (!this.budget.tryConsume()) {
-      return this.results.skip(
-        write.target,
-        `limit reached (raise the \`limit\` input, now ${this.budget.limit})`
+  /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
+  private limitWarned = false
+
+  /**
+   * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
+   * a warning that names the `limit` input. For handlers that stop judging targets once the
+   * budget is spent (their reads would be wasted); `apply` does the same for writes past it.
+   */
+  skipPastLimit(target: Target): TargetResult {
+    if (!this.limitWarned) {
+      this.limitWarned = true
+      core.warning(
+        `limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`
       )
     }
+    return this.results.skip(target, 'limit reached')
+  }
+
+  private async applyOne(write: PlannedWrite): Promise<TargetResult> {
+    if (!this.budget.tryConsume()) return this.skipPastLimit(write.target)
     if (this.dryRun) return this.results.add(write.target, 'planned', write.reason)
     const { outcome, reason } = await this.send(write)
     return this.results.add(write.target, outcome, reason)

@@ -770,7 +770,7 @@ describe('approve-fork-runs', () => {
         '2:approve:skipped:touches .github/workflows/ci.yml (pull request #8)',
         '1:approve:done:pull request #7 at aaaaaaa touches no protected path (1 file checked)',
         '3:approve:done:pull request #9 at ccccccc touches no protected path (1 file checked)',
-        '4:approve:skipped:limit reached (raise the `limit` input, now 2)'
+        '4:approve:skipped:limit reached'
       ])
       expect(planned.result.map(shape)).toEqual(
         done.result.map(shape).map(s => s.replace(':done:', ':planned:'))

@@ -1,45 +1,63 @@
 /**
  * cancel-stale under faults: 300 stale runs, with 5xx bursts, dropped connections, lost answers,
- * secondary and primary rate limits, and hung requests injected into the simulator. After every
- * run, the simulator's state and the action's `result` must agree run by run.
+ * secondary and primary rate limits, and hung requests injected into the simulator, and runs that
+ * others complete between the listing and the cancel. After every run, the simulator's state and
+ * the action's `result` must agree run by run.
  */
 import { describe, expect, it } from '@jest/globals'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { onArrival } from '../../__fixtures__/rerun-failed.js'
 import { type Simulator } from '../../simulator/index.js'
+import { completeRun } from '../../simulator/routes/runs.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const STALE = 300
+const FIRST_ID = 20_000
 const simulate = simulatorPerTest()
 
 /** 301 active runs of one group: the newest survives, 300 are superseded. */
 async function busyRepository(): Promise<Simulator> {
   const runs = Array.from({ length: STALE + 1 }, (_, i) =>
-    run({ id: 20_000 + i, created_at: minutesAgo(600 - i) })
+    run({ id: FIRST_ID + i, created_at: minutesAgo(600 - i) })
   )
   return simulate(scenario(repository('acme/web', runs)))
 }
 
-/** Each reported outcome matches the run's state in the simulator, and no run was cancelled twice. */
+/**
+ * One result per stale run, each once; each reported outcome matches the run's state in the
+ * simulator; no run was cancelled twice, and the newest run (the survivor) is still active.
+ */
 function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
+  expect(result).toHaveLength(STALE)
+  expect(result.map(r => Number(r.id)).sort((a, b) => a - b)).toEqual(
+    Array.from({ length: STALE }, (_, i) => FIRST_ID + i)
+  )
   const runs = new Map(s.state.repositories[0]?.runs.map(r => [r.id, r]))
   for (const entry of result) {
     const state = runs.get(Number(entry.id))
+    const seen = [entry.id, entry.outcome, entry.reason]
     if (entry.outcome === 'done')
-      expect([entry.id, state?.status, state?.conclusion]).toEqual([
-        entry.id,
+      expect([...seen, state?.status, state?.conclusion]).toEqual([
+        ...seen,
         'completed',
         'cancelled'
       ])
-    if (entry.outcome === 'skipped' && entry.reason === 'already completed')
-      expect([entry.id, state?.status]).toEqual([entry.id, 'completed'])
-    if (entry.outcome === 'skipped' && entry.reason.startsWith('rate limit'))
-      expect([entry.id, state?.status]).toEqual([entry.id, 'in_progress'])
-    if (entry.outcome === 'failed')
-      expect([entry.id, state?.status]).toEqual([entry.id, 'in_progress'])
+    else if (entry.outcome === 'skipped' && entry.reason === 'already completed')
+      expect([...seen, state?.status]).toEqual([...seen, 'completed'])
+    else if (entry.outcome === 'skipped' && entry.reason.startsWith('rate limit exhausted until'))
+      expect([...seen, state?.status]).toEqual([...seen, 'in_progress'])
+    else if (entry.outcome === 'failed')
+      expect([...seen, state?.status]).toEqual([...seen, 'in_progress'])
+    else
+      throw new Error(
+        `unexpected result for run ${String(entry.id)}: ${entry.outcome}, ${entry.reason}`
+      )
   }
   for (const state of runs.values())
     expect([state.id, state.cancel_requests <= 1]).toEqual([state.id, true])
+  const survivor = runs.get(FIRST_ID + STALE)
+  expect([survivor?.status, survivor?.cancel_requests]).toEqual(['in_progress', 0])
 }
 
 describe('cancel-stale under faults', () => {
@@ -187,7 +205,51 @@ describe('cancel-stale under faults', () => {
       with: { operation: 'cancel-stale', limit: '1000' }
     })
     expect(result.exitCode).toBe(0)
+    // Both hangs happened, and each hung request was sent again.
+    const hung = s.requests.filter(r => r.fault === 'hang')
+    expect(hung.map(r => [r.operationId, r.status])).toEqual([
+      ['actions/list-workflow-runs-for-repo', 0],
+      ['actions/cancel-workflow-run', 0]
+    ])
+    const hungCancel = hung[1]
+    expect(
+      s.requests.filter(r => r.path === hungCancel?.path).map(r => [r.fault, r.status])
+    ).toEqual([
+      ['hang', 0],
+      [undefined, 202]
+    ])
     expect(result.result.every(r => r.outcome === 'done')).toBe(true)
+    expectStateToAgree(s, result.result)
+  })
+
+  it('should skip runs that others complete between the listing and the cancel', async () => {
+    const s = await busyRepository()
+    const finishedElsewhere = [FIRST_ID + 40, FIRST_ID + 150, FIRST_ID + STALE - 1]
+    // The first cancel is the moment the listing is over: someone else's runs finish right then.
+    let listed = false
+    onArrival(s, request => {
+      if (listed || request.method !== 'POST') return
+      listed = true
+      const runs = s.state.repositories[0]?.runs ?? []
+      for (const id of finishedElsewhere) {
+        const run = runs.find(r => r.id === id)
+        if (run) completeRun(run, 'success', new Date())
+      }
+    })
+    const result = await runAction({
+      apiUrl: s.url,
+      with: { operation: 'cancel-stale', limit: '1000' }
+    })
+    expect(result.exitCode).toBe(0)
+    expect(
+      result.result.filter(r => r.outcome !== 'done').map(r => [r.id, r.outcome, r.reason])
+    ).toEqual(finishedElsewhere.map(id => [id, 'skipped', 'already completed']))
+    const runs = new Map(s.state.repositories[0]?.runs.map(r => [r.id, r]))
+    expect(
+      finishedElsewhere.map(id => [id, runs.get(id)?.conclusion, runs.get(id)?.cancel_requests])
+    ).toEqual(finishedElsewhere.map(id => [id, 'success', 0]))
+    // One refused cancel each: a 409 is final, not retried.
+    expect(s.requests.filter(r => r.status === 409)).toHaveLength(finishedElsewhere.length)
     expectStateToAgree(s, result.result)
   })
 })

@@ -17,7 +17,8 @@ const cancels = (s: Simulator): number =>
 
 describe('cancel-stale', () => {
   describe('when triggered by a push, filtered to its own group', () => {
-    it('should cancel the older runs of that group only, never its own run', async () => {
+    it('should cancel the older runs of that group only, never the run it runs in', async () => {
+      // The step runs in run 2, which run 3 (a later push) superseded: it must not cancel itself.
       const s = await simulate(
         scenario(
           repository('acme/web', [
@@ -31,22 +32,156 @@ describe('cancel-stale', () => {
       )
       const result = await runAction({
         apiUrl: s.url,
-        runId: 3,
+        runId: 2,
         event: { name: 'push', payload: { ref: 'refs/heads/main' } },
         with: { operation: 'cancel-stale', workflow: 'ci.yml', branch: 'main', event: 'push' }
       })
       expect(result.exitCode).toBe(0)
-      expect(statusOf(s, 1)).toBe('completed/cancelled')
-      expect(statusOf(s, 2)).toBe('completed/cancelled')
-      expect(statusOf(s, 3)).toBe('in_progress/')
-      expect(statusOf(s, 4)).toBe('in_progress/')
-      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
-        [1, 'cancel', 'done', 'superseded by run 3'],
-        [2, 'cancel', 'done', 'superseded by run 3']
+      expect([1, 2, 3, 4, 5].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'queued/',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/'
       ])
-      expect(result.outputs).toMatchObject({ count: '2', 'run-ids': '1,2' })
+      expect(result.result.map(r => [r.id, r.action, r.outcome, r.reason])).toEqual([
+        [1, 'cancel', 'done', 'superseded by run 3']
+      ])
+      expect(s.requests.filter(r => r.path === '/repos/acme/web/actions/runs/2/cancel')).toEqual([])
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '1' })
       expect(result.result[0]?.url).toBe('https://github.com/acme/web/actions/runs/1')
       expect(result.summary).toContain('<a href="https://github.com/acme/web/actions/runs/1">1</a>')
+    })
+  })
+
+  describe('when run-id names one run', () => {
+    const world = (): ReturnType<typeof scenario> =>
+      scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30) }),
+          run({ id: 2, created_at: minutesAgo(3) }),
+          run({ id: 3, created_at: minutesAgo(40), head_branch: 'release/1' }),
+          run({ id: 4, created_at: minutesAgo(4), head_branch: 'release/1' }),
+          run({ id: 5, created_at: minutesAgo(50), head_branch: 'feature/b' }),
+          run({ id: 6, created_at: minutesAgo(5), head_branch: 'feature/b' })
+        ])
+      )
+
+    it('should judge it against the other active runs of its group, and cancel it alone', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'run-id': '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded by run 2']
+      ])
+      expect([1, 2, 3, 4, 5, 6].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/'
+      ])
+      expect(cancels(s)).toBe(1)
+    })
+
+    it('should leave it alone when it is the newest of its group', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'run-id': '2' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+    })
+
+    it('should still never touch it when exclude-branch matches its branch', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: {
+          operation: 'cancel-stale',
+          'run-id': '3',
+          'exclude-branch': 'release/**',
+          'stale-after': '35m'
+        }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+      expect(statusOf(s, 3)).toBe('in_progress/')
+    })
+
+    it('should still apply the branch filter to it', async () => {
+      const s = await simulate(world())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: {
+          operation: 'cancel-stale',
+          'run-id': '5',
+          branch: 'release/*',
+          'stale-after': '35m'
+        }
+      })
+      expect(result.result).toEqual([])
+      expect(cancels(s)).toBe(0)
+      expect(statusOf(s, 5)).toBe('in_progress/')
+    })
+  })
+
+  describe('when actor picks the runs of one actor', () => {
+    it("should cancel that actor's runs superseded by anyone's newer run, and no one else's", async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            // main: dependabot's run, then a newer one by alice.
+            run({ id: 1, created_at: minutesAgo(30), actor: 'dependabot[bot]' }),
+            run({ id: 2, created_at: minutesAgo(3) }),
+            // deps/x: alice's run, then a newer one by dependabot.
+            run({ id: 3, created_at: minutesAgo(40), head_branch: 'deps/x' }),
+            run({
+              id: 4,
+              created_at: minutesAgo(4),
+              head_branch: 'deps/x',
+              actor: 'dependabot[bot]'
+            }),
+            // deps/y: two by dependabot.
+            run({
+              id: 5,
+              created_at: minutesAgo(50),
+              head_branch: 'deps/y',
+              actor: 'dependabot[bot]'
+            }),
+            run({
+              id: 6,
+              created_at: minutesAgo(5),
+              head_branch: 'deps/y',
+              actor: 'dependabot[bot]'
+            })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', actor: 'dependabot[bot]' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [5, 'done', 'superseded by run 6'],
+        [1, 'done', 'superseded by run 2']
+      ])
+      expect([1, 2, 3, 4, 5, 6].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'in_progress/',
+        'in_progress/',
+        'in_progress/',
+        'completed/cancelled',
+        'in_progress/'
+      ])
     })
   })
 
@@ -232,14 +367,16 @@ describe('cancel-stale', () => {
         apiUrl: s.url,
         with: { operation: 'cancel-stale', limit: '2' }
       })
-      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
-        [1, 'done'],
-        [2, 'done'],
-        [3, 'skipped'],
-        [4, 'skipped']
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded by run 5'],
+        [2, 'done', 'superseded by run 5'],
+        [3, 'skipped', 'limit reached'],
+        [4, 'skipped', 'limit reached']
       ])
-      expect(result.result[2]?.reason).toMatch(/^limit reached/)
       expect(cancels(s)).toBe(2)
+      expect([3, 4].map(id => statusOf(s, id))).toEqual(['in_progress/', 'in_progress/'])
+      // The hint to raise the limit is given once, not per skipped run.
+      expect(result.stdout.match(/^::warning::.*`limit` input \(now 2\)/gm)).toHaveLength(1)
     })
   })
 
@@ -297,7 +434,102 @@ describe('cancel-stale', () => {
       const lists = s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })
       expect(lists).toBeLessThanOrEqual(13 + 4 + 1)
       expect(cancels(s)).toBe(5)
+      // Nothing else: a read per run (or per stale run) would show here.
+      expect(s.requests.length).toBeLessThanOrEqual(13 + 4 + 1 + 5)
       expect(result.stdout).toContain('more than GitHub lists at once')
+    })
+  })
+
+  describe('when stale runs are pending or requested', () => {
+    it('should list and cancel them like the other active statuses', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30), status: 'pending' }),
+            run({ id: 2, created_at: minutesAgo(20), status: 'requested' }),
+            run({ id: 3, created_at: minutesAgo(15), status: 'waiting' }),
+            run({ id: 4, created_at: minutesAgo(2), status: 'requested' })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'cancel-stale' } })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'superseded by run 4'],
+        [2, 'done', 'superseded by run 4'],
+        [3, 'done', 'superseded by run 4']
+      ])
+      expect([1, 2, 3, 4].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'completed/cancelled',
+        'completed/cancelled',
+        'requested/'
+      ])
+    })
+  })
+
+  describe('when one repository cannot be listed', () => {
+    it('should report it failed and still process the next repository', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(3) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', repository: 'acme/gone, acme/web' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome])).toEqual([
+        ['acme/gone', 'repository', 'acme/gone', 'failed'],
+        ['acme/web', 'run', 1, 'done']
+      ])
+      expect(result.result[0]?.reason).toContain('404')
+      expect(
+        s.requests.filter(r => r.path.startsWith('/repos/acme/gone/')).map(r => r.status)
+      ).toEqual([404])
+      expect([statusOf(s, 1), statusOf(s, 2)]).toEqual(['completed/cancelled', 'in_progress/'])
+      expect(result.stdout).toContain('::error::1 target(s) failed')
+    })
+  })
+
+  describe('when fail-on-error is false and a cancel fails', () => {
+    it('should report the failure and keep the step green', async () => {
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            run({ id: 1, created_at: minutesAgo(30) }),
+            run({ id: 2, created_at: minutesAgo(20) }),
+            run({ id: 3, created_at: minutesAgo(3) })
+          ])
+        )
+      )
+      s.faults.add({
+        path: '/repos/acme/web/actions/runs/1/cancel',
+        kind: 'status',
+        status: 500,
+        times: 10
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'fail-on-error': 'false' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'done']
+      ])
+      expect(result.result[0]?.reason).toContain('500')
+      expect(result.stdout).not.toContain('::error::1 target(s) failed')
+      expect([1, 2, 3].map(id => statusOf(s, id))).toEqual([
+        'in_progress/',
+        'completed/cancelled',
+        'in_progress/'
+      ])
+      expect(result.outputs).toMatchObject({ count: '1', 'run-ids': '2' })
     })
   })
 

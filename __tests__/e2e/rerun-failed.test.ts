@@ -520,8 +520,8 @@ describe('rerun-failed', () => {
       expect(outcomes(result)).toEqual([
         [4, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
         [3, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
-        [2, 'skipped', 'limit reached (raise the `limit` input, now 2)'],
-        [1, 'skipped', 'limit reached (raise the `limit` input, now 2)']
+        [2, 'skipped', 'limit reached'],
+        [1, 'skipped', 'limit reached']
       ])
       expect(listings(s, 'actions/list-jobs-for-workflow-run')).toHaveLength(2)
       expect(s.requestCount({ operationId: 'actions/download-job-logs-for-workflow-run' })).toBe(2)

@@ -138,8 +138,44 @@ describe('Mutations', () => {
       )
       expect(send).not.toHaveBeenCalled()
       expect(results.all().map(r => r.outcome)).toEqual(['planned', 'planned', 'skipped'])
-      expect(results.all()[2]?.reason).toMatch(/^limit reached/)
+      expect(results.all()[2]?.reason).toBe('limit reached')
       expect(outputsFor(results.all(), true)).toMatchObject({ count: 2, runIds: '1,2' })
+    })
+  })
+
+  describe('when targets are past the limit', () => {
+    it('should skip each with the reason limit reached and name the input once in a warning', async () => {
+      const stdout: string[] = []
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+        stdout.push(String(chunk))
+        return true
+      })
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(1), results)
+      const send = jest.fn(async () => '')
+      try {
+        await mutations.apply(
+          [1, 2, 3].map(id => ({ target: target(id), reason: 'stale', send })),
+          'cancelled'
+        )
+        await mutations.apply([{ target: target(4), reason: 'stale', send }], 'cancelled')
+      } finally {
+        write.mockRestore()
+      }
+      expect(send).toHaveBeenCalledTimes(1)
+      expect(results.all().map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'stale'],
+        [2, 'skipped', 'limit reached'],
+        [3, 'skipped', 'limit reached'],
+        [4, 'skipped', 'limit reached']
+      ])
+      const warnings = stdout
+        .join('')
+        .split('\n')
+        .filter(line => line.startsWith('::warning::'))
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toContain('`limit` input')
+      expect(warnings[0]).toContain('now 1')
     })
   })
 })

@@ -25,6 +25,10 @@ describe('findStaleRuns', () => {
     it('should never return the current run, even when superseded', () => {
       expect(ids(findStaleRuns(runs, { keepLatest: 1, now, currentRunId: 1 }))).toEqual([2])
     })
+    it('should return only selected runs, each still superseded by runs not selected', () => {
+      const stale = findStaleRuns(runs, { keepLatest: 1, now, select: run => run.id === 1 })
+      expect(stale.map(entry => [entry.run.id, entry.reason])).toEqual([[1, 'superseded by run 3']])
+    })
   })
 
   describe('when runs differ in workflow, event, branch or head repository', () => {

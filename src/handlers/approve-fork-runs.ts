@@ -42,7 +42,6 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
   // The budget the mutation boundary will grant, mirrored here: every approval planned spends one
   // unit, so once the planned approvals fill it, judging more runs (three reads each) is waste.
   let room = settings.limit
-  const limitReached = `limit reached (raise the \`limit\` input, now ${settings.limit})`
   // Once a read meets the spent primary rate limit, every later read would too.
   let rateLimitedUntil: Date | undefined
   await forEachRepository(context, async repository => {
@@ -117,7 +116,7 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
     room -= approvals.length
     await context.mutations.apply(approvals, 'approved')
     // Recorded after the approvals, in the order the boundary would have recorded them.
-    for (const target of overBudget) context.results.skip(target, limitReached)
+    for (const target of overBudget) context.mutations.skipPastLimit(target)
   })
 }
 

@@ -7,7 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { statusOf } from '../api-errors.js'
 import { SEND_ONCE } from '../client.js'
 import type { Target, TargetResult } from '../outcomes.js'
-import { ACTIVE_STATUSES, listRuns, type WorkflowRun } from '../runs.js'
+import {
+  ACTIVE_STATUSES,
+  actorOf,
+  listRuns,
+  matchesLogin,
+  runIdIn,
+  type WorkflowRun
+} from '../runs.js'
 import { findStaleRuns } from '../rules/stale.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
@@ -39,23 +46,26 @@ function cancelLanded(
 }
 
 /**
- * Lists the active runs of each repository (one series per active status), cancels the stale ones
+ * Lists the active runs of each repository (one series per active status; `run-id` does not
+ * narrow the listing, the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them and sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
  * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
  */
 export const cancelStale: Handler<'cancel-stale'> = async context => {
   const { settings, octokit } = context
+  // Workflow, event and branch filters (exclude-branch included) select whole groups, as each is
+  // part of the group key, so they narrow the listing. The actor and run-id pick runs within a
+  // group: they choose among the stale runs once every active run of the group was counted.
+  const { actors } = settings.filters
+  const groupFilters = { ...settings.filters, actors: [], runId: undefined }
   await forEachRepository(context, async repository => {
-    const active = await listRuns(
-      octokit,
-      repository,
-      { statuses: ACTIVE_STATUSES },
-      settings.filters
-    )
-    // A run given by run-id may be finished already: only active runs can be stale.
-    const candidates = active.filter(run => run.status !== 'completed')
-    const stale = findStaleRuns(candidates, {
+    const runId = runIdIn(settings.filters, repository)
+    const picked = (run: WorkflowRun): boolean =>
+      (runId === undefined || run.id === runId) &&
+      (actors.length === 0 || matchesLogin(actorOf(run), actors))
+    const active = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters)
+    const stale = findStaleRuns(active, {
       keepLatest: settings.keepLatest,
       ...(settings.staleAfterSeconds !== undefined && {
         staleAfterSeconds: settings.staleAfterSeconds
@@ -63,9 +73,15 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
       ...(settings.runner.currentRunId !== undefined && {
         currentRunId: settings.runner.currentRunId
       }),
+      select: picked,
       now: context.now()
     })
-    core.info(`${fullName(repository)}: ${candidates.length} active runs, ${stale.length} stale`)
+    core.info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`)
+    if (runId !== undefined && stale.length === 0) {
+      core.info(
+        `${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`
+      )
+    }
     const cancelled = await context.mutations.apply(
       stale.map(({ run, reason }) => ({
         target: runTarget(repository, run, 'cancel'),

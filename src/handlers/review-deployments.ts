@@ -76,7 +76,7 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
     for (const run of waiting) {
       const target = runTarget(repository, run)
       if (pass.exhausted) context.results.skip(target, pass.exhausted)
-      else if (pass.reviews >= settings.limit) await pastTheLimit(context, target)
+      else if (pass.reviews >= settings.limit) context.mutations.skipPastLimit(target)
       else await reviewRun(pass, repository, run)
     }
   })
@@ -164,26 +164,6 @@ async function reviewRun(pass: Pass, repository: RepositoryRef, run: WorkflowRun
     const reasons = plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now()))
     context.results.skip(target, [...reasons, ...(history ? [history] : [])].join('; '))
   }
-}
-
-/**
- * Once `limit` reviews were handed out, a run's pending deployments are not read: whatever they
- * are, no review could be sent. The mutation boundary, whose budget is spent, records the run
- * `skipped` (limit reached) in its own words; its `send` is never called.
- */
-async function pastTheLimit(context: Context, target: Target): Promise<void> {
-  await context.mutations.apply(
-    [
-      {
-        target,
-        reason: 'limit reached',
-        send: async () => {
-          throw new Error('limit reached: nothing is sent')
-        }
-      }
-    ],
-    context.settings.state
-  )
 }
 
 /** The outcome a refused review (or rule answer) was found to have, carried from `send` to `onError`. */

@@ -10,7 +10,7 @@ export type StaleCandidate = Pick<
   'id' | 'workflow_id' | 'event' | 'head_branch' | 'created_at' | 'head_repository'
 >
 
-export interface StaleOptions {
+export interface StaleOptions<R extends StaleCandidate = StaleCandidate> {
   /** Active runs kept per group (≥ 1). */
   keepLatest: number
   /** Runs created more than this many seconds before `now` are stale regardless of group. */
@@ -18,6 +18,11 @@ export interface StaleOptions {
   now: Date
   /** The run this step runs in: never stale. */
   currentRunId?: number
+  /**
+   * Which runs may be returned (e.g. those of one actor, or the `run-id` run); every run still
+   * counts in its group, so a run left out here can supersede one picked. Default: every run.
+   */
+  select?: (run: R) => boolean
 }
 
 export interface StaleRun<R extends StaleCandidate> {
@@ -38,12 +43,13 @@ export function groupKey(run: StaleCandidate): string {
 /**
  * Picks the stale runs among active ones. Within each group the newest `keepLatest` runs (by
  * `created_at`, then id) survive; older ones are superseded. With `staleAfterSeconds`, any run
- * created before `now − staleAfterSeconds` is stale too. The current run is never returned.
+ * created before `now − staleAfterSeconds` is stale too. The current run is never returned, nor
+ * a run `select` leaves out.
  * @returns stale runs, oldest first (the order they are cancelled in), each with its reason.
  */
 export function findStaleRuns<R extends StaleCandidate>(
   runs: readonly R[],
-  options: StaleOptions
+  options: StaleOptions<R>
 ): StaleRun<R>[] {
   const groups = new Map<string, R[]>()
   for (const run of [...runs].sort(newestFirst)) {
@@ -59,6 +65,7 @@ export function findStaleRuns<R extends StaleCandidate>(
     const newest = members[0]
     members.forEach((run, index) => {
       if (run.id === options.currentRunId) return
+      if (options.select && !options.select(run)) return
       if (index >= options.keepLatest && newest !== undefined) {
         stale.push({ run, reason: `superseded by run ${newest.id}` })
       } else if (cutoff !== undefined && Date.parse(run.created_at) < cutoff) {
