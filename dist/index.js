@@ -50534,7 +50534,7 @@ function readRotateSecrets(read, common) {
         }
     }
     if (selectedRepositories.length > 0 && visibility !== 'selected') {
-        throw new InputError('selected-repositories', `needs 'visibility: selected'.`);
+        throw new InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
     }
     if (visibility === 'selected' && selectedRepositories.length === 0) {
         throw new InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);

@@ -421,7 +421,10 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
     }
   }
   if (selectedRepositories.length > 0 && visibility !== 'selected') {
-    throw new InputError('selected-repositories', `needs 'visibility: selected'.`)
+    throw new InputError(
+      'selected-repositories',
+      `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`
+    )
   }
   if (visibility === 'selected' && selectedRepositories.length === 0) {
     throw new InputError(

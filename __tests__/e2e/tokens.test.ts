@@ -34,12 +34,14 @@ describe.each(OPERATIONS.map(operation => [operation]))('%s', operation => {
 
   it('should say a revoked token (401) is invalid, naming github-token and the permission', async () => {
     const s = await simulate(scenario(repository('acme/web', [run({ id: 1 })])))
+    // In debug mode too: the failed request's details must not carry the token or the value.
     const result = await runAction({
       apiUrl: s.url,
       token: 'ghp_revokedR3v0k3dR3v0k3d',
       with: withInputs,
-      secrets: ['ghp_revokedR3v0k3dR3v0k3d']
+      env: { RUNNER_DEBUG: '1' }
     })
+    expect(result.stdout).toContain('::debug::')
     expect(result.exitCode).toBe(1)
     const error = errorLine(result.stdout)
     expect(error).toContain('401 Bad credentials: the token is invalid or expired')

@@ -474,6 +474,15 @@ describe('bad inputs', () => {
   it.each(BAD_INPUTS)('%s fails naming the input', (_case, withInputs, message) => {
     expect(() => getSettings(inputs(withInputs), runnerEnv)).toThrow(message)
   })
+  it.each(BAD_INPUTS)('%s shows an accepted value', (_case, withInputs) => {
+    let thrown = ''
+    try {
+      getSettings(inputs(withInputs), runnerEnv)
+    } catch (error) {
+      thrown = error instanceof Error ? error.message : String(error)
+    }
+    expect(thrown).toMatch(/e\.g\. |Example: '|Did you mean '|Pass '|add '/)
+  })
   it('has at least 40 cases', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40)
   })
