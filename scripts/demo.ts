@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: starts the GitHub API simulator with the built-in scenario and runs each
- * operation through dist/index.js, first as a dry run, then for real, printing the job summary's
- * outcomes, the outputs and the number of API requests.
+ * operation through dist/index.js, first as a dry run, then for real, printing the job summary (its
+ * heading and totals, then its rows), the outputs and the number of API requests.
  */
 import { demoScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { DEMO_STEPS } from './demo/steps.js'
@@ -20,6 +20,18 @@ function table(run: ActionRun): string {
     )
   if (rows.length > shown.length) shown.push(`  … and ${rows.length - shown.length} more`)
   return shown.join('\n')
+}
+
+/** The job summary's heading and totals as text; its table holds the rows printed below it. */
+function summaryHead(run: ActionRun): string {
+  return run.summary
+    .replace(/<table>[\s\S]*<\/table>/, '')
+    .replace(/<[^>]+>/g, '')
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '')
+    .map(line => `  ${line}`)
+    .join('\n')
 }
 
 function tally(run: ActionRun): string {
@@ -50,6 +62,7 @@ for (const step of DEMO_STEPS) {
       console.log(
         `\n--- ${dryRun ? 'dry run' : 'real run'}: exit ${run.exitCode}, ${tally(run)}, ${sent.length} API requests (${writes} writes)`
       )
+      console.log(`  job summary:\n${summaryHead(run)}`)
       console.log(table(run))
       console.log(
         `  outputs: count=${run.outputs.count ?? ''} run-ids=${(run.outputs['run-ids'] ?? '').slice(0, 80)}${(run.outputs['run-ids'] ?? '').length > 80 ? '…' : ''}`
