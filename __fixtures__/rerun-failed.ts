@@ -1,10 +1,9 @@
 /**
  * Builders for rerun-failed scenarios: failed runs with jobs and logs, `workflow_run` events, and
- * the world changing under an invocation (runs re-run by someone else).
+ * the world changing under an invocation (runs re-run by someone else; see `onArrival`).
  */
 import type {
   JobState,
-  RecordedRequest,
   RunState,
   Scenario,
   ScenarioJob,
@@ -141,18 +140,6 @@ export function retriedElsewhere(sim: Simulator, id: number, conclusion: string 
     status: conclusion === null ? 'queued' : 'completed',
     conclusion
   })
-}
-
-/**
- * Calls `react` with each request as it reaches the simulator, before it is answered: the way to
- * change the world at a precise moment of an invocation (after its listing, before its writes).
- */
-export function onArrival(sim: Simulator, react: (request: RecordedRequest) => void): void {
-  const push = sim.requests.push.bind(sim.requests)
-  sim.requests.push = (...records: RecordedRequest[]): number => {
-    for (const record of records) react(record)
-    return push(...records)
-  }
 }
 
 /** Re-runs of run `id` that the simulator accepted through the API (by this action's token). */

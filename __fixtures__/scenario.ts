@@ -1,9 +1,11 @@
 /** Builders for simulator scenarios: small, readable worlds for end-to-end tests. */
 import type {
+  RecordedRequest,
   Scenario,
   ScenarioRepository,
   ScenarioRun,
-  ScenarioToken
+  ScenarioToken,
+  Simulator
 } from '../simulator/index.js'
 
 /** Tokens every scenario knows: a workflow token with `actions: write`, and one with read only. */
@@ -66,4 +68,16 @@ export function repository(fullName: string, runs: ScenarioRun[], id = 101): Sce
 /** A scenario with the standard tokens. */
 export function scenario(...repositories: ScenarioRepository[]): Scenario {
   return { tokens: structuredClone(TOKENS), repositories }
+}
+
+/**
+ * Calls `react` with each request as it reaches the simulator, before it is answered: the way to
+ * change the world at a precise moment of an invocation (after its listing, before its writes).
+ */
+export function onArrival(sim: Simulator, react: (request: RecordedRequest) => void): void {
+  const push = sim.requests.push.bind(sim.requests)
+  sim.requests.push = (...records: RecordedRequest[]): number => {
+    for (const record of records) react(record)
+    return push(...records)
+  }
 }

@@ -51945,13 +51945,8 @@ async function sealSecretValue(value, publicKey) {
  * calls only its own scope's endpoints; reads paginate with `octokit.paginate`.
  */
 
+
 const secret_scopes_PER_PAGE = 100;
-/**
- * Request options for the PUTs: no retry by the client. A PUT that failed with 5xx, a dropped
- * connection or a timeout may have been stored with its answer lost; only the caller can read the
- * secret back and decide whether to send it again (rotate-secrets does).
- */
-const ONCE = { request: { retries: 0 } };
 const byName = (secrets) => new Map(secrets.map(secret => [secret.name.toUpperCase(), secret]));
 async function orUndefinedOn404(read) {
     try {
@@ -51982,7 +51977,7 @@ function repositoryScope(octokit, repository, serverUrl) {
             secret_name: name,
             encrypted_value: sealed,
             key_id: keyId,
-            ...ONCE
+            ...SEND_ONCE
         })).status
     };
 }
@@ -52010,7 +52005,7 @@ function environmentScope(octokit, repository, environment, environmentId, serve
             secret_name: name,
             encrypted_value: sealed,
             key_id: keyId,
-            ...ONCE
+            ...SEND_ONCE
         })).status
     };
 }
@@ -52033,7 +52028,7 @@ function organizationScope(octokit, org, serverUrl) {
                 key_id: keyId,
                 visibility,
                 ...(visibility === 'selected' && { selected_repository_ids: selectedRepositoryIds ?? [] }),
-                ...ONCE
+                ...SEND_ONCE
             });
             return response.status;
         }

@@ -4,6 +4,7 @@
  * calls only its own scope's endpoints; reads paginate with `octokit.paginate`.
  */
 import { statusOf } from './api-errors.js'
+import { SEND_ONCE } from './client.js'
 import type { Octokit } from './client.js'
 import type { OrgSecretAccess } from './rules/secret-writes.js'
 import type { PublicKey } from './sealed-box.js'
@@ -35,20 +36,13 @@ export interface SecretScope {
   get(name: string): Promise<ExistingSecret | undefined>
   /**
    * `PUT …/secrets/{secret_name}` with the sealed value; organization writes also send `access`.
-   * Sent once: the client does not retry it (see `ONCE`).
+   * Sent once: the client does not retry it (see `SEND_ONCE`).
    * @returns the HTTP status: 201 created, 204 updated. @throws the API error.
    */
   put(name: string, sealed: string, keyId: string, access?: OrgSecretAccess): Promise<number>
 }
 
 const PER_PAGE = 100
-
-/**
- * Request options for the PUTs: no retry by the client. A PUT that failed with 5xx, a dropped
- * connection or a timeout may have been stored with its answer lost; only the caller can read the
- * secret back and decide whether to send it again (rotate-secrets does).
- */
-const ONCE = { request: { retries: 0 } }
 
 const byName = (secrets: ExistingSecret[]): Map<string, ExistingSecret> =>
   new Map(secrets.map(secret => [secret.name.toUpperCase(), secret]))
@@ -94,7 +88,7 @@ export function repositoryScope(
           secret_name: name,
           encrypted_value: sealed,
           key_id: keyId,
-          ...ONCE
+          ...SEND_ONCE
         })
       ).status
   }
@@ -139,7 +133,7 @@ export function environmentScope(
           secret_name: name,
           encrypted_value: sealed,
           key_id: keyId,
-          ...ONCE
+          ...SEND_ONCE
         })
       ).status
   }
@@ -170,7 +164,7 @@ export function organizationScope(octokit: Octokit, org: string, serverUrl: stri
         key_id: keyId,
         visibility,
         ...(visibility === 'selected' && { selected_repository_ids: selectedRepositoryIds ?? [] }),
-        ...ONCE
+        ...SEND_ONCE
       })
       return response.status
     }

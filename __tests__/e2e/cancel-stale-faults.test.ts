@@ -5,8 +5,7 @@
  * the action's `result` must agree run by run.
  */
 import { describe, expect, it } from '@jest/globals'
-import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import { onArrival } from '../../__fixtures__/rerun-failed.js'
+import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'

@@ -8,11 +8,11 @@ import { describe, expect, it } from '@jest/globals'
 import {
   FLAKY_FIRST_ID,
   flakyScenario,
-  onArrival,
   rerunsOf,
   retriedElsewhere,
   runOf
 } from '../../__fixtures__/rerun-failed.js'
+import { onArrival } from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'

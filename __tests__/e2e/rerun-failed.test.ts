@@ -4,13 +4,12 @@ import {
   failedRun,
   job,
   latestJobs,
-  onArrival,
   rerunCount,
   retriedElsewhere,
   runOf,
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
-import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
