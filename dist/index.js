@@ -50673,6 +50673,70 @@ function supersededWithin(runs) {
     }
     return superseded;
 }
+/**
+ * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
+ * and branch), whether a newer run of each candidate's group exists. Every run newer than a
+ * candidate comes before it, so a candidate is decided once its group's newest run (when that
+ * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
+ * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
+ * never pending: nothing supersedes them.
+ */
+class LaterRunsFinder {
+    /** Candidate id → what the listing showed, for the candidates decided so far. */
+    decided = new Map();
+    undecided;
+    newestOfGroup = new Map();
+    seen = new Map();
+    constructor(candidates) {
+        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
+    }
+    /** The candidates not decided yet, in the order given. */
+    get pending() {
+        return this.undecided;
+    }
+    /**
+     * Takes the next page of the listing; `complete` when no page follows it.
+     * @returns how many candidates this page decided.
+     */
+    observe(page, complete) {
+        for (const run of page) {
+            this.seen.set(run.id, run);
+            const key = supersessionKey(run);
+            if (key !== undefined && !this.newestOfGroup.has(key))
+                this.newestOfGroup.set(key, run);
+        }
+        const before = this.undecided.length;
+        this.undecided = this.undecided.filter(candidate => {
+            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
+            const current = this.seen.get(candidate.id);
+            if (top !== undefined && supersedes(top, candidate)) {
+                this.decided.set(candidate.id, { newer: top });
+            }
+            else if (current !== undefined) {
+                this.decided.set(candidate.id, { current });
+            }
+            else if (complete) {
+                this.decided.set(candidate.id, {});
+            }
+            else {
+                return true;
+            }
+            return false;
+        });
+        return before - this.undecided.length;
+    }
+    /**
+     * The listings of one workflow and branch that would decide the pending candidates: one per
+     * (workflow, head branch), since such a listing shows every head repository's runs.
+     */
+    branchListings() {
+        return new Set(this.undecided.map(branchListingKey)).size;
+    }
+}
+/** The listing (workflow and head branch) that shows a run's newer runs. */
+function branchListingKey(run) {
+    return JSON.stringify([run.workflow_id, run.head_branch]);
+}
 /** The jobs that "re-run failed jobs" would start over. */
 function failedJobsOf(jobs) {
     return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
@@ -50730,7 +50794,8 @@ const rerun_failed_PER_PAGE = 100;
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
  * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
- * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
+ * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (one per
+ * workflow and branch the scan left undecided),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
  * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
@@ -50769,6 +50834,7 @@ const rerunFailed = async (context) => {
         const scanned = settings.skipSuperseded
             ? await scanLaterRuns(context, repository, survivors)
             : new Map();
+        const perBranch = laterRunsPerBranch(context, repository, survivors.filter(run => !scanned.has(run.id)));
         const writes = [];
         let rateLimitedUntil;
         for (const run of survivors) {
@@ -50787,7 +50853,8 @@ const rerunFailed = async (context) => {
             }
             let verdict;
             try {
-                verdict = await checkRun(context, repository, run, guardsFor(run), scanned.get(run.id));
+                const seen = scanned.get(run.id);
+                verdict = await checkRun(context, repository, run, guardsFor(run), async () => seen !== undefined ? seen : perBranch(run));
             }
             catch (error) {
                 rateLimitedUntil = rateLimitResetOf(error);
@@ -50826,17 +50893,17 @@ const rerunFailed = async (context) => {
 };
 /**
  * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (`scanned` when the repository-wide scan decided it, else one listing, which also shows the run
- * as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
+ * (`laterRuns`: what the repository-wide scan or the branch's listing showed, which also shows the
+ * run as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
  * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
  * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
  * @throws the API error of a listing or of a log that exists but cannot be read.
  */
-async function checkRun(context, repository, listed, guards, scanned) {
+async function checkRun(context, repository, listed, guards, laterRuns) {
     const { settings, octokit } = context;
     let run = listed;
     if (settings.skipSuperseded) {
-        const { newer, current } = scanned ?? (await laterRunsOf(context, repository, listed));
+        const { newer, current } = await laterRuns();
         if (newer !== undefined)
             return { rerun: false, reason: `superseded by run ${newer.id}` };
         if (current !== undefined) {
@@ -50902,45 +50969,30 @@ async function checkRun(context, repository, listed, guards, scanned) {
 }
 /**
  * Decides for many candidates at once whether a newer run of their group exists, from a listing
- * of every run of the repository created since the oldest candidate, newest first: every run newer
- * than a candidate comes before it, so a candidate is decided once the listing has reached it, or
- * a newer run of its group. Per-group listings (`laterRunsOf`) cost one request per candidate; the
- * scan reads on only while the pages it has left cost no more than that for the candidates still
- * undecided. When they cost more, and the oldest undecided candidate is newer than where the
- * listing started (or GitHub's 1,000-result cap stopped it), the listing restarts below the last
- * run seen and down to that candidate only: its first page tells the exact count left, and is a
- * page the scan needed anyway. Candidates left undecided, and all of them when the scan fails,
- * are asked per group by `checkRun`.
+ * of every run of the repository created since the oldest candidate, newest first (see
+ * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
+ * (`laterRunsPerBranch`), so the scan reads on while the pages it has left cost no more than
+ * those listings, or while its pages keep deciding candidates (a page that decides one costs what
+ * the listing it spares would; with one listing left, a page cannot save more than it costs).
+ * When it stops early, and the oldest undecided candidate is newer than where the listing started
+ * (or GitHub's 1,000-result cap stopped it), the listing restarts below the last run seen and down
+ * to that candidate only: its first page tells the exact count left, and is a page the scan
+ * needed anyway. Candidates left undecided, and all of them when the scan fails, are asked per
+ * branch by `checkRun`.
+ *
+ * Endpoint: `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page.
  * @returns candidate id → what the listing showed, for the candidates it decided.
  */
 async function scanLaterRuns(context, repository, candidates) {
     const { octokit } = context;
-    const decided = new Map();
-    let undecided = candidates.filter(run => supersessionKey(run) !== undefined);
-    // A single candidate costs one request either way; the per-group listing is narrower.
-    if (undecided.length < 2)
-        return decided;
-    const newestOfGroup = new Map();
-    const seen = new Map();
-    const decide = (complete) => {
-        undecided = undecided.filter(candidate => {
-            const top = newestOfGroup.get(supersessionKey(candidate) ?? '');
-            if (top !== undefined && supersedes(top, candidate))
-                decided.set(candidate.id, { newer: top });
-            else if (seen.has(candidate.id))
-                decided.set(candidate.id, { current: seen.get(candidate.id) });
-            // Absent from a complete listing: deleted since; the re-run will tell.
-            else if (complete)
-                decided.set(candidate.id, {});
-            else
-                return true;
-            return false;
-        });
-    };
+    const finder = new LaterRunsFinder(candidates);
+    // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
+    if (finder.branchListings() < 2)
+        return finder.decided;
     let upper;
     try {
-        for (;;) {
-            const lowest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
+        scan: for (;;) {
+            const lowest = oldestOf(finder.pending);
             const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
                 ...repository,
                 created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
@@ -50952,27 +51004,24 @@ async function scanLaterRuns(context, repository, candidates) {
             let restart = false;
             for await (const page of pages) {
                 const runs = page.data;
-                for (const run of runs) {
-                    seen.set(run.id, run);
-                    const key = supersessionKey(run);
-                    if (key !== undefined && !newestOfGroup.has(key))
-                        newestOfGroup.set(key, run);
-                }
                 listed += runs.length;
                 last = runs[runs.length - 1] ?? last;
                 const total = page.data.total_count ?? 0;
                 const complete = runs.length < rerun_failed_PER_PAGE || listed >= total;
-                decide(complete);
-                if (undecided.length === 0 || complete)
-                    return decided;
+                const decidedNow = finder.observe(runs, complete);
+                if (finder.pending.length === 0 || complete)
+                    break scan;
+                const listingsLeft = finder.branchListings();
+                const worthReading = Math.ceil((total - listed) / rerun_failed_PER_PAGE) <= listingsLeft ||
+                    (decidedNow > 0 && listingsLeft >= 2);
                 const capped = listed >= LISTING_CAP;
-                if (!capped && Math.ceil((total - listed) / rerun_failed_PER_PAGE) <= undecided.length)
+                if (worthReading && !capped)
                     continue;
-                const oldest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
                 restart =
                     last !== undefined &&
                         last.created_at !== upper &&
-                        (capped || Date.parse(oldest.created_at) > Date.parse(lowest.created_at));
+                        (capped ||
+                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
                 break;
             }
             if (!restart || last === undefined)
@@ -50982,43 +51031,74 @@ async function scanLaterRuns(context, repository, candidates) {
         }
     }
     catch (error) {
-        // The per-group listings still answer, one by one (and report a spent rate limit per run).
+        // The per-branch listings still answer, one by one (and report a spent rate limit per run).
         info(`${fullName(repository)}: listing recent runs failed (${describeApiError(error, context.settings.operation)}); asking per branch instead`);
     }
-    info(`${fullName(repository)}: recent runs decided ${decided.size} of ${candidates.length} candidates; ${undecided.length} asked per branch`);
-    return decided;
+    info(`${fullName(repository)}: recent runs decided ${finder.decided.size} of ${candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
+    return finder.decided;
 }
 /**
- * The newest run of the same workflow on the same head branch (same head repository) created
- * after `run`, if any, and `run` itself as it is now. The failed-run listing cannot tell: a newer
- * run that succeeded or is still running is not in it. One listing filtered server-side by
- * workflow, branch and `created>=` the run's creation answers it, newest first, so the first page
- * almost always decides; it is asked only for runs that passed every cheap guard and are the
- * newest failed run of their group, so a scan costs one request per (workflow, branch) group with
- * a candidate, not one per run. The listing includes `run` (created at that very second); when no
- * newer run exists, every page is read and `current` is found.
- * @throws the API error of the listing.
+ * Asks, for the candidates the scan left undecided, whether a newer run of the same workflow on
+ * the same head branch (same head repository) exists, and how each run is now. The failed-run
+ * listing cannot tell: a newer run that succeeded or is still running is not in it. One listing
+ * per (workflow, head branch), filtered server-side by workflow, branch and `created>=` its oldest
+ * candidate, newest first, decides every candidate of that branch (of any head repository), so
+ * it is made once, by the first of them checked, and shared. It reads on only until each of them
+ * is decided: usually the first page.
+ *
+ * Endpoint: `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`.
+ * @returns per candidate, a promise of what the listing showed; it rejects with the listing's
+ * API error (for every candidate that shares it). Runs without a head branch get `{}`: nothing
+ * supersedes them.
  */
-async function laterRunsOf(context, repository, run) {
-    if (!run.head_branch)
-        return {};
+function laterRunsPerBranch(context, repository, candidates) {
+    const byBranch = new Map();
+    for (const run of candidates) {
+        if (!run.head_branch)
+            continue;
+        const key = branchListingKey(run);
+        byBranch.set(key, [...(byBranch.get(key) ?? []), run]);
+    }
+    const listings = new Map();
+    return async (run) => {
+        if (!run.head_branch)
+            return {};
+        const key = branchListingKey(run);
+        let listing = listings.get(key);
+        if (listing === undefined) {
+            listing = listBranch(context, repository, byBranch.get(key) ?? [run]);
+            listings.set(key, listing);
+        }
+        return (await listing).get(run.id) ?? {};
+    };
+}
+/** One listing of the runs of the candidates' workflow and branch since the oldest of them. */
+async function listBranch(context, repository, candidates) {
+    const oldest = oldestOf(candidates);
+    const finder = new LaterRunsFinder(candidates);
     const pages = context.octokit.paginate.iterator(context.octokit.rest.actions.listWorkflowRuns, {
         ...repository,
-        workflow_id: run.workflow_id,
-        branch: run.head_branch,
-        created: `>=${run.created_at}`,
+        workflow_id: oldest.workflow_id,
+        branch: oldest.head_branch ?? '',
+        created: `>=${oldest.created_at}`,
         exclude_pull_requests: true,
-        per_page: 100
+        per_page: rerun_failed_PER_PAGE
     });
-    let current;
+    let listed = 0;
     for await (const page of pages) {
         const runs = page.data;
-        current ??= runs.find(other => other.id === run.id);
-        const newer = runs.find(other => supersedes(other, run));
-        if (newer)
-            return { newer };
+        listed += runs.length;
+        const total = page.data.total_count ?? 0;
+        finder.observe(runs, runs.length < rerun_failed_PER_PAGE || listed >= total);
+        if (finder.pending.length === 0)
+            return finder.decided;
     }
-    return current ? { current } : {};
+    finder.observe([], true);
+    return finder.decided;
+}
+/** The run created first (the lowest id among those created the same second). */
+function oldestOf(runs) {
+    return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
 }
 /**
  * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged

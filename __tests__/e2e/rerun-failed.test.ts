@@ -285,6 +285,82 @@ describe('rerun-failed', () => {
       expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
     })
 
+    it('should read on while the pages decide candidates, then ask per branch for the rest', async () => {
+      // Four candidates 60 to 57 minutes old under 400 newer runs; the newer runs of a, b and c
+      // lie on pages 1, 2 and 3 of the runs since the oldest, d has none. Each page decides one
+      // candidate, so reading it costs what a listing per branch would; after page 3 one branch
+      // is left, which its own listing decides for less than the pages down to run 4.
+      const busy = Array.from({ length: 400 }, (_, i) =>
+        run({
+          id: 100 + i,
+          head_branch: `busy/${i}`,
+          status: 'completed',
+          conclusion: 'success',
+          created_at: minutesAgo(56 - i / 8)
+        })
+      )
+      const newerAt = (id: number, branch: string, position: number): ScenarioRun =>
+        run({ id, head_branch: branch, created_at: minutesAgo(6 + position / 8) })
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, head_branch: 'd', created_at: minutesAgo(60) }),
+            failedRun({ id: 2, head_branch: 'c', created_at: minutesAgo(59) }),
+            failedRun({ id: 3, head_branch: 'b', created_at: minutesAgo(58) }),
+            failedRun({ id: 4, head_branch: 'a', created_at: minutesAgo(57) }),
+            ...busy,
+            newerAt(901, 'a', 50),
+            newerAt(902, 'b', 150),
+            newerAt(903, 'c', 250)
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'done', 'conclusion failure, attempt 1'],
+        [2, 'skipped', 'superseded by run 903'],
+        [3, 'skipped', 'superseded by run 902'],
+        [4, 'skipped', 'superseded by run 901']
+      ])
+      const scan = listings(s, 'actions/list-workflow-runs-for-repo').filter(q => !q.status)
+      expect(scan.map(q => [q.created, q.page])).toEqual([
+        [`>=${createdAtOf(s, 1)}`, undefined],
+        [`>=${createdAtOf(s, 1)}`, '2'],
+        [`>=${createdAtOf(s, 1)}`, '3']
+      ])
+      expect(listings(s, 'actions/list-workflow-runs').map(q => q.branch)).toEqual(['d'])
+    })
+
+    it("should share one listing per branch between our run and a fork's run of that name", async () => {
+      // Both candidates are on branch main of workflow 11: one listing of that branch shows the
+      // runs of every head repository, and decides both.
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [
+            failedRun({ id: 1, created_at: minutesAgo(50) }),
+            failedRun({
+              id: 2,
+              head_repository: 'mallory/web',
+              event: 'pull_request',
+              created_at: minutesAgo(40)
+            }),
+            run({ id: 3, status: 'completed', conclusion: 'success', created_at: minutesAgo(30) })
+          ])
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'superseded by run 3'],
+        [2, 'done', 'conclusion failure, attempt 1']
+      ])
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([
+        expect.objectContaining({ branch: 'main', created: `>=${createdAtOf(s, 1)}` })
+      ])
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
+        expect.objectContaining({ status: 'failure' })
+      ])
+    })
+
     it('should re-run them all with skip-superseded false, without the extra listings', async () => {
       const s = await simulate(world())
       const result = await runAction({

@@ -4,6 +4,7 @@ import {
   cheapSkipReason,
   failedJobsOf,
   jobSkipReason,
+  LaterRunsFinder,
   lineMatcher,
   supersededWithin,
   supersedes,
@@ -131,6 +132,61 @@ describe('supersession', () => {
     const run = failed({ id: 5, head_branch: null })
     expect(supersedes(failed({ id: 6, head_branch: null, created_at: at(11) }), run)).toBe(false)
     expect(supersededWithin([run, failed({ id: 6, head_branch: null })]).size).toBe(0)
+  })
+})
+
+describe('LaterRunsFinder', () => {
+  const at = (mm: number): string => `2026-11-22T10:${String(mm).padStart(2, '0')}:00Z`
+  const candidates = [
+    failed({ id: 1, created_at: at(1) }),
+    failed({ id: 2, created_at: at(2), head_branch: 'dev' }),
+    failed({ id: 3, created_at: at(3), head_branch: 'dev', head_repository_full_name: 'eve/web' }),
+    failed({ id: 4, created_at: at(4), head_branch: null })
+  ]
+
+  it('should decide a candidate by the newest run of its group, or by listing the candidate', () => {
+    const finder = new LaterRunsFinder(candidates)
+    // Newest first: a newer run of run 1's group, then run 3 itself (no newer run of eve's dev).
+    const page = [aRun({ id: 9, created_at: at(9) }), candidates[2]!]
+    expect(finder.observe(page, false)).toBe(2)
+    expect(finder.decided.get(1)).toEqual({ newer: page[0] })
+    expect(finder.decided.get(3)).toEqual({ current: candidates[2] })
+    expect(finder.pending.map(run => run.id)).toEqual([2])
+  })
+
+  it("should not take another head repository's run of the same branch for a newer run", () => {
+    const finder = new LaterRunsFinder(candidates)
+    expect(
+      finder.observe(
+        [
+          aRun({
+            id: 9,
+            created_at: at(9),
+            head_branch: 'dev',
+            head_repository_full_name: 'eve/web'
+          })
+        ],
+        false
+      )
+    ).toBe(1)
+    expect(finder.decided.has(2)).toBe(false)
+    expect(finder.decided.get(3)?.newer?.id).toBe(9)
+  })
+
+  it('should decide the candidates missing from a complete listing as deleted', () => {
+    const finder = new LaterRunsFinder(candidates)
+    expect(finder.observe([], false)).toBe(0)
+    expect(finder.observe([], true)).toBe(3)
+    expect([...finder.decided.values()]).toEqual([{}, {}, {}])
+  })
+
+  it('should count one branch listing per workflow and branch, whatever the head repository', () => {
+    const finder = new LaterRunsFinder(candidates)
+    // Runs 2 and 3 share workflow 11's dev; run 4 has no branch and is never pending.
+    expect(finder.pending.map(run => run.id)).toEqual([1, 2, 3])
+    expect(finder.branchListings()).toBe(2)
+    finder.observe([aRun({ id: 9, created_at: at(9) })], false)
+    expect(finder.branchListings()).toBe(1)
   })
 })
 

@@ -1,5 +1,10 @@
 import { generateScenario, type ScenarioRun } from '../../simulator/index.js'
-import { cheapSkipReason, supersededWithin, supersessionKey } from '../../src/rules/rerun.js'
+import {
+  branchListingKey,
+  cheapSkipReason,
+  supersededWithin,
+  supersessionKey
+} from '../../src/rules/rerun.js'
 import { newestFirst, type WorkflowRun } from '../../src/runs.js'
 import { pages, type BenchCase } from './types.js'
 
@@ -18,7 +23,8 @@ function asListed(run: ScenarioRun): WorkflowRun {
 /**
  * The fewest requests that tell each candidate whether a newer run of its group exists: k pages
  * of every run newest first (a candidate is decided once its group's newest run or the candidate
- * itself was listed), plus one listing per candidate still undecided, over the best k.
+ * itself was listed), plus one listing per workflow and branch with a candidate still undecided
+ * (it shows every head repository's runs of that branch), over the best k.
  */
 function fewestToDecide(candidates: WorkflowRun[], runs: WorkflowRun[]): number {
   const order = [...runs].sort(newestFirst)
@@ -36,10 +42,10 @@ function fewestToDecide(candidates: WorkflowRun[], runs: WorkflowRun[]): number 
     )
     return Math.floor(at / 100)
   })
-  let best = candidates.length
-  for (let k = 1; k <= pages(order.length); k++) {
-    best = Math.min(best, k + decidedOn.filter(page => page >= k).length)
-  }
+  const branchListings = (k: number): number =>
+    new Set(candidates.filter((_, i) => (decidedOn[i] ?? 0) >= k).map(branchListingKey)).size
+  let best = branchListings(0)
+  for (let k = 1; k <= pages(order.length); k++) best = Math.min(best, k + branchListings(k))
   return best
 }
 
@@ -75,7 +81,7 @@ export const rerunFailedBench: BenchCase = {
       // succeeded or still runs is not in the failed listings, so each candidate (the newest
       // failed run of its group that passed the cheap guards) needs a listing of its group, or a
       // listing of every run newest first that reaches it or a newer run of its group. The
-      // fewest: the best k pages of that listing plus one listing per candidate still undecided.
+      // fewest: the best k pages of that listing plus one listing per branch still undecided.
       const listed = recent.filter(r => CONCLUSIONS.includes(r.conclusion ?? '')).map(asListed)
       const superseded = supersededWithin(listed)
       const candidates = listed.filter(

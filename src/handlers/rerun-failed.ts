@@ -15,10 +15,11 @@ import {
   failedJobsOf,
   type GuardOptions,
   jobSkipReason,
+  type LaterRuns,
+  LaterRunsFinder,
+  branchListingKey,
   lineMatcher,
-  supersededWithin,
-  supersedes,
-  supersessionKey
+  supersededWithin
 } from '../rules/rerun.js'
 import { LISTING_CAP, listRuns, newestFirst, runIdIn, type WorkflowRun } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
@@ -40,7 +41,8 @@ type Verdict = { rerun: true; reason: string; attempt: number } | { rerun: false
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
  * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
- * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (per group),
+ * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (one per
+ * workflow and branch the scan left undecided),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
  * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
@@ -87,6 +89,11 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     const scanned = settings.skipSuperseded
       ? await scanLaterRuns(context, repository, survivors)
       : new Map<number, LaterRuns>()
+    const perBranch = laterRunsPerBranch(
+      context,
+      repository,
+      survivors.filter(run => !scanned.has(run.id))
+    )
     const writes: PlannedWrite[] = []
     let rateLimitedUntil: Date | undefined
     for (const run of survivors) {
@@ -105,7 +112,10 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
       }
       let verdict: Verdict
       try {
-        verdict = await checkRun(context, repository, run, guardsFor(run), scanned.get(run.id))
+        const seen = scanned.get(run.id)
+        verdict = await checkRun(context, repository, run, guardsFor(run), async () =>
+          seen !== undefined ? seen : perBranch(run)
+        )
       } catch (error) {
         rateLimitedUntil = rateLimitResetOf(error)
         if (rateLimitedUntil) {
@@ -143,8 +153,8 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
 
 /**
  * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (`scanned` when the repository-wide scan decided it, else one listing, which also shows the run
- * as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
+ * (`laterRuns`: what the repository-wide scan or the branch's listing showed, which also shows the
+ * run as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
  * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
  * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
  * @throws the API error of a listing or of a log that exists but cannot be read.
@@ -154,12 +164,12 @@ async function checkRun(
   repository: RepositoryRef,
   listed: WorkflowRun,
   guards: GuardOptions,
-  scanned: LaterRuns | undefined
+  laterRuns: () => Promise<LaterRuns>
 ): Promise<Verdict> {
   const { settings, octokit } = context
   let run = listed
   if (settings.skipSuperseded) {
-    const { newer, current } = scanned ?? (await laterRunsOf(context, repository, listed))
+    const { newer, current } = await laterRuns()
     if (newer !== undefined) return { rerun: false, reason: `superseded by run ${newer.id}` }
     if (current !== undefined) {
       const changed = cheapSkipReason(current, guards)
@@ -221,23 +231,20 @@ async function checkRun(
   }
 }
 
-/** What the runs created after a candidate tell: a newer run of its group, and itself as it is now. */
-interface LaterRuns {
-  newer?: WorkflowRun
-  current?: WorkflowRun
-}
-
 /**
  * Decides for many candidates at once whether a newer run of their group exists, from a listing
- * of every run of the repository created since the oldest candidate, newest first: every run newer
- * than a candidate comes before it, so a candidate is decided once the listing has reached it, or
- * a newer run of its group. Per-group listings (`laterRunsOf`) cost one request per candidate; the
- * scan reads on only while the pages it has left cost no more than that for the candidates still
- * undecided. When they cost more, and the oldest undecided candidate is newer than where the
- * listing started (or GitHub's 1,000-result cap stopped it), the listing restarts below the last
- * run seen and down to that candidate only: its first page tells the exact count left, and is a
- * page the scan needed anyway. Candidates left undecided, and all of them when the scan fails,
- * are asked per group by `checkRun`.
+ * of every run of the repository created since the oldest candidate, newest first (see
+ * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
+ * (`laterRunsPerBranch`), so the scan reads on while the pages it has left cost no more than
+ * those listings, or while its pages keep deciding candidates (a page that decides one costs what
+ * the listing it spares would; with one listing left, a page cannot save more than it costs).
+ * When it stops early, and the oldest undecided candidate is newer than where the listing started
+ * (or GitHub's 1,000-result cap stopped it), the listing restarts below the last run seen and down
+ * to that candidate only: its first page tells the exact count left, and is a page the scan
+ * needed anyway. Candidates left undecided, and all of them when the scan fails, are asked per
+ * branch by `checkRun`.
+ *
+ * Endpoint: `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page.
  * @returns candidate id → what the listing showed, for the candidates it decided.
  */
 async function scanLaterRuns(
@@ -246,28 +253,13 @@ async function scanLaterRuns(
   candidates: readonly WorkflowRun[]
 ): Promise<Map<number, LaterRuns>> {
   const { octokit } = context
-  const decided = new Map<number, LaterRuns>()
-  let undecided = candidates.filter(run => supersessionKey(run) !== undefined)
-  // A single candidate costs one request either way; the per-group listing is narrower.
-  if (undecided.length < 2) return decided
-  const newestOfGroup = new Map<string, WorkflowRun>()
-  const seen = new Map<number, WorkflowRun>()
-  const decide = (complete: boolean): void => {
-    undecided = undecided.filter(candidate => {
-      const top = newestOfGroup.get(supersessionKey(candidate) ?? '')
-      if (top !== undefined && supersedes(top, candidate)) decided.set(candidate.id, { newer: top })
-      else if (seen.has(candidate.id))
-        decided.set(candidate.id, { current: seen.get(candidate.id) })
-      // Absent from a complete listing: deleted since; the re-run will tell.
-      else if (complete) decided.set(candidate.id, {})
-      else return true
-      return false
-    })
-  }
+  const finder = new LaterRunsFinder(candidates)
+  // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
+  if (finder.branchListings() < 2) return finder.decided
   let upper: string | undefined
   try {
-    for (;;) {
-      const lowest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
+    scan: for (;;) {
+      const lowest = oldestOf(finder.pending)
       const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
         ...repository,
         created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
@@ -279,24 +271,23 @@ async function scanLaterRuns(
       let restart = false
       for await (const page of pages) {
         const runs = page.data as WorkflowRun[]
-        for (const run of runs) {
-          seen.set(run.id, run)
-          const key = supersessionKey(run)
-          if (key !== undefined && !newestOfGroup.has(key)) newestOfGroup.set(key, run)
-        }
         listed += runs.length
         last = runs[runs.length - 1] ?? last
         const total = (page.data as unknown as { total_count?: number }).total_count ?? 0
         const complete = runs.length < PER_PAGE || listed >= total
-        decide(complete)
-        if (undecided.length === 0 || complete) return decided
+        const decidedNow = finder.observe(runs, complete)
+        if (finder.pending.length === 0 || complete) break scan
+        const listingsLeft = finder.branchListings()
+        const worthReading =
+          Math.ceil((total - listed) / PER_PAGE) <= listingsLeft ||
+          (decidedNow > 0 && listingsLeft >= 2)
         const capped = listed >= LISTING_CAP
-        if (!capped && Math.ceil((total - listed) / PER_PAGE) <= undecided.length) continue
-        const oldest = undecided.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
+        if (worthReading && !capped) continue
         restart =
           last !== undefined &&
           last.created_at !== upper &&
-          (capped || Date.parse(oldest.created_at) > Date.parse(lowest.created_at))
+          (capped ||
+            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at))
         break
       }
       if (!restart || last === undefined) break
@@ -304,50 +295,86 @@ async function scanLaterRuns(
       upper = last.created_at
     }
   } catch (error) {
-    // The per-group listings still answer, one by one (and report a spent rate limit per run).
+    // The per-branch listings still answer, one by one (and report a spent rate limit per run).
     core.info(
       `${fullName(repository)}: listing recent runs failed (${describeApiError(error, context.settings.operation)}); asking per branch instead`
     )
   }
   core.info(
-    `${fullName(repository)}: recent runs decided ${decided.size} of ${candidates.length} candidates; ${undecided.length} asked per branch`
+    `${fullName(repository)}: recent runs decided ${finder.decided.size} of ${candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`
   )
-  return decided
+  return finder.decided
 }
 
 /**
- * The newest run of the same workflow on the same head branch (same head repository) created
- * after `run`, if any, and `run` itself as it is now. The failed-run listing cannot tell: a newer
- * run that succeeded or is still running is not in it. One listing filtered server-side by
- * workflow, branch and `created>=` the run's creation answers it, newest first, so the first page
- * almost always decides; it is asked only for runs that passed every cheap guard and are the
- * newest failed run of their group, so a scan costs one request per (workflow, branch) group with
- * a candidate, not one per run. The listing includes `run` (created at that very second); when no
- * newer run exists, every page is read and `current` is found.
- * @throws the API error of the listing.
+ * Asks, for the candidates the scan left undecided, whether a newer run of the same workflow on
+ * the same head branch (same head repository) exists, and how each run is now. The failed-run
+ * listing cannot tell: a newer run that succeeded or is still running is not in it. One listing
+ * per (workflow, head branch), filtered server-side by workflow, branch and `created>=` its oldest
+ * candidate, newest first, decides every candidate of that branch (of any head repository), so
+ * it is made once, by the first of them checked, and shared. It reads on only until each of them
+ * is decided: usually the first page.
+ *
+ * Endpoint: `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`.
+ * @returns per candidate, a promise of what the listing showed; it rejects with the listing's
+ * API error (for every candidate that shares it). Runs without a head branch get `{}`: nothing
+ * supersedes them.
  */
-async function laterRunsOf(
+function laterRunsPerBranch(
   context: Context,
   repository: RepositoryRef,
-  run: WorkflowRun
-): Promise<{ newer?: WorkflowRun; current?: WorkflowRun }> {
-  if (!run.head_branch) return {}
+  candidates: readonly WorkflowRun[]
+): (run: WorkflowRun) => Promise<LaterRuns> {
+  const byBranch = new Map<string, WorkflowRun[]>()
+  for (const run of candidates) {
+    if (!run.head_branch) continue
+    const key = branchListingKey(run)
+    byBranch.set(key, [...(byBranch.get(key) ?? []), run])
+  }
+  const listings = new Map<string, Promise<Map<number, LaterRuns>>>()
+  return async run => {
+    if (!run.head_branch) return {}
+    const key = branchListingKey(run)
+    let listing = listings.get(key)
+    if (listing === undefined) {
+      listing = listBranch(context, repository, byBranch.get(key) ?? [run])
+      listings.set(key, listing)
+    }
+    return (await listing).get(run.id) ?? {}
+  }
+}
+
+/** One listing of the runs of the candidates' workflow and branch since the oldest of them. */
+async function listBranch(
+  context: Context,
+  repository: RepositoryRef,
+  candidates: readonly WorkflowRun[]
+): Promise<Map<number, LaterRuns>> {
+  const oldest = oldestOf(candidates)
+  const finder = new LaterRunsFinder(candidates)
   const pages = context.octokit.paginate.iterator(context.octokit.rest.actions.listWorkflowRuns, {
     ...repository,
-    workflow_id: run.workflow_id,
-    branch: run.head_branch,
-    created: `>=${run.created_at}`,
+    workflow_id: oldest.workflow_id,
+    branch: oldest.head_branch ?? '',
+    created: `>=${oldest.created_at}`,
     exclude_pull_requests: true,
-    per_page: 100
+    per_page: PER_PAGE
   })
-  let current: WorkflowRun | undefined
+  let listed = 0
   for await (const page of pages) {
     const runs = page.data as WorkflowRun[]
-    current ??= runs.find(other => other.id === run.id)
-    const newer = runs.find(other => supersedes(other, run))
-    if (newer) return { newer }
+    listed += runs.length
+    const total = (page.data as unknown as { total_count?: number }).total_count ?? 0
+    finder.observe(runs, runs.length < PER_PAGE || listed >= total)
+    if (finder.pending.length === 0) return finder.decided
   }
-  return current ? { current } : {}
+  finder.observe([], true)
+  return finder.decided
+}
+
+/** The run created first (the lowest id among those created the same second). */
+function oldestOf(runs: readonly WorkflowRun[]): WorkflowRun {
+  return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b))
 }
 
 /**

@@ -106,6 +106,78 @@ export function supersededWithin(runs: readonly RerunCandidate[]): Map<number, n
   return superseded
 }
 
+/** What the runs listed after a candidate tell: a newer run of its group, or itself as it is now. */
+export interface LaterRuns<R extends RerunCandidate = WorkflowRun> {
+  newer?: R
+  current?: R
+}
+
+/**
+ * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
+ * and branch), whether a newer run of each candidate's group exists. Every run newer than a
+ * candidate comes before it, so a candidate is decided once its group's newest run (when that
+ * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
+ * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
+ * never pending: nothing supersedes them.
+ */
+export class LaterRunsFinder<R extends RerunCandidate> {
+  /** Candidate id → what the listing showed, for the candidates decided so far. */
+  readonly decided = new Map<number, LaterRuns<R>>()
+  private undecided: R[]
+  private readonly newestOfGroup = new Map<string, R>()
+  private readonly seen = new Map<number, R>()
+
+  constructor(candidates: readonly R[]) {
+    this.undecided = candidates.filter(run => supersessionKey(run) !== undefined)
+  }
+
+  /** The candidates not decided yet, in the order given. */
+  get pending(): readonly R[] {
+    return this.undecided
+  }
+
+  /**
+   * Takes the next page of the listing; `complete` when no page follows it.
+   * @returns how many candidates this page decided.
+   */
+  observe(page: readonly R[], complete: boolean): number {
+    for (const run of page) {
+      this.seen.set(run.id, run)
+      const key = supersessionKey(run)
+      if (key !== undefined && !this.newestOfGroup.has(key)) this.newestOfGroup.set(key, run)
+    }
+    const before = this.undecided.length
+    this.undecided = this.undecided.filter(candidate => {
+      const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '')
+      const current = this.seen.get(candidate.id)
+      if (top !== undefined && supersedes(top, candidate)) {
+        this.decided.set(candidate.id, { newer: top })
+      } else if (current !== undefined) {
+        this.decided.set(candidate.id, { current })
+      } else if (complete) {
+        this.decided.set(candidate.id, {})
+      } else {
+        return true
+      }
+      return false
+    })
+    return before - this.undecided.length
+  }
+
+  /**
+   * The listings of one workflow and branch that would decide the pending candidates: one per
+   * (workflow, head branch), since such a listing shows every head repository's runs.
+   */
+  branchListings(): number {
+    return new Set(this.undecided.map(branchListingKey)).size
+  }
+}
+
+/** The listing (workflow and head branch) that shows a run's newer runs. */
+export function branchListingKey(run: Pick<RerunCandidate, 'workflow_id' | 'head_branch'>): string {
+  return JSON.stringify([run.workflow_id, run.head_branch])
+}
+
 /** The fields of a job the job rules read. */
 export interface JobFacts {
   id: number
