@@ -7,7 +7,9 @@
  * instead of 1 s) so 5,000-run scenarios finish in minutes; the floor is computed at the same scale:
  * writes × max(write gap, latency) + reads × latency (requests made one after another).
  */
-import { rebaseScenario, startSimulator } from '../simulator/index.js'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
+import { generateScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { BENCH_CASES } from './bench/cases.js'
 import { runAction } from './lib/run-action.js'
 
@@ -16,14 +18,27 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.1)
 const WRITE_GAP_MS = 1000 * TIME_SCALE
 const only = process.argv.slice(2)
 const sizesOverride = process.env.BENCH_SIZES?.split(',').map(Number)
+// The bundle runs under the Node that action.yml declares, as on GitHub's runners (ACTIONS_OPS_NODE
+// picks another binary).
+process.env.ACTIONS_OPS_NODE ||= execFileSync(
+  'bash',
+  [new URL('node24.sh', import.meta.url).pathname],
+  { encoding: 'utf8' }
+).trim()
+const NODE = process.env.ACTIONS_OPS_NODE
 
 console.log(
-  `latency ${LATENCY_MS} ms per request; writes ${WRITE_GAP_MS} ms apart (time scale ${TIME_SCALE})`
+  `dist/index.js under Node ${execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()}; ` +
+    `every answer ${LATENCY_MS} ms after its request; writes ${WRITE_GAP_MS} ms apart (time scale ${TIME_SCALE})`
 )
+await printClientCost()
+
 for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b.operation))) {
   console.log(`\n${bench.operation}`)
-  console.log('| size | requests | minimum | ratio | wall time | floor | ratio | outcomes |')
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---|')
+  console.log(
+    '| size | requests | minimum | ratio | wall time | floor | ratio | start-up | outcomes |'
+  )
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|')
   for (const size of sizesOverride ?? bench.sizes) {
     // Generated scenarios have a fixed clock; the action judges ages by the real one.
     const scenario = rebaseScenario(bench.scenario(size))
@@ -32,7 +47,6 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
       latencyMs: LATENCY_MS
     })
     try {
-      const started = Date.now()
       const run = await runAction({
         apiUrl: simulator.url,
         with: { operation: bench.operation, ...bench.with(scenario) },
@@ -41,7 +55,7 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
         // 5,000 paced writes take minutes even at the reduced scale.
         timeoutMs: 60 * 60_000
       })
-      const wall = Date.now() - started
+      const wall = run.exitedAt - run.launchedAt
       if (run.exitCode !== 0)
         console.error(
           run.stdout
@@ -50,6 +64,8 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
             .join('\n')
         )
       const requests = simulator.requests.length
+      // From launch to the first request: Node, the bundle, settings (no request can go earlier).
+      const startup = (simulator.requests[0]?.at ?? run.exitedAt) - run.launchedAt
       const { reads, writes } = bench.minimum(scenario, run, simulator)
       const minimum = reads + writes
       const floor = writes * Math.max(WRITE_GAP_MS, LATENCY_MS) + reads * LATENCY_MS
@@ -57,12 +73,35 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
       for (const r of run.result) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1)
       const outcomes = [...counts].map(([o, n]) => `${n} ${o}`).join(', ')
       console.log(
-        `| ${size} ${bench.unit} | ${requests} | ${minimum} | ${(requests / minimum).toFixed(3)} | ${(wall / 1000).toFixed(1)} s | ${(floor / 1000).toFixed(1)} s | ${(wall / floor).toFixed(2)} | ${outcomes} |`
+        `| ${size} ${bench.unit} | ${requests} | ${minimum} | ${(requests / minimum).toFixed(3)} | ${(wall / 1000).toFixed(1)} s | ${(floor / 1000).toFixed(1)} s | ${(wall / floor).toFixed(2)} | ${(startup / 1000).toFixed(2)} s | ${outcomes} |`
       )
       if (simulator.violations.length > 0)
         console.log(`  OpenAPI violations: ${simulator.violations.length}`)
     } finally {
       await simulator.close()
     }
+  }
+}
+
+/**
+ * The cost of one GET to a client, apart from the action (`bench/client-cost.mjs`): what each
+ * request adds to the latency before the action's own work starts.
+ */
+async function printClientCost(): Promise<void> {
+  const simulator = await startSimulator({
+    scenario: generateScenario({ seed: 1, runsPerRepository: 1000, jobs: false }),
+    latencyMs: LATENCY_MS
+  })
+  try {
+    const script = new URL('bench/client-cost.mjs', import.meta.url).pathname
+    // Not execFileSync: the simulator answers from this very process.
+    const { stdout } = await promisify(execFile)(NODE, [script, simulator.url, 'ghs_write'])
+    const cost = JSON.parse(stdout) as { fetch: number; octokit: number; plugins: number }
+    console.log(
+      `one GET of 100 runs takes a client ${cost.fetch} ms with fetch, ${cost.octokit} ms with Octokit, ` +
+        `${cost.plugins} ms with Octokit and the retry and throttling plugins`
+    )
+  } finally {
+    await simulator.close()
   }
 }

@@ -33,7 +33,11 @@ const UNMETERED = new Set(['rate-limit/get'])
 export interface SimulatorOptions {
   /** Initial state; deep-copied, so the caller's object is never changed. */
   scenario: Scenario
-  /** Milliseconds added before every API answer (default 0). */
+  /**
+   * Every API answer is sent no sooner than this many milliseconds after its request arrived
+   * (default 0). The simulator's own work counts toward it, as a server's does toward its response
+   * time, so a big listing costs what a small one does.
+   */
   latencyMs?: number
   /** Clock for timestamps and rate-limit windows (default: the scenario's `now`, else real time). */
   now?: () => Date
@@ -256,7 +260,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     response = faultResponse(interrupting, incoming.requestId)
   }
   if (!response) return
-  if (!(await delay(p.latencyMs, p.signal))) return
+  if (!(await delay(p.latencyMs - (Date.now() - record.at), p.signal))) return
   send(res, incoming, response, rateLimitHeaders(bucketOf(), p.now().getTime()))
 }
 

@@ -163,7 +163,7 @@ describe('simulator lifecycle', () => {
     await sim.close()
   })
 
-  it('adds latencyMs before every answer and uses the given clock', async () => {
+  it('answers no sooner than latencyMs after the request arrived, and uses the given clock', async () => {
     const sim = await startSimulator({
       scenario: scenario([run({ id: 7201 })]),
       latencyMs: 60,

@@ -30,6 +30,9 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
+  /** When the process was started and when it exited (epoch ms), for timing the step alone. */
+  launchedAt: number
+  exitedAt: number
   /** The parsed `result` output (empty when the step failed before writing it). */
   result: Array<{
     repository: string
@@ -110,6 +113,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...options.env
   }
   const node = process.env.ACTIONS_OPS_NODE || process.execPath
+  const launchedAt = Date.now()
   const { exitCode, stdout, stderr } = await new Promise<{
     exitCode: number
     stdout: string
@@ -125,9 +129,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
       }
     )
   })
+  const exitedAt = Date.now()
   const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
   const run: ActionRun = {
     exitCode,
+    launchedAt,
+    exitedAt,
     stdout,
     stderr,
     outputs,

@@ -91,10 +91,13 @@ function listRuns(ctx: HandlerContext, workflow?: WorkflowState): ApiResponse {
     return errorResponse(422, 'Validation Failed', undefined, { errors: [parsed.error] })
   }
   const filters: RunFilters = parsed.filters
+  // Sorted on parsed times: parsing in the comparator made big listings the simulator's hot spot.
   const matching = repo.runs
     .filter(run => workflow === undefined || run.workflow_id === workflow.id)
     .filter(run => matchesRun(indexedAs(repo, run), filters, checkSuiteIdOf))
-    .sort(newestFirst)
+    .map(run => ({ run, at: Date.parse(run.created_at) }))
+    .sort((a, b) => b.at - a.at || b.run.id - a.run.id)
+    .map(({ run }) => run)
   const page = paginate(matching, ctx.url, {
     cap: isCapped(ctx.query) ? FILTERED_RESULT_CAP : undefined
   })
