@@ -48674,13 +48674,14 @@ async function forEachRepository(context, work) {
 
 /**
  * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
- * one against the policy, oldest first, and approves the safe ones through the mutation boundary.
+ * one against the policy, oldest first, and approves each safe one through the mutation boundary
+ * as soon as it is judged.
  * Runs past the `limit` budget and runs met after the primary rate limit ran out cost no reads.
  */
 const approveForkRuns = async (context) => {
     const { settings, octokit } = context;
-    // The budget the mutation boundary will grant, mirrored here: every approval planned spends one
-    // unit, so once the planned approvals fill it, judging more runs (three reads each) is waste.
+    // The budget the mutation boundary will grant, mirrored here: every approval spends one unit, so
+    // once they fill it, judging more runs (three reads each) is waste.
     let room = settings.limit;
     // Once a read meets the spent primary rate limit, every later read would too.
     let rateLimitedUntil;
@@ -48688,9 +48689,8 @@ const approveForkRuns = async (context) => {
         const listed = await listRuns(octokit, repository, { statuses: ['action_required'] }, settings.filters);
         // One reader per repository: runs of one pull request share its lookup and file listing.
         const pullRequests = new PullRequestReader(octokit, repository);
-        const approvals = [];
-        const overBudget = [];
         let waiting = 0;
+        let safe = 0;
         for (const run of [...listed].reverse()) {
             const target = runTarget(repository, run);
             // A run given by run-id may have been approved, cancelled or finished since.
@@ -48705,10 +48705,12 @@ const approveForkRuns = async (context) => {
                 context.results.add(target, untrusted.outcome, untrusted.reason);
                 continue;
             }
-            if (approvals.length >= room) {
-                overBudget.push(target);
+            if (room === 0) {
+                context.mutations.skipPastLimit(target);
                 continue;
             }
+            // A refused approval tells of a spent rate limit as well as a refused read does.
+            rateLimitedUntil ??= context.mutations.rateLimitExhaustedUntil;
             if (rateLimitedUntil) {
                 context.results.skip(target, rateLimitReason(rateLimitedUntil));
                 continue;
@@ -48719,35 +48721,36 @@ const approveForkRuns = async (context) => {
                 context.results.add(target, verdict.outcome, verdict.reason);
                 continue;
             }
-            approvals.push({
-                target,
-                reason: verdict.reason,
-                send: async () => {
-                    await octokit.rest.actions.approveWorkflowRun({
-                        ...repository,
-                        run_id: run.id,
-                        ...SEND_ONCE
-                    });
-                    return '';
-                },
-                // A lost approval took effect when the run no longer waits (someone else's approval or
-                // cancel in those seconds looks the same).
-                landed: async () => {
-                    const { data } = await octokit.rest.actions.getWorkflowRun({
-                        ...repository,
-                        run_id: run.id
-                    });
-                    return !isWaitingForApproval(data);
-                },
-                onError: approveRefused
-            });
+            safe += 1;
+            room -= 1;
+            // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
+            // pacing puts between two approvals, instead of all reads coming first.
+            await context.mutations.apply([
+                {
+                    target,
+                    reason: verdict.reason,
+                    send: async () => {
+                        await octokit.rest.actions.approveWorkflowRun({
+                            ...repository,
+                            run_id: run.id,
+                            ...SEND_ONCE
+                        });
+                        return '';
+                    },
+                    // A lost approval took effect when the run no longer waits (someone else's approval
+                    // or cancel in those seconds looks the same).
+                    landed: async () => {
+                        const { data } = await octokit.rest.actions.getWorkflowRun({
+                            ...repository,
+                            run_id: run.id
+                        });
+                        return !isWaitingForApproval(data);
+                    },
+                    onError: approveRefused
+                }
+            ], 'approved');
         }
-        info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${approvals.length} safe to approve`);
-        room -= approvals.length;
-        await context.mutations.apply(approvals, 'approved');
-        // Recorded after the approvals, in the order the boundary would have recorded them.
-        for (const target of overBudget)
-            context.mutations.skipPastLimit(target);
+        info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${safe} safe to approve`);
     });
 };
 function rateLimitReason(reset) {
@@ -48977,7 +48980,8 @@ function cancelLanded(context, repository, runId) {
  * Lists the active runs of each repository (one series per active status; `run-id` does not
  * narrow the listing, the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
- * polls them and sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
+ * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
+ * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
  * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
  */
 const cancelStale = async (context) => {
@@ -49022,20 +49026,33 @@ const cancelStale = async (context) => {
             onError: alreadyCompleted
         })), 'cancelled');
         if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
-            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'));
+            const relist = async () => listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters);
+            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: relistingCost(active.length, settings.filters) });
         }
     });
 };
 /**
- * Waits up to `force-cancel-after` for the cancelled runs to complete (polling each with
- * `GET .../runs/{run_id}`), then force-cancels the ones still active.
+ * About what listing the active runs again costs: one series per status (per workflow and event
+ * when those filters are set), a page per 100 runs. Polling reads run by run while that is
+ * cheaper, and re-lists once the runs to check outnumber it.
  */
-async function forceCancelStragglers(context, repository, cancelled) {
+function relistingCost(activeRuns, filters) {
+    const series = Math.max(1, filters.workflows.length) *
+        Math.max(1, filters.events.length) *
+        ACTIVE_STATUSES.length;
+    return series + Math.ceil(activeRuns / 100);
+}
+/**
+ * Waits up to `force-cancel-after` for the cancelled runs to complete, polling them (`GET
+ * .../runs/{run_id}` each, or one listing of the active runs when the runs to check outnumber
+ * its pages), then force-cancels the ones still active.
+ */
+async function forceCancelStragglers(context, repository, cancelled, relisting) {
     const { octokit, settings } = context;
     const deadline = Date.now() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale;
     let pending = cancelled;
     while (pending.length > 0) {
-        pending = await stillActive(context, repository, pending);
+        pending = await stillActive(context, repository, pending, relisting);
         if (pending.length === 0 || Date.now() >= deadline)
             break;
         await (0,promises_namespaceObject.setTimeout)(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - Date.now())));
@@ -49060,7 +49077,21 @@ async function forceCancelStragglers(context, repository, cancelled) {
         });
     }
 }
-async function stillActive(context, repository, results) {
+/**
+ * The cancelled runs that are still active. A run that can no longer be read (deleted, or its
+ * read failed) cannot be force-cancelled either: it keeps its cancel result. When the listing
+ * fails, the runs are read one by one instead.
+ */
+async function stillActive(context, repository, results, relisting) {
+    if (results.length > relisting.cost) {
+        try {
+            const active = new Set((await relisting.relist()).map(run => run.id));
+            return results.filter(result => active.has(Number(result.id)));
+        }
+        catch (error) {
+            warning(`${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`);
+        }
+    }
     const active = [];
     for (const result of results) {
         try {
@@ -49072,7 +49103,6 @@ async function stillActive(context, repository, results) {
                 active.push(result);
         }
         catch (error) {
-            // A run that can no longer be read cannot be force-cancelled either; keep the cancel result.
             warning(`${fullName(repository)}: could not check run ${result.id} after cancel (${String(error)})`);
         }
     }
@@ -51833,6 +51863,13 @@ class Mutations {
         this.budget = budget;
         this.results = results;
         this.retryBaseMs = retryBaseMs;
+    }
+    /**
+     * When a write met the exhausted primary rate limit: its reset time (every later write is held
+     * back until the next invocation, and a handler's reads would be refused as well).
+     */
+    get rateLimitExhaustedUntil() {
+        return this.rateLimitedUntil;
     }
     /**
      * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the

@@ -111,6 +111,14 @@ export class Mutations {
   ) {}
 
   /**
+   * When a write met the exhausted primary rate limit: its reset time (every later write is held
+   * back until the next invocation, and a handler's reads would be refused as well).
+   */
+  get rateLimitExhaustedUntil(): Date | undefined {
+    return this.rateLimitedUntil
+  }
+
+  /**
    * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
    * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
    * Errors of one write never stop the next.

@@ -190,13 +190,14 @@ describe('approve-fork-runs under faults', () => {
     const s = await busyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 4 pages of runs, then pull requests 0–29: 27 safe ones cost a lookup, a file listing and a
-    // re-read; the 3 protected ones a lookup and a file listing. Pull request 30's lookup is refused.
-    bucket.remaining = 4 + 27 * 3 + 3 * 2
+    // 3 pages of runs, then pull requests 0–29, each judged and then approved: the 27 safe ones
+    // cost a lookup, a file listing, a re-read and 5 approvals; the 3 protected ones a lookup and a
+    // file listing. Pull request 30 is judged safe, and its third approval is refused.
+    bucket.remaining = 3 + 27 * 8 + 3 * 2 + 3 + 2
     const result = await runAction({ apiUrl: s.url, with: INPUTS })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    const judged = backlog.slice(0, 30)
+    const judged = backlog.slice(0, 31)
     expect(reasonsOf(result, 'skipped')).toEqual(
       new Set([
         `rate limit exhausted until ${reset}`,
@@ -205,15 +206,16 @@ describe('approve-fork-runs under faults', () => {
           .map(pull => `touches .github/workflows/ci.yml (pull request #${pull.number})`)
       ])
     )
-    expect(result.result.filter(r => r.outcome !== 'skipped')).toEqual([])
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(27 * 5 + 2)
+    expect(result.result.filter(r => r.outcome === 'failed')).toEqual([])
     expect(result.result.filter(r => r.reason.startsWith('rate limit'))).toHaveLength(
-      TARGETS - 3 * RUNS_PER_PULL
+      TARGETS - 31 * RUNS_PER_PULL + 3
     )
-    // After the refused lookup no other pull request is read; one refused approval tells the
-    // boundary, which sends no other.
+    // The refused approval tells the boundary, which sends no other, and the handler, which reads
+    // no other pull request.
     expect(s.requestCount({ operationId: 'pulls/list' })).toBe(31)
-    expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(1)
-    expect(s.requests).toHaveLength(4 + 27 * 3 + 3 * 2 + 2)
+    expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(27 * 5 + 3)
+    expect(s.requests).toHaveLength(3 + 27 * 8 + 3 * 2 + 3 + 3)
     expectStateToAgree(s, result.result)
   })
 
@@ -243,13 +245,13 @@ describe('approve-fork-runs under faults', () => {
       return found
     }
     // Pull request 5 gets a new commit while its files are read; 40 before its lookup; 3 after
-    // it was judged safe (its run's commit was checked, so approving it is still right).
+    // it was judged safe and approved.
     Object.assign(pull(5).head, { sha: 'e'.repeat(40) })
     Object.assign(pull(40).head, { sha: 'f'.repeat(40) })
     Object.assign(pull(3).head, { sha: 'd'.repeat(40) })
     pull(3).files = [{ filename: '.github/workflows/ci.yml' }]
-    // Pull request 45 is closed; a run of 2 (judged) and of 48 (not yet) are approved by a
-    // maintainer; a run of 52 is cancelled; a run of 56 is deleted.
+    // Pull request 45 is closed; a run of 2 (approved already) and of 48 (not judged yet) are
+    // approved by a maintainer; a run of 52 is cancelled; a run of 56 is deleted.
     pull(45).state = 'closed'
     const approvedJudged = runOf(2)
     const approvedLater = runOf(48)
@@ -280,11 +282,9 @@ describe('approve-fork-runs under faults', () => {
     expect(outcome(runOf(45))).toBe(
       `skipped: no open pull request at ${backlogSha(45).slice(0, 7)}`
     )
-    expect([approvedJudged, approvedLater, cancelled].map(outcome)).toEqual([
-      notWaiting,
-      notWaiting,
-      notWaiting
-    ])
+    // Pull request 2's runs were approved as soon as judged, before the maintainer's approval.
+    expect(outcome(approvedJudged)).toMatch(/^done: pull request #1002 at /)
+    expect([approvedLater, cancelled].map(outcome)).toEqual([notWaiting, notWaiting])
     expect(outcome(deleted)).toBe(
       'skipped: run gone or already approved (404 Not Found); nothing left to approve'
     )

@@ -99,14 +99,14 @@ describe('approve-fork-runs', () => {
       expect(result.exitCode).toBe(0)
       expect([1, 2, 3, 4].map(id => stateOf(s, id))).toEqual(['queued/', WAITING, WAITING, WAITING])
       expect(outcomes(result)).toEqual([
+        [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)'],
         [2, 'skipped', 'touches .github/workflows/x.yml (pull request #8)'],
         [
           3,
           'skipped',
           'touches .github/actions/setup/action.yml (renamed to tools/setup.yml; pull request #9)'
         ],
-        [4, 'skipped', 'touches .github/workflows/release.yml (pull request #10)'],
-        [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)']
+        [4, 'skipped', 'touches .github/workflows/release.yml (pull request #10)']
       ])
       expect(result.result.every(r => r.action === 'approve')).toBe(true)
       expect(approvals(s)).toBe(1)
@@ -155,9 +155,9 @@ describe('approve-fork-runs', () => {
       expect(result.exitCode).toBe(0)
       expect(outcomes(result)).toEqual([
         [1, 'skipped', 'pull request #7 moved to bbbbbbb (run is at aaaaaaa)'],
+        [2, 'done', 'pull request #7 at bbbbbbb touches no protected path (1 file checked)'],
         [3, 'skipped', 'no open pull request at ccccccc'],
-        [4, 'skipped', 'no open pull request at ddddddd'],
-        [2, 'done', 'pull request #7 at bbbbbbb touches no protected path (1 file checked)']
+        [4, 'skipped', 'no open pull request at ddddddd']
       ])
       expect([1, 2, 3, 4].map(id => stateOf(s, id))).toEqual([WAITING, 'queued/', WAITING, WAITING])
       expect(approvals(s)).toBe(1)
@@ -242,9 +242,9 @@ describe('approve-fork-runs', () => {
         })
         expect(result.exitCode).toBe(0)
         expect(outcomes(result)).toEqual([
+          [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)'],
           [2, 'skipped', 'touches .github/workflows/ci.yml (pull request #8)'],
-          [3, 'skipped', 'touches .GitHub/Workflows/ci.yml (pull request #9)'],
-          [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)']
+          [3, 'skipped', 'touches .GitHub/Workflows/ci.yml (pull request #9)']
         ])
         expect([1, 2, 3].map(id => stateOf(s, id))).toEqual(['queued/', WAITING, WAITING])
         expect(approvals(s)).toBe(1)
@@ -405,8 +405,8 @@ describe('approve-fork-runs', () => {
       })
       expect(outcomes(result)).toEqual([
         [1, 'skipped', 'actor mallory not trusted (trusted-actors: alice, dependabot[bot])'],
-        [3, 'skipped', 'actor dependabotb not trusted (trusted-actors: alice, dependabot[bot])'],
-        [2, 'done', 'pull request #8 at bbbbbbb touches no protected path (1 file checked)']
+        [2, 'done', 'pull request #8 at bbbbbbb touches no protected path (1 file checked)'],
+        [3, 'skipped', 'actor dependabotb not trusted (trusted-actors: alice, dependabot[bot])']
       ])
       expect([1, 2, 3].map(id => stateOf(s, id))).toEqual([WAITING, 'queued/', WAITING])
       // Untrusted actors cost no pull request lookup.
@@ -589,9 +589,9 @@ describe('approve-fork-runs', () => {
         'pulls/list',
         'pulls/list-files',
         'pulls/get',
+        'actions/approve-workflow-run',
         'pulls/list',
-        'pulls/list-files',
-        'actions/approve-workflow-run'
+        'pulls/list-files'
       ])
       expect(s.requests.every(r => r.ghes === true)).toBe(true)
       expect(result.stdout).toContain('::debug::')
@@ -767,8 +767,8 @@ describe('approve-fork-runs', () => {
       const shape = (r: { id: unknown; action: string; outcome: string; reason: string }): string =>
         `${String(r.id)}:${r.action}:${r.outcome}:${r.reason}`
       expect(done.result.map(shape)).toEqual([
-        '2:approve:skipped:touches .github/workflows/ci.yml (pull request #8)',
         '1:approve:done:pull request #7 at aaaaaaa touches no protected path (1 file checked)',
+        '2:approve:skipped:touches .github/workflows/ci.yml (pull request #8)',
         '3:approve:done:pull request #9 at ccccccc touches no protected path (1 file checked)',
         '4:approve:skipped:limit reached'
       ])

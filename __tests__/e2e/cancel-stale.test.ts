@@ -288,6 +288,52 @@ describe('cancel-stale', () => {
         [1, 'force-cancel', 'done'],
         [2, 'cancel', 'done']
       ])
+      // Two runs to check: reading each costs less than listing the active runs again.
+      expect(s.requestCount({ operationId: 'actions/get-workflow-run' })).toBeGreaterThan(0)
+    })
+
+    it('should poll many cancelled runs by listing the active runs again, not run by run', async () => {
+      // 19 superseded runs on main, 3 of which ignore the cancel: checking them costs more
+      // requests one by one than the 5 listings (one per active status) that show them all.
+      const s = await simulate(
+        scenario(
+          repository(
+            'acme/web',
+            Array.from({ length: 20 }, (_, i) =>
+              run({
+                id: i + 1,
+                created_at: minutesAgo(40 - i),
+                ...(i < 3 && { on_cancel: 'ignore' as const })
+              })
+            )
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'force-cancel-after': '5m' }
+      })
+      expect(result.exitCode).toBe(0)
+      const byAction = (action: string): number[] =>
+        result.result
+          .filter(r => r.action === action && r.outcome === 'done')
+          .map(r => Number(r.id))
+      expect(byAction('force-cancel').sort((a, b) => a - b)).toEqual([1, 2, 3])
+      expect(byAction('cancel')).toHaveLength(16)
+      expect([1, 2, 3, 19, 20].map(id => statusOf(s, id))).toEqual([
+        'completed/cancelled',
+        'completed/cancelled',
+        'completed/cancelled',
+        'completed/cancelled',
+        'in_progress/'
+      ])
+      // The first poll lists the active runs again (five listings, one per status); the runs 1 to
+      // 3 it leaves are few enough to be read one by one on later polls.
+      expect(s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })).toBe(10)
+      const read = s.requests
+        .filter(r => r.operationId === 'actions/get-workflow-run')
+        .map(r => Number(r.path.split('/').pop()))
+      expect(new Set(read)).toEqual(new Set([1, 2, 3]))
     })
   })
 

@@ -17,7 +17,7 @@
 import * as core from '@actions/core'
 import { describeApiError, firstLine, isApiError, rateLimitResetOf } from '../api-errors.js'
 import { SEND_ONCE } from '../client.js'
-import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
+import type { ErrorVerdict } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import { PullRequestReader } from '../pull-requests.js'
 import {
@@ -34,13 +34,14 @@ import { forEachRepository, fullName, type Handler } from './context.js'
 
 /**
  * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
- * one against the policy, oldest first, and approves the safe ones through the mutation boundary.
+ * one against the policy, oldest first, and approves each safe one through the mutation boundary
+ * as soon as it is judged.
  * Runs past the `limit` budget and runs met after the primary rate limit ran out cost no reads.
  */
 export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
   const { settings, octokit } = context
-  // The budget the mutation boundary will grant, mirrored here: every approval planned spends one
-  // unit, so once the planned approvals fill it, judging more runs (three reads each) is waste.
+  // The budget the mutation boundary will grant, mirrored here: every approval spends one unit, so
+  // once they fill it, judging more runs (three reads each) is waste.
   let room = settings.limit
   // Once a read meets the spent primary rate limit, every later read would too.
   let rateLimitedUntil: Date | undefined
@@ -53,9 +54,8 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
     )
     // One reader per repository: runs of one pull request share its lookup and file listing.
     const pullRequests = new PullRequestReader(octokit, repository)
-    const approvals: PlannedWrite[] = []
-    const overBudget: Target[] = []
     let waiting = 0
+    let safe = 0
     for (const run of [...listed].reverse()) {
       const target = runTarget(repository, run)
       // A run given by run-id may have been approved, cancelled or finished since.
@@ -73,10 +73,12 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         context.results.add(target, untrusted.outcome, untrusted.reason)
         continue
       }
-      if (approvals.length >= room) {
-        overBudget.push(target)
+      if (room === 0) {
+        context.mutations.skipPastLimit(target)
         continue
       }
+      // A refused approval tells of a spent rate limit as well as a refused read does.
+      rateLimitedUntil ??= context.mutations.rateLimitExhaustedUntil
       if (rateLimitedUntil) {
         context.results.skip(target, rateLimitReason(rateLimitedUntil))
         continue
@@ -87,36 +89,41 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         context.results.add(target, verdict.outcome, verdict.reason)
         continue
       }
-      approvals.push({
-        target,
-        reason: verdict.reason,
-        send: async () => {
-          await octokit.rest.actions.approveWorkflowRun({
-            ...repository,
-            run_id: run.id,
-            ...SEND_ONCE
-          })
-          return ''
-        },
-        // A lost approval took effect when the run no longer waits (someone else's approval or
-        // cancel in those seconds looks the same).
-        landed: async () => {
-          const { data } = await octokit.rest.actions.getWorkflowRun({
-            ...repository,
-            run_id: run.id
-          })
-          return !isWaitingForApproval(data)
-        },
-        onError: approveRefused
-      })
+      safe += 1
+      room -= 1
+      // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
+      // pacing puts between two approvals, instead of all reads coming first.
+      await context.mutations.apply(
+        [
+          {
+            target,
+            reason: verdict.reason,
+            send: async () => {
+              await octokit.rest.actions.approveWorkflowRun({
+                ...repository,
+                run_id: run.id,
+                ...SEND_ONCE
+              })
+              return ''
+            },
+            // A lost approval took effect when the run no longer waits (someone else's approval
+            // or cancel in those seconds looks the same).
+            landed: async () => {
+              const { data } = await octokit.rest.actions.getWorkflowRun({
+                ...repository,
+                run_id: run.id
+              })
+              return !isWaitingForApproval(data)
+            },
+            onError: approveRefused
+          }
+        ],
+        'approved'
+      )
     }
     core.info(
-      `${fullName(repository)}: ${waiting} runs waiting for approval, ${approvals.length} safe to approve`
+      `${fullName(repository)}: ${waiting} runs waiting for approval, ${safe} safe to approve`
     )
-    room -= approvals.length
-    await context.mutations.apply(approvals, 'approved')
-    // Recorded after the approvals, in the order the boundary would have recorded them.
-    for (const target of overBudget) context.mutations.skipPastLimit(target)
   })
 }
 

@@ -49,7 +49,8 @@ function cancelLanded(
  * Lists the active runs of each repository (one series per active status; `run-id` does not
  * narrow the listing, the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
- * polls them and sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
+ * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
+ * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
  * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
  */
 export const cancelStale: Handler<'cancel-stale'> = async context => {
@@ -100,30 +101,57 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
       'cancelled'
     )
     if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
+      const relist = async (): Promise<WorkflowRun[]> =>
+        listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters)
       await forceCancelStragglers(
         context,
         repository,
-        cancelled.filter(result => result.outcome === 'done')
+        cancelled.filter(result => result.outcome === 'done'),
+        { relist, cost: relistingCost(active.length, settings.filters) }
       )
     }
   })
 }
 
+/** How to see the active runs again, and about how many requests that takes. */
+interface Relisting {
+  relist: () => Promise<WorkflowRun[]>
+  cost: number
+}
+
 /**
- * Waits up to `force-cancel-after` for the cancelled runs to complete (polling each with
- * `GET .../runs/{run_id}`), then force-cancels the ones still active.
+ * About what listing the active runs again costs: one series per status (per workflow and event
+ * when those filters are set), a page per 100 runs. Polling reads run by run while that is
+ * cheaper, and re-lists once the runs to check outnumber it.
+ */
+function relistingCost(
+  activeRuns: number,
+  filters: { workflows: readonly string[]; events: readonly string[] }
+): number {
+  const series =
+    Math.max(1, filters.workflows.length) *
+    Math.max(1, filters.events.length) *
+    ACTIVE_STATUSES.length
+  return series + Math.ceil(activeRuns / 100)
+}
+
+/**
+ * Waits up to `force-cancel-after` for the cancelled runs to complete, polling them (`GET
+ * .../runs/{run_id}` each, or one listing of the active runs when the runs to check outnumber
+ * its pages), then force-cancels the ones still active.
  */
 async function forceCancelStragglers(
   context: HandlerContext<'cancel-stale'>,
   repository: RepositoryRef,
-  cancelled: TargetResult[]
+  cancelled: TargetResult[],
+  relisting: Relisting
 ): Promise<void> {
   const { octokit, settings } = context
   const deadline =
     Date.now() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale
   let pending = cancelled
   while (pending.length > 0) {
-    pending = await stillActive(context, repository, pending)
+    pending = await stillActive(context, repository, pending, relisting)
     if (pending.length === 0 || Date.now() >= deadline) break
     await sleep(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - Date.now())))
   }
@@ -149,11 +177,27 @@ async function forceCancelStragglers(
   }
 }
 
+/**
+ * The cancelled runs that are still active. A run that can no longer be read (deleted, or its
+ * read failed) cannot be force-cancelled either: it keeps its cancel result. When the listing
+ * fails, the runs are read one by one instead.
+ */
 async function stillActive(
   context: HandlerContext<'cancel-stale'>,
   repository: RepositoryRef,
-  results: TargetResult[]
+  results: TargetResult[],
+  relisting: Relisting
 ): Promise<TargetResult[]> {
+  if (results.length > relisting.cost) {
+    try {
+      const active = new Set((await relisting.relist()).map(run => run.id))
+      return results.filter(result => active.has(Number(result.id)))
+    } catch (error) {
+      core.warning(
+        `${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`
+      )
+    }
+  }
   const active: TargetResult[] = []
   for (const result of results) {
     try {
@@ -163,7 +207,6 @@ async function stillActive(
       })
       if (data.status !== 'completed') active.push(result)
     } catch (error) {
-      // A run that can no longer be read cannot be force-cancelled either; keep the cancel result.
       core.warning(
         `${fullName(repository)}: could not check run ${result.id} after cancel (${String(error)})`
       )
