@@ -51002,8 +51002,9 @@ async function checkRun(context, repository, listed, guards, laterRuns) {
  * of every run of the repository created since the oldest candidate, newest first (see
  * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
  * (`laterRunsPerBranch`), so the scan reads on while the pages it has left cost no more than
- * those listings, or while its pages keep deciding candidates (a page that decides one costs what
- * the listing it spares would; with one listing left, a page cannot save more than it costs).
+ * those listings, or while its pages keep deciding candidates (a page costs what the listing it
+ * may spare does, and a page that decided some suggests the next will too; with one listing left,
+ * a page cannot save more than it costs).
  * When it stops early, and the oldest undecided candidate is newer than where the listing started
  * (or GitHub's 1,000-result cap stopped it), the listing restarts below the last run seen and down
  * to that candidate only: its first page tells the exact count left, and is a page the scan
