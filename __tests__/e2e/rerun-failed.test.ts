@@ -170,6 +170,18 @@ describe('rerun-failed', () => {
   })
 
   describe('when a newer run of the same workflow and branch exists', () => {
+    // `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
+    const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
+      Array.from({ length: count }, (_, i) =>
+        run({
+          id: from + i,
+          head_branch: `busy/${from + i}`,
+          status: 'completed',
+          conclusion: 'success',
+          created_at: minutesAgo(oldest - (i * (oldest - newest)) / count)
+        })
+      )
+
     const world = (): Scenario =>
       scenario(
         repository('acme/web', [
@@ -217,21 +229,12 @@ describe('rerun-failed', () => {
     it('should ask per branch when the runs since the oldest candidate take more pages than that', async () => {
       // Two candidates under 401 newer runs: the first page shows run 999, newer than run 2 on its
       // branch; for run 1, the four pages left would cost more than one listing of its branch.
-      const busy = Array.from({ length: 400 }, (_, i) =>
-        run({
-          id: 100 + i,
-          head_branch: `busy/${i}`,
-          status: 'completed',
-          conclusion: 'success',
-          created_at: minutesAgo(40 - i / 20)
-        })
-      )
       const s = await simulate(
         scenario(
           repository('acme/web', [
             failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(50) }),
             failedRun({ id: 2, head_branch: 'b', created_at: minutesAgo(49) }),
-            ...busy,
+            ...busy(100, 400, 40, 20),
             run({ id: 999, head_branch: 'b', created_at: minutesAgo(1) })
           ])
         )
@@ -248,17 +251,6 @@ describe('rerun-failed', () => {
     it('should narrow the listing to the oldest candidate still undecided', async () => {
       // Run 1 (60 min old) is superseded by run 999, on the first page; run 2 (30 min) lies under
       // 150 newer runs, and 300 more separate it from run 1.
-      // `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
-      const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
-        Array.from({ length: count }, (_, i) =>
-          run({
-            id: from + i,
-            head_branch: `busy/${from + i}`,
-            status: 'completed',
-            conclusion: 'success',
-            created_at: minutesAgo(oldest - (i * (oldest - newest)) / count)
-          })
-        )
       const s = await simulate(
         scenario(
           repository('acme/web', [
@@ -289,16 +281,7 @@ describe('rerun-failed', () => {
       // Four candidates 60 to 57 minutes old under 400 newer runs; the newer runs of a, b and c
       // lie on pages 1, 2 and 3 of the runs since the oldest, d has none. Each page decides one
       // candidate, so reading it costs what a listing per branch would; after page 3 one branch
-      // is left, which its own listing decides for less than the pages down to run 4.
-      const busy = Array.from({ length: 400 }, (_, i) =>
-        run({
-          id: 100 + i,
-          head_branch: `busy/${i}`,
-          status: 'completed',
-          conclusion: 'success',
-          created_at: minutesAgo(56 - i / 8)
-        })
-      )
+      // is left, which its own listing decides for less than the pages left down to run 1.
       const newerAt = (id: number, branch: string, position: number): ScenarioRun =>
         run({ id, head_branch: branch, created_at: minutesAgo(6 + position / 8) })
       const s = await simulate(
@@ -308,7 +291,7 @@ describe('rerun-failed', () => {
             failedRun({ id: 2, head_branch: 'c', created_at: minutesAgo(59) }),
             failedRun({ id: 3, head_branch: 'b', created_at: minutesAgo(58) }),
             failedRun({ id: 4, head_branch: 'a', created_at: minutesAgo(57) }),
-            ...busy,
+            ...busy(100, 400, 56, 6),
             newerAt(901, 'a', 50),
             newerAt(902, 'b', 150),
             newerAt(903, 'c', 250)
