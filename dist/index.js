@@ -51001,11 +51001,10 @@ async function checkRun(context, repository, listed, guards, laterRuns) {
  * Decides for many candidates at once whether a newer run of their group exists, from a listing
  * of every run of the repository created since the oldest candidate, newest first (see
  * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
- * (`laterRunsPerBranch`), so the scan reads on while the pages it has left cost no more than
- * those listings, or while its pages keep deciding candidates (a page costs what the listing it
- * may spare does, and a page that decided some suggests the next will too; with one listing left,
- * a page cannot save more than it costs).
- * When it stops early, and the oldest undecided candidate is newer than where the listing started
+ * (`laterRunsPerBranch`, shared by that branch's candidates), so the scan reads on only while the
+ * pages it has left are no more than the candidates still undecided. (Bolder rules, such as reading
+ * on while pages keep deciding candidates, cost more requests than they save over a range of
+ * generated repositories.) When it stops early, and the oldest undecided candidate is newer than where the listing started
  * (or GitHub's 1,000-result cap stopped it), the listing restarts below the last run seen and down
  * to that candidate only: its first page tells the exact count left, and is a page the scan
  * needed anyway. Candidates left undecided, and all of them when the scan fails, are asked per
@@ -51039,14 +51038,11 @@ async function scanLaterRuns(context, repository, candidates) {
                 last = runs[runs.length - 1] ?? last;
                 const total = page.data.total_count ?? 0;
                 const complete = runs.length < rerun_failed_PER_PAGE || listed >= total;
-                const decidedNow = finder.observe(runs, complete);
+                finder.observe(runs, complete);
                 if (finder.pending.length === 0 || complete)
                     break scan;
-                const listingsLeft = finder.branchListings();
-                const worthReading = Math.ceil((total - listed) / rerun_failed_PER_PAGE) <= listingsLeft ||
-                    (decidedNow > 0 && listingsLeft >= 2);
                 const capped = listed >= LISTING_CAP;
-                if (worthReading && !capped)
+                if (!capped && Math.ceil((total - listed) / rerun_failed_PER_PAGE) <= finder.pending.length)
                     continue;
                 restart =
                     last !== undefined &&

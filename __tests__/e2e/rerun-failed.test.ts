@@ -277,43 +277,6 @@ describe('rerun-failed', () => {
       expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
     })
 
-    it('should read on while the pages decide candidates, then ask per branch for the rest', async () => {
-      // Four candidates 60 to 57 minutes old under 400 newer runs; the newer runs of a, b and c
-      // lie on pages 1, 2 and 3 of the runs since the oldest, d has none. Each page decides one
-      // candidate, so reading it costs what a listing per branch would; after page 3 one branch
-      // is left, which its own listing decides for less than the pages left down to run 1.
-      const newerAt = (id: number, branch: string, position: number): ScenarioRun =>
-        run({ id, head_branch: branch, created_at: minutesAgo(6 + position / 8) })
-      const s = await simulate(
-        scenario(
-          repository('acme/web', [
-            failedRun({ id: 1, head_branch: 'd', created_at: minutesAgo(60) }),
-            failedRun({ id: 2, head_branch: 'c', created_at: minutesAgo(59) }),
-            failedRun({ id: 3, head_branch: 'b', created_at: minutesAgo(58) }),
-            failedRun({ id: 4, head_branch: 'a', created_at: minutesAgo(57) }),
-            ...busy(100, 400, 56, 6),
-            newerAt(901, 'a', 50),
-            newerAt(902, 'b', 150),
-            newerAt(903, 'c', 250)
-          ])
-        )
-      )
-      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
-      expect(outcomes(result).sort()).toEqual([
-        [1, 'done', 'conclusion failure, attempt 1'],
-        [2, 'skipped', 'superseded by run 903'],
-        [3, 'skipped', 'superseded by run 902'],
-        [4, 'skipped', 'superseded by run 901']
-      ])
-      const scan = listings(s, 'actions/list-workflow-runs-for-repo').filter(q => !q.status)
-      expect(scan.map(q => [q.created, q.page])).toEqual([
-        [`>=${createdAtOf(s, 1)}`, undefined],
-        [`>=${createdAtOf(s, 1)}`, '2'],
-        [`>=${createdAtOf(s, 1)}`, '3']
-      ])
-      expect(listings(s, 'actions/list-workflow-runs').map(q => q.branch)).toEqual(['d'])
-    })
-
     it("should share one listing per branch between our run and a fork's run of that name", async () => {
       // Both candidates are on branch main of workflow 11: one listing of that branch shows the
       // runs of every head repository, and decides both.
