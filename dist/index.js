@@ -48406,7 +48406,7 @@ async function listSeries(octokit, workflow, params, createdAfter) {
                 workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
             });
         for await (const page of pages) {
-            totalCount = page.data.total_count ?? totalCount;
+            totalCount = totalCountOf(page) ?? totalCount;
             for (const run of page.data) {
                 listed += 1;
                 runs.set(run.id, run);
@@ -48429,6 +48429,23 @@ async function listSeries(octokit, workflow, params, createdAfter) {
         createdBefore = oldest;
     }
     return [...runs.values()];
+}
+/**
+ * The `total_count` of a page of a run listing. Octokit's paginate hands each page's runs as
+ * `data`, with the listing's `total_count` kept on that array.
+ */
+function totalCountOf(page) {
+    return page.data.total_count;
+}
+/**
+ * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
+ * one series per status × workflow × event, and a page per 100 runs.
+ */
+function listingRequests(query, filters, runs) {
+    const series = Math.max(1, filters.workflows.length) *
+        Math.max(1, filters.events.length) *
+        query.statuses.length;
+    return series + Math.ceil(runs / runs_PER_PAGE);
 }
 function createdRange(after, before) {
     const from = after?.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -48680,9 +48697,6 @@ async function forEachRepository(context, work) {
  */
 const approveForkRuns = async (context) => {
     const { settings, octokit } = context;
-    // The budget the mutation boundary will grant, mirrored here: every approval spends one unit, so
-    // once they fill it, judging more runs (three reads each) is waste.
-    let room = settings.limit;
     // Once a read meets the spent primary rate limit, every later read would too.
     let rateLimitedUntil;
     await forEachRepository(context, async (repository) => {
@@ -48705,7 +48719,9 @@ const approveForkRuns = async (context) => {
                 context.results.add(target, untrusted.outcome, untrusted.reason);
                 continue;
             }
-            if (room === 0) {
+            // Approvals are sent as they are judged, so once they spent the `limit` budget, judging
+            // more runs (three reads each) is waste.
+            if (context.mutations.budgetLeft === 0) {
                 context.mutations.skipPastLimit(target);
                 continue;
             }
@@ -48722,7 +48738,6 @@ const approveForkRuns = async (context) => {
                 continue;
             }
             safe += 1;
-            room -= 1;
             // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
             // pacing puts between two approvals, instead of all reads coming first.
             await context.mutations.apply([
@@ -48991,11 +49006,12 @@ const cancelStale = async (context) => {
     // group: they choose among the stale runs once every active run of the group was counted.
     const { actors } = settings.filters;
     const groupFilters = { ...settings.filters, actors: [], runId: undefined };
+    const query = { statuses: ACTIVE_STATUSES };
     await forEachRepository(context, async (repository) => {
         const runId = runIdIn(settings.filters, repository);
         const picked = (run) => (runId === undefined || run.id === runId) &&
             (actors.length === 0 || matchesLogin(actorOf(run), actors));
-        const active = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters);
+        const active = await listRuns(octokit, repository, query, groupFilters);
         const stale = findStaleRuns(active, {
             keepLatest: settings.keepLatest,
             ...(settings.staleAfterSeconds !== undefined && {
@@ -49026,22 +49042,11 @@ const cancelStale = async (context) => {
             onError: alreadyCompleted
         })), 'cancelled');
         if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
-            const relist = async () => listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters);
-            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: relistingCost(active.length, settings.filters) });
+            const relist = async () => listRuns(octokit, repository, query, groupFilters);
+            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: listingRequests(query, groupFilters, active.length) });
         }
     });
 };
-/**
- * About what listing the active runs again costs: one series per status (per workflow and event
- * when those filters are set), a page per 100 runs. Polling reads run by run while that is
- * cheaper, and re-lists once the runs to check outnumber it.
- */
-function relistingCost(activeRuns, filters) {
-    const series = Math.max(1, filters.workflows.length) *
-        Math.max(1, filters.events.length) *
-        ACTIVE_STATUSES.length;
-    return series + Math.ceil(activeRuns / 100);
-}
 /**
  * Waits up to `force-cancel-after` for the cancelled runs to complete, polling them (`GET
  * .../runs/{run_id}` each, or one listing of the active runs when the runs to check outnumber
@@ -51002,13 +51007,13 @@ async function checkRun(context, repository, listed, guards, laterRuns) {
  * of every run of the repository created since the oldest candidate, newest first (see
  * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
  * (`laterRunsPerBranch`, shared by that branch's candidates), so the scan reads on only while the
- * pages it has left are no more than the candidates still undecided. (Bolder rules, such as reading
- * on while pages keep deciding candidates, cost more requests than they save over a range of
- * generated repositories.) When it stops early, and the oldest undecided candidate is newer than where the listing started
- * (or GitHub's 1,000-result cap stopped it), the listing restarts below the last run seen and down
- * to that candidate only: its first page tells the exact count left, and is a page the scan
- * needed anyway. Candidates left undecided, and all of them when the scan fails, are asked per
- * branch by `checkRun`.
+ * pages it has left are no more than the candidates still undecided. (Bolder rules, such as
+ * reading on while pages keep deciding candidates, cost more requests than they save over a range
+ * of generated repositories.) When it stops early, and the oldest undecided candidate is newer
+ * than where the listing started (or GitHub's 1,000-result cap stopped it), the listing restarts
+ * below the last run seen and down to that candidate only: its first page tells the exact count
+ * left, and is a page the scan needed anyway. Candidates left undecided, and all of them when the
+ * scan fails, are asked per branch by `checkRun`.
  *
  * Endpoint: `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page.
  * @returns candidate id → what the listing showed, for the candidates it decided.
@@ -51036,7 +51041,7 @@ async function scanLaterRuns(context, repository, candidates) {
                 const runs = page.data;
                 listed += runs.length;
                 last = runs[runs.length - 1] ?? last;
-                const total = page.data.total_count ?? 0;
+                const total = totalCountOf(page) ?? 0;
                 const complete = runs.length < rerun_failed_PER_PAGE || listed >= total;
                 finder.observe(runs, complete);
                 if (finder.pending.length === 0 || complete)
@@ -51115,7 +51120,7 @@ async function listBranch(context, repository, candidates) {
     for await (const page of pages) {
         const runs = page.data;
         listed += runs.length;
-        const total = page.data.total_count ?? 0;
+        const total = totalCountOf(page) ?? 0;
         finder.observe(runs, runs.length < rerun_failed_PER_PAGE || listed >= total);
         if (finder.pending.length === 0)
             return finder.decided;
@@ -51860,6 +51865,10 @@ class Mutations {
         this.budget = budget;
         this.results = results;
         this.retryBaseMs = retryBaseMs;
+    }
+    /** The writes the `limit` budget still allows (dry-run writes spend it too). */
+    get budgetLeft() {
+        return this.budget.remaining;
     }
     /**
      * When a write met the exhausted primary rate limit: its reset time (every later write is held

@@ -110,6 +110,11 @@ export class Mutations {
     private readonly retryBaseMs = 1000
   ) {}
 
+  /** The writes the `limit` budget still allows (dry-run writes spend it too). */
+  get budgetLeft(): number {
+    return this.budget.remaining
+  }
+
   /**
    * When a write met the exhausted primary rate limit: its reset time (every later write is held
    * back until the next invocation, and a handler's reads would be refused as well).

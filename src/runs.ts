@@ -114,7 +114,7 @@ async function listSeries(
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
           })
     for await (const page of pages) {
-      totalCount = (page.data as unknown as { total_count?: number }).total_count ?? totalCount
+      totalCount = totalCountOf(page) ?? totalCount
       for (const run of page.data as WorkflowRun[]) {
         listed += 1
         runs.set(run.id, run)
@@ -139,6 +139,26 @@ async function listSeries(
     createdBefore = oldest
   }
   return [...runs.values()]
+}
+
+/**
+ * The `total_count` of a page of a run listing. Octokit's paginate hands each page's runs as
+ * `data`, with the listing's `total_count` kept on that array.
+ */
+export function totalCountOf(page: { data: unknown }): number | undefined {
+  return (page.data as { total_count?: number }).total_count
+}
+
+/**
+ * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
+ * one series per status × workflow × event, and a page per 100 runs.
+ */
+export function listingRequests(query: RunQuery, filters: RunFilters, runs: number): number {
+  const series =
+    Math.max(1, filters.workflows.length) *
+    Math.max(1, filters.events.length) *
+    query.statuses.length
+  return series + Math.ceil(runs / PER_PAGE)
 }
 
 function createdRange(after: Date | undefined, before: string | undefined): string | undefined {

@@ -705,14 +705,16 @@ describe('rerun-failed', () => {
     })
   })
 
+  // A failed run in each of acme/web (run 1) and acme/api (run 7).
+  const twoRepositories = (): Scenario =>
+    scenario(
+      repository('acme/web', [failedRun({ id: 1 })]),
+      repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
+    )
+
   describe('when scheduled over two repositories', () => {
     it('should re-run in both and report each', async () => {
-      const s = await simulate(
-        scenario(
-          repository('acme/web', [failedRun({ id: 1 })]),
-          repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
-        )
-      )
+      const s = await simulate(twoRepositories())
       const result = await runAction({
         apiUrl: s.url,
         event: { name: 'schedule', payload: { schedule: '0 * * * *' } },
@@ -763,12 +765,7 @@ describe('rerun-failed', () => {
     })
 
     it('should refuse an explicit run-id with two repositories before any request', async () => {
-      const s = await simulate(
-        scenario(
-          repository('acme/web', [failedRun({ id: 1 })]),
-          repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
-        )
-      )
+      const s = await simulate(twoRepositories())
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'rerun-failed', 'run-id': '1', repository: 'acme/web, acme/api' }

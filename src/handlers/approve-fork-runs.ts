@@ -40,9 +40,6 @@ import { forEachRepository, fullName, type Handler } from './context.js'
  */
 export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
   const { settings, octokit } = context
-  // The budget the mutation boundary will grant, mirrored here: every approval spends one unit, so
-  // once they fill it, judging more runs (three reads each) is waste.
-  let room = settings.limit
   // Once a read meets the spent primary rate limit, every later read would too.
   let rateLimitedUntil: Date | undefined
   await forEachRepository(context, async repository => {
@@ -73,7 +70,9 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         context.results.add(target, untrusted.outcome, untrusted.reason)
         continue
       }
-      if (room === 0) {
+      // Approvals are sent as they are judged, so once they spent the `limit` budget, judging
+      // more runs (three reads each) is waste.
+      if (context.mutations.budgetLeft === 0) {
         context.mutations.skipPastLimit(target)
         continue
       }
@@ -90,7 +89,6 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         continue
       }
       safe += 1
-      room -= 1
       // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
       // pacing puts between two approvals, instead of all reads coming first.
       await context.mutations.apply(

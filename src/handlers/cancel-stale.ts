@@ -10,6 +10,7 @@ import type { Target, TargetResult } from '../outcomes.js'
 import {
   ACTIVE_STATUSES,
   actorOf,
+  listingRequests,
   listRuns,
   matchesLogin,
   runIdIn,
@@ -60,12 +61,13 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
   // group: they choose among the stale runs once every active run of the group was counted.
   const { actors } = settings.filters
   const groupFilters = { ...settings.filters, actors: [], runId: undefined }
+  const query = { statuses: ACTIVE_STATUSES }
   await forEachRepository(context, async repository => {
     const runId = runIdIn(settings.filters, repository)
     const picked = (run: WorkflowRun): boolean =>
       (runId === undefined || run.id === runId) &&
       (actors.length === 0 || matchesLogin(actorOf(run), actors))
-    const active = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters)
+    const active = await listRuns(octokit, repository, query, groupFilters)
     const stale = findStaleRuns(active, {
       keepLatest: settings.keepLatest,
       ...(settings.staleAfterSeconds !== undefined && {
@@ -102,37 +104,24 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
     )
     if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
       const relist = async (): Promise<WorkflowRun[]> =>
-        listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, groupFilters)
+        listRuns(octokit, repository, query, groupFilters)
       await forceCancelStragglers(
         context,
         repository,
         cancelled.filter(result => result.outcome === 'done'),
-        { relist, cost: relistingCost(active.length, settings.filters) }
+        { relist, cost: listingRequests(query, groupFilters, active.length) }
       )
     }
   })
 }
 
-/** How to see the active runs again, and about how many requests that takes. */
+/**
+ * How to see the active runs again, and about how many requests that takes: polling reads run by
+ * run while that is cheaper, and re-lists once the runs to check outnumber it.
+ */
 interface Relisting {
   relist: () => Promise<WorkflowRun[]>
   cost: number
-}
-
-/**
- * About what listing the active runs again costs: one series per status (per workflow and event
- * when those filters are set), a page per 100 runs. Polling reads run by run while that is
- * cheaper, and re-lists once the runs to check outnumber it.
- */
-function relistingCost(
-  activeRuns: number,
-  filters: { workflows: readonly string[]; events: readonly string[] }
-): number {
-  const series =
-    Math.max(1, filters.workflows.length) *
-    Math.max(1, filters.events.length) *
-    ACTIVE_STATUSES.length
-  return series + Math.ceil(activeRuns / 100)
 }
 
 /**

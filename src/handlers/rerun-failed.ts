@@ -21,7 +21,14 @@ import {
   lineMatcher,
   supersededWithin
 } from '../rules/rerun.js'
-import { LISTING_CAP, listRuns, newestFirst, runIdIn, type WorkflowRun } from '../runs.js'
+import {
+  LISTING_CAP,
+  listRuns,
+  newestFirst,
+  runIdIn,
+  totalCountOf,
+  type WorkflowRun
+} from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
 
@@ -236,13 +243,13 @@ async function checkRun(
  * of every run of the repository created since the oldest candidate, newest first (see
  * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
  * (`laterRunsPerBranch`, shared by that branch's candidates), so the scan reads on only while the
- * pages it has left are no more than the candidates still undecided. (Bolder rules, such as reading
- * on while pages keep deciding candidates, cost more requests than they save over a range of
- * generated repositories.) When it stops early, and the oldest undecided candidate is newer than where the listing started
- * (or GitHub's 1,000-result cap stopped it), the listing restarts below the last run seen and down
- * to that candidate only: its first page tells the exact count left, and is a page the scan
- * needed anyway. Candidates left undecided, and all of them when the scan fails, are asked per
- * branch by `checkRun`.
+ * pages it has left are no more than the candidates still undecided. (Bolder rules, such as
+ * reading on while pages keep deciding candidates, cost more requests than they save over a range
+ * of generated repositories.) When it stops early, and the oldest undecided candidate is newer
+ * than where the listing started (or GitHub's 1,000-result cap stopped it), the listing restarts
+ * below the last run seen and down to that candidate only: its first page tells the exact count
+ * left, and is a page the scan needed anyway. Candidates left undecided, and all of them when the
+ * scan fails, are asked per branch by `checkRun`.
  *
  * Endpoint: `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page.
  * @returns candidate id → what the listing showed, for the candidates it decided.
@@ -273,7 +280,7 @@ async function scanLaterRuns(
         const runs = page.data as WorkflowRun[]
         listed += runs.length
         last = runs[runs.length - 1] ?? last
-        const total = (page.data as unknown as { total_count?: number }).total_count ?? 0
+        const total = totalCountOf(page) ?? 0
         const complete = runs.length < PER_PAGE || listed >= total
         finder.observe(runs, complete)
         if (finder.pending.length === 0 || complete) break scan
@@ -360,7 +367,7 @@ async function listBranch(
   for await (const page of pages) {
     const runs = page.data as WorkflowRun[]
     listed += runs.length
-    const total = (page.data as unknown as { total_count?: number }).total_count ?? 0
+    const total = totalCountOf(page) ?? 0
     finder.observe(runs, runs.length < PER_PAGE || listed >= total)
     if (finder.pending.length === 0) return finder.decided
   }
