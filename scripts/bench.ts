@@ -11,7 +11,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { generateScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { BENCH_CASES } from './bench/cases.js'
-import { runAction } from './lib/run-action.js'
+import { runBundle } from './lib/runner.js'
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 0.1)
@@ -47,7 +47,7 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
       latencyMs: LATENCY_MS
     })
     try {
-      const run = await runAction({
+      const run = await runBundle({
         apiUrl: simulator.url,
         with: { operation: bench.operation, ...bench.with(scenario) },
         ...(bench.token && { token: bench.token }),

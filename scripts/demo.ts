@@ -5,7 +5,7 @@
  */
 import { demoScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { DEMO_STEPS } from './demo/steps.js'
-import { runAction, type ActionRun } from './lib/run-action.js'
+import { runBundle, type ActionRun } from './lib/runner.js'
 
 function table(run: ActionRun): string {
   if (run.result.length === 0) return '  (no targets)'
@@ -51,7 +51,7 @@ for (const step of DEMO_STEPS) {
     console.log(`\n=== ${step.operation}: ${step.title}`)
     for (const dryRun of [true, false]) {
       const before = simulator.requests.length
-      const run = await runAction({
+      const run = await runBundle({
         apiUrl: simulator.url,
         token: step.token ?? token,
         with: { operation: step.operation, ...step.with, 'dry-run': String(dryRun) },

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { backlogSha, forkBacklog, type BacklogPull } from '../../__fixtures__/approve-fork-runs.js'
 import { type RunState, type ScenarioPull, type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const PULLS = 60

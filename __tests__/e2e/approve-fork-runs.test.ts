@@ -9,7 +9,7 @@ import {
 } from '../../__fixtures__/approve-fork-runs.js'
 import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -92,6 +92,7 @@ describe('approve-fork-runs', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: s.url,
         event: { name: 'schedule', payload: { schedule: '*/5 * * * *' } },
         with: { operation: 'approve-fork-runs' }
@@ -578,6 +579,7 @@ describe('approve-fork-runs', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: `${s.url}/api/v3`,
         with: { operation: 'approve-fork-runs' },
         env: { RUNNER_DEBUG: '1' }

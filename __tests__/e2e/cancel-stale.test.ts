@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
-import { runAction } from '../../scripts/lib/run-action.js'
+import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -31,6 +31,7 @@ describe('cancel-stale', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: s.url,
         runId: 2,
         event: { name: 'push', payload: { ref: 'refs/heads/main' } },
@@ -613,6 +614,7 @@ describe('cancel-stale', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: `${s.url}/api/v3`,
         with: { operation: 'cancel-stale' },
         env: { RUNNER_DEBUG: '1' }

@@ -14,7 +14,7 @@ import {
 } from '../../__fixtures__/rerun-failed.js'
 import { onArrival } from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const RUNS = 300

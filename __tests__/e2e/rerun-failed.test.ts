@@ -11,7 +11,7 @@ import {
 } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 // The API token must never reach the log storage host.
@@ -43,6 +43,7 @@ describe('rerun-failed', () => {
       )
       const event = workflowRunEvent(triggering)
       const first = await runAction({
+        bundle: true,
         apiUrl: s.url,
         event,
         with: { operation: 'rerun-failed' }
@@ -823,6 +824,7 @@ describe('rerun-failed', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: `${s.url}/api/v3`,
         with: { operation: 'rerun-failed', 'log-pattern': 'ETIMEDOUT' },
         env: { RUNNER_DEBUG: '1' }

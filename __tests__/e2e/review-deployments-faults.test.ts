@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import { BUSY_FIRST_ID, busyDeployments, busyWaits } from '../../__fixtures__/review-deployments.js'
 import { type RunState, type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const WAITING = 300

@@ -6,7 +6,7 @@ import {
 } from '../../__fixtures__/review-deployments.js'
 import { minutesAgo, run } from '../../__fixtures__/scenario.js'
 import { type RunState, type Simulator } from '../../simulator/index.js'
-import { runAction } from '../../scripts/lib/run-action.js'
+import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -50,6 +50,7 @@ describe('review-deployments', () => {
         deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: s.url,
         token: 'ghp_rita',
         with: { operation: 'review-deployments', environments: 'staging' }
@@ -365,6 +366,7 @@ describe('review-deployments', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: s.url,
         token: 'ghs_gate',
         event: protectionRuleEvent(),
@@ -732,6 +734,7 @@ describe('review-deployments', () => {
         )
       )
       const result = await runAction({
+        bundle: true,
         apiUrl: `${s.url}/api/v3`,
         token: 'ghp_rita',
         with: { operation: 'review-deployments' },

@@ -20,7 +20,7 @@ import {
   type ScenarioRepository,
   type Simulator
 } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const REPOSITORIES = 20

@@ -12,7 +12,7 @@ import {
   LAST_ROTATED
 } from '../../__fixtures__/rotate-secrets.js'
 import { rotatePublicKeyOnRead, type Scenario, type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun, type RunOptions } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun, type TestRunOptions } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -21,7 +21,7 @@ const simulate = simulatorPerTest()
 async function rotate(
   s: Simulator,
   inputs: Record<string, string>,
-  options: Partial<RunOptions> = {}
+  options: Partial<TestRunOptions> = {}
 ): Promise<ActionRun> {
   return runAction({
     apiUrl: s.url,
@@ -112,7 +112,7 @@ describe('rotate-secrets', () => {
       const run = await rotate(
         s,
         { repository: 'acme/web, acme/api', secrets: 'NPM_TOKEN\ndeploy_key', value: VALUE },
-        { env: { RUNNER_DEBUG: '1' } }
+        { bundle: true, env: { RUNNER_DEBUG: '1' } }
       )
       expect(run.exitCode).toBe(0)
       const both = { NPM_TOKEN: VALUE, DEPLOY_KEY: VALUE }
@@ -693,7 +693,7 @@ describe('rotate-secrets', () => {
       const run = await rotate(
         s,
         { secrets: 'SHARED_KEY', value: VALUE, scope: 'organization' },
-        { apiUrl: `${s.url}/api/v3`, env: { RUNNER_DEBUG: '1' } }
+        { bundle: true, apiUrl: `${s.url}/api/v3`, env: { RUNNER_DEBUG: '1' } }
       )
       expect(run.exitCode).toBe(0)
       expect(orgSecret(s, 'SHARED_KEY')).toMatchObject({

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { PERMISSION_HINTS } from '../../src/api-errors.js'
 import { OPERATIONS } from '../../src/settings.js'
-import { runAction } from '../../scripts/lib/run-action.js'
+import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -36,6 +36,7 @@ describe.each(OPERATIONS.map(operation => [operation]))('%s', operation => {
     const s = await simulate(scenario(repository('acme/web', [run({ id: 1 })])))
     // In debug mode too: the failed request's details must not carry the token or the value.
     const result = await runAction({
+      bundle: true,
       apiUrl: s.url,
       token: 'ghp_revokedR3v0k3dR3v0k3d',
       with: withInputs,

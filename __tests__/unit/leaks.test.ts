@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { findLeaks, secretsToScan } from '../../scripts/lib/run-action.js'
+import { findLeaks, secretsToScan } from '../lib/run-action.js'
 
 const clean = { stdout: '', stderr: '', summary: '', outputs: {} as Record<string, string> }
 const SECRET = 'hunter2-hunter2-hunter2'

@@ -1,6 +1,6 @@
 /** One operation measured by `npm run bench`. */
 import type { Scenario, Simulator } from '../../simulator/index.js'
-import type { ActionRun } from '../lib/run-action.js'
+import type { ActionRun } from '../lib/runner.js'
 
 export interface BenchCase {
   operation: string
