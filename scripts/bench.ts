@@ -5,7 +5,9 @@
  *
  * Waits are shrunk by ACTIONS_OPS_TIME_SCALE (BENCH_TIME_SCALE, default 0.1: writes 100 ms apart
  * instead of 1 s) so 5,000-run scenarios finish in minutes; the floor is computed at the same scale:
- * writes × max(write gap, latency) + reads × latency (requests made one after another).
+ * the run's start-up + writes × max(write gap, request cost) + reads × request cost, requests made
+ * one after another, where the request cost is what one GET costs the client stack the action is
+ * built on (Octokit with the retry and throttling plugins), measured first on this machine.
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -31,7 +33,7 @@ console.log(
   `dist/index.js under Node ${execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()}; ` +
     `every answer ${LATENCY_MS} ms after its request; writes ${WRITE_GAP_MS} ms apart (time scale ${TIME_SCALE})`
 )
-await printClientCost()
+const REQUEST_COST_MS = await measureClientCost()
 
 for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b.operation))) {
   console.log(`\n${bench.operation}`)
@@ -68,7 +70,8 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
       const startup = (simulator.requests[0]?.at ?? run.exitedAt) - run.launchedAt
       const { reads, writes } = bench.minimum(scenario, run, simulator)
       const minimum = reads + writes
-      const floor = writes * Math.max(WRITE_GAP_MS, LATENCY_MS) + reads * LATENCY_MS
+      const floor =
+        startup + writes * Math.max(WRITE_GAP_MS, REQUEST_COST_MS) + reads * REQUEST_COST_MS
       const counts = new Map<string, number>()
       for (const r of run.result) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1)
       const outcomes = [...counts].map(([o, n]) => `${n} ${o}`).join(', ')
@@ -84,10 +87,11 @@ for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b
 }
 
 /**
- * The cost of one GET to a client, apart from the action (`bench/client-cost.mjs`): what each
- * request adds to the latency before the action's own work starts.
+ * The cost of one GET to a client, apart from the action (`bench/client-cost.mjs`): the latency
+ * plus what the client stack adds to it. Prints the three measures.
+ * @returns milliseconds per GET with Octokit and the retry and throttling plugins.
  */
-async function printClientCost(): Promise<void> {
+async function measureClientCost(): Promise<number> {
   const simulator = await startSimulator({
     scenario: generateScenario({ seed: 1, runsPerRepository: 1000, jobs: false }),
     latencyMs: LATENCY_MS
@@ -99,8 +103,9 @@ async function printClientCost(): Promise<void> {
     const cost = JSON.parse(stdout) as { fetch: number; octokit: number; plugins: number }
     console.log(
       `one GET of 100 runs takes a client ${cost.fetch} ms with fetch, ${cost.octokit} ms with Octokit, ` +
-        `${cost.plugins} ms with Octokit and the retry and throttling plugins`
+        `${cost.plugins} ms with Octokit and the retry and throttling plugins (the floor's cost per request)`
     )
+    return cost.plugins
   } finally {
     await simulator.close()
   }
