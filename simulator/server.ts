@@ -61,6 +61,11 @@ export interface RecordedRequest {
   at: number
   /** The fault applied to it, if any. */
   fault?: FaultKind
+  /**
+   * The status the simulator's handler answered when a fault replaced that answer afterwards (a
+   * lost answer: the request took effect, the client never learned it). Unset otherwise.
+   */
+  handledStatus?: number
   /** Whether it came with the `/api/v3` prefix. */
   ghes?: boolean
 }
@@ -248,6 +253,7 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   let response: ApiResponse | undefined
   if (!interrupting || interrupting.after === 'after-handler') {
     response = await answer(p, incoming, parsed, check, caller)
+    if (interrupting) record.handledStatus = response.status
   }
   if (interrupting) {
     if (interrupting.kind === 'drop') {
