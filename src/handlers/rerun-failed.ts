@@ -218,7 +218,7 @@ async function checkRun(
   const unavailable: string[] = []
   for (const job of failed) {
     try {
-      if (await jobLogMatches(octokit, repository, job.id, matches)) {
+      if (await jobLogMatches(octokit, repository, job.id, matches, settings.pacing)) {
         reasons.push(`log of ${job.name} matches log-pattern`)
         return { rerun: true, reason: reasons.join('; '), attempt }
       }
