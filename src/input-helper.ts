@@ -51,17 +51,17 @@ export const GITHUB_MAX_RUN_ATTEMPTS = 50
 const HOUR = 3600
 const DAY = 24 * HOUR
 /** `lookback`: runs are kept at most 400 days (the longest retention GitHub offers). */
-export const LOOKBACK_BOUNDS: DurationBounds = {
+const LOOKBACK_BOUNDS: DurationBounds = {
   max: 400 * DAY,
   why: 'GitHub keeps runs at most 400 days'
 }
 /** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
-export const STALE_AFTER_BOUNDS: DurationBounds = {
+const STALE_AFTER_BOUNDS: DurationBounds = {
   max: 35 * DAY,
   why: 'GitHub ends a workflow run after 35 days'
 }
 /** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
-export const FORCE_CANCEL_AFTER_BOUNDS: DurationBounds = {
+const FORCE_CANCEL_AFTER_BOUNDS: DurationBounds = {
   max: 6 * HOUR,
   why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
 }
@@ -207,9 +207,9 @@ const TOKEN_CHARACTER = /^[\x21-\x7E]$/
 
 /**
  * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
- * break) would fail every request with an error that quotes the header, and one it can (a
- * zero-width space) would be refused by GitHub. The error tells where the bad character is and
- * what kind it is, never the value or any part of it.
+ * break, a zero-width space) fails every request, with an error that may quote the header; one it
+ * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
+ * is and what kind it is, never the value or any part of it.
  * @throws InputError for an empty token or one with a character outside printable ASCII.
  */
 function readToken(raw: string, operation: OperationName): string {
@@ -285,7 +285,7 @@ function readRunnerContext(env: Environment, operation: OperationName): RunnerCo
  * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
  * runner's file, not an input, is at fault.
  */
-export class EventPayloadError extends Error {
+class EventPayloadError extends Error {
   constructor(path: string, cause: unknown) {
     // By name: `JSON`'s errors may come from another realm than this module's.
     const notJson = (cause as { name?: unknown } | null)?.name === 'SyntaxError'
@@ -303,7 +303,7 @@ export class EventPayloadError extends Error {
  * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
  * shorter than an answer turns every request into retries.
  */
-export const MIN_REQUEST_TIMEOUT_MS = 250
+const MIN_REQUEST_TIMEOUT_MS = 250
 
 /**
  * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
