@@ -1,6 +1,9 @@
 /**
- * Turns failed requests into messages a user can act on. Octokit's errors carry the status and
- * headers; their messages never contain the token (Octokit redacts the authorization header).
+ * Turns failed requests into messages a user can act on. Errors are recognised by their shape
+ * (`status`, `response`), never by their class: the Octokit that built them may be another copy
+ * than this bundle's (GitHub's local action runner brings its own), and `instanceof` then fails.
+ * Every text this module returns has the secrets registered with {@link registerSecret} replaced
+ * by `***`, whatever the error carried (undici's header errors quote the header value).
  */
 import type { OperationName } from './settings.js'
 
@@ -11,13 +14,63 @@ interface ApiErrorLike {
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown }
 }
 
-/** True for an error that came back from the API (or the network) with a status. */
+/** An HTTP answer: the status and the response it came with. */
+type HttpAnswerLike = ApiErrorLike & { response: NonNullable<ApiErrorLike['response']> }
+
+/**
+ * True for an error that came back from the API with a status, or a network failure the client
+ * reports as status 500 without a response.
+ */
 export function isApiError(error: unknown): error is ApiErrorLike {
   return (
     typeof error === 'object' &&
     error !== null &&
     typeof (error as { status?: unknown }).status === 'number'
   )
+}
+
+/**
+ * True for an error that carries an HTTP answer: a numeric `status` and a `response` object, as
+ * Octokit's `RequestError` has for every status the server sent, whichever copy of Octokit made it.
+ */
+export function isHttpAnswer(error: unknown): error is HttpAnswerLike {
+  if (!isApiError(error)) return false
+  const { response } = error as { response?: unknown }
+  return typeof response === 'object' && response !== null
+}
+
+/**
+ * The message of anything thrown, read by shape: an error made in another realm (Node's `fs` or
+ * `fetch` seen from a test's sandbox) is not `instanceof Error` here.
+ */
+export function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null | undefined)?.message
+  return typeof message === 'string' ? message : String(error)
+}
+
+/** Pieces of a secret shorter than this are not scrubbed: they would match ordinary words. */
+const MIN_SCRUBBED_LENGTH = 8
+const scrubbed = new Set<string>()
+
+/**
+ * Adds a secret (the token) to what {@link redactSecrets} replaces, as a whole and, when it holds
+ * whitespace, each piece between (an error may quote only the first line of a header value).
+ * Pieces shorter than 8 characters are left alone. Process-wide, like the runner's masks.
+ */
+export function registerSecret(value: string): void {
+  for (const piece of [value, ...value.split(/\s+/)]) {
+    if (piece.length >= MIN_SCRUBBED_LENGTH) scrubbed.add(piece)
+  }
+}
+
+/** `text` with every registered secret (see {@link registerSecret}) replaced by `***`. */
+export function redactSecrets(text: string): string {
+  let redacted = text
+  // Longest first, so a whole value goes before the pieces it contains.
+  for (const secret of [...scrubbed].sort((a, b) => b.length - a.length)) {
+    redacted = redacted.split(secret).join('***')
+  }
+  return redacted
 }
 
 /** The HTTP status of a failed request, or undefined for other errors. */
@@ -51,13 +104,19 @@ export const PERMISSION_HINTS: Record<OperationName, string> = {
 
 /**
  * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
- * permission the operation needs (a replacement for a revoked token needs it too).
+ * permission the operation needs (a replacement for a revoked token needs it too). Registered
+ * secrets are replaced by `***` (see {@link redactSecrets}).
  */
 export function describeApiError(error: unknown, operation: OperationName): string {
-  if (!isApiError(error)) return error instanceof Error ? error.message : String(error)
+  return redactSecrets(describe(error, operation))
+}
+
+function describe(error: unknown, operation: OperationName): string {
+  if (!isApiError(error)) return messageOf(error)
   const reset = rateLimitResetOf(error)
   if (reset) return `rate limit exhausted until ${reset.toISOString()}`
-  const message = firstLine(error.message)
+  // Scrubbed before the first line is taken: a secret may span lines.
+  const message = firstLine(redactSecrets(error.message))
   if (error.status === 401) {
     return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`
   }

@@ -3,11 +3,12 @@
  * write pacing, per-attempt timeouts and a count of every request sent.
  */
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
+import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import { RequestError } from '@octokit/request-error'
 import Bottleneck from 'bottleneck'
+import { isHttpAnswer, messageOf, redactSecrets, registerSecret } from './api-errors.js'
 import type { PacingSettings } from './settings.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -113,36 +114,153 @@ export function clientOptions(config: ClientConfig): Parameters<typeof getOctoki
 }
 
 /**
+ * A request that was never sent because it could not be built (e.g. a header value that fetch
+ * refuses). Sending it again cannot help, so nothing retries it: it has no `status`.
+ */
+export class RequestNotSentError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RequestNotSentError'
+  }
+}
+
+/** The fields of a request's options that the client's hook reads and sets. */
+interface AttemptOptions {
+  method: string
+  url: string
+  request?: object
+}
+
+/** A function for Octokit's `hook.wrap('request', …)`: calls `request` once with `options`. */
+type RequestHook = <O extends AttemptOptions, R>(
+  request: (options: O) => R | Promise<R>,
+  options: O
+) => Promise<R>
+
+/**
+ * The client's own request hook: counts and logs every attempt, gives each its own timeout of
+ * `timeoutMs` milliseconds, and sorts what a failed attempt threw by its shape, whichever copy of
+ * Octokit built it:
+ * - an HTTP answer (a numeric `status` and a `response`) is passed on untouched, for the retry and
+ *   throttling plugins (which read the same fields) and the caller;
+ * - a timeout or a network failure (see {@link isNetworkFailure}) becomes a `RequestError` with
+ *   status 500 and no response, which the retry plugin retries; so does an answer whose body the
+ *   timeout cut off (Octokit would hand it on as an empty body);
+ * - anything else means the request could not be built: {@link RequestNotSentError}, not retried.
+ * Registered secrets are scrubbed from the messages it writes (see `redactSecrets`).
+ */
+export function attemptHook(counter: RequestCounter, timeoutMs: number): RequestHook {
+  return async (request, options) => {
+    const route = typeof options.url === 'string' ? options.url : ''
+    counter.record(options.method, route)
+    core.debug(`${options.method} ${route}`)
+    const signal = AbortSignal.timeout(timeoutMs)
+    // The hooks inside this one were bound to this very options object, so the signal must be
+    // set on it rather than on a copy.
+    const attempt: AttemptOptions = options
+    attempt.request = { ...options.request, signal }
+    const timedOut = (): RequestError =>
+      new RequestError(`no answer within ${timeoutMs} ms`, 500, { request: options as never })
+    let response: Awaited<ReturnType<typeof request>>
+    try {
+      response = await request(options)
+    } catch (error) {
+      if (isHttpAnswer(error)) throw error
+      // A timed-out fetch may reject with a bare AbortError, which the retry plugin cannot
+      // handle (it reads `error.request`); report it as the network error it is.
+      if (signal.aborted) throw timedOut()
+      const message = redactSecrets(messageOf(error))
+      if (isNetworkFailure(error)) {
+        throw new RequestError(message, 500, { request: options as never })
+      }
+      throw new RequestNotSentError(
+        `${options.method} ${route} could not be sent (${message}); nothing was retried`
+      )
+    }
+    // Octokit reads the body after the headers and answers an empty body when reading it fails:
+    // a timeout that cut the body off would pass for a page without runs.
+    if (signal.aborted) throw timedOut()
+    return response
+  }
+}
+
+/** System error codes of failed connections (`ECONNRESET`, `EAI_AGAIN`…), not `ERR_*` misuse. */
+const NETWORK_CODE =
+  /^(E[A-Z]+|EAI_[A-Z]+|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED|DESTROYED))$/
+
+/**
+ * Whether a request failed on the way, after it was built: undici's fetch reports every such
+ * failure as `TypeError: fetch failed` with the cause attached (Octokit keeps it as `cause`), and
+ * aborts and system errors say so by their name or code. A header value fetch refuses (a token
+ * with a newline) fails before anything is sent, with another message and no such cause.
+ */
+export function isNetworkFailure(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { name, message, code, cause } = current as {
+      name?: unknown
+      message?: unknown
+      code?: unknown
+      cause?: unknown
+    }
+    if (name === 'AbortError' || name === 'TimeoutError') return true
+    if (message === 'fetch failed') return true
+    if (typeof code === 'string' && NETWORK_CODE.test(code)) return true
+    current = cause
+  }
+  return false
+}
+
+/**
  * Builds the client. Reads nothing from the environment: `apiUrl` comes from settings, because
- * `@actions/github` captures `GITHUB_API_URL` once at import.
+ * `@actions/github` captures `GITHUB_API_URL` once at import. Registers the token with
+ * `registerSecret`, so no error text made from here on carries it.
  * @returns the Octokit and the live request counter.
  */
-export function createClient(config: ClientConfig): ApiClient {
+export async function createClient(config: ClientConfig): Promise<ApiClient> {
+  registerSecret(config.token)
   const counter = new RequestCounter()
-  const timeoutMs = config.pacing.requestTimeoutMs
-  // Registered first, so it sits innermost: it sees every attempt, retries included, and gives each
-  // its own timeout (a hung connection then fails as a network error, which is retried).
-  const countAttempts = (octokit: { hook: Octokit['hook'] }): Record<string, never> => {
-    octokit.hook.wrap('request', async (request, options) => {
-      const route = typeof options.url === 'string' ? options.url : ''
-      counter.record(options.method, route)
-      core.debug(`${options.method} ${route}`)
-      const signal = AbortSignal.timeout(timeoutMs)
-      // The hooks inside this one were bound to this very options object, so the signal must be
-      // set on it rather than on a copy.
-      options.request = { ...options.request, signal }
-      try {
-        return await request(options)
-      } catch (error) {
-        if (error instanceof RequestError) throw error
-        // A timed-out fetch may reject with a bare AbortError, which the retry plugin cannot
-        // handle (it expects a RequestError); report it as the network error it is.
-        const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : String(error)
-        throw new RequestError(reason, 500, { request: options as never })
-      }
-    })
-    return {}
-  }
-  const octokit = getOctokit(config.token, clientOptions(config), countAttempts, retry, throttling)
+  const getOctokit = await importGetOctokit()
+  const octokit = getOctokit(
+    config.token,
+    clientOptions(config),
+    ...clientPlugins(counter, config.pacing.requestTimeoutMs)
+  )
   return { octokit, counter }
 }
+
+/**
+ * `getOctokit` of `@actions/github`, imported on first use. That module parses the file
+ * `GITHUB_EVENT_PATH` names as soon as it is imported and throws on one that is not JSON, which
+ * would end the step with a stack trace before anything could say what is wrong. The action reads
+ * the payload itself (`input-helper.ts`, which reports such a file), so the variable is hidden from
+ * that import; nothing here uses `@actions/github`'s context.
+ */
+async function importGetOctokit(): Promise<typeof getOctokit> {
+  const eventPath = process.env.GITHUB_EVENT_PATH
+  delete process.env.GITHUB_EVENT_PATH
+  try {
+    // Eager: bundled into dist/index.js (no separate chunk), still evaluated only here.
+    return (await import(/* webpackMode: "eager" */ '@actions/github')).getOctokit
+  } finally {
+    if (eventPath !== undefined) process.env.GITHUB_EVENT_PATH = eventPath
+  }
+}
+
+/**
+ * The client's plugins in the order `getOctokit` takes them. The first registered sits innermost:
+ * {@link attemptHook} sees every attempt, retries included, before the retry and throttling
+ * plugins decide on it.
+ */
+export function clientPlugins(
+  counter: RequestCounter,
+  timeoutMs: number
+): [OctokitPlugin, OctokitPlugin, OctokitPlugin] {
+  const countAttempts = (octokit: { hook: Octokit['hook'] }): Record<string, never> => {
+    octokit.hook.wrap('request', attemptHook(counter, timeoutMs))
+    return {}
+  }
+  return [countAttempts, retry, throttling]
+}
+
+type OctokitPlugin = Parameters<typeof getOctokit>[2]

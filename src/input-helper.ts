@@ -5,9 +5,10 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { closest } from 'fastest-levenshtein'
-import { PERMISSION_HINTS } from './api-errors.js'
+import { messageOf, PERMISSION_HINTS } from './api-errors.js'
 import {
   InputError,
+  type DurationBounds,
   parseBoolean,
   parseChoice,
   parseDurationSeconds,
@@ -47,6 +48,24 @@ export const MAX_SECRET_BYTES = 48 * 1024
 /** GitHub re-runs a workflow run at most 50 times. */
 export const GITHUB_MAX_RUN_ATTEMPTS = 50
 
+const HOUR = 3600
+const DAY = 24 * HOUR
+/** `lookback`: runs are kept at most 400 days (the longest retention GitHub offers). */
+const LOOKBACK_BOUNDS: DurationBounds = {
+  max: 400 * DAY,
+  why: 'GitHub keeps runs at most 400 days'
+}
+/** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
+const STALE_AFTER_BOUNDS: DurationBounds = {
+  max: 35 * DAY,
+  why: 'GitHub ends a workflow run after 35 days'
+}
+/** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
+const FORCE_CANCEL_AFTER_BOUNDS: DurationBounds = {
+  max: 6 * HOUR,
+  why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
+}
+
 const FAILED_CONCLUSIONS: readonly FailedConclusion[] = ['failure', 'timed_out', 'cancelled']
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**']
@@ -66,10 +85,15 @@ export function getSettings(
   const common = readCommon(read, env, operation)
   switch (operation) {
     case 'cancel-stale': {
-      const staleAfterSeconds = parseDurationSeconds('stale-after', read('stale-after'))
+      const staleAfterSeconds = parseDurationSeconds(
+        'stale-after',
+        read('stale-after'),
+        STALE_AFTER_BOUNDS
+      )
       const forceCancelAfterSeconds = parseDurationSeconds(
         'force-cancel-after',
-        read('force-cancel-after')
+        read('force-cancel-after'),
+        FORCE_CANCEL_AFTER_BOUNDS
       )
       return {
         ...common,
@@ -86,7 +110,8 @@ export function getSettings(
         ...common,
         operation,
         filters: readRunFilters(read, common, operation),
-        lookbackSeconds: parseDurationSeconds('lookback', read('lookback')) ?? 24 * 3600,
+        lookbackSeconds:
+          parseDurationSeconds('lookback', read('lookback'), LOOKBACK_BOUNDS) ?? 24 * HOUR,
         conclusions: readConclusions(read('conclusions')),
         maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
           min: 1,
@@ -154,13 +179,7 @@ export function parseOperation(raw: string): OperationName {
 }
 
 function readCommon(read: InputReader, env: Environment, operation: OperationName): CommonSettings {
-  const token = read('github-token').trim()
-  if (token === '') {
-    throw new InputError(
-      'github-token',
-      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`
-    )
-  }
+  const token = readToken(read('github-token'), operation)
   core.setSecret(token)
   const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '')
   const repositories = dedupeRepositories(
@@ -183,6 +202,46 @@ function readCommon(read: InputReader, env: Environment, operation: OperationNam
   }
 }
 
+/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
+const TOKEN_CHARACTER = /^[\x21-\x7E]$/
+
+/**
+ * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
+ * break, a zero-width space) fails every request, with an error that may quote the header; one it
+ * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
+ * is and what kind it is, never the value or any part of it.
+ * @throws InputError for an empty token or one with a character outside printable ASCII.
+ */
+function readToken(raw: string, operation: OperationName): string {
+  const token = raw.trim()
+  if (token === '') {
+    throw new InputError(
+      'github-token',
+      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`
+    )
+  }
+  const characters = [...token]
+  const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character))
+  if (bad !== -1) {
+    throw new InputError(
+      'github-token',
+      `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`
+    )
+  }
+  return token
+}
+
+/** Names a character that does not belong in a token without quoting the token. */
+function describeCharacter(character: string): string {
+  const code = character.codePointAt(0) ?? 0
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`
+  if (character === '\n' || character === '\r') return `a line break (${hex})`
+  if (character === '\t') return `a tab (${hex})`
+  if (/\s/.test(character)) return `a space (${hex})`
+  if (code < 0x20 || code === 0x7f) return `a control character (${hex})`
+  return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`
+}
+
 function dedupeRepositories(repositories: RepositoryRef[]): RepositoryRef[] {
   const seen = new Set<string>()
   return repositories.filter(({ owner, repo }) => {
@@ -196,7 +255,8 @@ function dedupeRepositories(repositories: RepositoryRef[]): RepositoryRef[] {
 /**
  * Reads what the runner provides about this run. The event payload is read here, once, rather than
  * through `@actions/github`'s context, which captures the environment when it is first imported.
- * @throws InputError when `GITHUB_EVENT_PATH` names a file that is not JSON.
+ * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
+ *   JSON, for the operations that read the payload.
  */
 function readRunnerContext(env: Environment, operation: OperationName): RunnerContext {
   let payload: Record<string, unknown> = {}
@@ -207,11 +267,7 @@ function readRunnerContext(env: Environment, operation: OperationName): RunnerCo
     } catch (error) {
       // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
       if (operation === 'rerun-failed' || operation === 'review-deployments') {
-        const reason = error instanceof Error ? error.message : String(error)
-        throw new InputError(
-          'run-id',
-          `the event payload at GITHUB_EVENT_PATH could not be read (${reason}).`
-        )
+        throw new EventPayloadError(eventPath, error)
       }
     }
   }
@@ -226,9 +282,34 @@ function readRunnerContext(env: Environment, operation: OperationName): RunnerCo
 }
 
 /**
+ * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
+ * runner's file, not an input, is at fault.
+ */
+class EventPayloadError extends Error {
+  constructor(path: string, cause: unknown) {
+    // By name: `JSON`'s errors may come from another realm than this module's.
+    const notJson = (cause as { name?: unknown } | null)?.name === 'SyntaxError'
+    super(
+      `The event payload at GITHUB_EVENT_PATH (${path}) ${
+        notJson ? 'is not JSON' : 'could not be read'
+      } (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`
+    )
+    this.name = 'EventPayloadError'
+  }
+}
+
+/**
+ * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
+ * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
+ * shorter than an answer turns every request into retries.
+ */
+const MIN_REQUEST_TIMEOUT_MS = 250
+
+/**
  * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
- * 1 s gap between writes, retry backoff, `retry-after`, polling, request timeouts. It exists for
- * tests and benchmarks against the simulator; on GitHub leave it unset.
+ * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
+ * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
+ * and benchmarks against the simulator; on GitHub leave it unset.
  */
 function readPacing(env: Environment): PacingSettings {
   const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? ''
@@ -244,7 +325,7 @@ function readPacing(env: Environment): PacingSettings {
     writeIntervalMs: 1000 * scale,
     retryBaseMs: 1000 * scale,
     retryAfterScale: scale,
-    requestTimeoutMs: Math.max(1000, 30_000 * scale),
+    requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
     pollIntervalMs: 10_000 * scale
   }
 }

@@ -5,15 +5,18 @@
  * credentials, into the runner's temporary directory, and only its tail is read, line by line.
  */
 import * as core from '@actions/core'
-import { downloadTool, HTTPError } from '@actions/tool-cache'
+import { HttpClient } from '@actions/http-client'
 import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { Octokit } from './client.js'
-import type { RepositoryRef } from './settings.js'
+import { pipeline } from 'node:stream/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { messageOf } from './api-errors.js'
+import { MAX_RETRIES, type Octokit } from './client.js'
+import type { PacingSettings, RepositoryRef } from './settings.js'
 
 /**
  * The most bytes of one log that are read (16 MiB), from its end: the error that failed a job is
@@ -21,36 +24,41 @@ import type { RepositoryRef } from './settings.js'
  */
 export const LOG_TAIL_BYTES = 16 * 1024 * 1024
 
-/** The log storage refused the download (e.g. the URL expired); carries the HTTP status. */
+/** The log storage refused the download, or never answered, on every attempt. */
 export class LogDownloadError extends Error {
+  /**
+   * @param httpStatus the status of the last answer; undefined when the last attempt got none.
+   * @param detail what went wrong on the last attempt, without the signed URL.
+   */
   constructor(
     readonly jobId: number,
     readonly httpStatus: number | undefined,
-    cause: unknown
+    detail: string,
+    attempts: number
   ) {
     super(
-      `could not download the log of job ${jobId} from GitHub's log storage (${
-        httpStatus === undefined
-          ? cause instanceof Error
-            ? cause.message
-            : String(cause)
-          : `HTTP ${httpStatus}`
+      `could not download the log of job ${jobId} from GitHub's log storage (${detail}${
+        attempts > 1 ? `, ${attempts} attempts` : ''
       })`
     )
     this.name = 'LogDownloadError'
   }
 }
 
+/** How a log download is paced: the client's retry backoff base and request timeout. */
+export type LogDownloadPacing = Pick<PacingSettings, 'retryBaseMs' | 'requestTimeoutMs'>
+
 /**
  * Whether any line of the log of job `jobId` satisfies `matches`.
  *
  * Calls `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs` without following its 302, then
- * downloads the `Location` unauthenticated with `@actions/tool-cache` (into `RUNNER_TEMP`, or the
+ * downloads the `Location` unauthenticated (see {@link downloadLog}; into `RUNNER_TEMP`, or the
  * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes,
  * without the partial line they start in (see {@link logTailMatches}).
  * The downloaded file is deleted before returning.
+ * @param pacing retry backoff base and timeout of the download (`settings.pacing`).
  * @param tailBytes bytes read from the end of the log (default {@link LOG_TAIL_BYTES}).
- * @throws the API's `RequestError` for the log request (404 when the log is gone, 403 without
+ * @throws the API's error for the log request (404 when the log is gone, 403 without
  *   `actions: read`); {@link LogDownloadError} when the log storage refuses the download; Error when
  *   GitHub answers without a redirect.
  */
@@ -59,6 +67,7 @@ export async function jobLogMatches(
   repository: RepositoryRef,
   jobId: number,
   matches: (line: string) => boolean,
+  pacing: LogDownloadPacing,
   tailBytes = LOG_TAIL_BYTES
 ): Promise<boolean> {
   const response = await octokit.rest.actions.downloadJobLogsForWorkflowRun({
@@ -72,26 +81,89 @@ export async function jobLogMatches(
       `GET .../actions/jobs/${jobId}/logs answered ${response.status} without a redirect to the log`
     )
   }
-  // The URL is a credential for about a minute, and tool-cache writes it to the debug log.
+  // The URL is a credential for about a minute.
   core.setSecret(location)
   const file = join(
     process.env.RUNNER_TEMP || tmpdir(),
     `actions-ops-job-${jobId}-${randomUUID()}.log`
   )
   try {
-    try {
-      await downloadTool(location, file)
-    } catch (error) {
-      throw new LogDownloadError(
-        jobId,
-        error instanceof HTTPError ? error.httpStatusCode : undefined,
-        error
-      )
-    }
+    await downloadLog(location, file, jobId, pacing)
     return await logTailMatches(file, matches, tailBytes)
   } finally {
     await rm(file, { force: true })
   }
+}
+
+/**
+ * Downloads `url` into `file` (replaced on each attempt) with `GET` and no credentials, through
+ * `@actions/http-client` (which honours the runner's proxy settings). An attempt that gets no
+ * answer, a 5xx, 408 or 429 is retried up to `MAX_RETRIES` times after 1×, 4×, 9×
+ * `pacing.retryBaseMs`, like the API client's requests; an attempt whose connection stays silent
+ * for `pacing.requestTimeoutMs` is abandoned. Other statuses (403: the URL expired; 404) end it.
+ * @throws {@link LogDownloadError} after the last failed attempt; its message never holds the URL.
+ */
+export async function downloadLog(
+  url: string,
+  file: string,
+  jobId: number,
+  pacing: LogDownloadPacing
+): Promise<void> {
+  const http = new HttpClient('actions-ops', [], {
+    allowRetries: false,
+    socketTimeout: pacing.requestTimeoutMs
+  })
+  try {
+    for (let retry = 0; ; retry++) {
+      let status: number | undefined
+      let detail: string
+      try {
+        status = await downloadOnce(http, url, file)
+        if (status === 200) return
+        detail = `HTTP ${status}`
+      } catch (error) {
+        status = undefined
+        detail = withoutUrl(messageOf(error), url)
+      }
+      const retriable = status === undefined || status >= 500 || status === 408 || status === 429
+      if (!retriable || retry >= MAX_RETRIES) {
+        throw new LogDownloadError(jobId, status, detail, retry + 1)
+      }
+      const waitMs = pacing.retryBaseMs * (retry + 1) ** 2
+      core.info(
+        `The log of job ${jobId} could not be downloaded (${detail}); trying again in ${Math.round(waitMs)} ms.`
+      )
+      await sleep(waitMs)
+    }
+  } finally {
+    http.dispose()
+  }
+}
+
+/**
+ * One attempt: the answer's status, with the body written to `file` when it is 200.
+ * @throws the network's error when no answer came or the body broke off.
+ */
+async function downloadOnce(http: HttpClient, url: string, file: string): Promise<number> {
+  const response = await http.get(url)
+  const status = response.message.statusCode ?? 0
+  if (status !== 200) {
+    // Read the refusal to its end, so the connection is free for the next attempt.
+    await response.readBody()
+    return status
+  }
+  await pipeline(response.message, createWriteStream(file))
+  return status
+}
+
+/** `message` without the signed URL, whole or as the path and query a timeout error names. */
+function withoutUrl(message: string, url: string): string {
+  const { pathname, search } = new URL(url)
+  return message
+    .split(url)
+    .join('the log URL')
+    .split(pathname + search)
+    .join('the log URL')
 }
 
 /**

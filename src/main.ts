@@ -3,6 +3,7 @@
  * without side effects at import.
  */
 import * as core from '@actions/core'
+import { messageOf, redactSecrets } from './api-errors.js'
 import { createClient } from './client.js'
 import { runHandler } from './handlers/index.js'
 import { getSettings } from './input-helper.js'
@@ -17,7 +18,7 @@ import { publish } from './reporter.js'
 export async function run(): Promise<void> {
   try {
     const settings = getSettings()
-    const client = createClient({
+    const client = await createClient({
       token: settings.token,
       apiUrl: settings.runner.apiUrl,
       pacing: settings.pacing
@@ -43,6 +44,7 @@ export async function run(): Promise<void> {
     })
     await publish(settings, results.all(), client.counter, extraOutputs)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    // The last line of defence: no error text leaves with the token in it.
+    core.setFailed(redactSecrets(messageOf(error)))
   }
 }

@@ -4,6 +4,7 @@
  */
 import { Minimatch } from 'minimatch'
 import parseDuration from 'parse-duration'
+import { RE2JS } from 're2js'
 import type { RepositoryRef } from './settings.js'
 
 /** A bad input value. `input` is the input's name as written in `with:`. */
@@ -78,21 +79,72 @@ export function parseInteger(
 // the shape is checked first and only then handed over.
 const DURATION_SHAPE = /^(\d+(w|d|h|m|s))+$/
 
+/** Bounds of a duration input, in seconds. */
+export interface DurationBounds {
+  /** The shortest accepted (default 1; 0 lets `0s` mean "no duration"). */
+  min?: number
+  /** The longest accepted. */
+  max: number
+  /** Why nothing longer makes sense, said when a value is over `max`, e.g. `GitHub keeps runs at most 400 days`. */
+  why?: string
+}
+
 /**
  * Parses a duration such as `90s`, `30m`, `6h`, `7d` or `1h30m` into seconds. Empty → undefined.
- * @throws InputError for other shapes and for zero.
+ * @param bounds the accepted range in seconds; a value outside it is refused with the bound
+ *   written as a duration (e.g. `400d`).
+ * @throws InputError for other shapes, and for values below `bounds.min` (default 1) or above
+ *   `bounds.max`.
  */
-export function parseDurationSeconds(input: string, raw: string): number | undefined {
+export function parseDurationSeconds(
+  input: string,
+  raw: string,
+  bounds: DurationBounds
+): number | undefined {
   const value = raw.trim()
   if (value === '') return undefined
+  const min = bounds.min ?? 1
   const seconds = DURATION_SHAPE.test(value) ? parseDuration(value, 's') : undefined
-  if (seconds === undefined || seconds === null || !Number.isFinite(seconds) || seconds <= 0) {
+  if (seconds === undefined || seconds === null || Number.isNaN(seconds)) {
     throw new InputError(
       input,
       `${quote(value)} is not a duration. Use a number with a unit (s, m, h, d, w), e.g. '${input}: 30m' or '1h30m'.`
     )
   }
+  const max = formatDuration(bounds.max)
+  if (seconds > bounds.max) {
+    throw new InputError(
+      input,
+      `${quote(value)} is longer than ${max}, the most it accepts${bounds.why ? ` (${bounds.why})` : ''}. Use at most ${max}, e.g. '${input}: ${max}'.`
+    )
+  }
+  if (seconds < min) {
+    throw new InputError(
+      input,
+      `${quote(value)} is shorter than ${formatDuration(min)}. Use a duration from ${formatDuration(min)} to ${max}, e.g. '${input}: 30m'.`
+    )
+  }
   return seconds
+}
+
+const UNITS: Array<[string, number]> = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1]
+]
+
+/** Writes whole seconds as a duration input would: `400d`, `6h`, `1h30m`, `0s`. */
+export function formatDuration(seconds: number): string {
+  let left = Math.floor(seconds)
+  let text = ''
+  for (const [unit, size] of UNITS) {
+    if (left >= size) {
+      text += `${Math.floor(left / size)}${unit}`
+      left %= size
+    }
+  }
+  return text || '0s'
 }
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
@@ -140,18 +192,21 @@ export function parseGlobs(input: string, raw: string, example: string): string[
 }
 
 /**
- * Parses a JavaScript regular expression (no delimiters, no flags).
- * @throws InputError when it does not compile.
+ * Parses a regular expression in RE2 syntax (no delimiters; flags inline, e.g. `(?i)`; the
+ * JavaScript forms `\uFFFD` and `(?<name>…)` are translated), compiled by a linear-time engine:
+ * matching time grows with the text, never exponentially, whatever the pattern. RE2 has no
+ * backreferences and no lookahead or lookbehind.
+ * @throws InputError when RE2 refuses the pattern.
  */
-export function parseRegExp(input: string, raw: string): RegExp | undefined {
+export function parseRegExp(input: string, raw: string): RE2JS | undefined {
   if (raw.trim() === '') return undefined
   try {
-    return new RegExp(raw)
+    return RE2JS.compile(RE2JS.translateRegExp(raw))
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new InputError(
       input,
-      `${quote(raw)} is not a valid regular expression (${reason}). Example: '${input}: ETIMEDOUT|ECONNRESET'.`
+      `${quote(raw)} is not a regular expression in RE2 syntax (${reason}). RE2 has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…)). Example: '${input}: ETIMEDOUT|ECONNRESET'.`
     )
   }
 }

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core'
 import { minimatch } from 'minimatch'
+import { statusOf } from './api-errors.js'
 import type { Octokit } from './client.js'
 import type { RepositoryRef, RunFilters } from './settings.js'
 
@@ -33,6 +34,23 @@ export function runIdIn(filters: RunFilters, repository: RepositoryRef): number 
     : undefined
 }
 
+/**
+ * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
+ * repository, and repositories the token cannot see all answer so.
+ */
+class RunNotFoundError extends Error {
+  constructor(
+    readonly runId: number,
+    repository: RepositoryRef
+  ) {
+    const name = `${repository.owner}/${repository.repo}`
+    super(
+      `workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`
+    )
+    this.name = 'RunNotFoundError'
+  }
+}
+
 /** What to ask the server for; every field is a server-side filter. */
 export interface RunQuery {
   /** One request series per status (the API takes one; it matches status or conclusion). */
@@ -50,7 +68,8 @@ export interface RunQuery {
  * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
  * status × workflow × event (× branch when it is a single literal name). When a series hits the
  * 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count` is reached.
- * @throws the API error of any page (the caller reports it for the repository).
+ * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
+ *   other request (the caller reports it for the repository).
  */
 export async function listRuns(
   octokit: Octokit,
@@ -60,8 +79,13 @@ export async function listRuns(
 ): Promise<WorkflowRun[]> {
   const runId = runIdIn(filters, repository)
   if (runId !== undefined) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })
-    return [data]
+    try {
+      const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })
+      return [data]
+    } catch (error) {
+      if (statusOf(error) === 404) throw new RunNotFoundError(runId, repository)
+      throw error
+    }
   }
   const workflows: Array<string | undefined> =
     filters.workflows.length > 0 ? filters.workflows : [undefined]

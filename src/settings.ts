@@ -2,6 +2,7 @@
  * The typed settings every handler works from. `input-helper.ts` builds them once from the step's
  * inputs and the runner's environment; nothing else reads inputs.
  */
+import type { RE2JS } from 're2js'
 
 /** The operations, in the order the README documents them. */
 export const OPERATIONS = [
@@ -99,8 +100,8 @@ export interface RerunFailedSettings extends CommonSettings {
   maxAttempts: number
   /** Globs on job names; empty = every failed job qualifies. */
   jobFilter: string[]
-  /** Flaky-failure signature matched line by line against failed jobs' logs. */
-  logPattern?: RegExp
+  /** Flaky-failure signature (RE2 syntax, linear-time) matched line by line against failed jobs' logs. */
+  logPattern?: RE2JS
   enableDebugLogging: boolean
   skipSuperseded: boolean
 }

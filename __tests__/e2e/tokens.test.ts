@@ -54,3 +54,25 @@ describe.each(OPERATIONS.map(operation => [operation]))('%s', operation => {
     expect(s.requests.filter(r => r.method !== 'GET')).toEqual([])
   })
 })
+
+describe('a token a careless paste left characters in', () => {
+  it.each([
+    ['a line break inside', 'ghs_pastedP4sted\nPastedP4sted'],
+    ['a trailing zero-width space', 'ghs_pastedP4stedPastedP4sted\u200b']
+  ])(
+    'should be refused with %s before any request, naming github-token and printing no part of it',
+    async (_case, token) => {
+      const s = await simulate(scenario(repository('acme/web', [run({ id: 1 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token,
+        with: { operation: 'cancel-stale' },
+        // Every piece of it is scanned for in stdout, stderr, the summary and the outputs.
+        secrets: token.split(/\s+/).map(piece => piece.replace('\u200b', ''))
+      })
+      expect(result.exitCode).toBe(1)
+      expect(errorLine(result.stdout)).toMatch(/^::error::Input 'github-token': has a /)
+      expect(s.requests).toEqual([])
+    }
+  )
+})

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
 import { getSettings, parseOperation } from '../../src/input-helper.js'
-import type { SettingsFor } from '../../src/settings.js'
+import type { PacingSettings, SettingsFor } from '../../src/settings.js'
 
 // @actions/core announces masks on stdout; keep them for the assertions below, out of the test log.
 let stdout: string[] = []
@@ -67,12 +67,33 @@ describe('common settings', () => {
       { owner: 'acme', repo: 'api' }
     ])
   })
-  it('shrinks every wait with ACTIONS_OPS_TIME_SCALE', () => {
-    const settings = getSettings(inputs({ operation: 'cancel-stale' }), {
-      ...runnerEnv,
-      ACTIONS_OPS_TIME_SCALE: '0.01'
+  it('shrinks every wait with ACTIONS_OPS_TIME_SCALE, the request timeout included', () => {
+    const pacing = (scale?: string): PacingSettings =>
+      getSettings(inputs({ operation: 'cancel-stale' }), {
+        ...runnerEnv,
+        ...(scale !== undefined && { ACTIONS_OPS_TIME_SCALE: scale })
+      }).pacing
+    expect(pacing('0.01')).toEqual({
+      timeScale: 0.01,
+      writeIntervalMs: 10,
+      retryBaseMs: 10,
+      retryAfterScale: 0.01,
+      requestTimeoutMs: 300,
+      pollIntervalMs: 100
     })
-    expect(settings.pacing).toMatchObject({ writeIntervalMs: 10, retryBaseMs: 10, timeScale: 0.01 })
+    expect(pacing().requestTimeoutMs).toBe(30_000)
+    expect(pacing('0.5').requestTimeoutMs).toBe(15_000)
+    // Never shorter than a local server needs to answer a page of runs on a busy machine.
+    expect(pacing('0.001').requestTimeoutMs).toBe(250)
+    expect(pacing('0').requestTimeoutMs).toBe(250)
+  })
+  it.each(['-0.5', '2', 'fast'])('refuses ACTIONS_OPS_TIME_SCALE=%j', raw => {
+    expect(() =>
+      getSettings(inputs({ operation: 'cancel-stale' }), {
+        ...runnerEnv,
+        ACTIONS_OPS_TIME_SCALE: raw
+      })
+    ).toThrow(/ACTIONS_OPS_TIME_SCALE.*not a number from 0 to 1/)
   })
 })
 
@@ -92,6 +113,92 @@ describe('cancel-stale settings', () => {
       forceCancelAfterSeconds: 300,
       keepLatest: 2
     })
+  })
+})
+
+describe('github-token', () => {
+  // Each is a token a secret could hold after a careless paste; none may be sent or echoed.
+  const TOKEN = 'ghs_Zq8KpWxLmNvBtRyUaQwErTyUiOpAsDfGhJk'
+  const BAD_TOKENS: Array<[string, string, RegExp]> = [
+    [
+      'a line break inside',
+      `${TOKEN.slice(0, 20)}\n${TOKEN.slice(20)}`,
+      /a line break \(U\+000A\) at character 21 of 40/
+    ],
+    [
+      'a trailing zero-width space',
+      `${TOKEN}\u200b`,
+      /a non-ASCII character \(U\+200B, invisible\) at character 40 of 40/
+    ],
+    [
+      'a tab inside',
+      `${TOKEN.slice(0, 4)}\t${TOKEN.slice(4)}`,
+      /a tab \(U\+0009\) at character 5 of 40/
+    ],
+    ['a space inside', `token ${TOKEN}`, /a space \(U\+0020\) at character 6 of 45/],
+    [
+      'a non-ASCII letter',
+      `${TOKEN.slice(0, 10)}é${TOKEN.slice(10)}`,
+      /a non-ASCII character \(U\+00E9\) at character 11 of 40/
+    ],
+    [
+      'a control character',
+      `${TOKEN}\u0007`,
+      /a control character \(U\+0007\) at character 40 of 40/
+    ]
+  ]
+  it.each(BAD_TOKENS)(
+    'refuses a token with %s, naming github-token and where, never any part of it',
+    (_case, token, where) => {
+      let message = ''
+      try {
+        getSettings(inputs({ operation: 'cancel-stale', 'github-token': token }), runnerEnv)
+      } catch (error) {
+        message = error instanceof Error ? error.message : String(error)
+      }
+      expect(message).toMatch(/^Input 'github-token': has /)
+      expect(message).toMatch(where)
+      expect(message).toContain("e.g. 'github-token: ${{ secrets.OPS_TOKEN }}'")
+      // No five characters in a row of the token, and nothing was masked: it never got that far.
+      for (let i = 0; i + 5 <= TOKEN.length; i++) {
+        expect(message).not.toContain(TOKEN.slice(i, i + 5))
+      }
+      expect(stdout.join('')).not.toContain('::add-mask::')
+    }
+  )
+  it('takes a token with surrounding whitespace, trimmed, like core.getInput', () => {
+    const settings = getSettings(
+      inputs({ operation: 'cancel-stale', 'github-token': `  ${TOKEN}\n` }),
+      runnerEnv
+    )
+    expect(settings.token).toBe(TOKEN)
+  })
+})
+
+describe('the event payload', () => {
+  it('says a GITHUB_EVENT_PATH that is not JSON is the payload file, not the run-id input', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+    writeFileSync(path, '{"workflow_run": {"id": 5')
+    const env = { ...runnerEnv, GITHUB_EVENT_NAME: 'workflow_run', GITHUB_EVENT_PATH: path }
+    let message = ''
+    try {
+      getSettings(inputs({ operation: 'rerun-failed' }), env)
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error)
+    }
+    expect(message).toMatch(
+      new RegExp(`^The event payload at GITHUB_EVENT_PATH \\(${path}\\) is not JSON \\(`)
+    )
+    expect(message).toContain("e.g. one holding '{}'")
+    expect(message).not.toContain("'run-id'")
+    // An operation that does not read the payload is not stopped by it.
+    expect(getSettings(inputs({ operation: 'cancel-stale' }), env).operation).toBe('cancel-stale')
+  })
+  it('says when GITHUB_EVENT_PATH names no file', () => {
+    const env = { ...runnerEnv, GITHUB_EVENT_PATH: join(tmpdir(), 'no-such-dir', 'event.json') }
+    expect(() => getSettings(inputs({ operation: 'review-deployments' }), env)).toThrow(
+      /^The event payload at GITHUB_EVENT_PATH \(.*event\.json\) could not be read \(ENOENT/
+    )
   })
 })
 
@@ -316,6 +423,36 @@ const BAD_INPUTS: Array<[string, Record<string, string>, RegExp]> = [
     /'force-cancel-after'/
   ],
   ['bad lookback', { operation: 'rerun-failed', lookback: 'yesterday' }, /'lookback'/],
+  [
+    'lookback past the retention',
+    { operation: 'rerun-failed', lookback: '999999999d' },
+    /'lookback': "999999999d" is longer than 400d.*GitHub keeps runs at most 400 days.*e\.g\. 'lookback: 400d'/
+  ],
+  [
+    'lookback of zero',
+    { operation: 'rerun-failed', lookback: '0s' },
+    /'lookback': "0s" is shorter than 1s/
+  ],
+  [
+    'stale-after longer than a run lasts',
+    { operation: 'cancel-stale', 'stale-after': '36d' },
+    /'stale-after': "36d" is longer than 35d.*e\.g\. 'stale-after: 35d'/
+  ],
+  [
+    'force-cancel-after longer than a job lasts',
+    { operation: 'cancel-stale', 'force-cancel-after': '6h1m' },
+    /'force-cancel-after': "6h1m" is longer than 6h.*e\.g\. 'force-cancel-after: 6h'/
+  ],
+  [
+    'token with a line break',
+    { operation: 'cancel-stale', 'github-token': 'ghs_abcdefgh\nijklmnop' },
+    /'github-token': has a line break/
+  ],
+  [
+    'lookbehind log-pattern',
+    { operation: 'rerun-failed', 'log-pattern': '(?<=npm )ERR!' },
+    /'log-pattern'.*RE2 syntax.*no lookahead or lookbehind/
+  ],
   [
     'bad conclusion',
     { operation: 'rerun-failed', conclusions: 'failure, flaky' },

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   InputError,
   parseBoolean,
+  formatDuration,
   parseDurationSeconds,
   parseGlobs,
   parseInteger,
@@ -19,28 +20,56 @@ describe('parseList', () => {
 })
 
 describe('parseDurationSeconds', () => {
+  const upTo35Days = { max: 35 * 86400 }
   it.each([
     ['90s', 90],
     ['30m', 1800],
     ['6h', 21600],
     ['7d', 604800],
     ['1h30m', 5400],
-    ['1w', 604800]
+    ['1w', 604800],
+    ['35d', 35 * 86400]
   ])('reads %s as %d seconds', (raw, seconds) => {
-    expect(parseDurationSeconds('stale-after', raw)).toBe(seconds)
+    expect(parseDurationSeconds('stale-after', raw, upTo35Days)).toBe(seconds)
   })
   it('is undefined when empty', () => {
-    expect(parseDurationSeconds('stale-after', '  ')).toBeUndefined()
+    expect(parseDurationSeconds('stale-after', '  ', upTo35Days)).toBeUndefined()
   })
   it.each(['10', '1.5h', 'h', '-5m', '0s', 'soon', '5 minutes', '1h 30m'])(
     'refuses %j naming the input and an example',
     raw => {
-      expect(() => parseDurationSeconds('stale-after', raw)).toThrow(InputError)
-      expect(() => parseDurationSeconds('stale-after', raw)).toThrow(
+      expect(() => parseDurationSeconds('stale-after', raw, upTo35Days)).toThrow(InputError)
+      expect(() => parseDurationSeconds('stale-after', raw, upTo35Days)).toThrow(
         /stale-after.*e\.g\. 'stale-after: 30m'/
       )
     }
   )
+  it.each(['35d1s', '36d', '6w', '999999999d', `${'9'.repeat(400)}d`])(
+    'refuses %j as longer than the bound, naming the largest accepted value',
+    raw => {
+      expect(() =>
+        parseDurationSeconds('stale-after', raw, { ...upTo35Days, why: 'runs end by then' })
+      ).toThrow(
+        /^Input 'stale-after': ".*" is longer than 35d, the most it accepts \(runs end by then\)\. Use at most 35d, e\.g\. 'stale-after: 35d'\.$/
+      )
+    }
+  )
+  it('takes 0s when the bounds allow it', () => {
+    expect(parseDurationSeconds('older-than', '0s', { min: 0, max: 400 * 86400 })).toBe(0)
+  })
+})
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [59, '59s'],
+    [5400, '1h30m'],
+    [6 * 3600, '6h'],
+    [400 * 86400, '400d'],
+    [86400 + 61, '1d1m1s']
+  ])('writes %d seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text)
+  })
 })
 
 describe('parseBoolean', () => {
@@ -98,13 +127,32 @@ describe('parseGlobs', () => {
 })
 
 describe('parseRegExp', () => {
-  it('compiles a pattern', () => {
+  it('compiles a pattern in RE2 syntax, inline flags included', () => {
     expect(parseRegExp('log-pattern', 'ETIMEDOUT|ECONNRESET')?.test('read ECONNRESET')).toBe(true)
+    expect(parseRegExp('log-pattern', '(?i)^error:')?.test('Error: boom')).toBe(true)
+    // JavaScript's escape for a code point is translated to RE2's \x{…}.
+    expect(parseRegExp('log-pattern', 'caf\\u00e9')?.test('café')).toBe(true)
   })
-  it('refuses a pattern that does not compile', () => {
-    expect(() => parseRegExp('log-pattern', '(unclosed')).toThrow(
-      /Input 'log-pattern'.*not a valid regular expression/
+  it('is undefined when empty', () => {
+    expect(parseRegExp('log-pattern', '  ')).toBeUndefined()
+  })
+  it.each([
+    ['does not compile', '(unclosed'],
+    ['has a lookbehind', '(?<=npm )ERR!'],
+    ['has a negative lookbehind', '(?<!warn )ERR!'],
+    ['has a lookahead', 'ERR!(?= network)'],
+    ['has a backreference', '(\\w+) \\1']
+  ])('refuses a pattern that %s, naming the input and the syntax', (_case, raw) => {
+    expect(() => parseRegExp('log-pattern', raw)).toThrow(
+      /^Input 'log-pattern': .* is not a regular expression in RE2 syntax .*no backreferences .*no lookahead or lookbehind.*Example: 'log-pattern: ETIMEDOUT\|ECONNRESET'\.$/
     )
+  })
+  it('matches a pattern that backtracks catastrophically in linear time', () => {
+    const pattern = parseRegExp('log-pattern', '(a+)+$')
+    const started = performance.now()
+    expect(pattern?.test(`${'a'.repeat(34)}!`)).toBe(false)
+    expect(pattern?.test('a'.repeat(10_000) + '!')).toBe(false)
+    expect(performance.now() - started).toBeLessThan(500)
   })
 })
 

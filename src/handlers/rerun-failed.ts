@@ -5,7 +5,7 @@
  * `job-filter` / `log-pattern`) failures that are not the flaky kind.
  */
 import * as core from '@actions/core'
-import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
+import { describeApiError, messageOf, rateLimitResetOf, statusOf } from '../api-errors.js'
 import { SEND_ONCE, type Octokit } from '../client.js'
 import { jobLogMatches } from '../job-logs.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
@@ -218,7 +218,7 @@ async function checkRun(
   const unavailable: string[] = []
   for (const job of failed) {
     try {
-      if (await jobLogMatches(octokit, repository, job.id, matches)) {
+      if (await jobLogMatches(octokit, repository, job.id, matches, settings.pacing)) {
         reasons.push(`log of ${job.name} matches log-pattern`)
         return { rerun: true, reason: reasons.join('; '), attempt }
       }
@@ -428,7 +428,7 @@ function refusedRerun(error: unknown): ErrorVerdict {
   // Listed a moment ago, so the repository is visible: the run itself was deleted since.
   if (statusOf(error) === 404) return { outcome: 'skipped', reason: 'deleted since listed' }
   if (statusOf(error) !== 403) return undefined
-  const message = error instanceof Error ? error.message : ''
+  const message = messageOf(error)
   if (/already running/i.test(message)) {
     return { outcome: 'skipped', reason: 'already being retried (GitHub: already running)' }
   }
