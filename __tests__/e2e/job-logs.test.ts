@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { failedRun, job, runOf } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
 import type { Scenario } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../../scripts/lib/run-action.js'
+import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 // The API token must never reach the log storage host, whatever it answers.
