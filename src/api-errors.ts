@@ -5,7 +5,7 @@
  * Every text this module returns has the secrets registered with {@link registerSecret} replaced
  * by `***`, whatever the error carried (undici's header errors quote the header value).
  */
-import type { OperationName } from './settings.js'
+import type { OperationName, SecretApp, SecretScopeKind } from './settings.js'
 
 /** The shape of Octokit's `RequestError` that this module reads. */
 interface ApiErrorLike {
@@ -130,4 +130,56 @@ function describe(error: unknown, operation: OperationName): string {
 export function firstLine(message: string): string {
   // Octokit appends " - https://docs.github.com/..." to API messages.
   return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+}
+
+/**
+ * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
+ * as the fix (rotate-secrets names it per store, as each store has its own permission).
+ */
+export const SECRET_PERMISSION_HINTS: Record<
+  SecretApp,
+  Partial<Record<SecretScopeKind, string>>
+> = {
+  actions: {
+    repository:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',
+    environment:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of environments also need `environments: write` and `actions: read`; a classic token needs `repo`) in `github-token`',
+    organization:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_secrets: write` (Actions secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+  },
+  dependabot: {
+    repository:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `dependabot_secrets: write` (Dependabot secrets of repositories; a classic token needs `repo`) in `github-token`',
+    organization:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_dependabot_secrets: write` (Dependabot secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+  },
+  codespaces: {
+    repository:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `codespaces_secrets: write` (Codespaces secrets of repositories; a classic token needs `repo`) in `github-token`',
+    organization:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+  }
+}
+
+/**
+ * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
+ * scope: a 401 or 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the
+ * operation's; every other error reads as `describeApiError` has it. Dependabot and Codespaces
+ * have no environment scope (the settings refuse it), so they have no hint for one.
+ */
+export function describeSecretsApiError(
+  error: unknown,
+  app: SecretApp,
+  kind: SecretScopeKind
+): string {
+  if (!isApiError(error) || rateLimitResetOf(error))
+    return describeApiError(error, 'rotate-secrets')
+  const hint = SECRET_PERMISSION_HINTS[app][kind] ?? PERMISSION_HINTS['rotate-secrets']
+  const message = firstLine(error.message)
+  if (error.status === 401) {
+    return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for rotate-secrets, ${hint})`
+  }
+  if (error.status === 403) return `${error.status} ${message}: ${hint}`
+  return describeApiError(error, 'rotate-secrets')
 }
