@@ -99,7 +99,7 @@ export const PERMISSION_HINTS: Record<OperationName, string> = {
   'review-deployments':
     "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
   'rotate-secrets':
-    '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`'
+    '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)'
 }
 
 /**
@@ -164,22 +164,19 @@ export const SECRET_PERMISSION_HINTS: Record<
 
 /**
  * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
- * scope: a 401 or 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the
- * operation's; every other error reads as `describeApiError` has it. Dependabot and Codespaces
- * have no environment scope (the settings refuse it), so they have no hint for one.
+ * scope: a 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the operation's;
+ * every other error (a 401 of a revoked token included) reads as `describeApiError` has it.
+ * Dependabot and Codespaces have no environment scope (the settings refuse it), so they have no
+ * hint for one.
  */
 export function describeSecretsApiError(
   error: unknown,
   app: SecretApp,
   kind: SecretScopeKind
 ): string {
-  if (!isApiError(error) || rateLimitResetOf(error))
+  const hint = SECRET_PERMISSION_HINTS[app][kind]
+  if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) || !hint) {
     return describeApiError(error, 'rotate-secrets')
-  const hint = SECRET_PERMISSION_HINTS[app][kind] ?? PERMISSION_HINTS['rotate-secrets']
-  const message = firstLine(error.message)
-  if (error.status === 401) {
-    return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for rotate-secrets, ${hint})`
   }
-  if (error.status === 403) return `${error.status} ${message}: ${hint}`
-  return describeApiError(error, 'rotate-secrets')
+  return `${error.status} ${firstLine(error.message)}: ${hint}`
 }

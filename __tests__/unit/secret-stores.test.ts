@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeSecretsApiError } from '../../src/api-errors.js'
+import { describeSecretsApiError, PERMISSION_HINTS } from '../../src/api-errors.js'
 import type { TargetResult } from '../../src/outcomes.js'
 import { summaryGroups } from '../../src/reporter.js'
 import type { SecretApp, SecretScopeKind } from '../../src/settings.js'
@@ -48,14 +48,24 @@ describe('describeSecretsApiError', () => {
       'organization',
       '`organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`)'
     ]
-  ])('names the permission of %s secrets of a %s on a 403 and a 401', (app, kind, permission) => {
-    const hint = `\`GITHUB_TOKEN\` cannot write secrets: pass a token with ${permission} in \`github-token\``
+  ])('names the permission of %s secrets of a %s on a 403', (app, kind, permission) => {
     expect(
       describeSecretsApiError(apiError(403, 'Resource not accessible by integration'), app, kind)
-    ).toBe(`403 Resource not accessible by integration: ${hint}`)
-    expect(describeSecretsApiError(apiError(401, 'Bad credentials'), app, kind)).toBe(
-      `401 Bad credentials: the token is invalid or expired; pass a valid one in \`github-token\` (for rotate-secrets, ${hint})`
+    ).toBe(
+      `403 Resource not accessible by integration: \`GITHUB_TOKEN\` cannot write secrets: pass a token with ${permission} in \`github-token\``
     )
+  })
+
+  it('says a token answered 401 is invalid, naming github-token and every store the operation writes', () => {
+    const revoked = describeSecretsApiError(
+      apiError(401, 'Bad credentials'),
+      'dependabot',
+      'repository'
+    )
+    expect(revoked).toBe(
+      `401 Bad credentials: the token is invalid or expired; pass a valid one in \`github-token\` (for rotate-secrets, ${PERMISSION_HINTS['rotate-secrets']})`
+    )
+    expect(revoked).toContain('`dependabot_secrets: write`')
   })
 
   it('says when the primary rate limit ran out rather than naming a permission', () => {
