@@ -95,12 +95,17 @@ describe('rotate-secrets into several stores', () => {
           dependabot: { web: [secret('NPM_TOKEN')], api: [secret('NPM_TOKEN')] }
         })
       )
-      const run = await rotate(s, {
-        repository: 'acme/web, acme/api',
-        secrets: 'NPM_TOKEN',
-        generate: 'true',
-        app: 'actions, dependabot'
-      })
+      // The smoke case of the stores: through dist/index.js, as the runner starts it.
+      const run = await rotate(
+        s,
+        {
+          repository: 'acme/web, acme/api',
+          secrets: 'NPM_TOKEN',
+          generate: 'true',
+          app: 'actions, dependabot'
+        },
+        { bundle: true }
+      )
       expect(run.exitCode).toBe(0)
       const generated = JSON.parse(run.outputs['generated-values'] ?? '{}') as Record<
         string,
