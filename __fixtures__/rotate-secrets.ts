@@ -2,9 +2,11 @@
 import type {
   RecordedRequest,
   Scenario,
+  ScenarioOrganization,
   ScenarioOrgSecret,
   ScenarioSecret,
   ScenarioToken,
+  SecretApp,
   Simulator
 } from '../simulator/index.js'
 import { findOrganization } from '../simulator/index.js'
@@ -13,8 +15,8 @@ import { repository, scenario } from './scenario.js'
 /** A GitHub App installation token that may read and write every kind of secret. */
 export const ROTATOR_TOKEN = 'ghs_rotator'
 
-/** What the rotator token may do: read and write every kind of secret. */
-const ROTATOR: ScenarioToken = {
+/** What the rotator token may do: read and write every kind of secret, of every store. */
+export const ROTATOR: ScenarioToken = {
   login: 'rotator[bot]',
   kind: 'app',
   permissions: {
@@ -22,6 +24,10 @@ const ROTATOR: ScenarioToken = {
     environments: 'write',
     actions: 'read',
     organization_secrets: 'write',
+    dependabot_secrets: 'write',
+    organization_dependabot_secrets: 'write',
+    codespaces_secrets: 'write',
+    organization_codespaces_secrets: 'write',
     metadata: 'read'
   }
 }
@@ -44,7 +50,24 @@ export interface SecretsWorld {
   /** Organization `acme` secrets; `orgRepositories` more repositories acme/svc-0… (ids 1000…). */
   orgSecrets?: ScenarioOrgSecret[]
   orgRepositories?: number
+  /** Dependabot and Codespaces secrets of acme/web, acme/api and the organization acme. */
+  dependabot?: StoreSecrets
+  codespaces?: StoreSecrets
 }
+
+/** One store's secrets in the world of `secretsWorld`. */
+export interface StoreSecrets {
+  web?: ScenarioSecret[]
+  api?: ScenarioSecret[]
+  org?: ScenarioOrgSecret[]
+}
+
+/** Where the scenario keeps each store's secrets (repositories and organizations alike). */
+const FIELD = {
+  actions: 'secrets',
+  dependabot: 'dependabot_secrets',
+  codespaces: 'codespaces_secrets'
+} as const
 
 /** acme/web (id 101) and acme/api (id 102) with their secrets, and the organization acme. */
 export function secretsWorld(world: SecretsWorld = {}): Scenario {
@@ -63,7 +86,18 @@ export function secretsWorld(world: SecretsWorld = {}): Scenario {
   )
   const result = scenario(web, api, ...more)
   result.tokens[ROTATOR_TOKEN] = structuredClone(ROTATOR)
-  result.organizations = [{ login: 'acme', secrets: structuredClone(world.orgSecrets ?? []) }]
+  const org: ScenarioOrganization = {
+    login: 'acme',
+    secrets: structuredClone(world.orgSecrets ?? [])
+  }
+  for (const app of ['dependabot', 'codespaces'] as const) {
+    const store = world[app]
+    if (!store) continue
+    web[FIELD[app]] = structuredClone(store.web ?? [])
+    api[FIELD[app]] = structuredClone(store.api ?? [])
+    org[FIELD[app]] = structuredClone(store.org ?? [])
+  }
+  result.organizations = [org]
   return result
 }
 
@@ -116,10 +150,14 @@ export function onFirstRequest(
   }
 }
 
-/** The plaintext the simulator opened for each secret of a repository, by name. */
-export function repositoryValues(sim: Simulator, fullName: string): Record<string, string> {
+/** The plaintext the simulator opened for each secret of a repository (of `app`'s store), by name. */
+export function repositoryValues(
+  sim: Simulator,
+  fullName: string,
+  app: SecretApp = 'actions'
+): Record<string, string> {
   const repo = sim.state.repositories.find(r => `${r.owner}/${r.name}` === fullName)
-  return plaintexts(repo?.secrets)
+  return plaintexts(repo?.[FIELD[app]])
 }
 
 /** The plaintext of each secret of an environment of a repository, by name. */
@@ -132,9 +170,13 @@ export function environmentValues(
   return plaintexts(repo?.environments?.find(e => e.name === environment)?.secrets)
 }
 
-/** The organization secret `name` of acme as the simulator holds it. */
-export function orgSecret(sim: Simulator, name: string): ScenarioOrgSecret | undefined {
-  return findOrganization(sim.state, 'acme')?.secrets?.find(s => s.name === name)
+/** The organization secret `name` of acme (in `app`'s store) as the simulator holds it. */
+export function orgSecret(
+  sim: Simulator,
+  name: string,
+  app: SecretApp = 'actions'
+): ScenarioOrgSecret | undefined {
+  return findOrganization(sim.state, 'acme')?.[FIELD[app]]?.find(s => s.name === name)
 }
 
 function plaintexts(secrets: ScenarioSecret[] | undefined): Record<string, string> {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [operation…]`: runs each operation through dist/index.js against the simulator on
+ * `npm run bench [case…]`: runs each operation through dist/index.js against the simulator on
  * generated scenarios, with simulated network latency, and prints per operation the requests made
  * against the minimum possible, and the wall time against the floor GitHub's pacing sets.
  *
@@ -35,8 +35,10 @@ console.log(
 )
 const REQUEST_COST_MS = await measureClientCost()
 
-for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b.operation))) {
-  console.log(`\n${bench.operation}`)
+for (const bench of BENCH_CASES.filter(
+  b => only.length === 0 || only.includes(b.operation) || only.includes(b.name ?? b.operation)
+)) {
+  console.log(`\n${bench.name ?? bench.operation}`)
   console.log(
     '| size | requests | minimum | ratio | wall time | floor | ratio | start-up | outcomes |'
   )

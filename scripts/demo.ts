@@ -9,7 +9,14 @@ import { runBundle, type ActionRun } from './lib/runner.js'
 
 function table(run: ActionRun): string {
   if (run.result.length === 0) return '  (no targets)'
-  const rows = run.result.map(r => [r.repository, String(r.id), r.action, r.outcome, r.reason])
+  // A secret's store (`app`) tells apart its copies in one repository.
+  const rows = run.result.map(r => [
+    r.repository,
+    r.app ? `${String(r.id)} (${r.app})` : String(r.id),
+    r.action,
+    r.outcome,
+    r.reason
+  ])
   const widths = [0, 1, 2, 3].map(column =>
     Math.max(...rows.map(row => (row[column] ?? '').length))
   )
@@ -25,7 +32,7 @@ function table(run: ActionRun): string {
 /** The job summary's heading and totals as text; its table holds the rows printed below it. */
 function summaryHead(run: ActionRun): string {
   return run.summary
-    .replace(/<table>[\s\S]*<\/table>/, '')
+    .replace(/<table>[\s\S]*?<\/table>/g, '')
     .replace(/<[^>]+>/g, '')
     .split('\n')
     .map(line => line.trim())

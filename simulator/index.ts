@@ -1,6 +1,7 @@
 /**
- * A GitHub REST API simulator for tests and demos: workflow runs, jobs, Actions secrets,
- * pagination, filters, auth, rate limits and injected faults, served over real HTTP on 127.0.0.1.
+ * A GitHub REST API simulator for tests and demos: workflow runs, jobs, secrets (Actions,
+ * Dependabot, Codespaces), pagination, filters, auth, rate limits and injected faults, served over
+ * real HTTP on 127.0.0.1.
  */
 export {
   startSimulator,
@@ -60,5 +61,6 @@ export {
   type ScenarioOrganization,
   type ScenarioOrgSecret,
   type ScenarioSecret,
+  type SecretApp,
   type SecretVisibility
 } from './routes/secrets.js'

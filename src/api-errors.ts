@@ -5,7 +5,7 @@
  * Every text this module returns has the secrets registered with {@link registerSecret} replaced
  * by `***`, whatever the error carried (undici's header errors quote the header value).
  */
-import type { OperationName } from './settings.js'
+import type { OperationName, SecretApp, SecretScopeKind } from './settings.js'
 
 /** The shape of Octokit's `RequestError` that this module reads. */
 interface ApiErrorLike {
@@ -99,7 +99,7 @@ export const PERMISSION_HINTS: Record<OperationName, string> = {
   'review-deployments':
     "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
   'rotate-secrets':
-    '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`'
+    '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)'
 }
 
 /**
@@ -130,4 +130,53 @@ function describe(error: unknown, operation: OperationName): string {
 export function firstLine(message: string): string {
   // Octokit appends " - https://docs.github.com/..." to API messages.
   return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+}
+
+/**
+ * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
+ * as the fix (rotate-secrets names it per store, as each store has its own permission).
+ */
+export const SECRET_PERMISSION_HINTS: Record<
+  SecretApp,
+  Partial<Record<SecretScopeKind, string>>
+> = {
+  actions: {
+    repository:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',
+    environment:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of environments also need `environments: write` and `actions: read`; a classic token needs `repo`) in `github-token`',
+    organization:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_secrets: write` (Actions secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+  },
+  dependabot: {
+    repository:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `dependabot_secrets: write` (Dependabot secrets of repositories; a classic token needs `repo`) in `github-token`',
+    organization:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_dependabot_secrets: write` (Dependabot secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+  },
+  codespaces: {
+    repository:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `codespaces_secrets: write` (Codespaces secrets of repositories; a classic token needs `repo`) in `github-token`',
+    organization:
+      '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+  }
+}
+
+/**
+ * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
+ * scope: a 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the operation's;
+ * every other error (a 401 of a revoked token included) reads as `describeApiError` has it.
+ * Dependabot and Codespaces have no environment scope (the settings refuse it), so they have no
+ * hint for one.
+ */
+export function describeSecretsApiError(
+  error: unknown,
+  app: SecretApp,
+  kind: SecretScopeKind
+): string {
+  const hint = SECRET_PERMISSION_HINTS[app][kind]
+  if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) || !hint) {
+    return describeApiError(error, 'rotate-secrets')
+  }
+  return `${error.status} ${firstLine(error.message)}: ${hint}`
 }

@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { closest } from 'fastest-levenshtein'
 import { messageOf, PERMISSION_HINTS } from './api-errors.js'
+import { SECRET_APPS, SECRET_APP_NAMES, SECRET_APP_SCOPES } from './rules/secret-writes.js'
 import {
   InputError,
   type DurationBounds,
@@ -28,8 +29,9 @@ import {
   type RepositoryRef,
   type RunFilters,
   type RunnerContext,
+  type SecretApp,
   type SecretEncoding,
-  type SecretScope,
+  type SecretScopeKind,
   type SecretVisibility,
   type Settings
 } from './settings.js'
@@ -450,12 +452,32 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
       `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`
     )
   }
-  const scope = parseChoice<SecretScope>(
+  const scope = parseChoice<SecretScopeKind>(
     'scope',
     read('scope'),
     ['repository', 'environment', 'organization'],
     'repository'
   )
+  const apps: SecretApp[] = []
+  for (const raw of parseList(read('app'))) {
+    const app = SECRET_APPS.find(known => known === raw)
+    if (app === undefined) {
+      throw new InputError(
+        'app',
+        `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`
+      )
+    }
+    if (!apps.includes(app)) apps.push(app)
+  }
+  if (apps.length === 0) apps.push('actions')
+  const unscoped = apps.filter(app => !SECRET_APP_SCOPES[app].includes(scope))
+  if (unscoped.length > 0) {
+    const names = unscoped.map(app => SECRET_APP_NAMES[app]).join(' and ')
+    throw new InputError(
+      'app',
+      `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`
+    )
+  }
   const environment = read('environment').trim()
   if (scope === 'environment' && environment === '') {
     throw new InputError(
@@ -519,6 +541,7 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
     secrets,
     source: generate ? { kind: 'generate', length, encoding } : { kind: 'value', value },
     scope,
+    apps,
     ...(scope === 'environment' && { environment }),
     ...(scope === 'organization' && {
       organization: organization || (common.repositories[0]?.owner ?? '')

@@ -2,6 +2,7 @@
  * One outcome per target, collected for the reporter. A target is a workflow run, a secret, or
  * (when a repository could not even be listed) the repository itself.
  */
+import type { SecretApp } from './settings.js'
 
 export type Outcome = 'done' | 'planned' | 'skipped' | 'failed'
 export type TargetKind = 'run' | 'secret' | 'repository'
@@ -17,6 +18,8 @@ export interface Target {
   action: string
   /** Where a person looks at the target (the run's page), or '' when there is none. */
   url: string
+  /** Secrets only: the store the secret was written to (`actions`, `dependabot`, `codespaces`). */
+  app?: SecretApp
 }
 
 /** One line of the `result` output. */

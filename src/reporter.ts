@@ -5,7 +5,8 @@
 import * as core from '@actions/core'
 import type { RequestCounter } from './client.js'
 import type { Outcome, TargetResult } from './outcomes.js'
-import type { Settings } from './settings.js'
+import { SECRET_APP_NAMES } from './rules/secret-writes.js'
+import type { SecretApp, Settings } from './settings.js'
 
 const OUTCOME_ORDER: Outcome[] = ['done', 'planned', 'skipped', 'failed']
 
@@ -59,7 +60,9 @@ export async function publish(
   const failed = results.filter(result => result.outcome === 'failed')
   if (failed.length > 0 && settings.failOnError) {
     const names = failed.map(
-      result => `${result.repository} ${result.kind} ${result.id}: ${result.reason}`
+      // A secret's store tells apart its copies in one repository (`acme/web dependabot secret X`).
+      result =>
+        `${result.repository} ${result.app ? `${result.app} ` : ''}${result.kind} ${result.id}: ${result.reason}`
     )
     core.setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`)
   }
@@ -79,7 +82,9 @@ async function writeSummary(
     .addRaw(`${totals} · API requests: ${counter.total}`, true)
   if (results.length === 0) {
     summary.addRaw('\nNo targets matched.', true)
-  } else {
+  }
+  for (const group of summaryGroups(results)) {
+    if (group.heading) summary.addHeading(group.heading, 3)
     summary.addTable([
       [
         { data: 'Repository', header: true },
@@ -88,7 +93,7 @@ async function writeSummary(
         { data: 'Outcome', header: true },
         { data: 'Reason', header: true }
       ],
-      ...results.map(result => [
+      ...group.results.map(result => [
         escapeHtml(result.repository),
         result.url
           ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
@@ -100,6 +105,27 @@ async function writeSummary(
     ])
   }
   await summary.write()
+}
+
+/**
+ * The tables of the job summary: results that name a secret store (`app`) grouped by store, in
+ * the order the stores first appear, each under a heading such as `Dependabot secrets`; results
+ * without a store, together, without a heading. Order within a group is kept.
+ */
+export function summaryGroups(
+  results: readonly TargetResult[]
+): { heading?: string; results: TargetResult[] }[] {
+  const groups = new Map<SecretApp | undefined, TargetResult[]>()
+  for (const result of results) {
+    const group = groups.get(result.app) ?? []
+    group.push(result)
+    groups.set(result.app, group)
+  }
+  return [...groups].map(([app, members]) =>
+    app === undefined
+      ? { results: members }
+      : { heading: `${SECRET_APP_NAMES[app]} secrets`, results: members }
+  )
 }
 
 function escapeHtml(text: string): string {

@@ -1,14 +1,15 @@
 /**
- * The three places an Actions secret lives — a repository, an environment of a repository, an
- * organization — behind one shape, so rotate-secrets reads and writes them alike. Each adapter
- * calls only its own scope's endpoints; reads paginate with `octokit.paginate`.
+ * The places a secret lives — a repository, an environment of a repository, an organization — for
+ * each secret store (`actions`, `dependabot`, `codespaces`), behind one shape, so rotate-secrets
+ * reads and writes them alike. Each adapter calls only its own store's endpoints in its own scope;
+ * reads paginate with `octokit.paginate`.
  */
 import { statusOf } from './api-errors.js'
 import { SEND_ONCE } from './client.js'
 import type { Octokit } from './client.js'
-import type { OrgSecretAccess } from './rules/secret-writes.js'
+import { SECRET_APP_NAMES, type OrgSecretAccess } from './rules/secret-writes.js'
 import type { PublicKey } from './sealed-box.js'
-import type { RepositoryRef, SecretVisibility } from './settings.js'
+import type { RepositoryRef, SecretApp, SecretScopeKind, SecretVisibility } from './settings.js'
 
 /** A secret as the listing and the single read answer (GitHub never returns a value). */
 export interface ExistingSecret {
@@ -19,18 +20,24 @@ export interface ExistingSecret {
   visibility?: SecretVisibility
 }
 
-/** A scope's endpoints, bound to its owner/repo, environment or organization. */
-export interface SecretScope {
-  kind: 'repository' | 'environment' | 'organization'
+/**
+ * One store's secrets in one scope (e.g. the Dependabot secrets of acme/web), its endpoints bound
+ * to the owner/repo, environment or organization.
+ */
+export interface ScopedSecrets {
+  app: SecretApp
+  kind: SecretScopeKind
   /** `owner/repo`, `owner/repo` for an environment, or the organization login: results' `repository`. */
   label: string
-  /** How logs and errors name the scope, e.g. `environment "production" of acme/web`. */
+  /** How logs and errors name the scope, e.g. `repository acme/web`, `environment "production" of acme/web`. */
+  place: string
+  /** The store and the scope, e.g. `Dependabot secrets of repository acme/web`: log groups and errors. */
   description: string
-  /** The page where a person sees the scope's secrets. */
+  /** The page where a person sees these secrets. */
   url: string
   /** `GET …/secrets/public-key`. @throws the API error. */
   publicKey(): Promise<PublicKey>
-  /** Every secret of the scope, by upper-cased name (`GET …/secrets`, every page). @throws the API error. */
+  /** Every secret, by upper-cased name (`GET …/secrets`, every page). @throws the API error. */
   list(): Promise<Map<string, ExistingSecret>>
   /** One secret (`GET …/secrets/{secret_name}`); undefined on 404. @throws other API errors. */
   get(name: string): Promise<ExistingSecret | undefined>
@@ -56,22 +63,37 @@ async function orUndefinedOn404<T>(read: () => Promise<T>): Promise<T | undefine
   }
 }
 
-/** A repository's secrets: `/repos/{owner}/{repo}/actions/secrets…`. */
+const describe = (app: SecretApp, place: string): string =>
+  `${SECRET_APP_NAMES[app]} secrets of ${place}`
+
+/**
+ * A repository's secrets of one store: `/repos/{owner}/{repo}/actions/secrets…`,
+ * `…/dependabot/secrets…` or `…/codespaces/secrets…`.
+ */
 export function repositoryScope(
   octokit: Octokit,
+  app: SecretApp,
   repository: RepositoryRef,
   serverUrl: string
-): SecretScope {
+): ScopedSecrets {
   const label = `${repository.owner}/${repository.repo}`
+  const place = `repository ${label}`
   return {
+    app,
     kind: 'repository',
     label,
-    description: `repository ${label}`,
-    url: `${serverUrl}/${label}/settings/secrets/actions`,
-    publicKey: async () => (await octokit.rest.actions.getRepoPublicKey({ ...repository })).data,
+    place,
+    description: describe(app, place),
+    url: `${serverUrl}/${label}/settings/secrets/${app}`,
+    publicKey: async () =>
+      (
+        await octokit.request(`GET /repos/{owner}/{repo}/${app}/secrets/public-key`, {
+          ...repository
+        })
+      ).data,
     list: async () =>
       byName(
-        await octokit.paginate(octokit.rest.actions.listRepoSecrets, {
+        await octokit.paginate(`GET /repos/{owner}/{repo}/${app}/secrets`, {
           ...repository,
           per_page: PER_PAGE
         })
@@ -79,11 +101,16 @@ export function repositoryScope(
     get: async name =>
       orUndefinedOn404(
         async () =>
-          (await octokit.rest.actions.getRepoSecret({ ...repository, secret_name: name })).data
+          (
+            await octokit.request(`GET /repos/{owner}/{repo}/${app}/secrets/{secret_name}`, {
+              ...repository,
+              secret_name: name
+            })
+          ).data
       ),
     put: async (name, sealed, keyId) =>
       (
-        await octokit.rest.actions.createOrUpdateRepoSecret({
+        await octokit.request(`PUT /repos/{owner}/{repo}/${app}/secrets/{secret_name}`, {
           ...repository,
           secret_name: name,
           encrypted_value: sealed,
@@ -95,7 +122,7 @@ export function repositoryScope(
 }
 
 /**
- * An environment's secrets: `/repos/{owner}/{repo}/environments/{environment_name}/secrets…`
+ * An environment's secrets (Actions only): `/repos/{owner}/{repo}/environments/{environment_name}/secrets…`
  * (Octokit percent-encodes the name, so `team/staging` becomes `team%2Fstaging`).
  * @param environmentId the environment's id, for the link to its settings page.
  */
@@ -105,13 +132,16 @@ export function environmentScope(
   environment: string,
   environmentId: number,
   serverUrl: string
-): SecretScope {
+): ScopedSecrets {
   const label = `${repository.owner}/${repository.repo}`
+  const place = `environment ${JSON.stringify(environment)} of ${label}`
   const where = { ...repository, environment_name: environment }
   return {
+    app: 'actions',
     kind: 'environment',
     label,
-    description: `environment ${JSON.stringify(environment)} of ${label}`,
+    place,
+    description: describe('actions', place),
     url: `${serverUrl}/${label}/settings/environments/${environmentId}/edit`,
     publicKey: async () => (await octokit.rest.actions.getEnvironmentPublicKey(where)).data,
     list: async () =>
@@ -139,25 +169,42 @@ export function environmentScope(
   }
 }
 
-/** An organization's secrets: `/orgs/{org}/actions/secrets…`. */
-export function organizationScope(octokit: Octokit, org: string, serverUrl: string): SecretScope {
+/**
+ * An organization's secrets of one store: `/orgs/{org}/actions/secrets…`,
+ * `…/dependabot/secrets…` or `…/codespaces/secrets…`. Every write sends the visibility and, for
+ * `selected`, the repository ids (as integers, which every store accepts).
+ */
+export function organizationScope(
+  octokit: Octokit,
+  app: SecretApp,
+  org: string,
+  serverUrl: string
+): ScopedSecrets {
+  const place = `organization ${org}`
   return {
+    app,
     kind: 'organization',
     label: org,
-    description: `organization ${org}`,
-    url: `${serverUrl}/organizations/${org}/settings/secrets/actions`,
-    publicKey: async () => (await octokit.rest.actions.getOrgPublicKey({ org })).data,
+    place,
+    description: describe(app, place),
+    url: `${serverUrl}/organizations/${org}/settings/secrets/${app}`,
+    publicKey: async () =>
+      (await octokit.request(`GET /orgs/{org}/${app}/secrets/public-key`, { org })).data,
     list: async () =>
-      byName(
-        await octokit.paginate(octokit.rest.actions.listOrgSecrets, { org, per_page: PER_PAGE })
-      ),
+      byName(await octokit.paginate(`GET /orgs/{org}/${app}/secrets`, { org, per_page: PER_PAGE })),
     get: async name =>
       orUndefinedOn404(
-        async () => (await octokit.rest.actions.getOrgSecret({ org, secret_name: name })).data
+        async () =>
+          (
+            await octokit.request(`GET /orgs/{org}/${app}/secrets/{secret_name}`, {
+              org,
+              secret_name: name
+            })
+          ).data
       ),
     put: async (name, sealed, keyId, access) => {
       const { visibility, selectedRepositoryIds } = access ?? { visibility: 'private' }
-      const response = await octokit.rest.actions.createOrUpdateOrgSecret({
+      const response = await octokit.request(`PUT /orgs/{org}/${app}/secrets/{secret_name}`, {
         org,
         secret_name: name,
         encrypted_value: sealed,
@@ -173,18 +220,19 @@ export function organizationScope(octokit: Octokit, org: string, serverUrl: stri
 
 /**
  * The ids of every repository an organization secret with visibility `selected` is shared with:
- * `GET /orgs/{org}/actions/secrets/{secret_name}/repositories`, every page (100 per page).
+ * `GET /orgs/{org}/{app}/secrets/{secret_name}/repositories` (`app` being `actions`, `dependabot`
+ * or `codespaces`), every page (100 per page).
  * @throws the API error of any page.
  */
 export async function listSelectedRepositoryIds(
   octokit: Octokit,
+  app: SecretApp,
   org: string,
   name: string
 ): Promise<number[]> {
-  const repositories = await octokit.paginate(octokit.rest.actions.listSelectedReposForOrgSecret, {
-    org,
-    secret_name: name,
-    per_page: PER_PAGE
-  })
+  const repositories = await octokit.paginate(
+    `GET /orgs/{org}/${app}/secrets/{secret_name}/repositories`,
+    { org, secret_name: name, per_page: PER_PAGE }
+  )
   return repositories.map(repository => repository.id)
 }

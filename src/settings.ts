@@ -138,7 +138,10 @@ export interface ReviewDeploymentsSettings extends CommonSettings {
 }
 
 export type SecretEncoding = 'base64url' | 'base64' | 'hex' | 'alphanumeric'
-export type SecretScope = 'repository' | 'environment' | 'organization'
+/** Where secrets are written: each repository, an environment of each, or an organization. */
+export type SecretScopeKind = 'repository' | 'environment' | 'organization'
+/** A secret store (GitHub's "app" of a secret): whose runs or tools read the secret. */
+export type SecretApp = 'actions' | 'dependabot' | 'codespaces'
 export type SecretVisibility = 'all' | 'private' | 'selected'
 
 /** Where the new secret values come from. */
@@ -150,7 +153,12 @@ export interface RotateSecretsSettings extends CommonSettings {
   /** Upper-cased secret names, without duplicates. */
   secrets: string[]
   source: SecretValueSource
-  scope: SecretScope
+  scope: SecretScopeKind
+  /**
+   * The stores every secret is written to, in input order, without duplicates (default
+   * `['actions']`). With scope `environment` only `actions`.
+   */
+  apps: SecretApp[]
   /** For scope `environment`. */
   environment?: string
   /** For scope `organization`. */

@@ -235,7 +235,7 @@ describe('rotate-secrets under faults', () => {
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toContain(`::error::${TARGETS - 150} target(s) failed`)
     expect(run.stdout).toContain(
-      `${svc(19)} secret KEY_15: not written: rate limit exhausted until ${reset}`
+      `${svc(19)} actions secret KEY_15: not written: rate limit exhausted until ${reset}`
     )
     // One refused PUT tells the action; the rest are not sent, nor any read for them.
     expect(s.requestCount({ method: 'PUT' })).toBe(152)

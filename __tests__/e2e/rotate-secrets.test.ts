@@ -126,7 +126,8 @@ describe('rotate-secrets', () => {
       ])
       expect(run.result[0]).toMatchObject({
         kind: 'secret',
-        url: 'https://github.com/acme/web/settings/secrets/actions'
+        url: 'https://github.com/acme/web/settings/secrets/actions',
+        app: 'actions'
       })
       expect(run.outputs.count).toBe('4')
       expect(run.outputs['generated-values']).toBeUndefined()
@@ -412,7 +413,7 @@ describe('rotate-secrets', () => {
       [
         'one unreadable public key',
         { secrets: 'NPM_TOKEN' },
-        /could not read the public key of repository acme\/api: 403 .*Nothing was written/,
+        /could not read the Actions public key of repository acme\/api: 403 .*`secrets: write`.*Nothing was written/,
         s =>
           s.faults.add({
             path: '/repos/acme/api/actions/secrets/public-key',
@@ -481,7 +482,7 @@ describe('rotate-secrets', () => {
           )
           expect(run.exitCode).toBe(1)
           expect(run.stdout).toMatch(
-            /::error::rotate-secrets cannot seal values to the public key of repository acme\/api: the public key with key_id \d+ /
+            /::error::rotate-secrets cannot seal values to the Actions public key of repository acme\/api: the public key with key_id \d+ /
           )
           expect(run.stdout).toMatch(problem)
           expect(run.stdout).toContain('Nothing was written.')
@@ -503,7 +504,7 @@ describe('rotate-secrets', () => {
       })
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toContain(
-        '::error::rotate-secrets could not read the public key of organization octo-cat: 404 Not Found (it does not exist, or the token cannot see it). Nothing was written.'
+        '::error::rotate-secrets could not read the Actions public key of organization octo-cat: 404 Not Found (it does not exist, or the token cannot see it). Nothing was written.'
       )
       expect(puts(s)).toBe(0)
     })
@@ -513,7 +514,7 @@ describe('rotate-secrets', () => {
       const run = await rotate(s, { secrets: 'NPM_TOKEN', value: VALUE }, { token: 'ghs_write' })
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toMatch(
-        /::error::rotate-secrets could not read the public key of repository acme\/web: 403 .*`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write`/
+        /::error::rotate-secrets could not read the Actions public key of repository acme\/web: 403 .*`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write`/
       )
       expect(puts(s)).toBe(0)
     })
@@ -527,7 +528,7 @@ describe('rotate-secrets', () => {
       )
       expect(run.exitCode).toBe(1)
       expect(run.stdout).toContain(
-        '::error::rotate-secrets could not read the public key of repository acme/web: 401 Bad credentials: the token is invalid or expired; pass a valid one in `github-token` (for rotate-secrets, `GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write`'
+        '::error::rotate-secrets could not read the Actions public key of repository acme/web: 401 Bad credentials: the token is invalid or expired; pass a valid one in `github-token` (for rotate-secrets, `GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write`'
       )
       expect(s.requests.map(r => r.status)).toEqual([401])
       expect(repositoryValues(s, 'acme/web')).toEqual({ NPM_TOKEN: 'old-value' })
@@ -549,7 +550,9 @@ describe('rotate-secrets', () => {
       )
       expect(run.exitCode).toBe(1)
       expect(run.result.map(r => `${r.repository} ${r.outcome}`)).toEqual(['acme/web failed'])
-      expect(run.result[0]?.reason).toMatch(/^403 .*environment secrets also `environments: write`/)
+      expect(run.result[0]?.reason).toMatch(
+        /^403 .*Actions secrets of environments also need `environments: write`/
+      )
       expect(environmentValues(s, 'acme/web', 'production')).toEqual({})
     })
   })

@@ -41,7 +41,7 @@ describe('operation list', () => {
     ) as { operations: Record<string, unknown> }
     const ids = validator.operationIds()
     expect(ids).toEqual(Object.keys(file.operations).sort())
-    expect(ids).toHaveLength(44)
+    expect(ids).toHaveLength(64)
     expect(ids).toContain('actions/review-custom-gates-for-run')
     expect(ids).toContain('users/get-authenticated')
   })
@@ -340,6 +340,22 @@ describe('request bodies', () => {
     expect(errors).toEqual([
       'body.visibility must be one of: all, private, selected (got "everyone")'
     ])
+  })
+
+  it('takes Dependabot organization repository ids as strings or integers, Codespaces ones as integers only', () => {
+    const body = {
+      encrypted_value: KEY,
+      key_id: '1',
+      visibility: 'selected',
+      selected_repository_ids: [1296269, '1296280']
+    }
+    expect(check('PUT', '/orgs/acme/dependabot/secrets/NPM_TOKEN', body).ok).toBe(true)
+    expect(
+      expect422(
+        check('PUT', '/orgs/acme/codespaces/secrets/NPM_TOKEN', body),
+        'codespaces/create-or-update-org-secret'
+      )
+    ).toEqual(['body.selected_repository_ids[1] must be integer (got "1296280")'])
   })
 
   it('requires integer repository ids when setting selected repositories', () => {

@@ -258,3 +258,186 @@ describe('public key rotation on read', () => {
     }
   })
 })
+
+describe('Dependabot and Codespaces secrets', () => {
+  const stores = ['dependabot', 'codespaces'] as const
+  const TOKEN = 'ghs_all_stores'
+  let sim: Simulator
+  const get = async (path: string, token = TOKEN): Promise<PublicKey> =>
+    (await call(sim, path, { token })).body as PublicKey
+  const put = async (
+    path: string,
+    value: string,
+    key: PublicKey,
+    more: Record<string, unknown> = {},
+    token = TOKEN
+  ): Promise<number> =>
+    (
+      await call(sim, path, {
+        method: 'PUT',
+        token,
+        body: { encrypted_value: await seal(value, key), key_id: key.key_id, ...more }
+      })
+    ).status
+  const web = (): NonNullable<Simulator['state']['repositories'][number]> => {
+    const repo = sim.state.repositories[0]
+    if (!repo) throw new Error('no acme/web')
+    return repo
+  }
+  const org = (): NonNullable<ReturnType<typeof findOrganization>> => {
+    const found = findOrganization(sim.state, 'acme')
+    if (!found) throw new Error('no organization acme')
+    return found
+  }
+
+  beforeAll(async () => {
+    const base = world()
+    base.tokens[TOKEN] = {
+      login: 'rotator[bot]',
+      kind: 'app',
+      permissions: {
+        secrets: 'write',
+        organization_secrets: 'write',
+        dependabot_secrets: 'write',
+        organization_dependabot_secrets: 'write',
+        codespaces_secrets: 'write',
+        organization_codespaces_secrets: 'write',
+        metadata: 'read'
+      }
+    }
+    const organization = base.organizations?.[0]
+    if (!organization) throw new Error('world() changed')
+    organization.dependabot_secrets = [
+      {
+        name: 'REGISTRY_TOKEN',
+        value: 'old',
+        visibility: 'selected',
+        selected_repository_ids: Array.from({ length: ORG_REPOS }, (_, i) => 1000 + i)
+      }
+    ]
+    organization.codespaces_secrets = [{ name: 'REGISTRY_TOKEN', value: 'old', visibility: 'all' }]
+    sim = await startSimulator({ scenario: base })
+  })
+  afterAll(async () => {
+    expect(sim.violations).toEqual([])
+    await sim.close()
+  })
+
+  it('gives every store of a repository and of an organization its own key', async () => {
+    const keys = await Promise.all(
+      ['actions', ...stores].flatMap(app => [
+        get(`/repos/acme/web/${app}/secrets/public-key`),
+        get(`/orgs/acme/${app}/secrets/public-key`)
+      ])
+    )
+    expect(new Set(keys.map(key => key.key_id)).size).toBe(6)
+    expect(new Set(keys.map(key => key.key)).size).toBe(6)
+  })
+
+  it.each(stores)(
+    'opens a %s repository write with its own key only, and keeps it apart from the Actions secrets',
+    async app => {
+      const own = await get(`/repos/acme/web/${app}/secrets/public-key`)
+      const actions = await get('/repos/acme/web/actions/secrets/public-key')
+      const path = `/repos/acme/web/${app}/secrets/NPM_TOKEN`
+      expect(await put(path, 'sealed for actions', actions, { key_id: own.key_id })).toBe(422)
+      expect(await put(path, `${app} value`, own)).toBe(201)
+      expect(await put(path, `${app} value 2`, own)).toBe(204)
+      const field = app === 'dependabot' ? 'dependabot_secrets' : 'codespaces_secrets'
+      expect(web()[field]?.map(s => [s.name, s.value])).toEqual([['NPM_TOKEN', `${app} value 2`]])
+      expect(web().secrets?.find(s => s.name === 'NPM_TOKEN')?.value).not.toContain(app)
+      const listed = await call(sim, `/repos/acme/web/${app}/secrets`, { token: TOKEN })
+      expect(listed.body).toMatchObject({ total_count: 1, secrets: [{ name: 'NPM_TOKEN' }] })
+      const one = await call(sim, `/repos/acme/web/${app}/secrets/npm_token`, { token: TOKEN })
+      expect(one.body).toMatchObject({ name: 'NPM_TOKEN', updated_at: '2026-11-22T12:00:00Z' })
+    }
+  )
+
+  it.each([
+    ['/repos/acme/web/dependabot/secrets/public-key', 'dependabot_secrets'],
+    ['/repos/acme/web/codespaces/secrets/public-key', 'codespaces_secrets'],
+    ['/orgs/acme/dependabot/secrets/public-key', 'organization_dependabot_secrets'],
+    ['/orgs/acme/codespaces/secrets/public-key', 'organization_codespaces_secrets']
+  ])('answers %s with 403 to a token without %s', async (path, permission) => {
+    const without = `ghs_without_${permission}`
+    sim.state.tokens[without] = {
+      login: 'rotator[bot]',
+      kind: 'app',
+      permissions: Object.fromEntries(
+        Object.entries(sim.state.tokens[TOKEN]?.permissions ?? {}).filter(
+          ([scope]) => scope !== permission
+        )
+      )
+    }
+    sim.state.rateLimits[without] = { limit: 5000, remaining: 5000, reset: 2_000_000_000 }
+    expect((await call(sim, path, { token: without })).status).toBe(403)
+    expect((await call(sim, path, { token: TOKEN })).status).toBe(200)
+  })
+
+  it('takes Dependabot organization repository ids as strings, and lists and sets them page by page', async () => {
+    const key = await get('/orgs/acme/dependabot/secrets/public-key')
+    const path = '/orgs/acme/dependabot/secrets/NEW_KEY'
+    expect(
+      await put(path, 'dependabot org', key, {
+        visibility: 'selected',
+        selected_repository_ids: ['1000', 1001]
+      })
+    ).toBe(201)
+    const created = org().dependabot_secrets?.find(s => s.name === 'NEW_KEY')
+    expect(created).toMatchObject({ visibility: 'selected', selected_repository_ids: [1000, 1001] })
+    const listed = await call(sim, '/orgs/acme/dependabot/secrets/REGISTRY_TOKEN/repositories', {
+      token: TOKEN
+    })
+    expect((listed.body as { total_count: number }).total_count).toBe(ORG_REPOS)
+    expect(links(listed)['next']).toContain('/orgs/acme/dependabot/secrets/REGISTRY_TOKEN/')
+    const secret = await call(sim, '/orgs/acme/dependabot/secrets/REGISTRY_TOKEN', { token: TOKEN })
+    expect(secret.body).toMatchObject({
+      visibility: 'selected',
+      selected_repositories_url: expect.stringMatching(
+        /\/orgs\/acme\/dependabot\/secrets\/REGISTRY_TOKEN\/repositories$/
+      ) as unknown
+    })
+    const set = await call(sim, '/orgs/acme/dependabot/secrets/NEW_KEY/repositories', {
+      method: 'PUT',
+      token: TOKEN,
+      body: { selected_repository_ids: [1002] }
+    })
+    expect(set.status).toBe(204)
+    expect(created?.selected_repository_ids).toEqual([1002])
+  })
+
+  it('keeps the Codespaces organization visibility a write sends, and refuses to set repositories of a secret not selected', async () => {
+    const key = await get('/orgs/acme/codespaces/secrets/public-key')
+    expect(
+      await put('/orgs/acme/codespaces/secrets/REGISTRY_TOKEN', 'codespaces org', key, {
+        visibility: 'all'
+      })
+    ).toBe(204)
+    expect(org().codespaces_secrets).toEqual([
+      expect.objectContaining({ value: 'codespaces org', visibility: 'all' })
+    ])
+    const set = await call(sim, '/orgs/acme/codespaces/secrets/REGISTRY_TOKEN/repositories', {
+      method: 'PUT',
+      token: TOKEN,
+      body: { selected_repository_ids: [1000] }
+    })
+    expect(set.status).toBe(409)
+    expect(
+      await put('/orgs/acme/codespaces/secrets/REGISTRY_TOKEN', 'x', key, {
+        visibility: 'selected',
+        selected_repository_ids: [999_999]
+      })
+    ).toBe(422)
+  })
+
+  it("rotates one store's key of a scope and leaves the others", async () => {
+    const before = await Promise.all(
+      ['actions', ...stores].map(async app => get(`/repos/acme/web/${app}/secrets/public-key`))
+    )
+    await rotatePublicKey(web(), 'codespaces')
+    const after = await Promise.all(
+      ['actions', ...stores].map(async app => get(`/repos/acme/web/${app}/secrets/public-key`))
+    )
+    expect(after.map((key, i) => key.key_id === before[i]?.key_id)).toEqual([true, true, false])
+  })
+})

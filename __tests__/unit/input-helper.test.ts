@@ -351,6 +351,43 @@ describe('rotate-secrets settings', () => {
     ) as SettingsFor<'rotate-secrets'>
     expect(settings.selectedRepositories).toEqual(['web', 'api'])
   })
+  it.each([
+    ['', ['actions']],
+    ['dependabot', ['dependabot']],
+    ['dependabot, actions\ndependabot', ['dependabot', 'actions']],
+    ['actions, dependabot, codespaces', ['actions', 'dependabot', 'codespaces']]
+  ])('reads app %j as the stores %j, in input order without repeats', (app, apps) => {
+    const settings = getSettings(
+      inputs({ operation: 'rotate-secrets', secrets: 'A', value: 's3cr3t', app }),
+      runnerEnv
+    ) as SettingsFor<'rotate-secrets'>
+    expect(settings.apps).toEqual(apps)
+  })
+  it('takes app actions with scope environment, and every store with scope organization', () => {
+    const environment = getSettings(
+      inputs({
+        operation: 'rotate-secrets',
+        secrets: 'A',
+        value: 's3cr3t',
+        scope: 'environment',
+        environment: 'production',
+        app: 'actions'
+      }),
+      runnerEnv
+    ) as SettingsFor<'rotate-secrets'>
+    expect(environment.apps).toEqual(['actions'])
+    const organization = getSettings(
+      inputs({
+        operation: 'rotate-secrets',
+        secrets: 'A',
+        value: 's3cr3t',
+        scope: 'organization',
+        app: 'codespaces, dependabot'
+      }),
+      runnerEnv
+    ) as SettingsFor<'rotate-secrets'>
+    expect(organization.apps).toEqual(['codespaces', 'dependabot'])
+  })
   it('defaults the organization to the repository owner', () => {
     const settings = getSettings(
       inputs({
@@ -593,6 +630,40 @@ const BAD_INPUTS: Array<[string, Record<string, string>, RegExp]> = [
       'selected-repositories': 'web'
     },
     /'selected-repositories'.*visibility: selected/
+  ],
+  [
+    'unknown secret store',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', app: 'actions, dependabots' },
+    /'app': "dependabots" is not a secret store\. Use actions, dependabot, codespaces/
+  ],
+  [
+    'secret store in another case',
+    { operation: 'rotate-secrets', secrets: 'A', value: 'x', app: 'Dependabot' },
+    /'app': "Dependabot" is not a secret store/
+  ],
+  [
+    'dependabot with scope environment',
+    {
+      operation: 'rotate-secrets',
+      secrets: 'A',
+      value: 'x',
+      scope: 'environment',
+      environment: 'prod',
+      app: 'actions, dependabot'
+    },
+    /'app': dependabot cannot be used with 'scope: environment': Dependabot secrets live in repositories and organizations only/
+  ],
+  [
+    'codespaces and dependabot with scope environment',
+    {
+      operation: 'rotate-secrets',
+      secrets: 'A',
+      value: 'x',
+      scope: 'environment',
+      environment: 'prod',
+      app: 'codespaces, dependabot'
+    },
+    /'app': codespaces, dependabot cannot be used with 'scope: environment': Codespaces and Dependabot secrets/
   ],
   [
     'bad organization',

@@ -3,7 +3,7 @@ import { approveForkRunsBench } from './approve-fork-runs.js'
 import { cancelStaleBench } from './cancel-stale.js'
 import { rerunFailedBench } from './rerun-failed.js'
 import { reviewDeploymentsBench } from './review-deployments.js'
-import { rotateSecretsBench } from './rotate-secrets.js'
+import { rotateSecretsBench, rotateSecretsStoresBench } from './rotate-secrets.js'
 import type { BenchCase } from './types.js'
 
 export const BENCH_CASES: BenchCase[] = [
@@ -11,5 +11,6 @@ export const BENCH_CASES: BenchCase[] = [
   rerunFailedBench,
   approveForkRunsBench,
   reviewDeploymentsBench,
-  rotateSecretsBench
+  rotateSecretsBench,
+  rotateSecretsStoresBench
 ]

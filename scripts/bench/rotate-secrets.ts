@@ -59,3 +59,73 @@ export const rotateSecretsBench: BenchCase = {
 function repositoriesOf(scenario: Scenario): string[] {
   return scenario.repositories.map(repository => `${repository.owner}/${repository.name}`)
 }
+
+/** Written into the Actions and Dependabot secrets of every repository: the first exists in both. */
+const STORE_SECRETS = ['NPM_TOKEN', 'REGISTRY_TOKEN']
+const STORES = ['actions', 'dependabot']
+
+/**
+ * One rotation into two secret stores (`app: actions, dependabot`) of 50 repositories: every
+ * store of every repository has its own public key, listing and proof.
+ */
+export const rotateSecretsStoresBench: BenchCase = {
+  operation: 'rotate-secrets',
+  name: 'rotate-secrets-stores',
+  sizes: [50],
+  unit: `repositories × ${STORE_SECRETS.length} secrets × ${STORES.length} stores`,
+  token: TOKEN,
+  scenario: size => {
+    const scenario = generateScenario({
+      seed: size,
+      repositories: size,
+      runsPerRepository: 1,
+      jobs: false
+    })
+    scenario.rateLimit = { limit: 100_000 }
+    scenario.tokens[TOKEN] = {
+      login: 'rotator[bot]',
+      kind: 'app',
+      permissions: {
+        secrets: 'write',
+        dependabot_secrets: 'write',
+        actions: 'read',
+        metadata: 'read'
+      }
+    }
+    const existing = (): NonNullable<Scenario['repositories'][number]['secrets']> => [
+      {
+        name: STORE_SECRETS[0] ?? '',
+        value: 'old-value',
+        created_at: '2025-11-22T12:00:00Z',
+        updated_at: '2025-11-22T12:00:00Z'
+      }
+    ]
+    for (const repository of scenario.repositories) {
+      repository.secrets = existing()
+      repository.dependabot_secrets = existing()
+    }
+    return scenario
+  },
+  with: scenario => ({
+    repository: repositoriesOf(scenario).join('\n'),
+    secrets: STORE_SECRETS.join('\n'),
+    app: STORES.join(', '),
+    generate: 'true',
+    limit: '10000'
+  }),
+  // Per store of each repository, as for one store: its public key, the pages of its secrets
+  // before and after the writes, and one PUT per secret written.
+  minimum: (scenario, run) => {
+    const reads = scenario.repositories.reduce(
+      (sum, repository) =>
+        sum +
+        [repository.secrets, repository.dependabot_secrets].reduce(
+          (perStore, secrets) =>
+            perStore + 1 + pages(secrets?.length ?? 0) + pages(STORE_SECRETS.length),
+          0
+        ),
+      0
+    )
+    return { reads, writes: run.result.filter(r => r.outcome === 'done').length }
+  }
+}

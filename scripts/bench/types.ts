@@ -4,6 +4,8 @@ import type { ActionRun } from '../lib/runner.js'
 
 export interface BenchCase {
   operation: string
+  /** Names the case's table and selects it on the command line; default `operation`. */
+  name?: string
   /** The sizes measured (runs, or repositories for secrets), and what the size counts. */
   sizes: number[]
   unit: string

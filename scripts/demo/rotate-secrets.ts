@@ -1,4 +1,4 @@
-import type { Scenario, Simulator } from '../../simulator/index.js'
+import type { Scenario, ScenarioSecret, Simulator } from '../../simulator/index.js'
 import { findOrganization } from '../../simulator/index.js'
 import type { DemoStep } from './types.js'
 
@@ -7,13 +7,17 @@ const ROTATOR = 'ghs_rotator'
 const SELECTED = 150
 const LAST_ROTATED = '2026-01-01T00:00:00Z'
 
-/** The rotator token, repository secrets in acme/web, and organization acme sharing NPM_TOKEN with 150 repositories. */
+/**
+ * The rotator token, NPM_TOKEN in acme/web's Actions and Dependabot secrets, and organization acme
+ * sharing NPM_TOKEN with 150 repositories.
+ */
 function prepare(scenario: Scenario): void {
   scenario.tokens[ROTATOR] = {
     login: 'rotator[bot]',
     kind: 'app',
     permissions: {
       secrets: 'write',
+      dependabot_secrets: 'write',
       environments: 'write',
       actions: 'read',
       organization_secrets: 'write',
@@ -22,9 +26,14 @@ function prepare(scenario: Scenario): void {
   }
   const web = scenario.repositories.find(repo => repo.name === 'web')
   if (web) {
-    web.secrets = [
-      { name: 'NPM_TOKEN', value: 'old', created_at: LAST_ROTATED, updated_at: LAST_ROTATED }
-    ]
+    const old = (): ScenarioSecret => ({
+      name: 'NPM_TOKEN',
+      value: 'old',
+      created_at: LAST_ROTATED,
+      updated_at: LAST_ROTATED
+    })
+    web.secrets = [old()]
+    web.dependabot_secrets = [old()]
   }
   for (let i = 0; i < SELECTED; i++) {
     scenario.repositories.push({
@@ -54,14 +63,14 @@ function prepare(scenario: Scenario): void {
 }
 
 function describeRepositories(simulator: Simulator): string {
-  const values = ['web', 'api'].map(
-    name =>
-      simulator.state.repositories
-        .find(repo => repo.name === name)
-        ?.secrets?.find(secret => secret.name === 'NPM_TOKEN')?.value ?? ''
-  )
-  const same = values[0] !== '' && values[0] === values[1]
-  return `NPM_TOKEN opened by the simulator in acme/web and acme/api: ${same ? `the same new ${values[0]?.length}-character value` : 'different values'}`
+  const values = ['web', 'api'].flatMap(name => {
+    const repo = simulator.state.repositories.find(r => r.name === name)
+    return [repo?.secrets, repo?.dependabot_secrets].map(
+      secrets => secrets?.find(secret => secret.name === 'NPM_TOKEN')?.value ?? ''
+    )
+  })
+  const same = values[0] !== '' && values.every(value => value === values[0])
+  return `NPM_TOKEN opened by the simulator in the Actions and Dependabot secrets of acme/web and acme/api: ${same ? `the same new ${values[0]?.length}-character value in all four` : 'different values'}`
 }
 
 function describeOrganization(simulator: Simulator): string {
@@ -80,11 +89,12 @@ function describeOrganization(simulator: Simulator): string {
 export const rotateSecretsRepositories: DemoStep = {
   operation: 'rotate-secrets',
   title:
-    'Generate a new NPM_TOKEN and SENTRY_DSN and write each, sealed, to acme/web and acme/api (one value per name)',
+    'Generate a new NPM_TOKEN and SENTRY_DSN and write each, sealed, to the Actions and Dependabot secrets of acme/web and acme/api (one value per name)',
   token: ROTATOR,
   with: {
     repository: 'acme/web\nacme/api',
     secrets: 'NPM_TOKEN, SENTRY_DSN',
+    app: 'actions, dependabot',
     generate: 'true'
   },
   prepare,

@@ -1,8 +1,11 @@
 /**
- * Actions secrets of repositories, environments and organizations. Every scope holds a real
- * X25519 key pair: a write is opened with `crypto_box_seal_open`, and the plaintext is kept in the
- * live state (`secret.value`) so tests can prove which value reached which place. A value that does
- * not open, or a `key_id` that is not the scope's current one, answers 422 like GitHub.
+ * Secrets of the three stores GitHub keeps them in — Actions (repositories, environments,
+ * organizations), Dependabot and Codespaces (repositories, organizations) — each under its own
+ * endpoints (`/actions/secrets`, `/dependabot/secrets`, `/codespaces/secrets`) and permission.
+ * Every store of every scope holds its own real X25519 key pair: a write is opened with
+ * `crypto_box_seal_open`, and the plaintext is kept in the live state (`secret.value`) so tests can
+ * prove which value reached which place. A value that does not open, or a `key_id` that is not
+ * the store's current one there, answers 422 like GitHub.
  */
 import sodium from 'libsodium-wrappers'
 import { forbiddenMessage, satisfies } from '../auth.js'
@@ -14,6 +17,24 @@ import type { ScenarioEnvironment } from '../environments.js'
 import { isoSeconds, stableId, type RepositoryState, type SimState } from '../state.js'
 
 export type SecretVisibility = 'all' | 'private' | 'selected'
+
+/** A secret store: the first segment of its endpoints' operationIds and the `{app}` of its paths. */
+export type SecretApp = 'actions' | 'dependabot' | 'codespaces'
+const APPS: readonly SecretApp[] = ['actions', 'dependabot', 'codespaces']
+
+/** Where a repository or organization of the scenario keeps each store's secrets. */
+export const SECRETS_FIELD = {
+  actions: 'secrets',
+  dependabot: 'dependabot_secrets',
+  codespaces: 'codespaces_secrets'
+} as const
+
+/** The organization permission each store's organization endpoints need (GitHub's names). */
+const ORG_PERMISSION: Record<SecretApp, string> = {
+  actions: 'organization_secrets',
+  dependabot: 'organization_dependabot_secrets',
+  codespaces: 'organization_codespaces_secrets'
+}
 
 /** A secret as the scenario gives it; `value` is the plaintext the simulator last opened. */
 export interface ScenarioSecret {
@@ -38,13 +59,22 @@ export interface ScenarioOrganization {
   login: string
   /** Default derived from the login. */
   id?: number
+  /** Organization Actions secrets. */
   secrets?: ScenarioOrgSecret[]
+  /** Organization Dependabot secrets. */
+  dependabot_secrets?: ScenarioOrgSecret[]
+  /** Organization Codespaces secrets. */
+  codespaces_secrets?: ScenarioOrgSecret[]
 }
 
 declare module '../scenario.js' {
   interface ScenarioRepository {
     /** Repository Actions secrets. */
     secrets?: ScenarioSecret[]
+    /** Repository Dependabot secrets. */
+    dependabot_secrets?: ScenarioSecret[]
+    /** Repository Codespaces secrets. */
+    codespaces_secrets?: ScenarioSecret[]
   }
   interface Scenario {
     /** Organizations that hold organization secrets. */
@@ -62,12 +92,22 @@ declare module '../state.js' {
 const MAX_VALUE_BYTES = 48 * 1024
 const DEFAULT_TIME = '2024-01-01T00:00:00Z'
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
-const REPO_DOCS =
-  'https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret'
+const REPO_DOCS: Record<SecretApp, string> = {
+  actions: 'https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret',
+  dependabot:
+    'https://docs.github.com/rest/dependabot/secrets#create-or-update-a-repository-secret',
+  codespaces:
+    'https://docs.github.com/rest/codespaces/repository-secrets#create-or-update-a-repository-secret'
+}
 const ENV_DOCS =
   'https://docs.github.com/rest/actions/secrets#create-or-update-an-environment-secret'
-const ORG_DOCS =
-  'https://docs.github.com/rest/actions/secrets#create-or-update-an-organization-secret'
+const ORG_DOCS: Record<SecretApp, string> = {
+  actions: 'https://docs.github.com/rest/actions/secrets#create-or-update-an-organization-secret',
+  dependabot:
+    'https://docs.github.com/rest/dependabot/secrets#create-or-update-an-organization-secret',
+  codespaces:
+    'https://docs.github.com/rest/codespaces/organization-secrets#create-or-update-an-organization-secret'
+}
 const BAD_SEAL = 'Bad request - validation failed due to an improperly encrypted secret'
 
 interface KeyPair {
@@ -76,8 +116,11 @@ interface KeyPair {
   privateKey: Uint8Array
 }
 
-/** Each scope's key pair, by the object that holds its secrets (repository, environment, organization). */
-const keyPairs = new WeakMap<object, KeyPair>()
+/**
+ * Each store's key pair in each scope, by the object that holds its secrets (repository,
+ * environment, organization) and the store.
+ */
+const keyPairs = new WeakMap<object, Map<SecretApp, KeyPair>>()
 let nextKeyId = 568_250_167_242_549_000n
 
 function newKeyPair(): KeyPair {
@@ -86,37 +129,52 @@ function newKeyPair(): KeyPair {
   return { keyId: String(nextKeyId), publicKey: pair.publicKey, privateKey: pair.privateKey }
 }
 
-function keyPairOf(holder: object): KeyPair {
-  let pair = keyPairs.get(holder)
+function pairsOf(holder: object): Map<SecretApp, KeyPair> {
+  let pairs = keyPairs.get(holder)
+  if (!pairs) {
+    pairs = new Map()
+    keyPairs.set(holder, pairs)
+  }
+  return pairs
+}
+
+function keyPairOf(holder: object, app: SecretApp): KeyPair {
+  const pairs = pairsOf(holder)
+  let pair = pairs.get(app)
   if (!pair) {
     pair = newKeyPair()
-    keyPairs.set(holder, pair)
+    pairs.set(app, pair)
   }
   return pair
 }
 
 /**
- * Replaces the key pair of a scope (a repository, environment or organization of the live state),
- * as GitHub does when it rotates a public key: a value sealed for the old `key_id` then answers 422.
+ * Replaces the key pair of one store in a scope (a repository, environment or organization of the
+ * live state), as GitHub does when it rotates a public key: a value sealed for the old `key_id`
+ * then answers 422. The other stores' keys of that scope stay.
+ * @param app the store, `actions` by default.
  * @returns the new `key_id`.
  */
-export async function rotatePublicKey(holder: object): Promise<string> {
+export async function rotatePublicKey(holder: object, app: SecretApp = 'actions'): Promise<string> {
   await sodium.ready
   const pair = newKeyPair()
-  keyPairs.set(holder, pair)
+  pairsOf(holder).set(app, pair)
   return pair.keyId
 }
 
-/** Scopes whose key rotates right after it is read, with how many more reads do that. */
-const rotateOnRead = new WeakMap<object, number>()
+/** Stores of scopes whose key rotates right after it is read, with how many more reads do that. */
+const rotateOnRead = new WeakMap<object, Map<SecretApp, number>>()
 
 /**
- * Makes the next `reads` reads of a scope's public key (default 1; `Infinity` for every read)
- * answer the current key and rotate it right after, so whatever the client seals with that key
- * is refused with 422 (GitHub rotating a key between a client's read and its write).
+ * Makes the next `reads` reads of a store's public key in a scope (default 1; `Infinity` for every
+ * read) answer the current key and rotate it right after, so whatever the client seals with that
+ * key is refused with 422 (GitHub rotating a key between a client's read and its write).
+ * @param app the store, `actions` by default.
  */
-export function rotatePublicKeyOnRead(holder: object, reads = 1): void {
-  rotateOnRead.set(holder, reads)
+export function rotatePublicKeyOnRead(holder: object, reads = 1, app: SecretApp = 'actions'): void {
+  const stores = rotateOnRead.get(holder) ?? new Map<SecretApp, number>()
+  stores.set(app, reads)
+  rotateOnRead.set(holder, stores)
 }
 
 /** The organization named `login` (case-insensitive), if the scenario has it. */
@@ -125,25 +183,15 @@ export function findOrganization(state: SimState, login: string): ScenarioOrgani
   return state.organizations?.find(org => org.login.toLowerCase() === wanted)
 }
 
-/** Registers the secret, public-key and environment endpoints on `router`. */
+/** Registers the secret, public-key and environment endpoints of every store on `router`. */
 export function registerRoutes(router: Router): void {
-  router.register('actions/get-repo-public-key', async ctx => publicKey(ctx.repository()))
-  router.register('actions/list-repo-secrets', ctx =>
-    listSecrets(ctx, (ctx.repository().secrets ??= []))
-  )
-  router.register('actions/get-repo-secret', ctx =>
-    json(presentSecret(findSecret(ctx.repository().secrets, secretName(ctx))))
-  )
-  router.register('actions/create-or-update-repo-secret', async ctx => {
-    const repo = ctx.repository()
-    return writeSecret(ctx, repo, (repo.secrets ??= []), REPO_DOCS)
-  })
+  for (const app of APPS) registerStore(router, app)
 
   router.register('repos/get-environment', ctx =>
     json(presentEnvironment(ctx, ctx.repository(), findEnvironment(ctx)))
   )
   router.register('actions/get-environment-public-key', async ctx =>
-    publicKey(findEnvironment(ctx))
+    publicKey(findEnvironment(ctx), 'actions')
   )
   router.register('actions/list-environment-secrets', ctx =>
     listSecrets(ctx, (findEnvironment(ctx).secrets ??= []))
@@ -157,24 +205,44 @@ export function registerRoutes(router: Router): void {
       return errorResponse(403, forbiddenMessage(ctx.caller))
     }
     const environment = findEnvironment(ctx)
-    return writeSecret(ctx, environment, (environment.secrets ??= []), ENV_DOCS)
+    return writeSecret(ctx, environment, 'actions', (environment.secrets ??= []), ENV_DOCS)
+  })
+}
+
+/**
+ * The repository and organization endpoints of one store (`{app}/get-repo-public-key`, …,
+ * `{app}/set-selected-repos-for-org-secret`). Repository permissions are checked by the pipeline
+ * (`REQUIRED_PERMISSIONS`); organization ones here, by the store's organization permission.
+ */
+function registerStore(router: Router, app: SecretApp): void {
+  const field = SECRETS_FIELD[app]
+  router.register(`${app}/get-repo-public-key`, async ctx => publicKey(ctx.repository(), app))
+  router.register(`${app}/list-repo-secrets`, ctx =>
+    listSecrets(ctx, (ctx.repository()[field] ??= []))
+  )
+  router.register(`${app}/get-repo-secret`, ctx =>
+    json(presentSecret(findSecret(ctx.repository()[field], secretName(ctx))))
+  )
+  router.register(`${app}/create-or-update-repo-secret`, async ctx => {
+    const repo = ctx.repository()
+    return writeSecret(ctx, repo, app, (repo[field] ??= []), REPO_DOCS[app])
   })
 
-  router.register('actions/get-org-public-key', async ctx => publicKey(organization(ctx, 'read')))
-  router.register('actions/list-org-secrets', ctx => {
-    const org = organization(ctx, 'read')
-    return listSecrets(ctx, (org.secrets ??= []), secret => presentOrgSecret(ctx, org, secret))
+  router.register(`${app}/get-org-public-key`, async ctx =>
+    publicKey(organization(ctx, app, 'read'), app)
+  )
+  router.register(`${app}/list-org-secrets`, ctx => {
+    const org = organization(ctx, app, 'read')
+    return listSecrets(ctx, (org[field] ??= []), secret => presentOrgSecret(ctx, app, org, secret))
   })
-  router.register('actions/get-org-secret', ctx => {
-    const org = organization(ctx, 'read')
-    return json(presentOrgSecret(ctx, org, findSecret(org.secrets, secretName(ctx))))
+  router.register(`${app}/get-org-secret`, ctx => {
+    const org = organization(ctx, app, 'read')
+    return json(presentOrgSecret(ctx, app, org, findSecret(org[field], secretName(ctx))))
   })
-  router.register('actions/list-selected-repos-for-org-secret', ctx => {
-    const org = organization(ctx, 'read')
-    const secret = findSecret(org.secrets, secretName(ctx))
-    if (secret.visibility !== 'selected') {
-      return errorResponse(409, 'The visibility of the secret is not set to selected.')
-    }
+  router.register(`${app}/list-selected-repos-for-org-secret`, ctx => {
+    const org = organization(ctx, app, 'read')
+    const secret = findSecret(org[field], secretName(ctx))
+    if (secret.visibility !== 'selected') return notSelected()
     const repositories = (secret.selected_repository_ids ?? [])
       .map(id => ctx.state.repositories.find(repo => repo.id === id))
       .filter((repo): repo is RepositoryState => repo !== undefined)
@@ -189,22 +257,29 @@ export function registerRoutes(router: Router): void {
     }
     return json(body, 200, page.link ? { link: page.link } : undefined)
   })
-  router.register('actions/create-or-update-org-secret', async ctx => {
-    const org = organization(ctx, 'write')
+  router.register(`${app}/set-selected-repos-for-org-secret`, ctx => {
+    const org = organization(ctx, app, 'write')
+    const secret = findSecret(org[field], secretName(ctx))
+    if (secret.visibility !== 'selected') return notSelected()
+    const ids = (ctx.body as { selected_repository_ids: unknown[] }).selected_repository_ids.map(
+      Number
+    )
+    const unknown = unknownRepositoryIds(ctx, org, ids)
+    if (unknown) return unknown
+    secret.selected_repository_ids = ids
+    return { status: 204 }
+  })
+  router.register(`${app}/create-or-update-org-secret`, async ctx => {
+    const org = organization(ctx, app, 'write')
+    // Dependabot also takes the ids as strings; the others only as integers (the description checks).
     const body = ctx.body as { visibility: SecretVisibility; selected_repository_ids?: unknown[] }
     const ids = (body.selected_repository_ids ?? []).map(Number)
-    const owned = new Set(
-      ctx.state.repositories
-        .filter(repo => repo.owner.toLowerCase() === org.login.toLowerCase())
-        .map(repo => repo.id)
-    )
-    const unknown = ids.filter(id => !owned.has(id))
-    if (unknown.length > 0) {
-      return errorResponse(422, `Invalid repository ids: ${unknown.join(', ')}`, ORG_DOCS)
-    }
-    const answer = await writeSecret(ctx, org, (org.secrets ??= []), ORG_DOCS)
+    const unknown = unknownRepositoryIds(ctx, org, ids, ORG_DOCS[app])
+    if (unknown) return unknown
+    const secrets = (org[field] ??= [])
+    const answer = await writeSecret(ctx, org, app, secrets, ORG_DOCS[app])
     if (answer.status === 201 || answer.status === 204) {
-      const secret = findSecret(org.secrets, secretName(ctx))
+      const secret = findSecret(secrets, secretName(ctx))
       secret.visibility = body.visibility
       // `selected` without ids clears the list, like GitHub; other visibilities drop it.
       if (body.visibility === 'selected') secret.selected_repository_ids = ids
@@ -214,17 +289,39 @@ export function registerRoutes(router: Router): void {
   })
 }
 
-async function publicKey(holder: object): Promise<ApiResponse> {
+function notSelected(): ApiResponse {
+  return errorResponse(409, 'The visibility of the secret is not set to selected.')
+}
+
+/** A 422 naming the ids that are no repository of `org`, or undefined when every id is one. */
+function unknownRepositoryIds(
+  ctx: HandlerContext,
+  org: ScenarioOrganization,
+  ids: number[],
+  docs?: string
+): ApiResponse | undefined {
+  const owned = new Set(
+    ctx.state.repositories
+      .filter(repo => repo.owner.toLowerCase() === org.login.toLowerCase())
+      .map(repo => repo.id)
+  )
+  const unknown = ids.filter(id => !owned.has(id))
+  if (unknown.length === 0) return undefined
+  return errorResponse(422, `Invalid repository ids: ${unknown.join(', ')}`, docs)
+}
+
+async function publicKey(holder: object, app: SecretApp): Promise<ApiResponse> {
   await sodium.ready
-  const pair = keyPairOf(holder)
+  const pair = keyPairOf(holder, app)
   const answer = json({
     key_id: pair.keyId,
     key: sodium.to_base64(pair.publicKey, sodium.base64_variants.ORIGINAL)
   })
-  const reads = rotateOnRead.get(holder) ?? 0
-  if (reads > 0) {
-    rotateOnRead.set(holder, reads - 1)
-    keyPairs.set(holder, newKeyPair())
+  const stores = rotateOnRead.get(holder)
+  const reads = stores?.get(app) ?? 0
+  if (stores && reads > 0) {
+    stores.set(app, reads - 1)
+    pairsOf(holder).set(app, newKeyPair())
   }
   return answer
 }
@@ -248,16 +345,22 @@ function findEnvironment(ctx: HandlerContext): ScenarioEnvironment {
 }
 
 /**
- * The organization of the path, for a caller holding `organization_secrets` at `level` (a person's
- * token without listed permissions holds everything, like an org owner's classic token).
+ * The organization of the path, for a caller holding the store's organization permission
+ * (`organization_secrets`, `organization_dependabot_secrets`, `organization_codespaces_secrets`)
+ * at `level` (a person's token without listed permissions holds everything, like an org owner's
+ * classic token).
  * @throws ApiError 404 for an unknown organization, 403 for a caller without the permission.
  */
-function organization(ctx: HandlerContext, level: 'read' | 'write'): ScenarioOrganization {
+function organization(
+  ctx: HandlerContext,
+  app: SecretApp,
+  level: 'read' | 'write'
+): ScenarioOrganization {
   const org = findOrganization(ctx.state, ctx.params['org'] ?? '')
   if (!org) throw new ApiError(404, 'Not Found')
   const { info } = ctx.caller
   const granted = info.permissions
-    ? info.permissions['organization_secrets']
+    ? info.permissions[ORG_PERMISSION[app]]
     : info.kind === 'user'
       ? 'write'
       : undefined
@@ -279,13 +382,14 @@ function listSecrets<S extends ScenarioSecret>(
 }
 
 /**
- * Opens the sealed value of a PUT with the scope's key pair and stores the plaintext.
+ * Opens the sealed value of a PUT with the key pair of `app` in the scope and stores the plaintext.
  * @returns 201 when the secret was created, 204 when it was updated; 422 for a value that does
  *   not open, a stale `key_id`, a bad name or a value over 48 KB.
  */
 async function writeSecret<S extends ScenarioSecret>(
   ctx: HandlerContext,
   holder: object,
+  app: SecretApp,
   secrets: S[],
   docs: string
 ): Promise<ApiResponse> {
@@ -305,7 +409,7 @@ async function writeSecret<S extends ScenarioSecret>(
   if (body.encrypted_value === undefined) {
     return errorResponse(422, `Invalid request.\n\n"encrypted_value" wasn't supplied.`, docs)
   }
-  const pair = keyPairOf(holder)
+  const pair = keyPairOf(holder, app)
   if (body.key_id !== pair.keyId) return errorResponse(422, BAD_SEAL, docs)
   let plaintext: string
   try {
@@ -341,6 +445,7 @@ function presentSecret(secret: ScenarioSecret): Record<string, unknown> {
 
 function presentOrgSecret(
   ctx: HandlerContext,
+  app: SecretApp,
   org: ScenarioOrganization,
   secret: ScenarioOrgSecret
 ): Record<string, unknown> {
@@ -348,7 +453,7 @@ function presentOrgSecret(
     ...presentSecret(secret),
     visibility: secret.visibility,
     ...(secret.visibility === 'selected' && {
-      selected_repositories_url: `${ctx.apiBase}/orgs/${org.login}/actions/secrets/${secret.name}/repositories`
+      selected_repositories_url: `${ctx.apiBase}/orgs/${org.login}/${app}/secrets/${secret.name}/repositories`
     })
   }
 }

@@ -1,7 +1,9 @@
 /**
- * rotate-secrets: write a new value of each named Actions secret into every scope that holds it —
- * each repository, an environment of each repository, or an organization — sealed with the scope's
- * public key, and prove the writes by reading the secrets' `updated_at` back.
+ * rotate-secrets: write a new value of each named secret into every scope that holds it — each
+ * repository, an environment of each repository, or an organization — and into every secret store
+ * of `app` there (Actions, Dependabot, Codespaces: each with its own public key, endpoints and
+ * permission), sealed with that store's public key, and prove the writes by reading the secrets'
+ * `updated_at` back.
  *
  * A rotation is all or nothing as far as the action can make it: a consumer left on the old value
  * breaks when the old credential is revoked. So it refuses to start when its writes exceed `limit`,
@@ -10,25 +12,28 @@
  * Two phases. The plan reads everything first: every scope's public key (checked to be one the
  * value can be sealed to), the environment of each repository, the ids of `selected-repositories`,
  * the existing secrets and, for organization secrets whose visibility is kept, every page of their
- * selected repositories. Any failure there fails the step before a single write. Then, scope by
- * scope, the writes go through the mutation boundary, one per secret, and one listing of the
- * scope's secrets proves them all.
+ * selected repositories — for every store. Any failure there (a store the token may not read
+ * included) fails the step before a single write anywhere. Then, place by place and within a place
+ * store by store (so a rotation cut short leaves each repository's stores alike as far as it
+ * went), the writes go through the mutation boundary, one per secret, and one listing of the
+ * store's secrets there proves them all.
  *
  * A PUT is never sent twice once it landed: the client does not retry it, and after a 5xx, a
  * dropped connection or a timeout the secret is read back (`GET …/secrets/{secret_name}`) before
  * the PUT is sent again.
  *
- * Endpoints (see src/secret-scopes.ts for each scope's):
- * - `GET /repos/{owner}/{repo}/actions/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
- *   `PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}`;
+ * Endpoints (see src/secret-scopes.ts for each scope's), `{app}` being `actions`, `dependabot` or
+ * `codespaces`:
+ * - `GET /repos/{owner}/{repo}/{app}/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
+ *   `PUT /repos/{owner}/{repo}/{app}/secrets/{secret_name}`;
  * - `GET /repos/{owner}/{repo}/environments/{environment_name}` and its `…/secrets/public-key`,
- *   `…/secrets`, `…/secrets/{secret_name}`, `PUT …/secrets/{secret_name}`;
- * - `GET /orgs/{org}/actions/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
- *   `…/secrets/{secret_name}/repositories`, `PUT /orgs/{org}/actions/secrets/{secret_name}`;
- * - `GET /repos/{org}/{repo}` to turn `selected-repositories` names into ids.
+ *   `…/secrets`, `…/secrets/{secret_name}`, `PUT …/secrets/{secret_name}` (Actions only);
+ * - `GET /orgs/{org}/{app}/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
+ *   `…/secrets/{secret_name}/repositories`, `PUT /orgs/{org}/{app}/secrets/{secret_name}`;
+ * - `GET /repos/{org}/{repo}` to turn `selected-repositories` names into ids (once, for every store).
  */
 import * as core from '@actions/core'
-import { describeApiError, statusOf } from '../api-errors.js'
+import { describeApiError, describeSecretsApiError, statusOf } from '../api-errors.js'
 import type { Target, TargetResult } from '../outcomes.js'
 import { sendLandingOnce, type PlannedWrite } from '../mutations.js'
 import { InputError } from '../parse.js'
@@ -36,6 +41,7 @@ import {
   describeAccess,
   isWriteVerified,
   orgSecretAccess,
+  SECRET_APP_NAMES,
   type OrgSecretAccess
 } from '../rules/secret-writes.js'
 import { decodePublicKey, sealSecretValue, type PublicKey } from '../sealed-box.js'
@@ -45,7 +51,7 @@ import {
   organizationScope,
   repositoryScope,
   type ExistingSecret,
-  type SecretScope
+  type ScopedSecrets
 } from '../secret-scopes.js'
 import { generateSecretValue } from '../secret-values.js'
 import type { RotateSecretsSettings } from '../settings.js'
@@ -53,10 +59,10 @@ import type { Handler, HandlerContext } from './context.js'
 
 type Context = HandlerContext<'rotate-secrets'>
 
-/** One scope, read and ready to be written. */
+/** One store's secrets in one scope, read and ready to be written. */
 interface ScopePlan {
-  scope: SecretScope
-  /** The scope's public key; replaced when GitHub has rotated it meanwhile (cache per scope). */
+  scope: ScopedSecrets
+  /** The store's public key there; replaced when GitHub has rotated it meanwhile (cached per plan). */
   key: PublicKey
   /** The secrets that exist now, by upper-cased name. */
   existing: Map<string, ExistingSecret>
@@ -65,13 +71,14 @@ interface ScopePlan {
 }
 
 /**
- * Plans every scope, then writes each secret into each of them and proves each scope's writes with
- * one listing. Writes one generated value per secret name everywhere (a rotation gives every
- * consumer the same new credential) and publishes in `generated-values` every generated value
- * GitHub accepted (a 2xx answer) in at least one scope, verified or not: a value that may be stored
- * must never be unknowable.
+ * Plans every store in every scope, then writes each secret into each of them and proves each
+ * one's writes with one listing. Writes one generated value per secret name everywhere (a rotation
+ * gives every consumer, in every store, the same new credential) and publishes in
+ * `generated-values` every generated value GitHub accepted (a 2xx answer) in at least one place,
+ * verified or not: a value that may be stored must never be unknowable.
  * @throws InputError naming `limit` (nothing read or written) when the writes exceed it; Error (the
- *   step fails, nothing written) when a scope cannot be read in full or its public key is malformed.
+ *   step fails, nothing written anywhere) when a store cannot be read in full in some scope (a
+ *   missing permission for one store included) or its public key is malformed.
  */
 export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
   const { settings } = context
@@ -79,7 +86,13 @@ export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
   const values = newValues(settings)
   const plans: ScopePlan[] = []
   await core.group('Plan: public keys and existing secrets', async () => {
-    for (const scope of await targetScopes(context)) plans.push(await planScope(context, scope))
+    // Looked up once, after the first store's key proved the organization readable, for every store.
+    let selected: Promise<number[]> | undefined
+    const selectedRepositoryIds = async (): Promise<number[]> =>
+      (selected ??= resolveRepositoryIds(context, settings.organization ?? ''))
+    for (const scope of await targetScopes(context)) {
+      plans.push(await planScope(context, scope, selectedRepositoryIds))
+    }
   })
   const accepted = new Set<string>()
   for (const plan of plans) {
@@ -102,12 +115,12 @@ export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
 /**
  * Refuses a rotation the `limit` budget would cut short: the writes past it would be skipped and
  * their consumers keep the old value, which the user then revokes. Counts one write per secret per
- * scope; a dry run refuses alike, so it shows what the real run would do.
+ * scope per store; a dry run refuses alike, so it shows what the real run would do.
  * @throws InputError naming `limit`, the number of writes planned and the `limit` that fits them.
  */
 function refusePartialRotation(settings: RotateSecretsSettings): void {
   const scopes = settings.scope === 'organization' ? 1 : settings.repositories.length
-  const writes = settings.secrets.length * scopes
+  const writes = settings.secrets.length * scopes * settings.apps.length
   if (writes <= settings.limit) return
   const scopeNouns = {
     repository: ['repository', 'repositories'],
@@ -116,9 +129,13 @@ function refusePartialRotation(settings: RotateSecretsSettings): void {
   } as const
   const count = (n: number, [one, many]: readonly [string, string]): string =>
     `${n} ${n === 1 ? one : many}`
+  const stores =
+    settings.apps.length > 1
+      ? ` × ${count(settings.apps.length, ['store', 'stores'])} (${settings.apps.join(', ')})`
+      : ''
   throw new InputError(
     'limit',
-    `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`
+    `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}${stores}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`
   )
 }
 
@@ -151,23 +168,27 @@ function newValues(settings: RotateSecretsSettings): Map<string, string> {
 }
 
 /**
- * The scopes to write, in input order. For an environment, checks that it exists in each
- * repository first (`GET /repos/{owner}/{repo}/environments/{environment_name}`).
+ * The stores to write in each scope: scopes in input order, and in each the stores in `app` order.
+ * For an environment (Actions only), checks that it exists in each repository first
+ * (`GET /repos/{owner}/{repo}/environments/{environment_name}`).
  * @throws InputError naming the repository when the environment is missing; the API error otherwise.
  */
-async function targetScopes(context: Context): Promise<SecretScope[]> {
+async function targetScopes(context: Context): Promise<ScopedSecrets[]> {
   const { settings, octokit } = context
+  const { apps } = settings
   const serverUrl = settings.runner.serverUrl
   switch (settings.scope) {
     case 'organization':
-      return [organizationScope(octokit, settings.organization ?? '', serverUrl)]
+      return apps.map(app =>
+        organizationScope(octokit, app, settings.organization ?? '', serverUrl)
+      )
     case 'repository':
-      return settings.repositories.map(repository =>
-        repositoryScope(octokit, repository, serverUrl)
+      return settings.repositories.flatMap(repository =>
+        apps.map(app => repositoryScope(octokit, app, repository, serverUrl))
       )
     case 'environment': {
       const environment = settings.environment ?? ''
-      const scopes: SecretScope[] = []
+      const scopes: ScopedSecrets[] = []
       for (const repository of settings.repositories) {
         const name = `${repository.owner}/${repository.repo}`
         try {
@@ -192,26 +213,36 @@ async function targetScopes(context: Context): Promise<SecretScope[]> {
 }
 
 /**
- * Reads what the writes of one scope need: its public key, its existing secrets and, for an
- * organization, the access each secret keeps or gets. The public key is decoded here, so a malformed
- * one stops the step before the first write rather than after the scopes before it were written.
- * @throws Error naming the scope when any read fails or the public key is malformed.
+ * Reads what the writes of one store in one scope need: its public key, its existing secrets and,
+ * for an organization, the access each secret keeps or gets. The public key is decoded here, so a
+ * malformed one stops the step before the first write rather than after the stores before it were
+ * written. These reads need the store's permission, so they prove it before any write.
+ * @param selectedRepositoryIds resolves `selected-repositories` to ids in the organization (once).
+ * @throws Error naming the store, the scope and the permission to add when any read fails, or
+ *   when the public key is malformed.
  */
-async function planScope(context: Context, scope: SecretScope): Promise<ScopePlan> {
+async function planScope(
+  context: Context,
+  scope: ScopedSecrets,
+  selectedRepositoryIds: () => Promise<number[]>
+): Promise<ScopePlan> {
   const { settings, octokit } = context
-  const key = await read(`read the public key of ${scope.description}`, scope.publicKey)
+  const store = SECRET_APP_NAMES[scope.app]
+  const key = await read(scope, `read the ${store} public key of ${scope.place}`, scope.publicKey)
   try {
     await decodePublicKey(key)
   } catch (error) {
     throw new Error(
-      `rotate-secrets cannot seal values to the public key of ${scope.description}: ${error instanceof Error ? error.message : String(error)}. GitHub answered a malformed key: run again later, and report it to GitHub Support if it persists. Nothing was written.`
+      `rotate-secrets cannot seal values to the ${store} public key of ${scope.place}: ${error instanceof Error ? error.message : String(error)}. GitHub answered a malformed key: run again later, and report it to GitHub Support if it persists. Nothing was written.`
     )
   }
-  const existing = await read(`list the secrets of ${scope.description}`, scope.list)
+  const existing = await read(scope, `list the ${scope.description}`, scope.list)
   const access = new Map<string, OrgSecretAccess>()
   if (scope.kind === 'organization') {
-    const selectedRepositoryIds =
-      settings.visibility === 'selected' ? await resolveRepositoryIds(context, scope.label) : []
+    const requested = {
+      visibility: settings.visibility,
+      selectedRepositoryIds: settings.visibility === 'selected' ? await selectedRepositoryIds() : []
+    }
     for (const name of settings.secrets) {
       const current = existing.get(name)
       // Kept visibility: send back every selected repository, not just the first page.
@@ -221,16 +252,14 @@ async function planScope(context: Context, scope: SecretScope): Promise<ScopePla
               visibility: current.visibility,
               ...(current.visibility === 'selected' && {
                 selectedRepositoryIds: await read(
-                  `list the selected repositories of ${name} in ${scope.description}`,
-                  async () => listSelectedRepositoryIds(octokit, scope.label, name)
+                  scope,
+                  `list the selected repositories of ${store} secret ${name} of ${scope.place}`,
+                  async () => listSelectedRepositoryIds(octokit, scope.app, scope.label, name)
                 )
               })
             }
           : undefined
-      access.set(
-        name,
-        orgSecretAccess({ visibility: settings.visibility, selectedRepositoryIds }, kept)
-      )
+      access.set(name, orgSecretAccess(requested, kept))
     }
   }
   const known = settings.secrets.filter(name => existing.has(name)).length
@@ -274,14 +303,20 @@ function writeFor(context: Context, plan: ScopePlan, name: string, value: string
     kind: 'secret',
     id: name,
     action: 'write-secret',
-    url: scope.url
+    url: scope.url,
+    app: scope.app
   }
   const what = before ? `replaces the value of ${before.updated_at}` : 'new secret'
   return {
     target,
     reason: access ? `${what}; ${describeAccess(access)}` : what,
     send: async () =>
-      (await putLandingOnce(context, plan, name, value, access)) === 201 ? 'created' : 'updated'
+      (await putLandingOnce(context, plan, name, value, access)) === 201 ? 'created' : 'updated',
+    // A 403 names this store's permission in this scope, not the operation's in general.
+    onError: error => ({
+      outcome: 'failed',
+      reason: describeSecretsApiError(error, scope.app, scope.kind)
+    })
   }
 }
 
@@ -361,7 +396,7 @@ async function verifyWrites(
   try {
     listed = await scope.list()
   } catch (error) {
-    const why = describeApiError(error, context.settings.operation)
+    const why = describeSecretsApiError(error, scope.app, scope.kind)
     for (const result of sent) {
       context.results.update(result, {
         outcome: 'failed',
@@ -382,19 +417,24 @@ async function verifyWrites(
   }
 }
 
-/** Runs one read of the plan; its failure fails the step, naming what could not be read. */
-async function read<T>(what: string, reader: () => Promise<T>): Promise<T> {
+/**
+ * Runs one read of the plan; its failure fails the step, naming what could not be read and, for
+ * a 401 or 403, the permission of `scope`'s store to add.
+ */
+async function read<T>(scope: ScopedSecrets, what: string, reader: () => Promise<T>): Promise<T> {
   try {
     return await reader()
   } catch (error) {
-    throw planError(what, error)
+    throw planError(what, error, describeSecretsApiError(error, scope.app, scope.kind))
   }
 }
 
-function planError(what: string, error: unknown): Error {
+function planError(
+  what: string,
+  error: unknown,
+  why = describeApiError(error, 'rotate-secrets')
+): Error {
   // GitHub answers 404 alike for what does not exist and what the token may not see.
   const hint = statusOf(error) === 404 ? ' (it does not exist, or the token cannot see it)' : ''
-  return new Error(
-    `rotate-secrets could not ${what}: ${describeApiError(error, 'rotate-secrets')}${hint}. Nothing was written.`
-  )
+  return new Error(`rotate-secrets could not ${what}: ${why}${hint}. Nothing was written.`)
 }

@@ -1,10 +1,28 @@
 /**
- * Decisions of rotate-secrets that need no API: what visibility an organization secret is
- * written with, and whether a write is proven by the secret's `updated_at`.
+ * Decisions of rotate-secrets that need no API: which scopes each secret store has, what
+ * visibility an organization secret is written with, and whether a write is proven by the
+ * secret's `updated_at`.
  */
-import type { SecretVisibility } from '../settings.js'
+import type { SecretApp, SecretScopeKind, SecretVisibility } from '../settings.js'
 
-/** What GitHub's `PUT /orgs/{org}/actions/secrets/{secret_name}` gets besides the value. */
+/** The secret stores, in the order the documentation lists them (the `app` input's values). */
+export const SECRET_APPS: readonly SecretApp[] = ['actions', 'dependabot', 'codespaces']
+
+/** How messages and the job summary name each store. */
+export const SECRET_APP_NAMES: Record<SecretApp, string> = {
+  actions: 'Actions',
+  dependabot: 'Dependabot',
+  codespaces: 'Codespaces'
+}
+
+/** The scopes each store has: GitHub keeps Dependabot and Codespaces secrets in no environment. */
+export const SECRET_APP_SCOPES: Record<SecretApp, readonly SecretScopeKind[]> = {
+  actions: ['repository', 'environment', 'organization'],
+  dependabot: ['repository', 'organization'],
+  codespaces: ['repository', 'organization']
+}
+
+/** What GitHub's `PUT /orgs/{org}/{app}/secrets/{secret_name}` gets besides the value. */
 export interface OrgSecretAccess {
   visibility: SecretVisibility
   /** Repository ids, only for visibility `selected` (GitHub clears the list when they are left out). */
