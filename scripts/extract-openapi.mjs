@@ -51,6 +51,7 @@ const OPERATION_IDS = [
   'actions/delete-workflow-run',
   'actions/list-artifacts-for-repo',
   'actions/list-workflow-run-artifacts',
+  'actions/get-artifact',
   'actions/delete-artifact',
   'actions/get-actions-cache-list',
   'actions/delete-actions-cache-by-id',

@@ -35,6 +35,7 @@ export const REQUIRED_PERMISSIONS: Record<string, Requirement> = {
   'actions/delete-workflow-run': { scope: 'actions', level: 'write' },
   'actions/list-artifacts-for-repo': { scope: 'actions', level: 'read' },
   'actions/list-workflow-run-artifacts': { scope: 'actions', level: 'read' },
+  'actions/get-artifact': { scope: 'actions', level: 'read' },
   'actions/delete-artifact': { scope: 'actions', level: 'write' },
   'actions/get-actions-cache-list': { scope: 'actions', level: 'read' },
   'actions/delete-actions-cache-by-id': { scope: 'actions', level: 'write' },

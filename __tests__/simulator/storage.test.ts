@@ -178,10 +178,14 @@ describe('artifacts, caches and run deletion', () => {
   })
 
   describe('artifact deletion', () => {
-    it('answers 204, then 404 for the same artifact', async () => {
+    it('answers 204, then 404 for the same artifact, which GET no longer finds', async () => {
       const s = await start()
       const path = '/repos/acme/web/actions/artifacts/3'
+      const found = await call(s, path, { token: 'ghs_read' })
+      expect(found.status).toBe(200)
+      expect((found.body as ArtifactBody).name).toBe('build')
       expect((await call(s, path, { method: 'DELETE' })).status).toBe(204)
+      expect((await call(s, path)).status).toBe(404)
       expect((await call(s, path, { method: 'DELETE' })).status).toBe(404)
       expect(s.state.repositories[0]?.artifacts?.map(a => a.id)).toEqual([1, 2, 4])
     })

@@ -1,6 +1,6 @@
 /**
  * Artifact endpoints: the repository's artifacts and a run's (newest first, `name` filter exact,
- * Link pagination, `total_count`), and deletion by id.
+ * Link pagination, `total_count`), one artifact, and deletion by id.
  *
  * An artifact belongs to the run that uploaded it (`run_id`): its `workflow_run` (id, head branch,
  * head SHA, repository and head repository ids) is read from that run, so it stays null for an
@@ -41,13 +41,20 @@ declare module '../scenario.js' {
 /** GitHub keeps artifacts this long by default (ms). */
 export const DEFAULT_RETENTION_MS = 90 * 86_400_000
 
-/** Registers the artifact listings and `DELETE .../actions/artifacts/{artifact_id}` on `router`. */
+/** Registers the artifact listings, `GET` and `DELETE .../actions/artifacts/{artifact_id}` on `router`. */
 export function registerRoutes(router: Router): void {
   router.register('actions/list-artifacts-for-repo', ctx => listArtifacts(ctx))
   router.register('actions/list-workflow-run-artifacts', ctx => {
     const runId = numericParam(ctx, 'run_id')
     if (!ctx.repository().runs.some(run => run.id === runId)) throw new ApiError(404, 'Not Found')
     return listArtifacts(ctx, runId)
+  })
+  router.register('actions/get-artifact', ctx => {
+    const repo = ctx.repository()
+    const id = numericParam(ctx, 'artifact_id')
+    const artifact = repo.artifacts?.find(candidate => candidate.id === id)
+    if (!artifact) throw new ApiError(404, 'Not Found')
+    return json(presentArtifact(repo, artifact, ctx))
   })
   router.register('actions/delete-artifact', ctx => {
     const repo = ctx.repository()
