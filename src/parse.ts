@@ -191,3 +191,25 @@ export function parseWorkflows(input: string, raw: string): string[] {
   }
   return workflows
 }
+
+// Zero in any unit (`0s`, `0d`, `0h0m`): the one duration `parseDurationSeconds` refuses that a
+// required age accepts, meaning "no age condition".
+const ZERO_DURATION = /^(0+(w|d|h|m|s))+$/
+
+/**
+ * Parses a required age such as `older-than`: a duration as `parseDurationSeconds` reads it, or
+ * zero (`0s`), which means no age condition.
+ * @returns seconds, 0 for zero.
+ * @throws InputError when empty (naming `example`) or not a duration.
+ */
+export function parseRequiredAgeSeconds(input: string, raw: string, example: string): number {
+  const value = raw.trim()
+  if (value === '') {
+    throw new InputError(
+      input,
+      `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`
+    )
+  }
+  if (ZERO_DURATION.test(value)) return 0
+  return parseDurationSeconds(input, value) ?? 0
+}
