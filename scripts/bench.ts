@@ -34,7 +34,7 @@ console.log(
 await printClientCost()
 
 for (const bench of BENCH_CASES.filter(b => only.length === 0 || only.includes(b.operation))) {
-  console.log(`\n${bench.operation}`)
+  console.log(`\n${bench.operation}${bench.label ? ` (${bench.label})` : ''}`)
   console.log(
     '| size | requests | minimum | ratio | wall time | floor | ratio | start-up | outcomes |'
   )

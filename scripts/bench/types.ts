@@ -4,6 +4,8 @@ import type { ActionRun } from '../lib/run-action.js'
 
 export interface BenchCase {
   operation: string
+  /** Tells apart two cases of one operation in the printed heading, e.g. `dry run`. */
+  label?: string
   /** The sizes measured (runs, or repositories for secrets), and what the size counts. */
   sizes: number[]
   unit: string
