@@ -33764,7 +33764,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3635);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(371);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33773,7 +33773,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3635:
+/***/ 371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36803,7 +36803,10 @@ const PERMISSION_HINTS = {
     'rerun-failed': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
     'approve-fork-runs': 'the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job',
     'review-deployments': "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
-    'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)'
+    'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
+    'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-artifacts': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-caches': 'the token needs `actions: write` (and `pull-requests: read` with `closed-pull-requests`); add them under `permissions:` in the job'
 };
 /**
  * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
@@ -40334,7 +40337,7 @@ async function listRuns(octokit, repository, query, filters) {
                     ...(event !== undefined && { event }),
                     ...(branch !== undefined && { branch })
                 };
-                for (const run of await listSeries(octokit, workflow, params, query.createdAfter)) {
+                for (const run of await listSeries(octokit, workflow, params, query)) {
                     seen.set(run.id, run);
                 }
             }
@@ -40342,9 +40345,9 @@ async function listRuns(octokit, repository, query, filters) {
     }
     return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
 }
-async function listSeries(octokit, workflow, params, createdAfter) {
+async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }) {
     const runs = new Map();
-    let createdBefore;
+    let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo);
     for (;;) {
         const created = createdRange(createdAfter, createdBefore);
         const request = {
@@ -40403,8 +40406,12 @@ function listingRequests(query, filters, runs) {
         query.statuses.length;
     return series + Math.ceil(runs / runs_PER_PAGE);
 }
+/** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 function createdRange(after, before) {
-    const from = after?.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const from = after === undefined ? undefined : isoSeconds(after);
     if (from !== undefined && before !== undefined)
         return `${from}..${before}`;
     if (from !== undefined)
@@ -41071,6 +41078,1272 @@ async function stillActive(context, repository, results, relisting) {
 }
 function cancel_stale_runTarget(repository, run, action) {
     return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
+}
+
+;// CONCATENATED MODULE: ./src/deletions.ts
+/**
+ * What the clean-up operations' DELETE writes share: how a lost answer is checked, how GitHub's
+ * refusals read, and the bytes a set of deletions freed.
+ */
+
+/**
+ * A `landed` check for a DELETE whose answer was lost: it took effect when reading the target
+ * back answers 404.
+ * @param read the GET of the target (e.g. `GET /repos/{owner}/{repo}/actions/runs/{run_id}`).
+ * @throws the read's error when it is not a 404.
+ */
+function goneWhen(read) {
+    return async () => {
+        try {
+            await read();
+            return false;
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return true;
+            throw error;
+        }
+    };
+}
+/** A DELETE answered 404: the target is already gone, nothing left to do and nothing freed. */
+function alreadyDeleted(error) {
+    return statusOf(error) === 404 ? { outcome: 'skipped', reason: 'already deleted' } : undefined;
+}
+/**
+ * The bytes the deletions freed: the summed sizes of the targets `done` (or `planned`, in a dry
+ * run). Targets answered 404, skipped or failed freed nothing.
+ * @param sizeOf the `size_in_bytes` of a target, by its result (undefined counts 0).
+ */
+function bytesFreed(results, sizeOf) {
+    return results
+        .filter(result => result.outcome === 'done' || result.outcome === 'planned')
+        .reduce((sum, result) => sum + (sizeOf(result) ?? 0), 0);
+}
+
+;// CONCATENATED MODULE: ./node_modules/pretty-bytes/index.js
+const BYTE_UNITS = [
+	'B',
+	'kB',
+	'MB',
+	'GB',
+	'TB',
+	'PB',
+	'EB',
+	'ZB',
+	'YB',
+];
+
+const BIBYTE_UNITS = [
+	'B',
+	'KiB',
+	'MiB',
+	'GiB',
+	'TiB',
+	'PiB',
+	'EiB',
+	'ZiB',
+	'YiB',
+];
+
+const BIT_UNITS = [
+	'b',
+	'kbit',
+	'Mbit',
+	'Gbit',
+	'Tbit',
+	'Pbit',
+	'Ebit',
+	'Zbit',
+	'Ybit',
+];
+
+const BIBIT_UNITS = [
+	'b',
+	'kibit',
+	'Mibit',
+	'Gibit',
+	'Tibit',
+	'Pibit',
+	'Eibit',
+	'Zibit',
+	'Yibit',
+];
+
+// Indexed by `bits` and then `binary`, so the four unit systems are picked in one step.
+const UNIT_SETS = [BYTE_UNITS, BIBYTE_UNITS, BIT_UNITS, BIBIT_UNITS];
+
+/*
+`Number#toString` switches to exponential notation outside the range [1e-6, 1e21) and `Intl.NumberFormat` drops every fraction digit past the 100 it accepts.
+Byte counts read as plain decimal numbers, so both losses are undone here. Expects a finite, non-negative number.
+*/
+const toDecimalString = number => {
+	if (number >= 1e-6 && number < 1e21) {
+		return String(number);
+	}
+
+	const [mantissa, exponentString] = number.toExponential().split('e');
+	const digits = mantissa.replace('.', '');
+	const pointPosition = Number(exponentString) + 1;
+	const isPositive = pointPosition > 0;
+	const padded = isPositive ? digits.padEnd(pointPosition, '0') : '0'.repeat(1 - pointPosition) + digits;
+	const integerPart = padded.slice(0, isPositive ? pointPosition : 1);
+	const fractionPart = padded.slice(isPositive ? pointPosition : 1).replace(/0+$/, '');
+
+	return fractionPart ? `${integerPart}.${fractionPart}` : integerPart;
+};
+
+/*
+Formats the given number using `Number#toLocaleString`.
+- If locale is a string or array, the value is expected to be a BCP 47 language tag or list of language tags (for example: `de`).
+- If locale is true, the system default locale is used for translation.
+- If locale is false or unspecified, formatting options are applied without localization; without options, the number is written out as plain digits.
+*/
+const toLocaleString = (number, locale, options) => {
+	if (typeof locale === 'string' || Array.isArray(locale) || locale === true) {
+		const locales = locale === true ? undefined : locale;
+
+		if (options !== undefined) {
+			return number.toLocaleString(locales, options);
+		}
+
+		// `Intl.NumberFormat` limits itself to 3 *fraction* digits while the default here is 3 *significant* digits, so the limit comes from the value.
+		const text = toDecimalString(number);
+		const pointIndex = text.indexOf('.');
+		const maximumFractionDigits = pointIndex === -1 ? 0 : text.length - pointIndex - 1;
+
+		// `Intl.NumberFormat` accepts at most 100 fraction digits. Rounding to 3 significant digits only needs more than that for absurdly small values, which are written out as plain digits instead.
+		if (maximumFractionDigits > 100) {
+			return text;
+		}
+
+		return number.toLocaleString(locales, {maximumFractionDigits});
+	}
+
+	if (options === undefined) {
+		return toDecimalString(number);
+	}
+
+	return number.toLocaleString('en-US', {...options, useGrouping: false});
+};
+
+const log10 = numberOrBigInt => {
+	if (typeof numberOrBigInt === 'number') {
+		return Math.log10(numberOrBigInt);
+	}
+
+	const string = numberOrBigInt.toString(10);
+
+	// A `number` only holds about 15 significant digits, so the remaining digits cannot move the magnitude. The result can still land exactly on a unit boundary, which the caller corrects for.
+	return string.length + Math.log10(`0.${string.slice(0, 15)}`);
+};
+
+const log = numberOrBigInt => {
+	if (typeof numberOrBigInt === 'number') {
+		return Math.log(numberOrBigInt);
+	}
+
+	return log10(numberOrBigInt) * Math.log(10);
+};
+
+/*
+A `bigint` that a `number` can hold exactly is divided the same way, so the output never depends on which type it was given as.
+`floor(a / b) + (a % b) / b` is a different double than `a / b`, which flips the rounding at ties like 1805 bytes.
+*/
+const divide = (numberOrBigInt, base, exponent) => {
+	const divisor = base ** exponent;
+
+	if (typeof numberOrBigInt === 'number' || numberOrBigInt <= Number.MAX_SAFE_INTEGER) {
+		return Number(numberOrBigInt) / divisor;
+	}
+
+	// `divisor` is not exact for every unit, as `1000 ** 8` is not `1e24`, so the exact divisor is rebuilt from the base and the exponent.
+	const bigintDivisor = BigInt(base) ** BigInt(exponent);
+	const integerPart = numberOrBigInt / bigintDivisor;
+	const remainder = numberOrBigInt % bigintDivisor;
+
+	return Number(integerPart) + (Number(remainder) / divisor);
+};
+
+/*
+The plain decimal digits of a scaled value that no `number` can hold. `Intl.NumberFormat` is not involved, so the output carries no grouping or localized separator, the same as the fallback for a value with more fraction digits than it accepts.
+*/
+const toUnrepresentableString = (number, base, exponent, localeOptions) => {
+	const scale = BigInt(base) ** BigInt(exponent);
+	const whole = number / scale;
+
+	// The 3 significant digit default never bites here: it only ever rounds to at least as many digits as the value has integers, and this one has far more than 3.
+	if (localeOptions === undefined) {
+		return whole.toString();
+	}
+
+	// The fraction digit options take over from that default, so the integer part stays exact and the fraction is truncated.
+	const minimumFractionDigits = localeOptions.minimumFractionDigits ?? 0;
+	const maximumFractionDigits = Math.max(localeOptions.maximumFractionDigits ?? 3, minimumFractionDigits);
+	const truncated = ((number % scale) * (10n ** BigInt(maximumFractionDigits)) / scale).toString().padStart(maximumFractionDigits, '0');
+	const fraction = truncated.replace(/0+$/, '').padEnd(minimumFractionDigits, '0');
+
+	return fraction ? `${whole}.${fraction}` : whole.toString();
+};
+
+/*
+The sign to print in front of the number. A difference of exactly zero gets a space instead of a plus sign, for better alignment. `0 === 0n` is `false`, so both are compared.
+*/
+const signOf = (number, signed) => {
+	if (number < 0) {
+		return '-';
+	}
+
+	if (!signed) {
+		return '';
+	}
+
+	return number === 0 || number === 0n ? ' ' : '+';
+};
+
+const assertFixedWidth = fixedWidth => {
+	if (fixedWidth !== undefined && (typeof fixedWidth !== 'number' || !Number.isSafeInteger(fixedWidth) || fixedWidth < 0)) {
+		throw new TypeError(`Expected fixedWidth to be a non-negative integer, got ${typeof fixedWidth}: ${fixedWidth}`);
+	}
+};
+
+/*
+`Intl.NumberFormat` silently truncates non-integers, so they are rejected here instead of quietly changing the output.
+*/
+const assertFractionDigits = (name, value) => {
+	if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100)) {
+		throw new TypeError(`Expected ${name} to be an integer between 0 and 100, got ${typeof value}: ${value}`);
+	}
+};
+
+const buildLocaleOptions = options => {
+	const {minimumFractionDigits, maximumFractionDigits} = options;
+
+	if (minimumFractionDigits === undefined && maximumFractionDigits === undefined) {
+		return undefined;
+	}
+
+	assertFractionDigits('minimumFractionDigits', minimumFractionDigits);
+	assertFractionDigits('maximumFractionDigits', maximumFractionDigits);
+
+	// Checked here rather than left to `Intl.NumberFormat`, which is skipped for a value past the number range.
+	if (minimumFractionDigits > maximumFractionDigits) {
+		throw new RangeError(`Expected minimumFractionDigits (${minimumFractionDigits}) to not be greater than maximumFractionDigits (${maximumFractionDigits})`);
+	}
+
+	return {
+		...(minimumFractionDigits !== undefined && {minimumFractionDigits}),
+		...(maximumFractionDigits !== undefined && {maximumFractionDigits}),
+		roundingMode: 'trunc',
+	};
+};
+
+function prettyBytes(number, options) {
+	if (typeof number !== 'bigint' && !Number.isFinite(number)) {
+		throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
+	}
+
+	options = {
+		bits: false,
+		binary: false,
+		space: true,
+		nonBreakingSpace: false,
+		...options,
+	};
+
+	assertFixedWidth(options.fixedWidth);
+	const localeOptions = buildLocaleOptions(options);
+
+	// Indexed by `bits` then `binary`, so the four combinations line up in one table.
+	const UNITS = UNIT_SETS[(options.bits ? 2 : 0) + (options.binary ? 1 : 0)];
+
+	const separator = options.space ? (options.nonBreakingSpace ? '\u00A0' : ' ') : '';
+
+	// Normalize `-0` to `0` so it never formats as `-0`.
+	if (Object.is(number, -0)) {
+		number = 0;
+	}
+
+	const prefix = signOf(number, options.signed);
+
+	if (number < 0) {
+		number = -number;
+	}
+
+	const base = options.binary ? 1024 : 1000;
+
+	let exponent = 0;
+	if (number >= 1) {
+		exponent = Math.min(Math.floor(options.binary ? log(number) / Math.log(base) : log10(number) / 3), UNITS.length - 1);
+	}
+
+	// A `number` always scales down to something a `number` can hold, and a `bigint` stops being able to once the quotient passes `Number.MAX_VALUE`, where `divide` overflows to `Infinity` and the exact quotient is formatted instead.
+	const scaled = divide(number, base, exponent);
+
+	let numberString;
+	if (Number.isFinite(scaled)) {
+		number = scaled;
+
+		// A value that sits just below a unit boundary, like `999999999999999` bytes, has a `log10` that rounds up to the boundary itself, so the exponent has to be corrected back.
+		if (number < 1 && exponent > 0) {
+			number *= base;
+			exponent -= 1;
+		}
+
+		if (!localeOptions) {
+			const minimumPrecision = Math.max(3, Math.floor(number).toString().length);
+			number = Number(number.toPrecision(minimumPrecision));
+
+			if (number >= base && exponent < UNITS.length - 1) {
+				number /= base;
+				exponent += 1;
+			}
+		}
+
+		numberString = toLocaleString(number, options.locale, localeOptions);
+	} else {
+		// The scaled value is past what a `number` can hold, so the exact quotient is written out instead.
+		numberString = toUnrepresentableString(number, base, exponent, localeOptions);
+	}
+
+	const result = prefix + numberString + separator + UNITS[exponent];
+	return result.padStart(options.fixedWidth ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/rules/retention.ts
+/**
+ * What the clean-up rules share: glob matching, the `older-than` cut-off, and ages and sizes the
+ * way a person reads them. Pure: no API, no clock of its own.
+ */
+
+
+/**
+ * True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). An
+ * empty list matches nothing: callers treat "no globs" as "no condition" themselves.
+ */
+function matchesGlob(value, globs) {
+    return globs.some(glob => minimatch(value, glob, { dot: true }));
+}
+// Characters that make a minimatch pattern more than a literal (escapes included).
+const GLOB_SPECIAL = /[*?[\]{}()!+@\\]/;
+/** Whether a glob matches only itself: no character minimatch reads as special. */
+function isLiteralGlob(glob) {
+    return !GLOB_SPECIAL.test(glob);
+}
+/** The part of a glob before its first special character: what every match starts with. */
+function literalPrefix(glob) {
+    const special = GLOB_SPECIAL.exec(glob);
+    return special === null ? glob : glob.slice(0, special.index);
+}
+/**
+ * The instant targets must be older than: `now − olderThanSeconds`, down to a whole second
+ * (GitHub's timestamps have none finer), in epoch milliseconds; undefined for 0 (`older-than: 0s`,
+ * no age condition).
+ */
+function cutoffOf(now, olderThanSeconds) {
+    if (olderThanSeconds === 0)
+        return undefined;
+    return Math.floor((now.getTime() - olderThanSeconds * 1000) / 1000) * 1000;
+}
+/**
+ * Whether an ISO 8601 time lies before `cutoffMs`: always true without a cut-off; never for a
+ * missing or unreadable time otherwise.
+ */
+function isBefore(iso, cutoffMs) {
+    if (cutoffMs === undefined)
+        return true;
+    if (!iso)
+        return false;
+    const at = Date.parse(iso);
+    return Number.isFinite(at) && at < cutoffMs;
+}
+/** An age in its largest whole unit: `45d`, `5h`, `12m`, `30s` (`0s` for less than a second). */
+function roughAge(milliseconds) {
+    const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+    for (const [unit, size] of [
+        ['d', 86_400],
+        ['h', 3600],
+        ['m', 60]
+    ]) {
+        if (seconds >= size)
+            return `${Math.floor(seconds / size)}${unit}`;
+    }
+    return `${seconds}s`;
+}
+/** A byte count in binary units with at most one decimal, e.g. `1.2 GiB`, `512 B`. */
+function formatBytes(bytes) {
+    return prettyBytes(bytes, { binary: true, maximumFractionDigits: 1 });
+}
+
+;// CONCATENATED MODULE: ./src/rules/artifact-retention.ts
+/**
+ * Which artifacts delete-artifacts deletes: unexpired ones that pass the name and head-branch
+ * filters, were created before the cut-off, and are not among the newest `keep-latest` of their
+ * group. Pure: no API, no clock of its own.
+ */
+
+/**
+ * An artifact's group: same name, head branch and head repository (a fork's branch never groups
+ * with ours).
+ */
+function artifactGroupKey(artifact) {
+    const run = artifact.workflow_run;
+    return JSON.stringify([artifact.name, run?.head_branch ?? '', run?.head_repository_id ?? '']);
+}
+/** Orders artifacts newest first: by `created_at`, then by id. */
+function newestArtifactFirst(a, b) {
+    return Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id;
+}
+/**
+ * Picks the artifacts to delete. Groups are formed from every unexpired artifact before the
+ * filters, so the newest of a group is kept even when it does not pass them; expired artifacts
+ * are never targets and never count among the kept. An artifact without `created_at` is never
+ * older than a cut-off before now.
+ * @returns the targets, oldest first (the order they are deleted in).
+ */
+function selectArtifacts(artifacts, rules) {
+    const rank = new Map();
+    const seen = new Map();
+    for (const artifact of artifacts.filter(a => !a.expired).sort(newestArtifactFirst)) {
+        const key = artifactGroupKey(artifact);
+        const newer = seen.get(key) ?? 0;
+        rank.set(artifact.id, newer);
+        seen.set(key, newer + 1);
+    }
+    const targets = [];
+    for (const artifact of artifacts) {
+        const newer = rank.get(artifact.id);
+        if (newer === undefined)
+            continue;
+        if (!rules.explicit && newer < rules.keepLatest)
+            continue;
+        if (rules.names.length > 0 && !matchesGlob(artifact.name, rules.names))
+            continue;
+        const branch = artifact.workflow_run?.head_branch ?? '';
+        if (rules.branches.length > 0 && !matchesGlob(branch, rules.branches))
+            continue;
+        if (rules.excludeBranches.length > 0 && matchesGlob(branch, rules.excludeBranches))
+            continue;
+        const created = artifact.created_at;
+        if (!isBefore(created, rules.cutoffMs))
+            continue;
+        const age = created ? `created ${roughAge(rules.now.getTime() - Date.parse(created))} ago` : '';
+        targets.push({
+            artifact,
+            reason: [age, formatBytes(artifact.size_in_bytes)].filter(Boolean).join(', ')
+        });
+    }
+    return targets.sort((a, b) => newestArtifactFirst(b.artifact, a.artifact));
+}
+
+;// CONCATENATED MODULE: ./src/handlers/delete-artifacts.ts
+/**
+ * delete-artifacts: delete unexpired artifacts created before now − `older-than`, except the
+ * newest `keep-latest` of each group (name, head branch, head repository); or, with `run-id`,
+ * that run's artifacts. Reports the bytes freed.
+ */
+
+
+
+
+
+
+
+/**
+ * Lists each repository's artifacts (`GET /repos/{owner}/{repo}/actions/artifacts`, or with
+ * `run-id` `GET .../actions/runs/{run_id}/artifacts`; every page, 100 each, with the server's
+ * `name` filter when `artifact-name` is one literal name), picks the targets
+ * (`selectArtifacts`) and deletes them oldest first with `DELETE
+ * /repos/{owner}/{repo}/actions/artifacts/{artifact_id}` (sent once; after a lost answer `GET
+ * .../artifacts/{artifact_id}` answering 404 shows it took effect). Sets `bytes-freed`.
+ */
+const deleteArtifacts = async (context) => {
+    const { settings } = context;
+    const now = context.now();
+    const cutoffMs = cutoffOf(now, settings.olderThanSeconds);
+    let freed = 0;
+    await forEachRepository(context, async (repository) => {
+        const runId = runIdIn(settings.filters, repository);
+        const artifacts = await listArtifacts(context, repository, runId);
+        const targets = selectArtifacts(artifacts, {
+            keepLatest: settings.keepLatest,
+            cutoffMs,
+            names: settings.artifactNames,
+            branches: settings.filters.branches,
+            excludeBranches: settings.filters.excludeBranches,
+            explicit: runId !== undefined,
+            now
+        });
+        const sizes = new Map(targets.map(({ artifact }) => [artifact.id, artifact.size_in_bytes]));
+        const expired = artifacts.filter(artifact => artifact.expired).length;
+        info(`${fullName(repository)}: ${artifacts.length} artifacts${runId === undefined ? '' : ` of run ${runId}`} (${expired} expired), ${targets.length} to delete (${formatBytes([...sizes.values()].reduce((sum, size) => sum + size, 0))})`);
+        const results = await context.mutations.apply(targets.map(({ artifact, reason }) => deleteWrite(context, repository, artifact, reason)), 'deleted');
+        freed += bytesFreed(results, result => sizes.get(Number(result.id)));
+    });
+    context.extraOutputs['bytes-freed'] = String(freed);
+};
+/**
+ * Every artifact of the repository, or of the run `runId`; narrowed to one name by the server
+ * when `artifact-name` is a single literal name (a name is part of the group, so the groups stay
+ * whole).
+ * @throws the API error of any page.
+ */
+async function listArtifacts(context, repository, runId) {
+    const { octokit, settings } = context;
+    const [only, ...more] = settings.artifactNames;
+    const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined;
+    const params = { ...repository, per_page: 100, ...(name !== undefined && { name }) };
+    return runId === undefined
+        ? octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params)
+        : octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { ...params, run_id: runId });
+}
+function deleteWrite(context, repository, artifact, reason) {
+    const { octokit } = context;
+    return {
+        target: artifactTarget(context, repository, artifact),
+        reason,
+        send: async () => {
+            await octokit.rest.actions.deleteArtifact({
+                ...repository,
+                artifact_id: artifact.id,
+                ...SEND_ONCE
+            });
+            return '';
+        },
+        landed: goneWhen(async () => octokit.rest.actions.getArtifact({ ...repository, artifact_id: artifact.id })),
+        onError: alreadyDeleted
+    };
+}
+/** The artifact, linked to its page under its run (there is none without a run). */
+function artifactTarget(context, repository, artifact) {
+    const runId = artifact.workflow_run?.id;
+    const { serverUrl } = context.settings.runner;
+    return {
+        repository: fullName(repository),
+        kind: 'artifact',
+        id: artifact.id,
+        action: 'delete',
+        url: runId === undefined
+            ? ''
+            : `${serverUrl}/${fullName(repository)}/actions/runs/${runId}/artifacts/${artifact.id}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rules/cache-retention.ts
+/**
+ * Which Actions caches delete-caches deletes, and how the cache listing narrows on the server.
+ * Pure: no API, no clock of its own.
+ */
+
+const PULL_REF = /^refs\/pull\/([1-9]\d*)\/(?:merge|head)$/;
+/** The pull request number of `refs/pull/N/merge` or `refs/pull/N/head`; undefined for other refs. */
+function pullNumberOfRef(ref) {
+    const match = PULL_REF.exec(ref);
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+/**
+ * The listings that find every cache the globs can match, narrowed on the server: one per `key`
+ * prefix (when every key glob starts with a literal; a prefix that extends another is covered by
+ * it) × one per `ref` (when every ref glob is a literal ref). A glob with nothing literal in
+ * front, or none given, leaves that filter out.
+ */
+function cacheListings(keys, refs) {
+    const prefixes = keys.map(literalPrefix);
+    const keyFilters = prefixes.length === 0 || prefixes.includes('')
+        ? [undefined]
+        : [...new Set(prefixes)].filter((prefix, _, all) => !all.some(other => other !== prefix && prefix.startsWith(other)));
+    const refFilters = refs.length === 0 || !refs.every(isLiteralGlob) ? [undefined] : [...new Set(refs)];
+    return keyFilters.flatMap(key => refFilters.map(ref => ({
+        ...(key !== undefined && { key }),
+        ...(ref !== undefined && { ref })
+    })));
+}
+/** When a cache was last used: `last_accessed_at`, else `created_at`. */
+function lastAccessOf(cache) {
+    return cache.last_accessed_at ?? cache.created_at;
+}
+/**
+ * The caches that pass the key, ref and age conditions (and with `pullRequestsOnly`, belong to a
+ * pull request), least recently accessed first: the order they are deleted in. Each cache once,
+ * even when several listings returned it.
+ */
+function selectCaches(caches, rules) {
+    const unique = new Map();
+    for (const cache of caches)
+        if (cache.id !== undefined)
+            unique.set(cache.id, cache);
+    const candidates = [];
+    for (const cache of unique.values()) {
+        const key = cache.key ?? '';
+        const ref = cache.ref ?? '';
+        if (rules.keys.length > 0 && !matchesGlob(key, rules.keys))
+            continue;
+        if (rules.refs.length > 0 && !matchesGlob(ref, rules.refs))
+            continue;
+        const accessed = lastAccessOf(cache);
+        if (!isBefore(accessed, rules.cutoffMs))
+            continue;
+        const pullNumber = pullNumberOfRef(ref);
+        if (rules.pullRequestsOnly && pullNumber === undefined)
+            continue;
+        const age = accessed
+            ? `last accessed ${roughAge(rules.now.getTime() - Date.parse(accessed))} ago`
+            : '';
+        candidates.push({
+            cache,
+            ...(pullNumber !== undefined && { pullNumber }),
+            reason: [age, formatBytes(cache.size_in_bytes ?? 0)].filter(Boolean).join(', ')
+        });
+    }
+    return candidates.sort((a, b) => Date.parse(lastAccessOf(a.cache) ?? '') - Date.parse(lastAccessOf(b.cache) ?? '') ||
+        (a.cache.id ?? 0) - (b.cache.id ?? 0));
+}
+
+;// CONCATENATED MODULE: ./src/handlers/delete-caches.ts
+/**
+ * delete-caches: delete Actions caches last accessed before now − `older-than` whose key and ref
+ * match the globs; with `closed-pull-requests`, only caches of pull requests that are closed or
+ * merged. Caches are deleted by id: a delete by key would reach the same key on other refs.
+ * Reports the bytes freed.
+ */
+
+
+
+
+
+
+
+/**
+ * Lists each repository's caches least recently accessed first (`GET
+ * /repos/{owner}/{repo}/actions/caches?sort=last_accessed_at&direction=asc`, with the server's
+ * `key` prefix and `ref` where the globs allow, stopping at the first cache accessed after the
+ * cut-off), picks those that match (`selectCaches`), with `closed-pull-requests` reads each of
+ * their pull requests once (`GET /repos/{owner}/{repo}/pulls/{pull_number}`, only while the
+ * `limit` can still reach its caches), and deletes them with `DELETE
+ * /repos/{owner}/{repo}/actions/caches/{cache_id}` (sent once; after a lost answer the listing of
+ * its key and ref shows whether it took effect). Sets `bytes-freed`.
+ */
+const deleteCaches = async (context) => {
+    const { settings } = context;
+    const now = context.now();
+    const cutoffMs = cutoffOf(now, settings.olderThanSeconds);
+    let freed = 0;
+    await forEachRepository(context, async (repository) => {
+        const listed = await listCaches(context.octokit, repository, cacheListings(settings.cacheKeys, settings.cacheRefs), cutoffMs);
+        const candidates = selectCaches(listed, {
+            cutoffMs,
+            keys: settings.cacheKeys,
+            refs: settings.cacheRefs,
+            pullRequestsOnly: settings.closedPullRequests,
+            now
+        });
+        const writes = settings.closedPullRequests
+            ? await closedPullRequestWrites(context, repository, candidates)
+            : candidates.map(candidate => delete_caches_deleteWrite(context, repository, candidate, candidate.reason));
+        const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]));
+        info(`${fullName(repository)}: ${listed.length} caches listed, ${candidates.length} match${settings.closedPullRequests ? ` (${writes.length} of closed pull requests or past the limit)` : ''}`);
+        const results = await context.mutations.apply(writes, 'deleted');
+        const repositoryFreed = bytesFreed(results, result => sizes.get(Number(result.id)));
+        if (repositoryFreed > 0) {
+            info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`);
+        }
+        freed += repositoryFreed;
+    });
+    context.extraOutputs['bytes-freed'] = String(freed);
+};
+/**
+ * The caches of every listing, least recently accessed first within each. A listing stops at
+ * the first page that reaches a cache accessed at or after `cutoffMs`: every later one is newer.
+ * @throws the API error of any page.
+ */
+async function listCaches(octokit, repository, listings, cutoffMs) {
+    const caches = [];
+    for (const listing of listings) {
+        const pages = octokit.paginate.iterator(octokit.rest.actions.getActionsCacheList, {
+            ...repository,
+            ...listing,
+            sort: 'last_accessed_at',
+            direction: 'asc',
+            per_page: 100
+        });
+        for await (const page of pages) {
+            const listed = page.data;
+            caches.push(...listed);
+            const newest = listed.at(-1);
+            if (cutoffMs !== undefined && newest && Date.parse(lastAccessOf(newest) ?? '') >= cutoffMs) {
+                break;
+            }
+        }
+    }
+    return caches;
+}
+/**
+ * The writes for caches of pull requests: each pull request read once, and only while the
+ * `limit` can still reach its caches (those past it are skipped without a read). Caches of open
+ * pull requests are no targets; one whose pull request cannot be read is not deleted (failed,
+ * or skipped when it is gone or the rate limit is spent).
+ */
+async function closedPullRequestWrites(context, repository, candidates) {
+    const verdicts = new Map();
+    const writes = [];
+    // stop rule: once a read met the spent primary rate limit, every later read would too; the
+    // pull requests not read yet share its verdict.
+    let stopped;
+    for (const candidate of candidates) {
+        const pullNumber = candidate.pullNumber ?? 0;
+        const target = cacheTarget(context, repository, candidate.cache);
+        let verdict = verdicts.get(pullNumber);
+        if (verdict === undefined) {
+            // Past the `limit` a read decides nothing: the cache would be skipped either way.
+            if (writes.length >= context.mutations.budgetLeft) {
+                writes.push({ target, reason: '', send: notJudged });
+                continue;
+            }
+            verdict = stopped ?? (await readPullRequest(context, repository, pullNumber));
+            if (verdict.closed === undefined && verdict.rateLimited)
+                stopped = verdict;
+            verdicts.set(pullNumber, verdict);
+        }
+        if (verdict.closed === true) {
+            writes.push(delete_caches_deleteWrite(context, repository, candidate, `${candidate.reason}, ${verdict.reason}`));
+        }
+        else if (verdict.closed === undefined) {
+            context.results.add(target, verdict.outcome, verdict.reason);
+        }
+    }
+    return writes;
+}
+/**
+ * Whether pull request `pullNumber` is closed or merged (`GET
+ * /repos/{owner}/{repo}/pulls/{pull_number}`). Never throws: an error becomes the verdict of its
+ * caches.
+ */
+async function readPullRequest(context, repository, pullNumber) {
+    // stop rule: a spent primary rate limit refuses reads as it refuses writes; the mutation
+    // boundary is asked before each read, so no read is sent after a write met it.
+    const spent = context.mutations.rateLimitExhaustedUntil;
+    if (spent) {
+        return {
+            outcome: 'skipped',
+            reason: `rate limit exhausted until ${spent.toISOString()}`,
+            rateLimited: true
+        };
+    }
+    try {
+        const { data } = await context.octokit.rest.pulls.get({
+            ...repository,
+            pull_number: pullNumber
+        });
+        if (data.state !== 'closed')
+            return { closed: false };
+        return {
+            closed: true,
+            reason: `pull request #${pullNumber} ${data.merged_at ? 'merged' : 'closed'}`
+        };
+    }
+    catch (error) {
+        if (rateLimitResetOf(error) !== undefined) {
+            const reason = describeApiError(error, context.settings.operation);
+            return { outcome: 'skipped', reason, rateLimited: true };
+        }
+        if (statusOf(error) === 404) {
+            return { outcome: 'skipped', reason: `pull request #${pullNumber} not found` };
+        }
+        return {
+            outcome: 'failed',
+            reason: `pull request #${pullNumber} could not be read: ${describeApiError(error, context.settings.operation)}`
+        };
+    }
+}
+function delete_caches_deleteWrite(context, repository, { cache }, reason) {
+    const { octokit } = context;
+    return {
+        target: cacheTarget(context, repository, cache),
+        reason,
+        send: async () => {
+            await octokit.rest.actions.deleteActionsCacheById({
+                ...repository,
+                cache_id: cache.id ?? 0,
+                ...SEND_ONCE
+            });
+            return '';
+        },
+        // No read of one cache exists: the listing of its exact key and ref shows whether it is gone.
+        landed: async () => {
+            const { data } = await octokit.rest.actions.getActionsCacheList({
+                ...repository,
+                ...(cache.key !== undefined && { key: cache.key }),
+                ...(cache.ref !== undefined && { ref: cache.ref }),
+                per_page: 100
+            });
+            return !data.actions_caches.some(listed => listed.id === cache.id);
+        },
+        onError: alreadyDeleted
+    };
+}
+/** The write of a cache past the budget, which the mutation boundary never sends. */
+async function notJudged() {
+    throw new Error('a cache past the limit was not judged and must not be deleted');
+}
+/** The cache, linked to the repository's cache page. */
+function cacheTarget(context, repository, cache) {
+    return {
+        repository: fullName(repository),
+        kind: 'cache',
+        id: cache.id ?? 0,
+        action: 'delete',
+        url: `${context.settings.runner.serverUrl}/${fullName(repository)}/actions/caches`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rules/run-retention.ts
+/**
+ * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
+ * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
+ *
+ * The handler lists the completed runs created before the cut-off (every one of each group in
+ * scope); whether a run is among its group's newest may also depend on runs created after the
+ * cut-off, which it reads only for the groups where that decides something (`newerCount`).
+ */
+/**
+ * A run's group: same workflow, head branch and head repository, so a fork's `main` never counts
+ * among ours.
+ */
+function retentionGroupKey(run) {
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.head_branch ?? '', headRepository]);
+}
+/** Orders runs newest first: by `created_at`, then by id. */
+function newestRunFirst(a, b) {
+    return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id;
+}
+/**
+ * Judges the candidates among `history`, every completed run created before the cut-off of the
+ * groups in scope. A candidate with `i` newer runs in `history` and `n` in its group after the
+ * cut-off is deleted when `i + n ≥ keepLatest`; when `n` is unknown, only `i ≥ keepLatest` decides.
+ * Runs that are not candidates still count among their group's newest.
+ * @returns the candidates' verdicts, oldest first (the order they are deleted in).
+ */
+function judgeRetention(history, options) {
+    const groups = new Map();
+    for (const run of [...history].sort(newestRunFirst)) {
+        const key = retentionGroupKey(run);
+        const members = groups.get(key);
+        if (members)
+            members.push(run);
+        else
+            groups.set(key, [run]);
+    }
+    const verdicts = [];
+    for (const [key, members] of groups) {
+        const after = options.newerCount(key);
+        members.forEach((run, index) => {
+            if (options.isCandidate && !options.isCandidate(run))
+                return;
+            if (after === undefined && index < options.keepLatest) {
+                verdicts.push({ run, verdict: 'undecided' });
+                return;
+            }
+            const newer = index + (after ?? 0);
+            verdicts.push(newer >= options.keepLatest
+                ? { run, verdict: 'delete', newer }
+                : { run, verdict: 'keep', rank: newer + 1 });
+        });
+    }
+    return verdicts.sort((a, b) => newestRunFirst(b.run, a.run));
+}
+/**
+ * The undecided verdicts that a budget of `budget` deletions would reach: walking oldest first,
+ * every verdict but `keep` may take a deletion, so those past the first `budget` of them would be
+ * skipped (limit reached) whatever the runs after the cut-off say, and need no reads.
+ */
+function undecidedWithin(verdicts, budget) {
+    const reached = [];
+    let taken = 0;
+    for (const verdict of verdicts) {
+        if (taken >= budget)
+            break;
+        if (verdict.verdict === 'keep')
+            continue;
+        taken += 1;
+        if (verdict.verdict === 'undecided')
+            reached.push(verdict.run);
+    }
+    return reached;
+}
+
+;// CONCATENATED MODULE: ./src/handlers/delete-runs.ts
+/**
+ * delete-runs: delete completed workflow runs created before now − `older-than`, except the newest
+ * `keep-latest` completed runs of each group (workflow, head branch, head repository); or the one
+ * run `run-id` names. Deleting a run deletes its logs and artifacts with it.
+ */
+
+
+
+
+
+
+
+
+/** Runs per listing page (GitHub's maximum). */
+const delete_runs_PER_PAGE = 100;
+/** The conclusions the listing's `status` filter takes (it has no `startup_failure`). */
+const STATUS_FILTER_CONCLUSIONS = new Set([
+    'success',
+    'failure',
+    'neutral',
+    'cancelled',
+    'skipped',
+    'timed_out',
+    'action_required',
+    'stale'
+]);
+/**
+ * Lists each repository's completed runs created before the cut-off (`GET
+ * /repos/{owner}/{repo}/actions/runs?status=completed&created=<=…`, per workflow
+ * `.../workflows/{workflow_id}/runs`, every page past the 1,000-result cap), decides which are among
+ * their group's newest `keep-latest` (reading runs after the cut-off only for the groups where
+ * that decides something: see `NewerRuns`), and deletes the rest oldest first with `DELETE
+ * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
+ * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
+ * (`GET .../runs/{run_id}`), whatever keep-latest says.
+ */
+const deleteRuns = async (context) => {
+    const { settings } = context;
+    const cutoffMs = cutoffOf(context.now(), settings.olderThanSeconds);
+    await forEachRepository(context, async (repository) => {
+        const runId = runIdIn(settings.filters, repository);
+        if (runId !== undefined) {
+            await deleteNamedRun(context, repository, runId, cutoffMs);
+            return;
+        }
+        const verdicts = await judgeRepository(context, repository, cutoffMs);
+        const deletes = verdicts.filter(entry => entry.verdict === 'delete').length;
+        info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`);
+        const writes = [];
+        for (const entry of verdicts) {
+            if (entry.verdict === 'delete') {
+                writes.push(delete_runs_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
+            }
+            else if (entry.verdict === 'undecided') {
+                // Past the `limit`: the mutation boundary skips it (limit reached) without sending.
+                writes.push({ target: delete_runs_runTarget(repository, entry.run), reason: '', send: delete_runs_notJudged });
+            }
+        }
+        await context.mutations.apply(writes, 'deleted');
+    });
+};
+/**
+ * The verdict on every candidate of one repository, oldest first. Workflow and branch filters
+ * (exclude-branch included) select whole groups, as both are part of the group key, so they narrow
+ * the listing; event, actor and conclusions pick runs within a group, after every completed run of
+ * it was counted. With keep-latest 0 no group matters, and they narrow the listing too.
+ */
+async function judgeRepository(context, repository, cutoffMs) {
+    const { settings, octokit } = context;
+    const { keepLatest, filters, conclusions } = settings;
+    const isCandidate = (run) => run.status === 'completed' &&
+        matchesFilters(run, filters) &&
+        (conclusions.length === 0 || conclusions.includes(run.conclusion));
+    const before = cutoffMs === undefined ? {} : { createdBefore: new Date(cutoffMs - 1000) };
+    if (keepLatest === 0 || cutoffMs === undefined) {
+        // Nothing after the cut-off decides anything: without one, the listing holds every run.
+        const narrow = keepLatest === 0;
+        const statuses = narrow && conclusions.length > 0 && conclusions.every(c => STATUS_FILTER_CONCLUSIONS.has(c))
+            ? conclusions
+            : ['completed'];
+        const history = await listRuns(octokit, repository, { statuses, ...before }, narrow ? { ...filters, runId: undefined } : groupFilters(filters));
+        return judgeRetention(history.filter(isCompleted), {
+            keepLatest,
+            newerCount: () => 0,
+            isCandidate
+        });
+    }
+    const newer = new NewerRuns(octokit, repository, filters, cutoffMs, keepLatest);
+    // The newest page first: for a repository whose completed runs fit on it, it is everything.
+    const history = (await newer.probe()) ??
+        (await listRuns(octokit, repository, { statuses: ['completed'], ...before }, groupFilters(filters))).filter(isCompleted);
+    const judge = () => judgeRetention(history, { keepLatest, newerCount: group => newer.count(group), isCandidate });
+    let verdicts = judge();
+    // Only runs the `limit` can still reach are worth the reads that decide them.
+    for (;;) {
+        const pending = undecidedWithin(verdicts, context.mutations.budgetLeft);
+        if (pending.length === 0)
+            return verdicts;
+        await newer.settle(pending, history.length);
+        verdicts = judge();
+    }
+}
+/** The filters that select whole groups: workflow, branch and exclude-branch. */
+function groupFilters(filters) {
+    return { ...filters, events: [], actors: [], runId: undefined };
+}
+function isCompleted(run) {
+    return run.status === 'completed';
+}
+/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
+function inWorkflows(run, workflows) {
+    if (workflows.length === 0)
+        return true;
+    const file = run.path.split('/').pop() ?? '';
+    return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file);
+}
+/**
+ * What is known of the completed runs created at or after the cut-off, per group: whether a run
+ * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
+ * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
+ * of every run after the cut-off (its first page is the probe), or one listing per workflow and
+ * head branch (`GET .../workflows/{workflow_id}/runs?branch=…&status=completed&created=>=…`),
+ * each read only until its groups are decided.
+ */
+class NewerRuns {
+    octokit;
+    repository;
+    filters;
+    cutoffMs;
+    keepLatest;
+    counts = new Map();
+    settled = new Set();
+    seen = new Set();
+    complete = false;
+    /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
+    total = 0;
+    /** Runs after the cut-off the probe showed, and the oldest time on its page. */
+    probed = 0;
+    probeOldest;
+    constructor(octokit, repository, filters, cutoffMs, keepLatest) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.filters = filters;
+        this.cutoffMs = cutoffMs;
+        this.keepLatest = keepLatest;
+    }
+    /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
+    count(group) {
+        const counted = this.counts.get(group) ?? 0;
+        if (this.complete || this.settled.has(group) || counted >= this.keepLatest)
+            return counted;
+        return undefined;
+    }
+    /**
+     * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
+     * workflow's). When it reaches past the cut-off it shows every run after it.
+     * @returns every completed run of the filters' groups before the cut-off when the page holds all
+     *   completed runs (one request for a quiet repository), else undefined.
+     */
+    async probe() {
+        const [workflow, ...others] = this.filters.workflows;
+        const params = { ...this.repository, status: 'completed', per_page: delete_runs_PER_PAGE };
+        const { data } = workflow !== undefined && others.length === 0
+            ? await this.octokit.rest.actions.listWorkflowRuns({
+                ...params,
+                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+            })
+            : await this.octokit.rest.actions.listWorkflowRunsForRepo(params);
+        const runs = data.workflow_runs;
+        this.total = data.total_count;
+        this.probed = runs.filter(run => this.add(run)).length;
+        this.probeOldest = runs.at(-1)?.created_at;
+        if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
+            this.complete = true;
+        }
+        if (runs.length < this.total)
+            return undefined;
+        return runs.filter(run => isCompleted(run) &&
+            Date.parse(run.created_at) < this.cutoffMs &&
+            inWorkflows(run, this.filters.workflows) &&
+            matchesFilters(run, groupFilters(this.filters)));
+    }
+    /**
+     * Reads what decides the groups of `pending` (runs the probe left undecided).
+     * @param historyCount completed runs before the cut-off: with the probe's total, an upper
+     *   bound on the runs after it, and so on the pages the rest of that listing takes.
+     * @throws the API error of a listing.
+     */
+    async settle(pending, historyCount) {
+        const pairs = new Map();
+        for (const run of pending) {
+            const group = retentionGroupKey(run);
+            if (this.count(group) !== undefined)
+                continue;
+            const key = JSON.stringify([run.workflow_id, run.head_branch]);
+            const pair = pairs.get(key) ?? {
+                workflowId: run.workflow_id,
+                branch: run.head_branch,
+                groups: []
+            };
+            if (!pair.groups.includes(group))
+                pair.groups.push(group);
+            pairs.set(key, pair);
+        }
+        if (pairs.size === 0)
+            return;
+        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / delete_runs_PER_PAGE);
+        const perPair = [...pairs.values()];
+        if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
+            await this.readRest();
+            return;
+        }
+        for (const pair of perPair)
+            await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
+    }
+    /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
+    async readRest() {
+        const runs = await listRuns(this.octokit, this.repository, {
+            statuses: ['completed'],
+            createdAfter: new Date(this.cutoffMs),
+            ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
+        }, groupFilters(this.filters));
+        for (const run of runs)
+            this.add(run);
+        this.complete = true;
+    }
+    /**
+     * One workflow's completed runs on one head branch after the cut-off, newest first, until each
+     * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
+     * count stays short, which keeps runs rather than deleting them.
+     */
+    async readPair(workflowId, branch, groups) {
+        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
+            ...this.repository,
+            workflow_id: workflowId,
+            branch,
+            status: 'completed',
+            created: `>=${new Date(this.cutoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+            per_page: delete_runs_PER_PAGE
+        });
+        let listed = 0;
+        for await (const page of pages) {
+            const runs = page.data;
+            listed += runs.length;
+            for (const run of runs)
+                this.add(run);
+            if (listed >= LISTING_CAP || listed >= (totalCountOf(page) ?? 0))
+                break;
+            if (groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest))
+                break;
+        }
+        for (const group of groups)
+            this.settled.add(group);
+    }
+    /** Counts a completed run after the cut-off once. @returns whether it was counted. */
+    add(run) {
+        if (!isCompleted(run) || Date.parse(run.created_at) < this.cutoffMs || this.seen.has(run.id)) {
+            return false;
+        }
+        this.seen.add(run.id);
+        const group = retentionGroupKey(run);
+        this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
+        return true;
+    }
+}
+/**
+ * Deletes the run `run-id` names when it meets every other condition: keep-latest does not
+ * protect it, and an active run is skipped (`still running`), never deleted.
+ */
+async function deleteNamedRun(context, repository, runId, cutoffMs) {
+    const run = await readRun(context, repository, runId);
+    if (run === undefined) {
+        context.results.skip({ repository: fullName(repository), kind: 'run', id: runId, action: 'delete', url: '' }, `not found: already deleted, or not a run of ${fullName(repository)}`);
+        return;
+    }
+    const refusal = namedRunRefusal(context, run, cutoffMs);
+    if (refusal !== undefined) {
+        context.results.skip(delete_runs_runTarget(repository, run), refusal);
+        return;
+    }
+    await context.mutations.apply([delete_runs_deleteWrite(context, repository, run, `named by run-id; ${reasonFor(context, run)}`)], 'deleted');
+}
+/**
+ * `GET /repos/{owner}/{repo}/actions/runs/{run_id}`.
+ * @returns the run, or undefined when it answers 404.
+ * @throws any other API error.
+ */
+async function readRun(context, repository, runId) {
+    try {
+        const { data } = await context.octokit.rest.actions.getWorkflowRun({
+            ...repository,
+            run_id: runId
+        });
+        return data;
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Why the run `run-id` names is not deleted, or undefined when it is. */
+function namedRunRefusal(context, run, cutoffMs) {
+    const { filters, conclusions, olderThanSeconds } = context.settings;
+    const branch = run.head_branch ?? '';
+    if (run.status !== 'completed')
+        return 'still running';
+    if (!inWorkflows(run, filters.workflows))
+        return `workflow ${run.path} is not in workflow`;
+    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches)) {
+        return `head branch ${branch} does not match branch`;
+    }
+    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches)) {
+        return `head branch ${branch} matches exclude-branch`;
+    }
+    if (filters.events.length > 0 && !filters.events.includes(run.event)) {
+        return `event ${run.event} is not in event`;
+    }
+    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors)) {
+        return `actor ${actorOf(run)} does not match actor`;
+    }
+    if (conclusions.length > 0 && !conclusions.includes(run.conclusion)) {
+        return `conclusion ${run.conclusion ?? 'none'} is not in conclusions`;
+    }
+    if (!isBefore(run.created_at, cutoffMs)) {
+        return `created ${ageOf(context, run)} ago, not older than ${roughAge(olderThanSeconds * 1000)} (older-than)`;
+    }
+    return undefined;
+}
+function delete_runs_deleteWrite(context, repository, run, reason) {
+    const { octokit } = context;
+    return {
+        target: delete_runs_runTarget(repository, run),
+        reason,
+        send: async () => {
+            await octokit.rest.actions.deleteWorkflowRun({ ...repository, run_id: run.id, ...SEND_ONCE });
+            return '';
+        },
+        landed: goneWhen(async () => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: run.id })),
+        onError: refusedDelete
+    };
+}
+/**
+ * GitHub refuses to delete a run that has not completed (someone re-ran it since it was listed):
+ * 403 `Cannot delete a workflow run that is not completed`, or 409. A 404: already deleted.
+ */
+function refusedDelete(error) {
+    const status = statusOf(error);
+    const message = error instanceof Error ? error.message : '';
+    if (status === 409 || (status === 403 && /not completed/i.test(message))) {
+        return { outcome: 'skipped', reason: 'still running' };
+    }
+    return alreadyDeleted(error);
+}
+/** The write of a run past the budget, which the mutation boundary never sends. */
+async function delete_runs_notJudged() {
+    throw new Error('a run past the limit was not judged and must not be deleted');
+}
+function reasonFor(context, run) {
+    return `created ${ageOf(context, run)} ago, conclusion ${run.conclusion ?? 'none'}`;
+}
+function ageOf(context, run) {
+    return roughAge(context.now().getTime() - Date.parse(run.created_at));
+}
+function delete_runs_runTarget(repository, run) {
+    return {
+        repository: fullName(repository),
+        kind: 'run',
+        id: run.id,
+        action: 'delete',
+        url: run.html_url
+    };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -48390,6 +49663,25 @@ function parseWorkflows(input, raw) {
     }
     return workflows;
 }
+/** GitHub keeps workflow runs and artifacts at most 400 days: an older age selects nothing. */
+const MAX_AGE_SECONDS = 400 * 86400;
+/**
+ * Parses a required age such as `older-than`: a duration as `parseDurationSeconds` reads it, at
+ * most 400 days, or zero (`0s`), which means no age condition.
+ * @returns seconds, 0 for zero.
+ * @throws InputError when empty (naming `example`), not a duration, or longer than 400 days.
+ */
+function parseRequiredAgeSeconds(input, raw, example) {
+    const value = raw.trim();
+    if (value === '') {
+        throw new InputError(input, `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`);
+    }
+    return (parseDurationSeconds(input, value, {
+        min: 0,
+        max: MAX_AGE_SECONDS,
+        why: 'GitHub keeps runs and artifacts at most 400 days'
+    }) ?? 0);
+}
 
 ;// CONCATENATED MODULE: ./src/settings.ts
 /** The operations, in the order the README documents them. */
@@ -48398,7 +49690,10 @@ const OPERATIONS = [
     'cancel-stale',
     'approve-fork-runs',
     'review-deployments',
-    'rotate-secrets'
+    'rotate-secrets',
+    'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
 ];
 
 ;// CONCATENATED MODULE: ./src/input-helper.ts
@@ -48435,6 +49730,19 @@ const FORCE_CANCEL_AFTER_BOUNDS = {
     why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
 };
 const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
+const RUN_CONCLUSIONS = [
+    'success',
+    'failure',
+    'neutral',
+    'cancelled',
+    'skipped',
+    'timed_out',
+    'action_required',
+    'stale',
+    'startup_failure'
+];
+/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
+const MAX_KEEP_LATEST = 1000;
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**'];
 /**
@@ -48455,7 +49763,10 @@ function getSettings(read = (name, options) => getInput(name, options), env = pr
                 ...common,
                 operation,
                 filters: readRunFilters(read, common, operation),
-                keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, { min: 1, max: 1000 }),
+                keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, {
+                    min: 1,
+                    max: MAX_KEEP_LATEST
+                }),
                 ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
                 ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
             };
@@ -48501,7 +49812,57 @@ function getSettings(read = (name, options) => getInput(name, options), env = pr
         }
         case 'rotate-secrets':
             return readRotateSecrets(read, common);
+        case 'delete-runs':
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                olderThanSeconds: readOlderThan(read),
+                keepLatest: readCleanUpKeepLatest(read),
+                conclusions: readRunConclusions(read('conclusions'))
+            };
+        case 'delete-artifacts':
+            refuseInputs(read, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                olderThanSeconds: readOlderThan(read),
+                keepLatest: readCleanUpKeepLatest(read),
+                artifactNames: parseGlobs('artifact-name', read('artifact-name'), 'coverage-*')
+            };
+        case 'delete-caches':
+            refuseInputs(read, operation, ['run-id', 'workflow', 'branch', 'exclude-branch', 'event', 'actor'], CACHE_FILTER_HINT);
+            return {
+                ...common,
+                operation,
+                olderThanSeconds: readOlderThan(read),
+                cacheKeys: parseGlobs('cache-key', read('cache-key'), 'Linux-node-*'),
+                cacheRefs: parseGlobs('cache-ref', read('cache-ref'), 'refs/pull/*/merge'),
+                closedPullRequests: parseBoolean('closed-pull-requests', read('closed-pull-requests'), false)
+            };
     }
+}
+const ARTIFACT_FILTER_HINT = "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'";
+const CACHE_FILTER_HINT = "a cache belongs to a git ref, not to a run; narrow with 'cache-ref' or 'cache-key', e.g. 'cache-ref: refs/heads/main'";
+/**
+ * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
+ * more than the step says.
+ * @throws InputError naming the first such input that is set, and what to use instead.
+ */
+function refuseInputs(read, operation, names, hint) {
+    for (const name of names) {
+        if (read(name).trim() !== '') {
+            throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
+        }
+    }
+}
+function readOlderThan(read) {
+    return parseRequiredAgeSeconds('older-than', read('older-than'), '30d');
+}
+/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
+function readCleanUpKeepLatest(read) {
+    return parseInteger('keep-latest', read('keep-latest'), 1, { min: 0, max: MAX_KEEP_LATEST });
 }
 /**
  * Parses `operation`.
@@ -48702,6 +50063,13 @@ function readEvents(raw) {
     }
     return events;
 }
+/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
+function readRunConclusions(raw) {
+    return [
+        ...new Set(parseList(raw).map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure')))
+    ];
+}
+/** `conclusions` for rerun-failed: the failed ones only; empty = `failure`. */
 function readConclusions(raw) {
     const values = parseList(raw);
     if (values.length === 0)
@@ -50772,6 +52140,9 @@ function planError(what, error, why = describeApiError(error, 'rotate-secrets'))
 
 
 
+
+
+
 /**
  * Runs the handler of `context.settings.operation`. Handlers record per-target errors themselves;
  * what they throw (a bad target found while planning) fails the step.
@@ -50789,6 +52160,12 @@ async function runHandler(context) {
             return reviewDeployments({ ...context, settings });
         case 'rotate-secrets':
             return rotateSecrets({ ...context, settings });
+        case 'delete-runs':
+            return deleteRuns({ ...context, settings });
+        case 'delete-artifacts':
+            return deleteArtifacts({ ...context, settings });
+        case 'delete-caches':
+            return deleteCaches({ ...context, settings });
     }
 }
 
@@ -50827,6 +52204,7 @@ class Results {
  */
 
 
+
 const OUTCOME_ORDER = ['done', 'planned', 'skipped', 'failed'];
 /** The values of the outputs, derived from the results (pure, for tests). */
 function outputsFor(results, dryRun) {
@@ -50846,9 +52224,21 @@ function tally(results) {
     return counts;
 }
 /**
+ * The line on bytes freed, when the operation reports them (`bytes-freed`, a count of bytes):
+ * e.g. `bytes freed: 1.2 GiB (1288490189 bytes)`, or `bytes to free` in a dry run.
+ */
+function bytesFreedLine(extraOutputs, dryRun) {
+    const raw = extraOutputs['bytes-freed'];
+    if (raw === undefined)
+        return undefined;
+    const bytes = Number(raw);
+    return `${dryRun ? 'bytes to free' : 'bytes freed'}: ${formatBytes(bytes)} (${bytes} bytes)`;
+}
+/**
  * Publishes the results: outputs, job summary (`GITHUB_STEP_SUMMARY`), a closing log line with the
  * number of API requests, and the step's failure when `fail-on-error` is set and a target failed.
- * `extraOutputs` carries operation-specific outputs (e.g. `generated-values`), already masked.
+ * `extraOutputs` carries operation-specific outputs (e.g. `generated-values`, `bytes-freed`),
+ * already masked; bytes freed are also shown in human units in the log and the summary.
  */
 async function publish(settings, results, counter, extraOutputs = {}) {
     const outputs = outputsFor(results, settings.dryRun);
@@ -50861,8 +52251,9 @@ async function publish(settings, results, counter, extraOutputs = {}) {
     const line = OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
         .map(outcome => `${counts[outcome]} ${outcome}`)
         .join(', ');
-    info(`${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}; ${counter.total} API requests (${counter.writes} writes)`);
-    await writeSummary(settings, results, counts, counter);
+    const bytes = bytesFreedLine(extraOutputs, settings.dryRun);
+    info(`${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`);
+    await writeSummary(settings, results, counts, counter, bytes);
     const failed = results.filter(result => result.outcome === 'failed');
     if (failed.length > 0 && settings.failOnError) {
         const names = failed.map(
@@ -50871,14 +52262,14 @@ async function publish(settings, results, counter, extraOutputs = {}) {
         setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`);
     }
 }
-async function writeSummary(settings, results, counts, counter) {
+async function writeSummary(settings, results, counts, counter, bytes) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     const title = `actions-ops ${settings.operation}${settings.dryRun ? ' (dry run: nothing was changed)' : ''}`;
     const totals = OUTCOME_ORDER.map(outcome => `${outcome}: ${counts[outcome]}`).join(' · ');
     const summary = summary_summary
         .addHeading(title, 2)
-        .addRaw(`${totals} · API requests: ${counter.total}`, true);
+        .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}`, true);
     if (results.length === 0) {
         summary.addRaw('\nNo targets matched.', true);
     }

@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: starts the GitHub API simulator with the built-in scenario and runs each
- * operation through dist/index.js, first as a dry run, then for real, printing the job summary (its
- * heading and totals, then its rows), the outputs and the number of API requests.
+ * `npm run demo [operation…]`: starts the GitHub API simulator with the built-in scenario and runs
+ * each operation (or only those named) through dist/index.js, first as a dry run, then for real,
+ * printing the job summary (its heading and totals, then its rows), the outputs and the number of
+ * API requests.
  */
 import { demoScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { DEMO_STEPS } from './demo/steps.js'
@@ -50,7 +51,8 @@ function tally(run: ActionRun): string {
 // The scenario's clock is moved to now: the action judges ages by the real clock.
 const base = rebaseScenario(demoScenario())
 const token = Object.entries(base.tokens).find(([, t]) => t.kind === 'github-token')?.[0] ?? ''
-for (const step of DEMO_STEPS) {
+const only = process.argv.slice(2)
+for (const step of DEMO_STEPS.filter(s => only.length === 0 || only.includes(s.operation))) {
   const scenario = structuredClone(base)
   step.prepare?.(scenario)
   const simulator = await startSimulator({ scenario })
@@ -71,8 +73,10 @@ for (const step of DEMO_STEPS) {
       )
       console.log(`  job summary:\n${summaryHead(run)}`)
       console.log(table(run))
+      const bytes =
+        run.outputs['bytes-freed'] === undefined ? '' : ` bytes-freed=${run.outputs['bytes-freed']}`
       console.log(
-        `  outputs: count=${run.outputs.count ?? ''} run-ids=${(run.outputs['run-ids'] ?? '').slice(0, 80)}${(run.outputs['run-ids'] ?? '').length > 80 ? '…' : ''}`
+        `  outputs: count=${run.outputs.count ?? ''} run-ids=${(run.outputs['run-ids'] ?? '').slice(0, 80)}${(run.outputs['run-ids'] ?? '').length > 80 ? '…' : ''}${bytes}`
       )
       const failure = run.stdout.split('\n').find(line => line.startsWith('::error::'))
       if (failure) console.log(`  ${failure}`)

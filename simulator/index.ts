@@ -32,6 +32,12 @@ export {
   mulberry32,
   type GenerateOptions
 } from './generate.js'
+export {
+  addArtifacts,
+  addCaches,
+  type ArtifactOptions,
+  type CacheOptions
+} from './generate-storage.js'
 export type {
   JobState,
   RateLimitBucket,
@@ -46,6 +52,8 @@ export type { BlobHost, BlobRequest } from './blobs.js'
 export type { ScenarioRerun } from './routes/reruns.js'
 export { REQUIRED_PERMISSIONS, type Requirement } from './auth.js'
 export type { ScenarioPull, ScenarioPullFile } from './routes/pulls.js'
+export type { ScenarioArtifact } from './routes/artifacts.js'
+export type { ScenarioCache } from './routes/caches.js'
 export type { ScenarioEnvironment } from './environments.js'
 export type {
   ScenarioApproval,

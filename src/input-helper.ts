@@ -18,6 +18,7 @@ import {
   parseList,
   parseRegExp,
   parseRepository,
+  parseRequiredAgeSeconds,
   parseWorkflows
 } from './parse.js'
 import {
@@ -27,6 +28,7 @@ import {
   type OperationName,
   type PacingSettings,
   type RepositoryRef,
+  type RunConclusion,
   type RunFilters,
   type RunnerContext,
   type SecretApp,
@@ -69,6 +71,19 @@ const FORCE_CANCEL_AFTER_BOUNDS: DurationBounds = {
 }
 
 const FAILED_CONCLUSIONS: readonly FailedConclusion[] = ['failure', 'timed_out', 'cancelled']
+const RUN_CONCLUSIONS: readonly RunConclusion[] = [
+  'success',
+  'failure',
+  'neutral',
+  'cancelled',
+  'skipped',
+  'timed_out',
+  'action_required',
+  'stale',
+  'startup_failure'
+]
+/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
+const MAX_KEEP_LATEST = 1000
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**']
 
@@ -101,7 +116,10 @@ export function getSettings(
         ...common,
         operation,
         filters: readRunFilters(read, common, operation),
-        keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, { min: 1, max: 1000 }),
+        keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, {
+          min: 1,
+          max: MAX_KEEP_LATEST
+        }),
         ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
         ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
       }
@@ -156,7 +174,77 @@ export function getSettings(
     }
     case 'rotate-secrets':
       return readRotateSecrets(read, common)
+    case 'delete-runs':
+      return {
+        ...common,
+        operation,
+        filters: readRunFilters(read, common, operation),
+        olderThanSeconds: readOlderThan(read),
+        keepLatest: readCleanUpKeepLatest(read),
+        conclusions: readRunConclusions(read('conclusions'))
+      }
+    case 'delete-artifacts':
+      refuseInputs(read, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT)
+      return {
+        ...common,
+        operation,
+        filters: readRunFilters(read, common, operation),
+        olderThanSeconds: readOlderThan(read),
+        keepLatest: readCleanUpKeepLatest(read),
+        artifactNames: parseGlobs('artifact-name', read('artifact-name'), 'coverage-*')
+      }
+    case 'delete-caches':
+      refuseInputs(
+        read,
+        operation,
+        ['run-id', 'workflow', 'branch', 'exclude-branch', 'event', 'actor'],
+        CACHE_FILTER_HINT
+      )
+      return {
+        ...common,
+        operation,
+        olderThanSeconds: readOlderThan(read),
+        cacheKeys: parseGlobs('cache-key', read('cache-key'), 'Linux-node-*'),
+        cacheRefs: parseGlobs('cache-ref', read('cache-ref'), 'refs/pull/*/merge'),
+        closedPullRequests: parseBoolean(
+          'closed-pull-requests',
+          read('closed-pull-requests'),
+          false
+        )
+      }
   }
+}
+
+const ARTIFACT_FILTER_HINT =
+  "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'"
+const CACHE_FILTER_HINT =
+  "a cache belongs to a git ref, not to a run; narrow with 'cache-ref' or 'cache-key', e.g. 'cache-ref: refs/heads/main'"
+
+/**
+ * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
+ * more than the step says.
+ * @throws InputError naming the first such input that is set, and what to use instead.
+ */
+function refuseInputs(
+  read: InputReader,
+  operation: OperationName,
+  names: readonly string[],
+  hint: string
+): void {
+  for (const name of names) {
+    if (read(name).trim() !== '') {
+      throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`)
+    }
+  }
+}
+
+function readOlderThan(read: InputReader): number {
+  return parseRequiredAgeSeconds('older-than', read('older-than'), '30d')
+}
+
+/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
+function readCleanUpKeepLatest(read: InputReader): number {
+  return parseInteger('keep-latest', read('keep-latest'), 1, { min: 0, max: MAX_KEEP_LATEST })
 }
 
 /**
@@ -409,6 +497,16 @@ function readEvents(raw: string): string[] {
   return events
 }
 
+/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
+function readRunConclusions(raw: string): RunConclusion[] {
+  return [
+    ...new Set(
+      parseList(raw).map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure'))
+    )
+  ]
+}
+
+/** `conclusions` for rerun-failed: the failed ones only; empty = `failure`. */
 function readConclusions(raw: string): FailedConclusion[] {
   const values = parseList(raw)
   if (values.length === 0) return ['failure']

@@ -1,18 +1,18 @@
 /**
- * One outcome per target, collected for the reporter. A target is a workflow run, a secret, or
- * (when a repository could not even be listed) the repository itself.
+ * One outcome per target, collected for the reporter. A target is a workflow run, a secret, an
+ * artifact, a cache, or (when a repository could not even be listed) the repository itself.
  */
 import type { SecretApp } from './settings.js'
 
 export type Outcome = 'done' | 'planned' | 'skipped' | 'failed'
-export type TargetKind = 'run' | 'secret' | 'repository'
+export type TargetKind = 'run' | 'secret' | 'artifact' | 'cache' | 'repository'
 
 /** What a handler acts on, before anything happened to it. */
 export interface Target {
   /** `owner/repo`, or the organization login for organization secrets. */
   repository: string
   kind: TargetKind
-  /** Run id, secret name, or `owner/repo` for a repository. */
+  /** Run id, secret name, artifact id, cache id, or `owner/repo` for a repository. */
   id: number | string
   /** The write this target gets, e.g. `cancel`, `rerun-failed-jobs`, `write-secret`. */
   action: string

@@ -246,3 +246,29 @@ export function parseWorkflows(input: string, raw: string): string[] {
   }
   return workflows
 }
+
+/** GitHub keeps workflow runs and artifacts at most 400 days: an older age selects nothing. */
+const MAX_AGE_SECONDS = 400 * 86400
+
+/**
+ * Parses a required age such as `older-than`: a duration as `parseDurationSeconds` reads it, at
+ * most 400 days, or zero (`0s`), which means no age condition.
+ * @returns seconds, 0 for zero.
+ * @throws InputError when empty (naming `example`), not a duration, or longer than 400 days.
+ */
+export function parseRequiredAgeSeconds(input: string, raw: string, example: string): number {
+  const value = raw.trim()
+  if (value === '') {
+    throw new InputError(
+      input,
+      `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`
+    )
+  }
+  return (
+    parseDurationSeconds(input, value, {
+      min: 0,
+      max: MAX_AGE_SECONDS,
+      why: 'GitHub keeps runs and artifacts at most 400 days'
+    }) ?? 0
+  )
+}

@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import type { RequestCounter } from './client.js'
 import type { Outcome, TargetResult } from './outcomes.js'
+import { formatBytes } from './rules/retention.js'
 import { SECRET_APP_NAMES } from './rules/secret-writes.js'
 import type { SecretApp, Settings } from './settings.js'
 
@@ -32,9 +33,24 @@ export function tally(results: readonly TargetResult[]): Record<Outcome, number>
 }
 
 /**
+ * The line on bytes freed, when the operation reports them (`bytes-freed`, a count of bytes):
+ * e.g. `bytes freed: 1.2 GiB (1288490189 bytes)`, or `bytes to free` in a dry run.
+ */
+export function bytesFreedLine(
+  extraOutputs: Record<string, string>,
+  dryRun: boolean
+): string | undefined {
+  const raw = extraOutputs['bytes-freed']
+  if (raw === undefined) return undefined
+  const bytes = Number(raw)
+  return `${dryRun ? 'bytes to free' : 'bytes freed'}: ${formatBytes(bytes)} (${bytes} bytes)`
+}
+
+/**
  * Publishes the results: outputs, job summary (`GITHUB_STEP_SUMMARY`), a closing log line with the
  * number of API requests, and the step's failure when `fail-on-error` is set and a target failed.
- * `extraOutputs` carries operation-specific outputs (e.g. `generated-values`), already masked.
+ * `extraOutputs` carries operation-specific outputs (e.g. `generated-values`, `bytes-freed`),
+ * already masked; bytes freed are also shown in human units in the log and the summary.
  */
 export async function publish(
   settings: Settings,
@@ -52,10 +68,11 @@ export async function publish(
   const line = OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
     .map(outcome => `${counts[outcome]} ${outcome}`)
     .join(', ')
+  const bytes = bytesFreedLine(extraOutputs, settings.dryRun)
   core.info(
-    `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}; ${counter.total} API requests (${counter.writes} writes)`
+    `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`
   )
-  await writeSummary(settings, results, counts, counter)
+  await writeSummary(settings, results, counts, counter, bytes)
 
   const failed = results.filter(result => result.outcome === 'failed')
   if (failed.length > 0 && settings.failOnError) {
@@ -72,14 +89,15 @@ async function writeSummary(
   settings: Settings,
   results: readonly TargetResult[],
   counts: Record<Outcome, number>,
-  counter: RequestCounter
+  counter: RequestCounter,
+  bytes: string | undefined
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const title = `actions-ops ${settings.operation}${settings.dryRun ? ' (dry run: nothing was changed)' : ''}`
   const totals = OUTCOME_ORDER.map(outcome => `${outcome}: ${counts[outcome]}`).join(' · ')
   const summary = core.summary
     .addHeading(title, 2)
-    .addRaw(`${totals} · API requests: ${counter.total}`, true)
+    .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}`, true)
   if (results.length === 0) {
     summary.addRaw('\nNo targets matched.', true)
   }

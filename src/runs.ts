@@ -57,6 +57,8 @@ export interface RunQuery {
   statuses: readonly RunStatusFilter[]
   /** Lower bound on `created_at`, sent as `created=>=…`. */
   createdAfter?: Date
+  /** Upper bound on `created_at`, inclusive (to the second), sent as `created=<=…` or `A..B`. */
+  createdBefore?: Date
 }
 
 /**
@@ -101,7 +103,7 @@ export async function listRuns(
           ...(event !== undefined && { event }),
           ...(branch !== undefined && { branch })
         }
-        for (const run of await listSeries(octokit, workflow, params, query.createdAfter)) {
+        for (const run of await listSeries(octokit, workflow, params, query)) {
           seen.set(run.id, run)
         }
       }
@@ -116,10 +118,10 @@ async function listSeries(
   octokit: Octokit,
   workflow: string | undefined,
   params: SeriesParams,
-  createdAfter: Date | undefined
+  { createdAfter, createdBefore: upTo }: Pick<RunQuery, 'createdAfter' | 'createdBefore'>
 ): Promise<WorkflowRun[]> {
   const runs = new Map<number, WorkflowRun>()
-  let createdBefore: string | undefined
+  let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo)
   for (;;) {
     const created = createdRange(createdAfter, createdBefore)
     const request = {
@@ -185,8 +187,13 @@ export function listingRequests(query: RunQuery, filters: RunFilters, runs: numb
   return series + Math.ceil(runs / PER_PAGE)
 }
 
+/** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
 function createdRange(after: Date | undefined, before: string | undefined): string | undefined {
-  const from = after?.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const from = after === undefined ? undefined : isoSeconds(after)
   if (from !== undefined && before !== undefined) return `${from}..${before}`
   if (from !== undefined) return `>=${from}`
   if (before !== undefined) return `<=${before}`

@@ -10,7 +10,10 @@ export const OPERATIONS = [
   'cancel-stale',
   'approve-fork-runs',
   'review-deployments',
-  'rotate-secrets'
+  'rotate-secrets',
+  'delete-runs',
+  'delete-artifacts',
+  'delete-caches'
 ] as const
 
 export type OperationName = (typeof OPERATIONS)[number]
@@ -89,6 +92,18 @@ export interface RunFilters {
 }
 
 export type FailedConclusion = 'failure' | 'timed_out' | 'cancelled'
+
+/** Every conclusion a completed workflow run can have. */
+export type RunConclusion =
+  | 'success'
+  | 'failure'
+  | 'neutral'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'action_required'
+  | 'stale'
+  | 'startup_failure'
 
 export interface RerunFailedSettings extends CommonSettings {
   operation: 'rerun-failed'
@@ -169,6 +184,48 @@ export interface RotateSecretsSettings extends CommonSettings {
   selectedRepositories: string[]
 }
 
+/** What the clean-up operations share: deleting is irreversible, so the age is always given. */
+export interface CleanUpSettings extends CommonSettings {
+  /**
+   * `older-than`, in seconds: only targets created (caches: last accessed) more than this long
+   * ago. 0 (`older-than: 0s`) = no age condition. Required: the step fails without it.
+   */
+  olderThanSeconds: number
+}
+
+export interface DeleteRunsSettings extends CleanUpSettings {
+  operation: 'delete-runs'
+  filters: RunFilters
+  /** Completed runs kept per group (workflow, head branch, head repository); 0 = none. */
+  keepLatest: number
+  /** Conclusions of the runs to delete; empty = any conclusion. */
+  conclusions: RunConclusion[]
+}
+
+export interface DeleteArtifactsSettings extends CleanUpSettings {
+  operation: 'delete-artifacts'
+  /**
+   * `run-id`, `branch` and `exclude-branch` (on the head branch of the artifact's run). An artifact
+   * tells no workflow, event or actor: `workflows`, `events` and `actors` are always empty (the
+   * inputs are refused for this operation).
+   */
+  filters: RunFilters
+  /** Artifacts kept per group (name, head branch, head repository); 0 = none. */
+  keepLatest: number
+  /** Globs on the artifact name; empty = every artifact. */
+  artifactNames: string[]
+}
+
+export interface DeleteCachesSettings extends CleanUpSettings {
+  operation: 'delete-caches'
+  /** Globs on the cache key; empty = every key. */
+  cacheKeys: string[]
+  /** Globs on the cache's full git ref (`refs/heads/main`, `refs/pull/7/merge`); empty = every ref. */
+  cacheRefs: string[]
+  /** Only caches of pull requests that are closed or merged; caches of branches never. */
+  closedPullRequests: boolean
+}
+
 /** Everything one invocation needs, keyed on `operation` so a handler sees only its own fields. */
 export type Settings =
   | RerunFailedSettings
@@ -176,6 +233,9 @@ export type Settings =
   | ApproveForkRunsSettings
   | ReviewDeploymentsSettings
   | RotateSecretsSettings
+  | DeleteRunsSettings
+  | DeleteArtifactsSettings
+  | DeleteCachesSettings
 
 /** The settings of one operation. */
 export type SettingsFor<O extends OperationName> = Extract<Settings, { operation: O }>

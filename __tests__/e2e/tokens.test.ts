@@ -13,7 +13,10 @@ const simulate = simulatorPerTest()
 
 /** The inputs each operation needs besides the token to get as far as its first request. */
 const REQUIRED: Record<string, Record<string, string>> = {
-  'rotate-secrets': { secrets: 'NPM_TOKEN', value: 'n3w-v4lu3-for-npm' }
+  'rotate-secrets': { secrets: 'NPM_TOKEN', value: 'n3w-v4lu3-for-npm' },
+  'delete-runs': { 'older-than': '30d' },
+  'delete-artifacts': { 'older-than': '30d' },
+  'delete-caches': { 'older-than': '30d' }
 }
 
 const errorLine = (stdout: string): string =>

@@ -41,7 +41,7 @@ describe('operation list', () => {
     ) as { operations: Record<string, unknown> }
     const ids = validator.operationIds()
     expect(ids).toEqual(Object.keys(file.operations).sort())
-    expect(ids).toHaveLength(64)
+    expect(ids).toHaveLength(71)
     expect(ids).toContain('actions/review-custom-gates-for-run')
     expect(ids).toContain('users/get-authenticated')
   })
@@ -187,7 +187,7 @@ describe('routing', () => {
 
   it.each([
     ['GET', '/repos/octo/hello/issues'],
-    ['DELETE', '/repos/octo/hello/actions/runs/42'],
+    ['PATCH', '/repos/octo/hello/actions/runs/42'],
     ['GET', '/repos/octo/hello/actions/runs/42/'],
     ['GET', '/repos//hello'],
     ['GET', '/repos/octo/hello/environments/%E0%A4%A'],

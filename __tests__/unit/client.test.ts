@@ -23,9 +23,12 @@ const pacing: PacingSettings = {
   writeIntervalMs: 1,
   retryBaseMs: 1,
   retryAfterScale: 0.001,
-  requestTimeoutMs: 50,
+  // Ample for a local server on a busy machine: an answer never times out by chance.
+  requestTimeoutMs: 5000,
   pollIntervalMs: 10
 }
+/** For the cases that wait for the timeout: a server that never answers, or stops mid-body. */
+const shortTimeout: PacingSettings = { ...pacing, requestTimeoutMs: 50 }
 
 // @actions/core writes debug lines and warnings to stdout; keep them out of the test log.
 beforeEach(() => {
@@ -188,7 +191,7 @@ describe('the client', () => {
     const { octokit, counter } = await createClient({
       token: 'ghs_timeoutT1me0ut',
       apiUrl: await serve(0, ''),
-      pacing
+      pacing: shortTimeout
     })
     const error = await cancel(octokit)
     expect(error).toMatchObject({ status: 500, message: 'no answer within 50 ms' })
@@ -199,7 +202,7 @@ describe('the client', () => {
     const { octokit, counter } = await createClient({
       token: 'ghs_halfBodyH4lfBody',
       apiUrl: await serve(-1, ''),
-      pacing
+      pacing: shortTimeout
     })
     const listing = octokit.rest.actions
       .listWorkflowRunsForRepo({ owner: 'acme', repo: 'web' })

@@ -405,6 +405,81 @@ describe('rotate-secrets settings', () => {
   })
 })
 
+describe('clean-up settings', () => {
+  it('reads delete-runs: older-than in seconds, keep-latest 0, any GitHub conclusion', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'delete-runs',
+        'older-than': '30d',
+        'keep-latest': '0',
+        conclusions: 'startup_failure, stale, success, stale'
+      }),
+      runnerEnv
+    ) as SettingsFor<'delete-runs'>
+    expect(settings).toMatchObject({
+      olderThanSeconds: 30 * 86_400,
+      keepLatest: 0,
+      conclusions: ['startup_failure', 'stale', 'success'],
+      filters: { workflows: [], branches: [] }
+    })
+  })
+  it('reads an empty conclusions as any for delete-runs and as failure for rerun-failed', () => {
+    const deleteRuns = getSettings(
+      inputs({ operation: 'delete-runs', 'older-than': '1d', conclusions: '' }),
+      runnerEnv
+    ) as SettingsFor<'delete-runs'>
+    const rerun = getSettings(
+      inputs({ operation: 'rerun-failed', conclusions: '' }),
+      runnerEnv
+    ) as SettingsFor<'rerun-failed'>
+    expect(deleteRuns.conclusions).toEqual([])
+    expect(deleteRuns.keepLatest).toBe(1)
+    expect(rerun.conclusions).toEqual(['failure'])
+  })
+  it.each(['0s', '0d', '0h0m', '00s'])('reads older-than %s as no age condition', value => {
+    const settings = getSettings(
+      inputs({ operation: 'delete-caches', 'older-than': value }),
+      runnerEnv
+    ) as SettingsFor<'delete-caches'>
+    expect(settings.olderThanSeconds).toBe(0)
+  })
+  it('reads delete-artifacts with its name globs and branch filters', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'delete-artifacts',
+        'older-than': '7d',
+        'artifact-name': 'coverage-*, build',
+        'exclude-branch': 'release/**'
+      }),
+      runnerEnv
+    ) as SettingsFor<'delete-artifacts'>
+    expect(settings).toMatchObject({
+      olderThanSeconds: 7 * 86_400,
+      keepLatest: 1,
+      artifactNames: ['coverage-*', 'build'],
+      filters: { excludeBranches: ['release/**'], workflows: [], events: [], actors: [] }
+    })
+  })
+  it('reads delete-caches with key and ref globs and closed-pull-requests', () => {
+    const settings = getSettings(
+      inputs({
+        operation: 'delete-caches',
+        'older-than': '1w',
+        'cache-key': 'Linux-node-*',
+        'cache-ref': 'refs/pull/*/merge',
+        'closed-pull-requests': 'true'
+      }),
+      runnerEnv
+    ) as SettingsFor<'delete-caches'>
+    expect(settings).toMatchObject({
+      olderThanSeconds: 7 * 86_400,
+      cacheKeys: ['Linux-node-*'],
+      cacheRefs: ['refs/pull/*/merge'],
+      closedPullRequests: true
+    })
+  })
+})
+
 // Every bad value fails before any API call (getSettings makes none) and names the input.
 const BAD_INPUTS: Array<[string, Record<string, string>, RegExp]> = [
   ['unknown operation', { operation: 'purge' }, /'operation'.*Valid operations/],
@@ -675,6 +750,65 @@ const BAD_INPUTS: Array<[string, Record<string, string>, RegExp]> = [
       organization: 'acme/web'
     },
     /'organization'/
+  ],
+  ['delete-runs without older-than', { operation: 'delete-runs' }, /'older-than': is required/],
+  [
+    'delete-artifacts without older-than',
+    { operation: 'delete-artifacts', 'older-than': ' ' },
+    /'older-than': is required/
+  ],
+  ['delete-caches without older-than', { operation: 'delete-caches' }, /'older-than': is required/],
+  ['bad older-than', { operation: 'delete-runs', 'older-than': '30 days' }, /'older-than'/],
+  ['negative older-than', { operation: 'delete-runs', 'older-than': '-1d' }, /'older-than'/],
+  [
+    'unknown delete-runs conclusion',
+    { operation: 'delete-runs', 'older-than': '1d', conclusions: 'failed' },
+    /'conclusions'.*startup_failure/
+  ],
+  [
+    'rerun-failed conclusion outside the failed ones',
+    { operation: 'rerun-failed', conclusions: 'success' },
+    /'conclusions'/
+  ],
+  [
+    'negative keep-latest for delete-runs',
+    { operation: 'delete-runs', 'older-than': '1d', 'keep-latest': '-1' },
+    /'keep-latest'/
+  ],
+  [
+    'negated artifact-name',
+    { operation: 'delete-artifacts', 'older-than': '1d', 'artifact-name': '!build' },
+    /'artifact-name'/
+  ],
+  [
+    'negated cache-key',
+    { operation: 'delete-caches', 'older-than': '1d', 'cache-key': '!Linux-*' },
+    /'cache-key'/
+  ],
+  [
+    'negated cache-ref',
+    { operation: 'delete-caches', 'older-than': '1d', 'cache-ref': '!refs/heads/main' },
+    /'cache-ref'/
+  ],
+  [
+    'bad closed-pull-requests',
+    { operation: 'delete-caches', 'older-than': '1d', 'closed-pull-requests': 'yes' },
+    /'closed-pull-requests'/
+  ],
+  [
+    'workflow for delete-artifacts',
+    { operation: 'delete-artifacts', 'older-than': '1d', workflow: 'ci.yml' },
+    /'workflow': is not used by delete-artifacts/
+  ],
+  [
+    'branch for delete-caches',
+    { operation: 'delete-caches', 'older-than': '1d', branch: 'main' },
+    /'branch': is not used by delete-caches.*cache-ref/
+  ],
+  [
+    'run-id for delete-caches',
+    { operation: 'delete-caches', 'older-than': '1d', 'run-id': '7' },
+    /'run-id': is not used by delete-caches/
   ]
 ]
 

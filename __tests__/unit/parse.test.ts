@@ -9,6 +9,7 @@ import {
   parseList,
   parseRegExp,
   parseRepository,
+  parseRequiredAgeSeconds,
   parseWorkflows
 } from '../../src/parse.js'
 
@@ -166,5 +167,25 @@ describe('parseWorkflows', () => {
   })
   it.each(['CI', '.github/workflows/ci.yml', 'ci.json'])('refuses %j', raw => {
     expect(() => parseWorkflows('workflow', raw)).toThrow(/Input 'workflow'.*ci\.yml/)
+  })
+})
+
+describe('parseRequiredAgeSeconds', () => {
+  it.each([
+    ['30d', 30 * 86_400],
+    ['1h30m', 5400],
+    ['0s', 0],
+    ['0d0h', 0],
+    ['000m', 0]
+  ])('reads %s as %d seconds', (raw, seconds) => {
+    expect(parseRequiredAgeSeconds('older-than', raw, '30d')).toBe(seconds)
+  })
+  it('is required, naming the input, an example and the way to ask for any age', () => {
+    expect(() => parseRequiredAgeSeconds('older-than', ' ', '30d')).toThrow(
+      /Input 'older-than': is required.*e\.g\. 'older-than: 30d'.*'older-than: 0s'/
+    )
+  })
+  it.each(['0', '-1d', '0.5d', 'soon', '0s1'])('refuses %j', raw => {
+    expect(() => parseRequiredAgeSeconds('older-than', raw, '30d')).toThrow(/'older-than'/)
   })
 })

@@ -1,6 +1,12 @@
 /** The operations `npm run bench` measures. */
 import { approveForkRunsBench } from './approve-fork-runs.js'
 import { cancelStaleBench } from './cancel-stale.js'
+import {
+  deleteArtifactsBench,
+  deleteCachesBench,
+  deleteRunsDryRunBench,
+  deleteRunsLimitBench
+} from './clean-up.js'
 import { rerunFailedBench } from './rerun-failed.js'
 import { reviewDeploymentsBench } from './review-deployments.js'
 import { rotateSecretsBench, rotateSecretsStoresBench } from './rotate-secrets.js'
@@ -12,5 +18,9 @@ export const BENCH_CASES: BenchCase[] = [
   approveForkRunsBench,
   reviewDeploymentsBench,
   rotateSecretsBench,
-  rotateSecretsStoresBench
+  rotateSecretsStoresBench,
+  deleteRunsDryRunBench,
+  deleteRunsLimitBench,
+  deleteArtifactsBench,
+  deleteCachesBench
 ]

@@ -4,6 +4,8 @@
  */
 import type { Router } from '../router.js'
 import { registerRoutes as approvals } from './approvals.js'
+import { registerRoutes as artifacts } from './artifacts.js'
+import { registerRoutes as caches } from './caches.js'
 import { registerRoutes as deployments } from './deployments.js'
 import { registerRoutes as jobs } from './jobs.js'
 import { registerRoutes as meta } from './meta.js'
@@ -22,7 +24,9 @@ const FEATURES: ((router: Router) => void)[] = [
   pulls,
   approvals,
   secrets,
-  deployments
+  deployments,
+  artifacts,
+  caches
 ]
 
 /** Registers every feature's handlers on `router`. Throws when two features claim one operation. */

@@ -27,6 +27,8 @@ export interface ScenarioPull {
   number: number
   /** Default `open`. */
   state?: 'open' | 'closed'
+  /** A closed pull request that was merged (`merged_at` is then its `updated_at`). */
+  merged?: boolean
   /** Default `Update <head ref>`. */
   title?: string
   /** Login of the author. */
@@ -188,7 +190,7 @@ function presentPull(
     created_at: created,
     updated_at: updated,
     closed_at: state === 'closed' ? updated : null,
-    merged_at: null,
+    merged_at: state === 'closed' && pull.merged === true ? updated : null,
     merge_commit_sha: null,
     assignee: null,
     assignees: [],
@@ -213,7 +215,7 @@ function presentPull(
     auto_merge: null,
     draft: pull.draft ?? false,
     ...(options.full && {
-      merged: false,
+      merged: state === 'closed' && pull.merged === true,
       mergeable: null,
       rebaseable: null,
       mergeable_state: 'unknown',

@@ -1,6 +1,12 @@
 /**
  * Workflow-run endpoints: listings (with GitHub's filters, pagination and 1,000-result cap), a
- * single run, cancel and force-cancel.
+ * single run, cancel, force-cancel and deletion.
+ *
+ * Deleting a run (`DELETE .../actions/runs/{run_id}`) removes it with its artifacts and answers
+ * 204. An active run is refused: GitHub's description documents only the 204, and what it answers
+ * for a run that has not completed is 403 `Cannot delete a workflow run that is not completed.`
+ * as far as clients report it (some clients also expect 409 with the same message); the simulator
+ * answers the 403.
  */
 import {
   FILTERED_RESULT_CAP,
@@ -20,10 +26,14 @@ import {
   type RunState,
   type WorkflowState
 } from '../state.js'
+import { deleteArtifactsOfRun } from './artifacts.js'
 
 const CANCEL_DOCS = 'https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run'
 const FORCE_CANCEL_DOCS =
   'https://docs.github.com/rest/actions/workflow-runs#force-cancel-a-workflow-run'
+const DELETE_DOCS = 'https://docs.github.com/rest/actions/workflow-runs#delete-a-workflow-run'
+/** What the simulator answers for the deletion of a run that has not completed. */
+export const DELETE_ACTIVE_RUN_MESSAGE = 'Cannot delete a workflow run that is not completed.'
 
 /** Registers the run endpoints on `router`. */
 export function registerRoutes(router: Router): void {
@@ -39,6 +49,7 @@ export function registerRoutes(router: Router): void {
   })
   router.register('actions/cancel-workflow-run', cancelRun)
   router.register('actions/force-cancel-workflow-run', forceCancelRun)
+  router.register('actions/delete-workflow-run', deleteRun)
 }
 
 /**
@@ -142,4 +153,13 @@ function forceCancelRun(ctx: HandlerContext): ApiResponse {
   }
   completeRun(run, 'cancelled', ctx.now())
   return json({}, 202)
+}
+
+function deleteRun(ctx: HandlerContext): ApiResponse {
+  const repo = ctx.repository()
+  const run = findRun(repo, numericParam(ctx, 'run_id'))
+  if (isActive(run)) return errorResponse(403, DELETE_ACTIVE_RUN_MESSAGE, DELETE_DOCS)
+  repo.runs.splice(repo.runs.indexOf(run), 1)
+  deleteArtifactsOfRun(repo, run.id)
+  return { status: 204 }
 }

@@ -5,6 +5,9 @@ import type { Settings } from '../settings.js'
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import type { HandlerContext } from './context.js'
+import { deleteArtifacts } from './delete-artifacts.js'
+import { deleteCaches } from './delete-caches.js'
+import { deleteRuns } from './delete-runs.js'
 import { rerunFailed } from './rerun-failed.js'
 import { reviewDeployments } from './review-deployments.js'
 import { rotateSecrets } from './rotate-secrets.js'
@@ -28,5 +31,11 @@ export async function runHandler(context: AnyContext): Promise<void> {
       return reviewDeployments({ ...context, settings })
     case 'rotate-secrets':
       return rotateSecrets({ ...context, settings })
+    case 'delete-runs':
+      return deleteRuns({ ...context, settings })
+    case 'delete-artifacts':
+      return deleteArtifacts({ ...context, settings })
+    case 'delete-caches':
+      return deleteCaches({ ...context, settings })
   }
 }

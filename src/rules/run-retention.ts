@@ -1,0 +1,110 @@
+/**
+ * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
+ * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
+ *
+ * The handler lists the completed runs created before the cut-off (every one of each group in
+ * scope); whether a run is among its group's newest may also depend on runs created after the
+ * cut-off, which it reads only for the groups where that decides something (`newerCount`).
+ */
+
+/** The fields of a completed run the rule reads, as the REST API returns them. */
+export interface RetentionRun {
+  id: number
+  workflow_id: number
+  head_branch: string | null
+  head_repository?: { id?: number; full_name?: string } | null
+  created_at: string
+}
+
+/**
+ * A run's group: same workflow, head branch and head repository, so a fork's `main` never counts
+ * among ours.
+ */
+export function retentionGroupKey(run: RetentionRun): string {
+  const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? ''
+  return JSON.stringify([run.workflow_id, run.head_branch ?? '', headRepository])
+}
+
+/** Orders runs newest first: by `created_at`, then by id. */
+export function newestRunFirst(a: RetentionRun, b: RetentionRun): number {
+  return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id
+}
+
+export type RunVerdict<R extends RetentionRun> =
+  /** Deleted: at least `keepLatest` completed runs of its group are newer (`newer` of them). */
+  | { run: R; verdict: 'delete'; newer: number }
+  /** Kept: one of its group's newest `keepLatest` (`rank` 1 = the newest). */
+  | { run: R; verdict: 'keep'; rank: number }
+  /** Kept or deleted depending on runs of its group created after the cut-off, not read yet. */
+  | { run: R; verdict: 'undecided' }
+
+export interface RetentionOptions<R extends RetentionRun> {
+  /** Completed runs kept per group (0 = none). */
+  keepLatest: number
+  /**
+   * How many completed runs of the group (by `retentionGroupKey`) were created at or after the
+   * cut-off: exact, or any number ≥ `keepLatest` when there are at least that many; undefined
+   * while unknown.
+   */
+  newerCount: (group: string) => number | undefined
+  /** The runs that may be deleted (the filters that pick runs within a group); default every run. */
+  isCandidate?: (run: R) => boolean
+}
+
+/**
+ * Judges the candidates among `history`, every completed run created before the cut-off of the
+ * groups in scope. A candidate with `i` newer runs in `history` and `n` in its group after the
+ * cut-off is deleted when `i + n ≥ keepLatest`; when `n` is unknown, only `i ≥ keepLatest` decides.
+ * Runs that are not candidates still count among their group's newest.
+ * @returns the candidates' verdicts, oldest first (the order they are deleted in).
+ */
+export function judgeRetention<R extends RetentionRun>(
+  history: readonly R[],
+  options: RetentionOptions<R>
+): RunVerdict<R>[] {
+  const groups = new Map<string, R[]>()
+  for (const run of [...history].sort(newestRunFirst)) {
+    const key = retentionGroupKey(run)
+    const members = groups.get(key)
+    if (members) members.push(run)
+    else groups.set(key, [run])
+  }
+  const verdicts: RunVerdict<R>[] = []
+  for (const [key, members] of groups) {
+    const after = options.newerCount(key)
+    members.forEach((run, index) => {
+      if (options.isCandidate && !options.isCandidate(run)) return
+      if (after === undefined && index < options.keepLatest) {
+        verdicts.push({ run, verdict: 'undecided' })
+        return
+      }
+      const newer = index + (after ?? 0)
+      verdicts.push(
+        newer >= options.keepLatest
+          ? { run, verdict: 'delete', newer }
+          : { run, verdict: 'keep', rank: newer + 1 }
+      )
+    })
+  }
+  return verdicts.sort((a, b) => newestRunFirst(b.run, a.run))
+}
+
+/**
+ * The undecided verdicts that a budget of `budget` deletions would reach: walking oldest first,
+ * every verdict but `keep` may take a deletion, so those past the first `budget` of them would be
+ * skipped (limit reached) whatever the runs after the cut-off say, and need no reads.
+ */
+export function undecidedWithin<R extends RetentionRun>(
+  verdicts: readonly RunVerdict<R>[],
+  budget: number
+): R[] {
+  const reached: R[] = []
+  let taken = 0
+  for (const verdict of verdicts) {
+    if (taken >= budget) break
+    if (verdict.verdict === 'keep') continue
+    taken += 1
+    if (verdict.verdict === 'undecided') reached.push(verdict.run)
+  }
+  return reached
+}
