@@ -12,6 +12,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { forkBacklog } from '../../__fixtures__/approve-fork-runs.js'
+import { artifact, cache, completedRun } from '../../__fixtures__/clean-up.js'
 import { flakyScenario } from '../../__fixtures__/rerun-failed.js'
 import {
   deployRepository,
@@ -152,6 +153,56 @@ const CASES: Case[] = [
         ?.secrets?.find(secret => secret.name === String(entry.id))?.value === VALUE,
     // GitHub accepted the value but reading it back failed: `failed`, as the value may be stored.
     unproven: entry => entry.outcome === 'failed' && entry.reason.startsWith('GitHub accepted')
+  },
+  {
+    operation: 'delete-runs',
+    // Eight old completed runs, each alone on its branch, so keep-latest 0 lets every one go.
+    world: () =>
+      scenario(
+        repository(
+          'acme/web',
+          Array.from({ length: 8 }, (_, i) =>
+            completedRun(40 - i, { id: 300 + i, head_branch: `topic/${i}` })
+          )
+        )
+      ),
+    with: { 'older-than': '30d', 'keep-latest': '0' },
+    reads: ['actions/list-workflow-runs-for-repo', 'actions/get-workflow-run'],
+    writes: ['actions/delete-workflow-run'],
+    targets: () => Array.from({ length: 8 }, (_, i) => `acme/web run ${300 + i}`),
+    landed: (s, entry) => runState(s, entry) === undefined
+  },
+  {
+    operation: 'delete-artifacts',
+    world: () => {
+      const web = repository('acme/web', [completedRun(20, { id: 1 })])
+      web.artifacts = Array.from({ length: 6 }, (_, i) =>
+        artifact({ id: 1 }, `build-${i}`, 20, { id: 400 + i })
+      )
+      return scenario(web)
+    },
+    with: { 'older-than': '7d', 'keep-latest': '0' },
+    reads: ['actions/list-artifacts-for-repo', 'actions/get-artifact'],
+    writes: ['actions/delete-artifact'],
+    targets: () => Array.from({ length: 6 }, (_, i) => `acme/web artifact ${400 + i}`),
+    landed: (s, entry) =>
+      !s.state.repositories[0]?.artifacts?.some(found => found.id === Number(entry.id))
+  },
+  {
+    operation: 'delete-caches',
+    world: () => {
+      const web = repository('acme/web', [])
+      web.caches = Array.from({ length: 6 }, (_, i) =>
+        cache(`Linux-node-${i}`, 'refs/heads/main', 10 + i, { id: 500 + i })
+      )
+      return scenario(web)
+    },
+    with: { 'older-than': '7d' },
+    reads: ['actions/get-actions-cache-list'],
+    writes: ['actions/delete-actions-cache-by-id'],
+    targets: () => Array.from({ length: 6 }, (_, i) => `acme/web cache ${500 + i}`),
+    landed: (s, entry) =>
+      !s.state.repositories[0]?.caches?.some(found => found.id === Number(entry.id))
   }
 ]
 
