@@ -543,6 +543,38 @@ describe('cancel-stale', () => {
     })
   })
 
+  describe('when the primary rate limit runs out with repositories left', () => {
+    it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
+      const world = scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30) }),
+          run({ id: 2, created_at: minutesAgo(3) })
+        ]),
+        repository('acme/api', [
+          run({ id: 11, created_at: minutesAgo(30), head_repository: 'acme/api' }),
+          run({ id: 12, created_at: minutesAgo(3), head_repository: 'acme/api' })
+        ])
+      )
+      // Five listings (one per active status) and the cancel of acme/web spend the last request.
+      world.tokens.ghs_write = { ...world.tokens.ghs_write!, rateLimit: { remaining: 6 } }
+      const s = await simulate(world)
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', repository: 'acme/web, acme/api' }
+      })
+      const reset = new Date((s.state.rateLimits.ghs_write?.reset ?? 0) * 1000).toISOString()
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
+        ['acme/web', 'run', 1, 'done', 'superseded by run 2'],
+        ['acme/api', 'repository', 'acme/api', 'skipped', `rate limit exhausted until ${reset}`]
+      ])
+      // The cancel's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+      expect(s.requests).toHaveLength(6)
+      expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/cancel')
+      expect(statusOf(s, 11, 'acme/api')).toBe('in_progress/')
+    })
+  })
+
   describe('when fail-on-error is false and a cancel fails', () => {
     it('should report the failure and keep the step green', async () => {
       const s = await simulate(

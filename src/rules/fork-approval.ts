@@ -5,7 +5,7 @@
  * facts and asks these functions in order (actor, pull request, changed files).
  */
 import { Minimatch } from 'minimatch'
-import { matchesLogin } from '../runs.js'
+import { matchesLogin } from './matching.js'
 
 /** A decision that stops the run from being approved. */
 export interface Refusal {
