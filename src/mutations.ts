@@ -104,7 +104,7 @@ export async function sendLandingOnce<T>(
 const PROGRESS_EVERY_MS = 10_000
 
 /** The reason of a target that would be changed but is past the spent `limit` budget. */
-export const LIMIT_REACHED = 'limit reached'
+const LIMIT_REACHED = 'limit reached'
 
 /**
  * What a target waits for: `change` for a target that would be changed (it needs the `limit`

@@ -7,7 +7,13 @@ import {
   sourceFiles,
   withPulls
 } from '../../__fixtures__/approve-fork-runs.js'
-import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  repository,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -755,13 +761,11 @@ describe('approve-fork-runs', () => {
         )
       )
       // acme/web: the listing, the pull request lookup, its files, the re-read and the approval.
-      world.tokens.ghs_write = { ...world.tokens.ghs_write!, rateLimit: { remaining: 5 } }
-      const s = await simulate(world)
+      const s = await simulate(withRequestsLeft(world, 'ghs_write', 5))
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'approve-fork-runs', repository: 'acme/web, acme/api' }
       })
-      const reset = new Date((s.state.rateLimits.ghs_write?.reset ?? 0) * 1000).toISOString()
       expect(result.exitCode).toBe(0)
       expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
         [
@@ -771,7 +775,7 @@ describe('approve-fork-runs', () => {
           'done',
           'pull request #7 at aaaaaaa touches no protected path (1 file checked)'
         ],
-        ['acme/api', 'repository', 'acme/api', 'skipped', `rate limit exhausted until ${reset}`]
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
       ])
       // The approval's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
       expect(s.requests).toHaveLength(5)

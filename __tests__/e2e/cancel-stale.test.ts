@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  repository,
+  run,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -556,17 +563,15 @@ describe('cancel-stale', () => {
         ])
       )
       // Five listings (one per active status) and the cancel of acme/web spend the last request.
-      world.tokens.ghs_write = { ...world.tokens.ghs_write!, rateLimit: { remaining: 6 } }
-      const s = await simulate(world)
+      const s = await simulate(withRequestsLeft(world, 'ghs_write', 6))
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'cancel-stale', repository: 'acme/web, acme/api' }
       })
-      const reset = new Date((s.state.rateLimits.ghs_write?.reset ?? 0) * 1000).toISOString()
       expect(result.exitCode).toBe(0)
       expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
         ['acme/web', 'run', 1, 'done', 'superseded by run 2'],
-        ['acme/api', 'repository', 'acme/api', 'skipped', `rate limit exhausted until ${reset}`]
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
       ])
       // The cancel's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
       expect(s.requests).toHaveLength(6)

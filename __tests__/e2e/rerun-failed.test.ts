@@ -9,7 +9,15 @@ import {
   runOf,
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
-import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  onArrival,
+  repository,
+  run,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -734,19 +742,16 @@ describe('rerun-failed', () => {
 
   describe('when the primary rate limit runs out with repositories left', () => {
     it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
-      const world = twoRepositories()
       // acme/web: the failed-run listing, its branch's later runs and the re-run.
-      world.tokens.ghs_write = { ...world.tokens.ghs_write!, rateLimit: { remaining: 3 } }
-      const s = await simulate(world)
+      const s = await simulate(withRequestsLeft(twoRepositories(), 'ghs_write', 3))
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'rerun-failed', repository: 'acme/web, acme/api' }
       })
-      const reset = new Date((s.state.rateLimits.ghs_write?.reset ?? 0) * 1000).toISOString()
       expect(result.exitCode).toBe(0)
       expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
         ['acme/web', 'run', 1, 'done', 'conclusion failure, attempt 1'],
-        ['acme/api', 'repository', 'acme/api', 'skipped', `rate limit exhausted until ${reset}`]
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
       ])
       // The re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
       expect(s.requests).toHaveLength(3)

@@ -4,7 +4,7 @@ import {
   deployScenario,
   waitingRun
 } from '../../__fixtures__/review-deployments.js'
-import { minutesAgo, run } from '../../__fixtures__/scenario.js'
+import { exhaustedReason, minutesAgo, run, withRequestsLeft } from '../../__fixtures__/scenario.js'
 import { type RunState, type Simulator } from '../../simulator/index.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -260,18 +260,16 @@ describe('review-deployments', () => {
         deployRepository([waitingRun(['staging'], { id: 9 })], { fullName: 'acme/api', id: 102 })
       )
       // acme/web: the listing, the run's pending deployments and the review.
-      world.tokens.ghp_rita = { ...world.tokens.ghp_rita!, rateLimit: { remaining: 3 } }
-      const s = await simulate(world)
+      const s = await simulate(withRequestsLeft(world, 'ghp_rita', 3))
       const result = await runAction({
         apiUrl: s.url,
         token: 'ghp_rita',
         with: { operation: 'review-deployments', repository: 'acme/web, acme/api' }
       })
-      const reset = new Date((s.state.rateLimits.ghp_rita?.reset ?? 0) * 1000).toISOString()
       expect(result.exitCode).toBe(0)
       expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
         ['acme/web', 'run', 1, 'done', 'approved staging'],
-        ['acme/api', 'repository', 'acme/api', 'skipped', `rate limit exhausted until ${reset}`]
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s, 'ghp_rita')]
       ])
       // The review's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
       expect(s.requests).toHaveLength(3)

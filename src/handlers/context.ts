@@ -40,7 +40,7 @@ export function runTarget(
 }
 
 /** A repository as a target of its own: one that could not be read or was not reached. */
-export function repositoryTarget(repository: RepositoryRef): Target {
+function repositoryTarget(repository: RepositoryRef): Target {
   const name = fullName(repository)
   return { repository: name, kind: 'repository', id: name, action: 'list', url: '' }
 }
