@@ -27,7 +27,7 @@ describe('the client and the rate-limit watch', () => {
     world.tokens.ghs_write = { ...world.tokens.ghs_write!, rateLimit: { remaining: 1 } }
     sim = await startSimulator({ scenario: world })
     const watch = new RateLimitWatch()
-    const { octokit, counter } = createClient({
+    const { octokit, counter } = await createClient({
       token: 'ghs_write',
       apiUrl: sim.url,
       pacing: PACING,
