@@ -81,3 +81,18 @@ export function onArrival(sim: Simulator, react: (request: RecordedRequest) => v
     return push(...records)
   }
 }
+
+/** Leaves `token` only `remaining` requests in its primary rate-limit window; returns `world`. */
+export function withRequestsLeft(world: Scenario, token: string, remaining: number): Scenario {
+  const info = world.tokens[token]
+  if (!info) throw new Error(`the scenario has no token ${token}`)
+  info.rateLimit = { ...info.rateLimit, remaining }
+  return world
+}
+
+/** The reason of what is not reached once `token`'s primary rate limit is spent. */
+export function exhaustedReason(sim: Simulator, token = 'ghs_write'): string {
+  const bucket = sim.state.rateLimits[token]
+  if (!bucket) throw new Error(`the simulator has no rate-limit bucket for ${token}`)
+  return `rate limit exhausted until ${new Date(bucket.reset * 1000).toISOString()}`
+}

@@ -33764,7 +33764,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(371);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9376);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33773,7 +33773,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 371:
+/***/ 9376:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36729,149 +36729,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/api-errors.ts
-/**
- * True for an error that came back from the API with a status, or a network failure the client
- * reports as status 500 without a response.
- */
-function isApiError(error) {
-    return (typeof error === 'object' &&
-        error !== null &&
-        typeof error.status === 'number');
-}
-/**
- * True for an error that carries an HTTP answer: a numeric `status` and a `response` object, as
- * Octokit's `RequestError` has for every status the server sent, whichever copy of Octokit made it.
- */
-function isHttpAnswer(error) {
-    if (!isApiError(error))
-        return false;
-    const { response } = error;
-    return typeof response === 'object' && response !== null;
-}
-/**
- * The message of anything thrown, read by shape: an error made in another realm (Node's `fs` or
- * `fetch` seen from a test's sandbox) is not `instanceof Error` here.
- */
-function messageOf(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
-}
-/** Pieces of a secret shorter than this are not scrubbed: they would match ordinary words. */
-const MIN_SCRUBBED_LENGTH = 8;
-const scrubbed = new Set();
-/**
- * Adds a secret (the token) to what {@link redactSecrets} replaces, as a whole and, when it holds
- * whitespace, each piece between (an error may quote only the first line of a header value).
- * Pieces shorter than 8 characters are left alone. Process-wide, like the runner's masks.
- */
-function registerSecret(value) {
-    for (const piece of [value, ...value.split(/\s+/)]) {
-        if (piece.length >= MIN_SCRUBBED_LENGTH)
-            scrubbed.add(piece);
-    }
-}
-/** `text` with every registered secret (see {@link registerSecret}) replaced by `***`. */
-function redactSecrets(text) {
-    let redacted = text;
-    // Longest first, so a whole value goes before the pieces it contains.
-    for (const secret of [...scrubbed].sort((a, b) => b.length - a.length)) {
-        redacted = redacted.split(secret).join('***');
-    }
-    return redacted;
-}
-/** The HTTP status of a failed request, or undefined for other errors. */
-function statusOf(error) {
-    return isApiError(error) ? error.status : undefined;
-}
-/**
- * When the error is the primary rate limit (`x-ratelimit-remaining: 0`), the moment it resets.
- * @returns undefined for every other error.
- */
-function rateLimitResetOf(error) {
-    if (!isApiError(error) || (error.status !== 403 && error.status !== 429))
-        return undefined;
-    const headers = error.response?.headers ?? {};
-    if (String(headers['x-ratelimit-remaining']) !== '0')
-        return undefined;
-    const reset = Number(headers['x-ratelimit-reset']);
-    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date();
-}
-/** The permission each operation's token needs, phrased as the fix. */
-const PERMISSION_HINTS = {
-    'cancel-stale': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'rerun-failed': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'approve-fork-runs': 'the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job',
-    'review-deployments': "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
-    'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
-    'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'delete-artifacts': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'delete-caches': 'the token needs `actions: write` (and `pull-requests: read` with `closed-pull-requests`); add them under `permissions:` in the job'
-};
-/**
- * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
- * permission the operation needs (a replacement for a revoked token needs it too). Registered
- * secrets are replaced by `***` (see {@link redactSecrets}).
- */
-function describeApiError(error, operation) {
-    return redactSecrets(describe(error, operation));
-}
-function describe(error, operation) {
-    if (!isApiError(error))
-        return messageOf(error);
-    const reset = rateLimitResetOf(error);
-    if (reset)
-        return `rate limit exhausted until ${reset.toISOString()}`;
-    // Scrubbed before the first line is taken: a secret may span lines.
-    const message = firstLine(redactSecrets(error.message));
-    if (error.status === 401) {
-        return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`;
-    }
-    if (error.status === 403)
-        return `${error.status} ${message}: ${PERMISSION_HINTS[operation]}`;
-    if (error.status >= 500 || error.status === 0)
-        return `${error.status || 'network'} ${message} (GitHub did not answer in time; retries exhausted)`;
-    return `${error.status} ${message}`;
-}
-/** The first line of an API error message, without the documentation link Octokit appends. */
-function firstLine(message) {
-    // Octokit appends " - https://docs.github.com/..." to API messages.
-    return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '');
-}
-/**
- * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
- * as the fix (rotate-secrets names it per store, as each store has its own permission).
- */
-const SECRET_PERMISSION_HINTS = {
-    actions: {
-        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',
-        environment: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of environments also need `environments: write` and `actions: read`; a classic token needs `repo`) in `github-token`',
-        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_secrets: write` (Actions secrets of organizations; a classic token needs `admin:org`) in `github-token`'
-    },
-    dependabot: {
-        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `dependabot_secrets: write` (Dependabot secrets of repositories; a classic token needs `repo`) in `github-token`',
-        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_dependabot_secrets: write` (Dependabot secrets of organizations; a classic token needs `admin:org`) in `github-token`'
-    },
-    codespaces: {
-        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `codespaces_secrets: write` (Codespaces secrets of repositories; a classic token needs `repo`) in `github-token`',
-        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`) in `github-token`'
-    }
-};
-/**
- * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
- * scope: a 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the operation's;
- * every other error (a 401 of a revoked token included) reads as `describeApiError` has it.
- * Dependabot and Codespaces have no environment scope (the settings refuse it), so they have no
- * hint for one.
- */
-function describeSecretsApiError(error, app, kind) {
-    const hint = SECRET_PERMISSION_HINTS[app][kind];
-    if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) || !hint) {
-        return describeApiError(error, 'rotate-secrets');
-    }
-    return `${error.status} ${firstLine(error.message)}: ${hint}`;
-}
-
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 // EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
@@ -37303,10 +37160,17 @@ class RequestNotSentError extends Error {
  *   timeout cut off (Octokit would hand it on as an empty body);
  * - anything else means the request could not be built: {@link RequestNotSentError}, not retried.
  * Registered secrets are scrubbed from the messages it writes (see `redactSecrets`).
+ * Every answer's headers go to `rateLimit`; while it says the primary rate limit is spent, an
+ * attempt is not sent (nor counted), `GET /rate_limit` aside: it fails at once with a 403 shaped
+ * like GitHub's refusal (`x-ratelimit-remaining: 0`, `x-ratelimit-reset`).
  */
-function attemptHook(counter, timeoutMs) {
+function attemptHook(counter, timeoutMs, rateLimit) {
     return async (request, options) => {
         const route = typeof options.url === 'string' ? options.url : '';
+        const until = rateLimit?.stoppedUntil();
+        if (until !== undefined && !(options.method === 'GET' && route === '/rate_limit')) {
+            throw notSent(options, until);
+        }
         counter.record(options.method, route);
         core_debug(`${options.method} ${route}`);
         const signal = AbortSignal.timeout(timeoutMs);
@@ -37320,8 +37184,10 @@ function attemptHook(counter, timeoutMs) {
             response = await request(options);
         }
         catch (error) {
-            if (isHttpAnswer(error))
+            if (isHttpAnswer(error)) {
+                rateLimit?.observe(error.response.headers);
                 throw error;
+            }
             // A timed-out fetch may reject with a bare AbortError, which the retry plugin cannot
             // handle (it reads `error.request`); report it as the network error it is.
             if (signal.aborted)
@@ -37332,12 +37198,28 @@ function attemptHook(counter, timeoutMs) {
             }
             throw new RequestNotSentError(`${options.method} ${route} could not be sent (${message}); nothing was retried`);
         }
+        rateLimit?.observe(response.headers);
         // Octokit reads the body after the headers and answers an empty body when reading it fails:
         // a timeout that cut the body off would pass for a page without runs.
         if (signal.aborted)
             throw timedOut();
         return response;
     };
+}
+/**
+ * The refusal of a request that was not sent because the primary rate limit is spent until
+ * `until`: a 403 with GitHub's rate-limit headers, so every caller handles it as the refusal
+ * GitHub would have sent.
+ */
+function notSent(options, until) {
+    const headers = {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(until.getTime() / 1000))
+    };
+    return new dist_src/* RequestError */.G(`API rate limit exhausted until ${until.toISOString()}; the request was not sent`, 403, {
+        request: options,
+        response: { status: 403, url: options.url, headers, data: {} }
+    });
 }
 /** System error codes of failed connections (`ECONNRESET`, `EAI_AGAIN`…), not `ERR_*` misuse. */
 const NETWORK_CODE = /^(E[A-Z]+|EAI_[A-Z]+|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED|DESTROYED))$/;
@@ -37365,13 +37247,14 @@ function isNetworkFailure(error) {
  * Builds the client. Reads nothing from the environment: `apiUrl` comes from settings, because
  * `@actions/github` captures `GITHUB_API_URL` once at import. Registers the token with
  * `registerSecret`, so no error text made from here on carries it.
- * @returns the Octokit and the live request counter.
+ * @returns the Octokit and the live request counter. While `config.rateLimit` says the primary
+ *   rate limit is spent, no request is sent (see {@link attemptHook}).
  */
 async function createClient(config) {
     registerSecret(config.token);
     const counter = new RequestCounter();
     const getOctokit = await importGetOctokit();
-    const octokit = getOctokit(config.token, clientOptions(config), ...clientPlugins(counter, config.pacing.requestTimeoutMs));
+    const octokit = getOctokit(config.token, clientOptions(config), ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit));
     return { octokit, counter };
 }
 /**
@@ -37398,16 +37281,269 @@ async function importGetOctokit() {
  * {@link attemptHook} sees every attempt, retries included, before the retry and throttling
  * plugins decide on it.
  */
-function clientPlugins(counter, timeoutMs) {
+function clientPlugins(counter, timeoutMs, rateLimit) {
     const countAttempts = (octokit) => {
-        octokit.hook.wrap('request', attemptHook(counter, timeoutMs));
+        octokit.hook.wrap('request', attemptHook(counter, timeoutMs, rateLimit));
         return {};
     };
     return [countAttempts, retry, throttling];
 }
 
-;// CONCATENATED MODULE: ./src/pull-requests.ts
+;// CONCATENATED MODULE: ./src/rate-limit.ts
+/**
+ * The primary rate limit as the API's answers show it. The client's request hook reports the
+ * `x-ratelimit-*` headers of every answer (a success or an error) here; the mutation boundary owns
+ * the watch and asks it whether anything more may be sent; the client refuses to send a request
+ * (`GET /rate_limit` aside) while it says the limit is spent.
+ */
+
+
+/** GitHub's primary rate-limit window (seconds), assumed when an answer omits `x-ratelimit-reset`. */
+const WINDOW_SECONDS = 3600;
+/** The reason every target and repository not reached is reported with. */
+function rateLimitReason(reset) {
+    return `rate limit exhausted until ${reset.toISOString()}`;
+}
+/** What the answers so far tell of the primary rate limit. */
+class RateLimitWatch {
+    resetAt;
+    /** Set when a request was refused for the spent limit (the client gave up waiting, if it waited). */
+    refused = false;
+    warned = false;
+    /**
+     * Takes the headers of one answer. `x-ratelimit-remaining: 0` means that answer spent the last
+     * request of the window (a 200 as well as a refusal); a later answer showing requests left (the
+     * window was reset) lifts the stop.
+     * @param headers the answer's headers, lower-case names; undefined for an answer without any.
+     */
+    observe(headers) {
+        const remaining = headers?.['x-ratelimit-remaining'];
+        if (remaining === undefined || remaining === null)
+            return;
+        if (String(remaining) !== '0') {
+            this.resetAt = undefined;
+            this.refused = false;
+            return;
+        }
+        const reset = Number(headers?.['x-ratelimit-reset']);
+        this.resetAt =
+            Number.isFinite(reset) && reset > 0
+                ? new Date(reset * 1000)
+                : new Date(Date.now() + WINDOW_SECONDS * 1000);
+        this.warnOnce();
+    }
+    /**
+     * Takes a request that reached the caller refused for the spent limit: after it, nothing more is
+     * sent until an answer shows requests left, whatever the clock says of `reset`.
+     */
+    noteRefusal(reset) {
+        this.resetAt = reset;
+        this.refused = true;
+        this.warnOnce();
+    }
+    /**
+     * When the limit resets, while nothing may be sent; undefined while requests may go. A limit
+     * that resets within `MAX_RATE_LIMIT_WAIT_SECONDS` does not stop anything: the client waits it
+     * out on the refusal, unless a refusal already reached the caller.
+     * @param now epoch milliseconds.
+     */
+    stoppedUntil(now = Date.now()) {
+        if (this.resetAt === undefined)
+            return undefined;
+        if (this.refused)
+            return this.resetAt;
+        return this.resetAt.getTime() - now > MAX_RATE_LIMIT_WAIT_SECONDS * 1000
+            ? this.resetAt
+            : undefined;
+    }
+    warnOnce() {
+        const until = this.stoppedUntil();
+        if (this.warned || until === undefined)
+            return;
+        this.warned = true;
+        warning(`The primary rate limit is spent until ${until.toISOString()}: nothing more is read or written in this invocation, and every target or repository not reached is reported with that time. Run again after it.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/api-errors.ts
+/**
+ * Turns failed requests into messages a user can act on. Errors are recognised by their shape
+ * (`status`, `response`), never by their class: the Octokit that built them may be another copy
+ * than this bundle's (GitHub's local action runner brings its own), and `instanceof` then fails.
+ * Every text this module returns has the secrets registered with {@link registerSecret} replaced
+ * by `***`, whatever the error carried (undici's header errors quote the header value).
+ */
+
+/**
+ * True for an error that came back from the API with a status, or a network failure the client
+ * reports as status 500 without a response.
+ */
+function isApiError(error) {
+    return (typeof error === 'object' &&
+        error !== null &&
+        typeof error.status === 'number');
+}
+/**
+ * True for an error that carries an HTTP answer: a numeric `status` and a `response` object, as
+ * Octokit's `RequestError` has for every status the server sent, whichever copy of Octokit made it.
+ */
+function isHttpAnswer(error) {
+    if (!isApiError(error))
+        return false;
+    const { response } = error;
+    return typeof response === 'object' && response !== null;
+}
+/**
+ * The message of anything thrown, read by shape: an error made in another realm (Node's `fs` or
+ * `fetch` seen from a test's sandbox) is not `instanceof Error` here.
+ */
+function messageOf(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+/** Pieces of a secret shorter than this are not scrubbed: they would match ordinary words. */
+const MIN_SCRUBBED_LENGTH = 8;
+const scrubbed = new Set();
+/**
+ * Adds a secret (the token) to what {@link redactSecrets} replaces, as a whole and, when it holds
+ * whitespace, each piece between (an error may quote only the first line of a header value).
+ * Pieces shorter than 8 characters are left alone. Process-wide, like the runner's masks.
+ */
+function registerSecret(value) {
+    for (const piece of [value, ...value.split(/\s+/)]) {
+        if (piece.length >= MIN_SCRUBBED_LENGTH)
+            scrubbed.add(piece);
+    }
+}
+/** `text` with every registered secret (see {@link registerSecret}) replaced by `***`. */
+function redactSecrets(text) {
+    let redacted = text;
+    // Longest first, so a whole value goes before the pieces it contains.
+    for (const secret of [...scrubbed].sort((a, b) => b.length - a.length)) {
+        redacted = redacted.split(secret).join('***');
+    }
+    return redacted;
+}
+/** The HTTP status of a failed request, or undefined for other errors. */
+function statusOf(error) {
+    return isApiError(error) ? error.status : undefined;
+}
+/**
+ * When the error is the primary rate limit (`x-ratelimit-remaining: 0`), the moment it resets.
+ * @returns undefined for every other error.
+ */
+function rateLimitResetOf(error) {
+    if (!isApiError(error) || (error.status !== 403 && error.status !== 429))
+        return undefined;
+    const headers = error.response?.headers ?? {};
+    if (String(headers['x-ratelimit-remaining']) !== '0')
+        return undefined;
+    const reset = Number(headers['x-ratelimit-reset']);
+    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date();
+}
+/** The permission each operation's token needs, phrased as the fix. */
+const PERMISSION_HINTS = {
+    'cancel-stale': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'rerun-failed': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'approve-fork-runs': 'the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job',
+    'review-deployments': "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
+    'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
+    'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-artifacts': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-caches': 'the token needs `actions: write` (and `pull-requests: read` with `closed-pull-requests`); add them under `permissions:` in the job'
+};
+/**
+ * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
+ * permission the operation needs (a replacement for a revoked token needs it too). Registered
+ * secrets are replaced by `***` (see {@link redactSecrets}).
+ */
+function describeApiError(error, operation) {
+    return redactSecrets(describe(error, operation));
+}
+function describe(error, operation) {
+    if (!isApiError(error))
+        return messageOf(error);
+    const reset = rateLimitResetOf(error);
+    if (reset)
+        return rateLimitReason(reset);
+    // Scrubbed before the first line is taken: a secret may span lines.
+    const message = firstLine(redactSecrets(error.message));
+    if (error.status === 401) {
+        return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`;
+    }
+    if (error.status === 403)
+        return `${error.status} ${message}: ${PERMISSION_HINTS[operation]}`;
+    if (error.status >= 500 || error.status === 0)
+        return `${error.status || 'network'} ${message} (GitHub did not answer in time; retries exhausted)`;
+    return `${error.status} ${message}`;
+}
+/** The first line of an API error message, without the documentation link Octokit appends. */
+function firstLine(message) {
+    // Octokit appends " - https://docs.github.com/..." to API messages.
+    return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+}
+/**
+ * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
+ * as the fix (rotate-secrets names it per store, as each store has its own permission).
+ */
+const SECRET_PERMISSION_HINTS = {
+    actions: {
+        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',
+        environment: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of environments also need `environments: write` and `actions: read`; a classic token needs `repo`) in `github-token`',
+        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_secrets: write` (Actions secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+    },
+    dependabot: {
+        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `dependabot_secrets: write` (Dependabot secrets of repositories; a classic token needs `repo`) in `github-token`',
+        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_dependabot_secrets: write` (Dependabot secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+    },
+    codespaces: {
+        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `codespaces_secrets: write` (Codespaces secrets of repositories; a classic token needs `repo`) in `github-token`',
+        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+    }
+};
+/**
+ * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
+ * scope: a 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the operation's;
+ * every other error (a 401 of a revoked token included) reads as `describeApiError` has it.
+ * Dependabot and Codespaces have no environment scope (the settings refuse it), so they have no
+ * hint for one.
+ */
+function describeSecretsApiError(error, app, kind) {
+    const hint = SECRET_PERMISSION_HINTS[app][kind];
+    if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) || !hint) {
+        return describeApiError(error, 'rotate-secrets');
+    }
+    return `${error.status} ${firstLine(error.message)}: ${hint}`;
+}
+
+;// CONCATENATED MODULE: ./src/github-limits.ts
+/**
+ * GitHub's own limits that decide what the action may ask for and when to stop. Each is GitHub's
+ * number, not a choice of this action.
+ */
+/** Items per page of a REST listing: GitHub's maximum `per_page`. */
 const PER_PAGE = 100;
+/**
+ * A run listing with any filter (`status`, `created`, `branch`, `event`, …) returns at most this
+ * many runs, whatever its `total_count` says.
+ */
+const LISTING_CAP = 1000;
+/** GitHub re-runs a workflow run at most this many times (`run_attempt` 50 is the last). */
+const MAX_RUN_ATTEMPTS = 50;
+/** GitHub re-runs a workflow run only up to this long after it was created (seconds). */
+const RERUN_WINDOW_SECONDS = 30 * 24 * 3600;
+/**
+ * A job waiting on an environment's protection rules fails after this long (seconds), so a run
+ * waits for a review at most this long after its latest attempt started.
+ */
+const ENVIRONMENT_WAIT_SECONDS = 30 * 24 * 3600;
+/** Characters GitHub accepts in the comment of an answer to a custom deployment protection rule. */
+const MAX_PROTECTION_RULE_COMMENT = 1024;
+/** Bytes GitHub accepts in a secret value (48 KB). */
+const MAX_SECRET_BYTES = 48 * 1024;
+
+;// CONCATENATED MODULE: ./src/pull-requests.ts
+
 function toOpenPullRequest(pull) {
     const headRepository = pull.head.repo?.full_name;
     const changedFiles = 'changed_files' in pull ? pull.changed_files : undefined;
@@ -40260,172 +40396,9 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/runs.ts
-/**
- * Finding workflow runs, shared by every run operation: server-side filters first, every page,
- * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
- */
+;// CONCATENATED MODULE: ./src/rules/matching.ts
+/** Glob matching of names and logins, as every input that takes globs uses it. Pure. */
 
-
-
-/** The statuses of runs that have not completed. */
-const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
-/** GitHub returns at most this many runs for a filtered listing, whatever `total_count` says. */
-const LISTING_CAP = 1000;
-const runs_PER_PAGE = 100;
-/**
- * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
- * case-insensitively, as GitHub does), and every other repository is scanned.
- * @returns the run id, or undefined when `repository` is to be scanned.
- */
-function runIdIn(filters, repository) {
-    const owned = filters.runIdRepository;
-    if (owned === undefined)
-        return filters.runId;
-    return owned.toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase()
-        ? filters.runId
-        : undefined;
-}
-/**
- * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
- * repository, and repositories the token cannot see all answer so.
- */
-class RunNotFoundError extends Error {
-    runId;
-    constructor(runId, repository) {
-        const name = `${repository.owner}/${repository.repo}`;
-        super(`workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`);
-        this.runId = runId;
-        this.name = 'RunNotFoundError';
-    }
-}
-/**
- * Lists the runs of one repository that match the query and the common filters, newest first,
- * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
- * run is fetched (and the filters are not applied: the caller asked for it by id).
- *
- * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
- * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
- * status × workflow × event (× branch when it is a single literal name). When a series hits the
- * 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count` is reached.
- * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
- *   other request (the caller reports it for the repository).
- */
-async function listRuns(octokit, repository, query, filters) {
-    const runId = runIdIn(filters, repository);
-    if (runId !== undefined) {
-        try {
-            const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
-            return [data];
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                throw new RunNotFoundError(runId, repository);
-            throw error;
-        }
-    }
-    const workflows = filters.workflows.length > 0 ? filters.workflows : [undefined];
-    const events = filters.events.length > 0 ? filters.events : [undefined];
-    const branch = serverSideBranch(filters.branches);
-    const seen = new Map();
-    for (const workflow of workflows) {
-        for (const event of events) {
-            for (const status of query.statuses) {
-                const params = {
-                    ...repository,
-                    status,
-                    ...(event !== undefined && { event }),
-                    ...(branch !== undefined && { branch })
-                };
-                for (const run of await listSeries(octokit, workflow, params, query)) {
-                    seen.set(run.id, run);
-                }
-            }
-        }
-    }
-    return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
-}
-async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }) {
-    const runs = new Map();
-    let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo);
-    for (;;) {
-        const created = createdRange(createdAfter, createdBefore);
-        const request = {
-            ...params,
-            per_page: runs_PER_PAGE,
-            ...(created !== undefined && { created })
-        };
-        let listed = 0;
-        let totalCount = 0;
-        let oldest;
-        const pages = workflow === undefined
-            ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, request)
-            : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
-                ...request,
-                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
-            });
-        for await (const page of pages) {
-            totalCount = totalCountOf(page) ?? totalCount;
-            for (const run of page.data) {
-                listed += 1;
-                runs.set(run.id, run);
-                oldest = run.created_at;
-            }
-            // The page past the cap would come back empty; don't ask for it.
-            if (listed >= LISTING_CAP)
-                break;
-        }
-        // Every listing here is filtered by status, so GitHub stops at 1,000 results even when
-        // total_count is larger; continue below the oldest run seen (inclusive, so runs created in the
-        // same second are not skipped; duplicates collapse by id).
-        if (listed < LISTING_CAP || totalCount <= listed || oldest === undefined)
-            break;
-        if (createdBefore === oldest) {
-            warning(`More than ${LISTING_CAP} runs of ${params.owner}/${params.repo} with status ${params.status} were created at ${oldest}; some may be missed.`);
-            break;
-        }
-        info(`${params.owner}/${params.repo}: ${totalCount} runs with status ${params.status}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`);
-        createdBefore = oldest;
-    }
-    return [...runs.values()];
-}
-/**
- * The `total_count` of a page of a run listing. Octokit's paginate hands each page's runs as
- * `data`, with the listing's `total_count` kept on that array.
- */
-function totalCountOf(page) {
-    return page.data.total_count;
-}
-/**
- * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
- * one series per status × workflow × event, and a page per 100 runs.
- */
-function listingRequests(query, filters, runs) {
-    const series = Math.max(1, filters.workflows.length) *
-        Math.max(1, filters.events.length) *
-        query.statuses.length;
-    return series + Math.ceil(runs / runs_PER_PAGE);
-}
-/** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-function createdRange(after, before) {
-    const from = after === undefined ? undefined : isoSeconds(after);
-    if (from !== undefined && before !== undefined)
-        return `${from}..${before}`;
-    if (from !== undefined)
-        return `>=${from}`;
-    if (before !== undefined)
-        return `<=${before}`;
-    return undefined;
-}
-const GLOB_CHARS = /[*?[\]{}!]/;
-/** A single literal branch name can be filtered by the server; globs cannot. */
-function serverSideBranch(branches) {
-    const [only, ...rest] = branches;
-    return only !== undefined && rest.length === 0 && !GLOB_CHARS.test(only) ? only : undefined;
-}
 /** True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). */
 function matchesAny(value, globs) {
     return globs.some(glob => minimatch(value, glob, { dot: true }));
@@ -40437,31 +40410,6 @@ function matchesAny(value, globs) {
  */
 function matchesLogin(login, globs) {
     return matchesAny(login, globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&')));
-}
-/** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
-function actorOf(run) {
-    return run.triggering_actor?.login ?? run.actor?.login ?? '';
-}
-/**
- * The client-side part of the common filters: branch globs, exclude-branch globs, actor globs,
- * and (when several were given) events and workflows, which the server already narrowed.
- */
-function matchesFilters(run, filters) {
-    const branch = run.head_branch ?? '';
-    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches))
-        return false;
-    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches))
-        return false;
-    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors))
-        return false;
-    if (filters.events.length > 0 && !filters.events.includes(run.event))
-        return false;
-    return true;
-}
-/** Orders runs newest first: by `created_at`, then by id. */
-function newestFirst(a, b) {
-    const byTime = Date.parse(b.created_at) - Date.parse(a.created_at);
-    return byTime !== 0 ? byTime : b.id - a.id;
 }
 
 ;// CONCATENATED MODULE: ./src/rules/fork-approval.ts
@@ -40595,11 +40543,225 @@ function checkListingComplete(pullNumber, files, changedFiles) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/rules/ordering.ts
+/** The order GitHub lists workflow runs in, and what follows from it. Pure. */
+/** Orders runs newest first, as GitHub lists them: by `created_at`, then by id. */
+function newestFirst(a, b) {
+    const byTime = Date.parse(b.created_at) - Date.parse(a.created_at);
+    return byTime !== 0 ? byTime : b.id - a.id;
+}
+/** The run created first (the lowest id among those created the same second). */
+function oldestOf(runs) {
+    if (runs.length === 0)
+        throw new Error('oldestOf needs at least one run');
+    return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
+}
+
+;// CONCATENATED MODULE: ./src/runs.ts
+/**
+ * Finding workflow runs, shared by every run operation: server-side filters first, every page,
+ * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
+ */
+
+
+
+
+
+/** The statuses of runs that have not completed. */
+const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
+/**
+ * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
+ * case-insensitively, as GitHub does), and every other repository is scanned.
+ * @returns the run id, or undefined when `repository` is to be scanned.
+ */
+function runIdIn(filters, repository) {
+    const owned = filters.runIdRepository;
+    if (owned === undefined)
+        return filters.runId;
+    return owned.toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase()
+        ? filters.runId
+        : undefined;
+}
+/**
+ * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
+ * repository, and repositories the token cannot see all answer so.
+ */
+class RunNotFoundError extends Error {
+    runId;
+    constructor(runId, repository) {
+        const name = `${repository.owner}/${repository.repo}`;
+        super(`workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`);
+        this.runId = runId;
+        this.name = 'RunNotFoundError';
+    }
+}
+/**
+ * Lists the runs of one repository that match the query and the common filters, newest first,
+ * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
+ * run is fetched (and the filters are not applied: the caller asked for it by id).
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
+ * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
+ * status × workflow × event (× branch when it is a single literal name). When a filtered series
+ * hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count`
+ * is reached.
+ * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
+ *   other request (the caller reports it for the repository).
+ */
+async function listRuns(octokit, repository, query, filters) {
+    const runId = runIdIn(filters, repository);
+    if (runId !== undefined) {
+        try {
+            const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
+            return [data];
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                throw new RunNotFoundError(runId, repository);
+            throw error;
+        }
+    }
+    const workflows = filters.workflows.length > 0 ? filters.workflows : [undefined];
+    const events = filters.events.length > 0 ? filters.events : [undefined];
+    const branch = serverSideBranch(filters.branches);
+    const seen = new Map();
+    for (const workflow of workflows) {
+        for (const event of events) {
+            for (const status of query.statuses ?? [undefined]) {
+                const params = {
+                    ...repository,
+                    ...(status !== undefined && { status }),
+                    ...(event !== undefined && { event }),
+                    ...(branch !== undefined && { branch })
+                };
+                for (const run of await listSeries(octokit, workflow, params, query)) {
+                    seen.set(run.id, run);
+                }
+            }
+        }
+    }
+    return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
+}
+async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }) {
+    const runs = new Map();
+    let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo);
+    for (;;) {
+        const created = createdRange(createdAfter, createdBefore);
+        const request = {
+            ...params,
+            per_page: PER_PAGE,
+            ...(created !== undefined && { created })
+        };
+        // GitHub caps only filtered listings; `workflow_id` is part of the path, not a filter.
+        const capped = Object.keys(request).some(key => CAPPING_FILTERS.includes(key));
+        let listed = 0;
+        let totalCount = 0;
+        let oldest;
+        const pages = workflow === undefined
+            ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, request)
+            : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+                ...request,
+                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+            });
+        for await (const page of pages) {
+            totalCount = totalCountOf(page) ?? totalCount;
+            for (const run of page.data) {
+                listed += 1;
+                runs.set(run.id, run);
+                oldest = run.created_at;
+            }
+            // The page past the cap would come back empty; don't ask for it.
+            if (capped && listed >= LISTING_CAP)
+                break;
+        }
+        // A filtered listing stops at 1,000 results even when total_count is larger; continue below
+        // the oldest run seen (inclusive, so runs created in the same second are not skipped;
+        // duplicates collapse by id).
+        if (!capped || listed < LISTING_CAP || totalCount <= listed || oldest === undefined)
+            break;
+        const which = params.status === undefined ? 'runs' : `runs with status ${params.status}`;
+        if (createdBefore === oldest) {
+            warning(`More than ${LISTING_CAP} ${which} of ${params.owner}/${params.repo} were created at ${oldest}; some may be missed.`);
+            break;
+        }
+        info(`${params.owner}/${params.repo}: ${totalCount} ${which}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`);
+        createdBefore = oldest;
+    }
+    return [...runs.values()];
+}
+/**
+ * The `total_count` of a page of a run listing. Octokit's paginate hands each page's runs as
+ * `data`, with the listing's `total_count` kept on that array.
+ */
+function totalCountOf(page) {
+    return page.data.total_count;
+}
+/**
+ * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
+ * one series per status × workflow × event, and a page per 100 runs.
+ */
+function listingRequests(query, filters, runs) {
+    const series = Math.max(1, filters.workflows.length) *
+        Math.max(1, filters.events.length) *
+        (query.statuses?.length ?? 1);
+    return series + Math.ceil(runs / PER_PAGE);
+}
+/** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function createdRange(after, before) {
+    const from = after === undefined ? undefined : isoSeconds(after);
+    if (from !== undefined && before !== undefined)
+        return `${from}..${before}`;
+    if (from !== undefined)
+        return `>=${from}`;
+    if (before !== undefined)
+        return `<=${before}`;
+    return undefined;
+}
+/** The listing parameters after which GitHub returns at most `LISTING_CAP` runs. */
+const CAPPING_FILTERS = [
+    'actor',
+    'branch',
+    'check_suite_id',
+    'created',
+    'event',
+    'head_sha',
+    'status'
+];
+const GLOB_CHARS = /[*?[\]{}!]/;
+/** A single literal branch name can be filtered by the server; globs cannot. */
+function serverSideBranch(branches) {
+    const [only, ...rest] = branches;
+    return only !== undefined && rest.length === 0 && !GLOB_CHARS.test(only) ? only : undefined;
+}
+/** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
+function actorOf(run) {
+    return run.triggering_actor?.login ?? run.actor?.login ?? '';
+}
+/**
+ * The client-side part of the common filters: branch globs, exclude-branch globs, actor globs,
+ * and (when several were given) events and workflows, which the server already narrowed.
+ */
+function matchesFilters(run, filters) {
+    const branch = run.head_branch ?? '';
+    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches))
+        return false;
+    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches))
+        return false;
+    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors))
+        return false;
+    if (filters.events.length > 0 && !filters.events.includes(run.event))
+        return false;
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/handlers/context.ts
 /**
  * What every handler gets, and the per-repository loop they share: each repository in its own log
- * group, and a failure of one (say, a listing the token may not read) recorded without stopping
- * the next.
+ * group, a failure of one (say, a listing the token may not read) recorded without stopping the
+ * next, and no repository listed once the mutation boundary says the invocation must stop.
  */
 
 
@@ -40607,22 +40769,46 @@ function checkListingComplete(pullNumber, files, changedFiles) {
 function fullName(repository) {
     return `${repository.owner}/${repository.repo}`;
 }
+/** A workflow run as the target of `action` (e.g. `cancel`), linked to its page. */
+function runTarget(repository, run, action) {
+    return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
+}
+/** A repository as a target of its own: one that could not be read or was not reached. */
+function repositoryTarget(repository) {
+    const name = fullName(repository);
+    return { repository: name, kind: 'repository', id: name, action: 'list', url: '' };
+}
 /**
- * Runs `work` for each repository of the settings, in a log group each. An error thrown by `work`
- * is recorded as a `failed` result for that repository (kind `repository`, action `list`) and the
- * loop goes on.
+ * Runs `work` for each repository of the settings, in a log group each. Before each one it asks
+ * the mutation boundary: once the primary rate limit is spent, the repositories left are not
+ * listed but reported `skipped` (kind `repository`) with the reset time. An error thrown by `work`
+ * is recorded for that repository (kind `repository`, action `list`) and the loop goes on:
+ * `skipped` with the reset time when it was the spent rate limit (the repository was not
+ * finished), `failed` otherwise.
  */
 async function forEachRepository(context, work) {
+    const { mutations, results } = context;
     for (const repository of context.settings.repositories) {
         const name = fullName(repository);
+        if (!mutations.canRead()) {
+            const skipped = mutations.skipStopped(repositoryTarget(repository), 'read');
+            info(`${name}: not listed, ${skipped.reason}`);
+            continue;
+        }
         await group(name, async () => {
             try {
                 await work(repository);
             }
             catch (error) {
+                const stopped = mutations.stoppedBy(error);
+                if (stopped !== undefined) {
+                    info(`${name}: not finished, ${stopped}`);
+                    results.skip(repositoryTarget(repository), stopped);
+                    return;
+                }
                 const reason = describeApiError(error, context.settings.operation);
                 core_error(`${name}: ${reason}`);
-                context.results.add({ repository: name, kind: 'repository', id: name, action: 'list', url: '' }, 'failed', reason);
+                results.add(repositoryTarget(repository), 'failed', reason);
             }
         });
     }
@@ -40637,7 +40823,8 @@ async function forEachRepository(context, work) {
  * not approved.
  *
  * REST endpoints:
- * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
+ * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for
+ *   `run-id`); the filter matches the status or the conclusion, so both forms of a waiting run
  * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
  * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
  *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
@@ -40656,12 +40843,11 @@ async function forEachRepository(context, work) {
  * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
  * one against the policy, oldest first, and approves each safe one through the mutation boundary
  * as soon as it is judged.
- * Runs past the `limit` budget and runs met after the primary rate limit ran out cost no reads.
+ * Runs met once the mutation boundary says the invocation must stop (the `limit` budget or the
+ * primary rate limit is spent) cost no reads: they are skipped with its reason.
  */
 const approveForkRuns = async (context) => {
-    const { settings, octokit } = context;
-    // Once a read meets the spent primary rate limit, every later read would too.
-    let rateLimitedUntil;
+    const { settings, octokit, mutations } = context;
     await forEachRepository(context, async (repository) => {
         const listed = await listRuns(octokit, repository, { statuses: ['action_required'] }, settings.filters);
         // One reader per repository: runs of one pull request share its lookup and file listing.
@@ -40669,7 +40855,7 @@ const approveForkRuns = async (context) => {
         let waiting = 0;
         let safe = 0;
         for (const run of [...listed].reverse()) {
-            const target = runTarget(repository, run);
+            const target = runTarget(repository, run, 'approve');
             // A run given by run-id may have been approved, cancelled or finished since.
             if (!isWaitingForApproval(run)) {
                 context.results.skip(target, `not waiting for approval (status ${run.status ?? 'unknown'}, conclusion ${run.conclusion ?? 'none'})`);
@@ -40682,28 +40868,21 @@ const approveForkRuns = async (context) => {
                 context.results.add(target, untrusted.outcome, untrusted.reason);
                 continue;
             }
-            // Approvals are sent as they are judged, so once they spent the `limit` budget, judging
-            // more runs (three reads each) is waste.
-            if (context.mutations.budgetLeft === 0) {
-                context.mutations.skipPastLimit(target);
+            // Approvals are sent as they are judged, so once they spent the `limit` budget (or the
+            // rate limit is spent), judging more runs (three reads each) is waste.
+            if (mutations.stopReason() !== undefined) {
+                mutations.skipStopped(target);
                 continue;
             }
-            // A refused approval tells of a spent rate limit as well as a refused read does.
-            rateLimitedUntil ??= context.mutations.rateLimitExhaustedUntil;
-            if (rateLimitedUntil) {
-                context.results.skip(target, rateLimitReason(rateLimitedUntil));
-                continue;
-            }
-            const verdict = await judge(run, pullRequests, settings);
+            const verdict = await judge(run, pullRequests, settings, mutations);
             if ('outcome' in verdict) {
-                rateLimitedUntil ??= verdict.rateLimitedUntil;
                 context.results.add(target, verdict.outcome, verdict.reason);
                 continue;
             }
             safe += 1;
             // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
             // pacing puts between two approvals, instead of all reads coming first.
-            await context.mutations.apply([
+            await mutations.apply([
                 {
                     target,
                     reason: verdict.reason,
@@ -40731,19 +40910,29 @@ const approveForkRuns = async (context) => {
         info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${safe} safe to approve`);
     });
 };
-function rateLimitReason(reset) {
-    return `rate limit exhausted until ${reset.toISOString()}`;
-}
-/** GitHub lists runs waiting for approval as completed, with conclusion `action_required`. */
+/**
+ * Whether a run waits for a maintainer's approval. GitHub lists such runs as completed with
+ * conclusion `action_required`; `workflow_run` payloads and some answers show them with status
+ * `action_required` and no conclusion yet.
+ */
 function isWaitingForApproval(run) {
-    return run.status === 'completed' && run.conclusion === 'action_required';
+    if (run.status === 'completed')
+        return run.conclusion === 'action_required';
+    return run.status === 'action_required' && !run.conclusion;
 }
 /**
  * Applies the policy to one run whose actor is trusted, reading what it needs in order and
  * stopping at the first refusal: the pull request lookup one per head branch, the files one
  * listing per pull request, and one re-read per pull request whose files pass.
  */
-async function judge(run, pullRequests, settings) {
+async function judge(run, pullRequests, settings, mutations) {
+    const readFailure = (what, error) => {
+        // A spent rate limit only postpones the run; any other failed read refuses it (fail closed).
+        const stopped = mutations.stoppedBy(error);
+        if (stopped !== undefined)
+            return { outcome: 'skipped', reason: stopped };
+        return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` };
+    };
     const headRepository = run.head_repository?.full_name;
     const headOwner = run.head_repository?.owner?.login;
     const headBranch = run.head_branch;
@@ -40798,13 +40987,6 @@ async function judge(run, pullRequests, settings) {
         reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
     };
 }
-/** A read that failed refuses the run (fail closed); a spent rate limit only postpones it. */
-function readFailure(what, error) {
-    const reset = rateLimitResetOf(error);
-    if (reset)
-        return { outcome: 'skipped', reason: rateLimitReason(reset), rateLimitedUntil: reset };
-    return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` };
-}
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
 const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i;
 /** The 403 for a run that no longer waits: approved by someone else, cancelled or re-run. */
@@ -40844,23 +41026,10 @@ function approveRefused(error) {
         reason: `not approvable (403 ${message}): GitHub approves only runs of fork pull requests that are waiting for approval; approve or re-run it by hand`
     };
 }
-function runTarget(repository, run) {
-    return {
-        repository: fullName(repository),
-        kind: 'run',
-        id: run.id,
-        action: 'approve',
-        url: run.html_url
-    };
-}
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/rules/stale.ts
-/**
- * Which active runs are stale: superseded within their group, or older than `stale-after`.
- * Pure: no API, no clock of its own.
- */
 
 /**
  * The group a run competes in: same workflow, event, head branch and head repository, so a fork's
@@ -40935,6 +41104,7 @@ function formatAge(seconds) {
 
 
 
+
 /** A 409 on cancel means the run finished meanwhile: nothing left to do, and never worth a retry. */
 const alreadyCompleted = (error) => statusOf(error) === 409 ? { outcome: 'skipped', reason: 'already completed' } : undefined;
 /**
@@ -40991,7 +41161,7 @@ const cancelStale = async (context) => {
             info(`${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`);
         }
         const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
-            target: cancel_stale_runTarget(repository, run, 'cancel'),
+            target: runTarget(repository, run, 'cancel'),
             reason,
             send: async () => {
                 await octokit.rest.actions.cancelWorkflowRun({
@@ -41011,21 +41181,23 @@ const cancelStale = async (context) => {
     });
 };
 /**
- * Waits up to `force-cancel-after` for the cancelled runs to complete, polling them (`GET
- * .../runs/{run_id}` each, or one listing of the active runs when the runs to check outnumber
- * its pages), then force-cancels the ones still active.
+ * Waits up to `force-cancel-after` (by the handler's clock) for the cancelled runs to complete,
+ * polling them (`GET .../runs/{run_id}` each, or one listing of the active runs when the runs to
+ * check outnumber its pages), then force-cancels the ones still active. Once the primary rate
+ * limit is spent it stops polling: the runs keep their cancel result, and nothing is forced.
  */
 async function forceCancelStragglers(context, repository, cancelled, relisting) {
-    const { octokit, settings } = context;
-    const deadline = Date.now() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale;
+    const { octokit, settings, mutations } = context;
+    const clock = () => context.now().getTime();
+    const deadline = clock() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale;
     let pending = cancelled;
-    while (pending.length > 0) {
+    while (pending.length > 0 && mutations.canRead()) {
         pending = await stillActive(context, repository, pending, relisting);
-        if (pending.length === 0 || Date.now() >= deadline)
+        if (pending.length === 0 || clock() >= deadline)
             break;
-        await (0,promises_namespaceObject.setTimeout)(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - Date.now())));
+        await (0,promises_namespaceObject.setTimeout)(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - clock())));
     }
-    if (pending.length === 0)
+    if (pending.length === 0 || !mutations.canRead())
         return;
     info(`${fullName(repository)}: ${pending.length} runs still active after cancel; force-cancelling`);
     for (const previous of pending) {
@@ -41057,11 +41229,15 @@ async function stillActive(context, repository, results, relisting) {
             return results.filter(result => active.has(Number(result.id)));
         }
         catch (error) {
+            if (context.mutations.stoppedBy(error) !== undefined)
+                return results;
             warning(`${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`);
         }
     }
     const active = [];
     for (const result of results) {
+        if (!context.mutations.canRead())
+            return [...active, ...results.slice(results.indexOf(result))];
         try {
             const { data } = await context.octokit.rest.actions.getWorkflowRun({
                 ...repository,
@@ -41075,9 +41251,6 @@ async function stillActive(context, repository, results, relisting) {
         }
     }
     return active;
-}
-function cancel_stale_runTarget(repository, run, action) {
-    return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
 }
 
 ;// CONCATENATED MODULE: ./src/deletions.ts
@@ -41411,18 +41584,10 @@ function prettyBytes(number, options) {
 
 ;// CONCATENATED MODULE: ./src/rules/retention.ts
 /**
- * What the clean-up rules share: glob matching, the `older-than` cut-off, and ages and sizes the
+ * What the clean-up rules share: literal globs, the `older-than` cut-off, and ages and sizes the
  * way a person reads them. Pure: no API, no clock of its own.
  */
 
-
-/**
- * True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). An
- * empty list matches nothing: callers treat "no globs" as "no condition" themselves.
- */
-function matchesGlob(value, globs) {
-    return globs.some(glob => minimatch(value, glob, { dot: true }));
-}
 // Characters that make a minimatch pattern more than a literal (escapes included).
 const GLOB_SPECIAL = /[*?[\]{}()!+@\\]/;
 /** Whether a glob matches only itself: no character minimatch reads as special. */
@@ -41481,6 +41646,7 @@ function formatBytes(bytes) {
  * group. Pure: no API, no clock of its own.
  */
 
+
 /**
  * An artifact's group: same name, head branch and head repository (a fork's branch never groups
  * with ours).
@@ -41516,12 +41682,12 @@ function selectArtifacts(artifacts, rules) {
             continue;
         if (!rules.explicit && newer < rules.keepLatest)
             continue;
-        if (rules.names.length > 0 && !matchesGlob(artifact.name, rules.names))
+        if (rules.names.length > 0 && !matchesAny(artifact.name, rules.names))
             continue;
         const branch = artifact.workflow_run?.head_branch ?? '';
-        if (rules.branches.length > 0 && !matchesGlob(branch, rules.branches))
+        if (rules.branches.length > 0 && !matchesAny(branch, rules.branches))
             continue;
-        if (rules.excludeBranches.length > 0 && matchesGlob(branch, rules.excludeBranches))
+        if (rules.excludeBranches.length > 0 && matchesAny(branch, rules.excludeBranches))
             continue;
         const created = artifact.created_at;
         if (!isBefore(created, rules.cutoffMs))
@@ -41541,6 +41707,7 @@ function selectArtifacts(artifacts, rules) {
  * newest `keep-latest` of each group (name, head branch, head repository); or, with `run-id`,
  * that run's artifacts. Reports the bytes freed.
  */
+
 
 
 
@@ -41591,7 +41758,7 @@ async function listArtifacts(context, repository, runId) {
     const { octokit, settings } = context;
     const [only, ...more] = settings.artifactNames;
     const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined;
-    const params = { ...repository, per_page: 100, ...(name !== undefined && { name }) };
+    const params = { ...repository, per_page: PER_PAGE, ...(name !== undefined && { name }) };
     return runId === undefined
         ? octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params)
         : octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { ...params, run_id: runId });
@@ -41634,6 +41801,7 @@ function artifactTarget(context, repository, artifact) {
  * Pure: no API, no clock of its own.
  */
 
+
 const PULL_REF = /^refs\/pull\/([1-9]\d*)\/(?:merge|head)$/;
 /** The pull request number of `refs/pull/N/merge` or `refs/pull/N/head`; undefined for other refs. */
 function pullNumberOfRef(ref) {
@@ -41675,9 +41843,9 @@ function selectCaches(caches, rules) {
     for (const cache of unique.values()) {
         const key = cache.key ?? '';
         const ref = cache.ref ?? '';
-        if (rules.keys.length > 0 && !matchesGlob(key, rules.keys))
+        if (rules.keys.length > 0 && !matchesAny(key, rules.keys))
             continue;
-        if (rules.refs.length > 0 && !matchesGlob(ref, rules.refs))
+        if (rules.refs.length > 0 && !matchesAny(ref, rules.refs))
             continue;
         const accessed = lastAccessOf(cache);
         if (!isBefore(accessed, rules.cutoffMs))
@@ -41712,6 +41880,7 @@ function selectCaches(caches, rules) {
 
 
 
+
 /**
  * Lists each repository's caches least recently accessed first (`GET
  * /repos/{owner}/{repo}/actions/caches?sort=last_accessed_at&direction=asc`, with the server's
@@ -41736,12 +41905,18 @@ const deleteCaches = async (context) => {
             pullRequestsOnly: settings.closedPullRequests,
             now
         });
-        const writes = settings.closedPullRequests
+        const { writes, unread } = settings.closedPullRequests
             ? await closedPullRequestWrites(context, repository, candidates)
-            : candidates.map(candidate => delete_caches_deleteWrite(context, repository, candidate, candidate.reason));
+            : {
+                writes: candidates.map(candidate => delete_caches_deleteWrite(context, repository, candidate, candidate.reason)),
+                unread: []
+            };
         const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]));
         info(`${fullName(repository)}: ${listed.length} caches listed, ${candidates.length} match${settings.closedPullRequests ? ` (${writes.length} of closed pull requests or past the limit)` : ''}`);
         const results = await context.mutations.apply(writes, 'deleted');
+        // Their pull requests were not read: the deletes above spent the `limit`, or the rate limit ran out.
+        for (const target of unread)
+            context.mutations.skipStopped(target);
         const repositoryFreed = bytesFreed(results, result => sizes.get(Number(result.id)));
         if (repositoryFreed > 0) {
             info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`);
@@ -41763,7 +41938,7 @@ async function listCaches(octokit, repository, listings, cutoffMs) {
             ...listing,
             sort: 'last_accessed_at',
             direction: 'asc',
-            per_page: 100
+            per_page: PER_PAGE
         });
         for await (const page of pages) {
             const listed = page.data;
@@ -41778,29 +41953,26 @@ async function listCaches(octokit, repository, listings, cutoffMs) {
 }
 /**
  * The writes for caches of pull requests: each pull request read once, and only while the
- * `limit` can still reach its caches (those past it are skipped without a read). Caches of open
- * pull requests are no targets; one whose pull request cannot be read is not deleted (failed,
- * or skipped when it is gone or the rate limit is spent).
+ * `limit` can still reach its caches and the rate limit lasts (the caches past that are returned
+ * unread, to be skipped once the writes have spent the budget). Caches of open pull requests are
+ * no targets; one whose pull request cannot be read is not deleted (failed, or skipped when it is
+ * gone).
  */
 async function closedPullRequestWrites(context, repository, candidates) {
     const verdicts = new Map();
     const writes = [];
-    // stop rule: once a read met the spent primary rate limit, every later read would too; the
-    // pull requests not read yet share its verdict.
-    let stopped;
+    const unread = [];
     for (const candidate of candidates) {
         const pullNumber = candidate.pullNumber ?? 0;
         const target = cacheTarget(context, repository, candidate.cache);
         let verdict = verdicts.get(pullNumber);
         if (verdict === undefined) {
             // Past the `limit` a read decides nothing: the cache would be skipped either way.
-            if (writes.length >= context.mutations.budgetLeft) {
-                writes.push({ target, reason: '', send: notJudged });
+            if (writes.length >= context.mutations.budgetLeft || !context.mutations.canRead()) {
+                unread.push(target);
                 continue;
             }
-            verdict = stopped ?? (await readPullRequest(context, repository, pullNumber));
-            if (verdict.closed === undefined && verdict.rateLimited)
-                stopped = verdict;
+            verdict = await readPullRequest(context, repository, pullNumber);
             verdicts.set(pullNumber, verdict);
         }
         if (verdict.closed === true) {
@@ -41810,24 +41982,14 @@ async function closedPullRequestWrites(context, repository, candidates) {
             context.results.add(target, verdict.outcome, verdict.reason);
         }
     }
-    return writes;
+    return { writes, unread };
 }
 /**
  * Whether pull request `pullNumber` is closed or merged (`GET
  * /repos/{owner}/{repo}/pulls/{pull_number}`). Never throws: an error becomes the verdict of its
- * caches.
+ * caches (a read refused for the spent primary rate limit stops the invocation's reads).
  */
 async function readPullRequest(context, repository, pullNumber) {
-    // stop rule: a spent primary rate limit refuses reads as it refuses writes; the mutation
-    // boundary is asked before each read, so no read is sent after a write met it.
-    const spent = context.mutations.rateLimitExhaustedUntil;
-    if (spent) {
-        return {
-            outcome: 'skipped',
-            reason: `rate limit exhausted until ${spent.toISOString()}`,
-            rateLimited: true
-        };
-    }
     try {
         const { data } = await context.octokit.rest.pulls.get({
             ...repository,
@@ -41841,10 +42003,9 @@ async function readPullRequest(context, repository, pullNumber) {
         };
     }
     catch (error) {
-        if (rateLimitResetOf(error) !== undefined) {
-            const reason = describeApiError(error, context.settings.operation);
-            return { outcome: 'skipped', reason, rateLimited: true };
-        }
+        const stopped = context.mutations.stoppedBy(error);
+        if (stopped !== undefined)
+            return { outcome: 'skipped', reason: stopped };
         if (statusOf(error) === 404) {
             return { outcome: 'skipped', reason: `pull request #${pullNumber} not found` };
         }
@@ -41873,16 +42034,12 @@ function delete_caches_deleteWrite(context, repository, { cache }, reason) {
                 ...repository,
                 ...(cache.key !== undefined && { key: cache.key }),
                 ...(cache.ref !== undefined && { ref: cache.ref }),
-                per_page: 100
+                per_page: PER_PAGE
             });
             return !data.actions_caches.some(listed => listed.id === cache.id);
         },
         onError: alreadyDeleted
     };
-}
-/** The write of a cache past the budget, which the mutation boundary never sends. */
-async function notJudged() {
-    throw new Error('a cache past the limit was not judged and must not be deleted');
 }
 /** The cache, linked to the repository's cache page. */
 function cacheTarget(context, repository, cache) {
@@ -41985,8 +42142,8 @@ function undecidedWithin(verdicts, budget) {
 
 
 
-/** Runs per listing page (GitHub's maximum). */
-const delete_runs_PER_PAGE = 100;
+
+
 /** The conclusions the listing's `status` filter takes (it has no `startup_failure`). */
 const STATUS_FILTER_CONCLUSIONS = new Set([
     'success',
@@ -42020,17 +42177,16 @@ const deleteRuns = async (context) => {
         const verdicts = await judgeRepository(context, repository, cutoffMs);
         const deletes = verdicts.filter(entry => entry.verdict === 'delete').length;
         info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`);
-        const writes = [];
+        const writes = verdicts
+            .filter(entry => entry.verdict === 'delete')
+            .map(entry => delete_runs_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
+        await context.mutations.apply(writes, 'deleted');
+        // Left undecided because the `limit` could not reach them: the deletes above spent it.
         for (const entry of verdicts) {
-            if (entry.verdict === 'delete') {
-                writes.push(delete_runs_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
-            }
-            else if (entry.verdict === 'undecided') {
-                // Past the `limit`: the mutation boundary skips it (limit reached) without sending.
-                writes.push({ target: delete_runs_runTarget(repository, entry.run), reason: '', send: delete_runs_notJudged });
+            if (entry.verdict === 'undecided') {
+                context.mutations.skipStopped(runTarget(repository, entry.run, 'delete'));
             }
         }
-        await context.mutations.apply(writes, 'deleted');
     });
 };
 /**
@@ -42133,7 +42289,7 @@ class NewerRuns {
      */
     async probe() {
         const [workflow, ...others] = this.filters.workflows;
-        const params = { ...this.repository, status: 'completed', per_page: delete_runs_PER_PAGE };
+        const params = { ...this.repository, status: 'completed', per_page: PER_PAGE };
         const { data } = workflow !== undefined && others.length === 0
             ? await this.octokit.rest.actions.listWorkflowRuns({
                 ...params,
@@ -42178,7 +42334,7 @@ class NewerRuns {
         }
         if (pairs.size === 0)
             return;
-        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / delete_runs_PER_PAGE);
+        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE);
         const perPair = [...pairs.values()];
         if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
             await this.readRest();
@@ -42210,7 +42366,7 @@ class NewerRuns {
             branch,
             status: 'completed',
             created: `>=${new Date(this.cutoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
-            per_page: delete_runs_PER_PAGE
+            per_page: PER_PAGE
         });
         let listed = 0;
         for await (const page of pages) {
@@ -42249,7 +42405,7 @@ async function deleteNamedRun(context, repository, runId, cutoffMs) {
     }
     const refusal = namedRunRefusal(context, run, cutoffMs);
     if (refusal !== undefined) {
-        context.results.skip(delete_runs_runTarget(repository, run), refusal);
+        context.results.skip(runTarget(repository, run, 'delete'), refusal);
         return;
     }
     await context.mutations.apply([delete_runs_deleteWrite(context, repository, run, `named by run-id; ${reasonFor(context, run)}`)], 'deleted');
@@ -42304,7 +42460,7 @@ function namedRunRefusal(context, run, cutoffMs) {
 function delete_runs_deleteWrite(context, repository, run, reason) {
     const { octokit } = context;
     return {
-        target: delete_runs_runTarget(repository, run),
+        target: runTarget(repository, run, 'delete'),
         reason,
         send: async () => {
             await octokit.rest.actions.deleteWorkflowRun({ ...repository, run_id: run.id, ...SEND_ONCE });
@@ -42326,24 +42482,11 @@ function refusedDelete(error) {
     }
     return alreadyDeleted(error);
 }
-/** The write of a run past the budget, which the mutation boundary never sends. */
-async function delete_runs_notJudged() {
-    throw new Error('a run past the limit was not judged and must not be deleted');
-}
 function reasonFor(context, run) {
     return `created ${ageOf(context, run)} ago, conclusion ${run.conclusion ?? 'none'}`;
 }
 function ageOf(context, run) {
     return roughAge(context.now().getTime() - Date.parse(run.created_at));
-}
-function delete_runs_runTarget(repository, run) {
-    return {
-        repository: fullName(repository),
-        kind: 'run',
-        id: run.id,
-        action: 'delete',
-        url: run.html_url
-    };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -42533,59 +42676,1515 @@ async function logTailMatches(file, matches, tailBytes) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(1916);
-;// CONCATENATED MODULE: ./src/rules/secret-writes.ts
-/** The secret stores, in the order the documentation lists them (the `app` input's values). */
-const SECRET_APPS = ['actions', 'dependabot', 'codespaces'];
-/** How messages and the job summary name each store. */
-const SECRET_APP_NAMES = {
-    actions: 'Actions',
-    dependabot: 'Dependabot',
-    codespaces: 'Codespaces'
-};
-/** The scopes each store has: GitHub keeps Dependabot and Codespaces secrets in no environment. */
-const SECRET_APP_SCOPES = {
-    actions: ['repository', 'environment', 'organization'],
-    dependabot: ['repository', 'organization'],
-    codespaces: ['repository', 'organization']
-};
+;// CONCATENATED MODULE: ./src/rules/rerun.ts
+
+
+
+/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
+const FAILED_JOB_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
 /**
- * The access an organization secret is written with. GitHub requires `visibility` on every write
- * and replaces the selected repositories with what the write sends, so keeping an existing secret's
- * access means sending it back in full.
- * @param requested the `visibility` input (undefined = keep) and, for `selected`, the ids the
- *   `selected-repositories` names resolved to.
- * @param existing the secret as it is now (its selected ids from every page), undefined when new.
- * @returns `requested` when given; else the existing access; else `private` (GitHub's safest).
+ * The reason to skip `run` without any further request, or undefined when it may be re-run as far
+ * as the run object tells. Checked in this order: active (still running, or already being
+ * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
+ * `max-attempts`.
  */
-function orgSecretAccess(requested, existing) {
-    const chosen = requested.visibility !== undefined
-        ? { visibility: requested.visibility, selectedRepositoryIds: requested.selectedRepositoryIds }
-        : (existing ?? { visibility: 'private' });
-    return chosen.visibility === 'selected'
-        ? { visibility: 'selected', selectedRepositoryIds: [...(chosen.selectedRepositoryIds ?? [])] }
-        : { visibility: chosen.visibility };
+function cheapSkipReason(run, options) {
+    const attempt = run.run_attempt ?? 1;
+    if (run.status !== 'completed') {
+        return attempt > 1
+            ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
+            : 'still running';
+    }
+    if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
+        return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`;
+    }
+    const conclusion = run.conclusion ?? 'none';
+    if (!options.conclusions.includes(conclusion)) {
+        return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`;
+    }
+    const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000;
+    if (ageSeconds > RERUN_WINDOW_SECONDS)
+        return 'older than 30 days (GitHub refuses re-runs)';
+    if (attempt >= MAX_RUN_ATTEMPTS)
+        return "GitHub's 50-attempt cap reached";
+    if (attempt >= options.maxAttempts)
+        return 'max attempts reached';
+    return undefined;
 }
 /**
- * Whether reading the secret back proves the write: GitHub returns no value, only `updated_at`.
- * @param before `updated_at` before the write (ISO 8601), undefined when the secret did not exist.
- * @param after `updated_at` read after the write, undefined when the secret cannot be found.
- * @returns true when the secret exists and, if it existed before, its `updated_at` is strictly later.
+ * The group in which a newer run supersedes an older one: same workflow, same head branch, same
+ * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
+ * which nothing supersedes.
  */
-function isWriteVerified(before, after) {
-    if (after === undefined || Number.isNaN(Date.parse(after)))
+function supersessionKey(run) {
+    if (!run.head_branch)
+        return undefined;
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.head_branch, headRepository]);
+}
+/** True when `other` is a different, newer run in the same group as `run`. */
+function supersedes(other, run) {
+    const key = supersessionKey(run);
+    return (key !== undefined &&
+        other.id !== run.id &&
+        supersessionKey(other) === key &&
+        newestFirst(other, run) < 0);
+}
+/**
+ * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
+ * @returns run id → id of the newest run of its group (only for superseded runs).
+ */
+function supersededWithin(runs) {
+    const newest = new Map();
+    for (const run of [...runs].sort(newestFirst)) {
+        const key = supersessionKey(run);
+        if (key !== undefined && !newest.has(key))
+            newest.set(key, run);
+    }
+    const superseded = new Map();
+    for (const run of runs) {
+        const key = supersessionKey(run);
+        const top = key === undefined ? undefined : newest.get(key);
+        if (top && top.id !== run.id)
+            superseded.set(run.id, top.id);
+    }
+    return superseded;
+}
+/**
+ * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
+ * and branch), whether a newer run of each candidate's group exists. Every run newer than a
+ * candidate comes before it, so a candidate is decided once its group's newest run (when that
+ * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
+ * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
+ * never pending: nothing supersedes them.
+ */
+class LaterRunsFinder {
+    /** Candidate id → what the listing showed, for the candidates decided so far. */
+    decided = new Map();
+    undecided;
+    newestOfGroup = new Map();
+    seen = new Map();
+    constructor(candidates) {
+        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
+    }
+    /** The candidates not decided yet, in the order given. */
+    get pending() {
+        return this.undecided;
+    }
+    /**
+     * Takes the next page of the listing; `complete` when no page follows it.
+     * @returns how many candidates this page decided.
+     */
+    observe(page, complete) {
+        for (const run of page) {
+            this.seen.set(run.id, run);
+            const key = supersessionKey(run);
+            if (key !== undefined && !this.newestOfGroup.has(key))
+                this.newestOfGroup.set(key, run);
+        }
+        const before = this.undecided.length;
+        this.undecided = this.undecided.filter(candidate => {
+            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
+            const current = this.seen.get(candidate.id);
+            if (top !== undefined && supersedes(top, candidate)) {
+                this.decided.set(candidate.id, { newer: top });
+            }
+            else if (current !== undefined) {
+                this.decided.set(candidate.id, { current });
+            }
+            else if (complete) {
+                this.decided.set(candidate.id, {});
+            }
+            else {
+                return true;
+            }
+            return false;
+        });
+        return before - this.undecided.length;
+    }
+    /**
+     * The listings of one workflow and branch that would decide the pending candidates: one per
+     * (workflow, head branch), since such a listing shows every head repository's runs.
+     */
+    branchListings() {
+        return new Set(this.undecided.map(branchListingKey)).size;
+    }
+}
+/** The listing (workflow and head branch) that shows a run's newer runs. */
+function branchListingKey(run) {
+    return JSON.stringify([run.workflow_id, run.head_branch]);
+}
+/** The jobs that "re-run failed jobs" would start over. */
+function failedJobsOf(jobs) {
+    return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
+}
+/**
+ * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
+ * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
+ * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
+ * re-run out.
+ */
+function jobSkipReason(failedJobs, jobFilter, attempt) {
+    if (failedJobs.length === 0)
+        return `no failed jobs in attempt ${attempt}`;
+    if (jobFilter.length === 0)
+        return undefined;
+    const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter));
+    return outside ? `failed job ${outside.name} is not in job-filter` : undefined;
+}
+/**
+ * Tests one log line against `log-pattern`, compiled by RE2 (linear time in the line's length,
+ * whatever the pattern). GitHub starts every log line with a timestamp
+ * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
+ * line does, so `^Error:` works as people write it.
+ */
+function lineMatcher(pattern) {
+    return line => {
+        const text = line.replace(LOG_TIMESTAMP, '');
+        return pattern.test(text) || (text !== line && pattern.test(line));
+    };
+}
+const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
+
+;// CONCATENATED MODULE: ./src/later-runs.ts
+/**
+ * Reading the runs created after failed runs, to tell which of them a newer run of the same
+ * workflow and branch superseded, at few requests: one listing of the repository's recent runs
+ * decides many candidates at once, and the candidates it leaves undecided share one listing per
+ * workflow and branch. The failed-run listing alone cannot tell: a newer run that succeeded or is
+ * still running is not in it.
+ */
+
+
+
+
+
+/** The later runs of the candidates of one repository, each listing made at most once. */
+class LaterRunsReader {
+    octokit;
+    repository;
+    candidates;
+    scanned = new Map();
+    /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
+    byBranch;
+    branchListings = new Map();
+    /**
+     * @param octokit the invocation's client.
+     * @param repository the repository of the candidates.
+     * @param candidates the failed runs to decide, as the failed-run listing showed them.
+     */
+    constructor(octokit, repository, candidates) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.candidates = candidates;
+    }
+    /**
+     * Decides many candidates at once from a listing of every run of the repository created since
+     * the oldest candidate, newest first (see `LaterRunsFinder`). The alternative is one listing per
+     * workflow and branch with a candidate (`of`), so the scan reads on only while the pages it has
+     * left are no more than the candidates still undecided. When it stops early, and the oldest
+     * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
+     * stopped it), the listing restarts below the last run seen and down to that candidate only: its
+     * first page tells the exact count left, and is a page the scan needed anyway. A failed scan is
+     * logged, not thrown: `of` then asks per branch.
+     *
+     * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
+     * nothing when a single branch listing would decide every candidate.
+     * @param describe turns a listing error into the line logged.
+     */
+    async scan(describe) {
+        const finder = new LaterRunsFinder(this.candidates);
+        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
+        if (finder.branchListings() < 2)
+            return;
+        const name = `${this.repository.owner}/${this.repository.repo}`;
+        try {
+            await this.scanPages(finder);
+        }
+        catch (error) {
+            info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
+        }
+        for (const [id, later] of finder.decided)
+            this.scanned.set(id, later);
+        info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
+    }
+    /**
+     * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
+     * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
+     * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made
+     * once for every candidate of that branch and read only until each of them is decided.
+     *
+     * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
+     * when the scan did not decide `run`.
+     * @returns `{}` for a run without a head branch (nothing supersedes it) or one no listing shows.
+     * @throws the API error of the branch listing (for every candidate that shares it).
+     */
+    async of(run) {
+        const seen = this.scanned.get(run.id);
+        if (seen !== undefined)
+            return seen;
+        if (!run.head_branch)
+            return {};
+        const key = branchListingKey(run);
+        let listing = this.branchListings.get(key);
+        if (listing === undefined) {
+            this.byBranch ??= this.undecidedByBranch();
+            listing = this.listBranch(this.byBranch.get(key) ?? [run]);
+            this.branchListings.set(key, listing);
+        }
+        return (await listing).get(run.id) ?? {};
+    }
+    undecidedByBranch() {
+        const groups = new Map();
+        for (const run of this.candidates) {
+            if (!run.head_branch || this.scanned.has(run.id))
+                continue;
+            const key = branchListingKey(run);
+            groups.set(key, [...(groups.get(key) ?? []), run]);
+        }
+        return groups;
+    }
+    async scanPages(finder) {
+        let upper;
+        for (;;) {
+            const lowest = oldestOf(finder.pending);
+            const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRunsForRepo, {
+                ...this.repository,
+                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
+                exclude_pull_requests: true,
+                per_page: PER_PAGE
+            });
+            let listed = 0;
+            let last;
+            let restart = false;
+            for await (const page of pages) {
+                const runs = page.data;
+                listed += runs.length;
+                last = runs[runs.length - 1] ?? last;
+                const total = totalCountOf(page) ?? 0;
+                const complete = runs.length < PER_PAGE || listed >= total;
+                finder.observe(runs, complete);
+                if (finder.pending.length === 0 || complete)
+                    return;
+                const capped = listed >= LISTING_CAP;
+                if (!capped && Math.ceil((total - listed) / PER_PAGE) <= finder.pending.length)
+                    continue;
+                restart =
+                    last !== undefined &&
+                        last.created_at !== upper &&
+                        (capped ||
+                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
+                break;
+            }
+            if (!restart || last === undefined)
+                return;
+            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
+            upper = last.created_at;
+        }
+    }
+    /** One listing of the candidates' workflow and branch since the oldest of them. */
+    async listBranch(candidates) {
+        const oldest = oldestOf(candidates);
+        const finder = new LaterRunsFinder(candidates);
+        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
+            ...this.repository,
+            workflow_id: oldest.workflow_id,
+            branch: oldest.head_branch ?? '',
+            created: `>=${oldest.created_at}`,
+            exclude_pull_requests: true,
+            per_page: PER_PAGE
+        });
+        let listed = 0;
+        for await (const page of pages) {
+            const runs = page.data;
+            listed += runs.length;
+            const total = totalCountOf(page) ?? 0;
+            finder.observe(runs, runs.length < PER_PAGE || listed >= total);
+            if (finder.pending.length === 0)
+                return finder.decided;
+        }
+        finder.observe([], true);
+        return finder.decided;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/handlers/rerun-failed.ts
+/**
+ * rerun-failed: re-run the failed jobs of failed workflow runs, once per invocation, with the
+ * guards scripts forget: active runs, runs already being retried, the 30-day window, GitHub's
+ * 50-attempt cap, `max-attempts`, newer runs of the same workflow and branch, and (with
+ * `job-filter` / `log-pattern`) failures that are not the flaky kind.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
+ * within `lookback`; or the one run of `run-id` / the `workflow_run` event), skips those the cheap
+ * guards rule out, checks the rest for a newer run, failed jobs and log signature, and re-runs
+ * the failed jobs of each remaining one as soon as it is judged. Once the mutation boundary says
+ * the invocation must stop (the `limit` budget or the primary rate limit is spent), the runs left
+ * that passed the cheap guards are skipped with its reason, and no request is spent on them.
+ *
+ * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
+ * `.../runs/{run_id}`), then for skip-superseded the later runs (see `LaterRunsReader`),
+ * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
+ * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
+ * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
+ */
+const rerunFailed = async (context) => {
+    const { settings, octokit, mutations } = context;
+    const now = context.now();
+    const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000);
+    const event = settings.runner.eventRun;
+    const describe = (error) => describeApiError(error, settings.operation);
+    await forEachRepository(context, async (repository) => {
+        const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters);
+        // A newer failed run in the same listing supersedes an older one at no extra request.
+        const supersededBy = settings.skipSuperseded
+            ? supersededWithin(runs)
+            : new Map();
+        // The event's attempt describes its run in the event's own repository only.
+        const eventAttempt = runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined;
+        const guardsFor = (run) => ({
+            now,
+            maxAttempts: settings.maxAttempts,
+            conclusions: settings.conclusions,
+            ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
+        });
+        const survivors = [];
+        for (const run of runs) {
+            const reason = cheapSkipReason(run, guardsFor(run)) ??
+                (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined);
+            if (reason !== undefined)
+                context.results.skip(target(repository, run), reason);
+            else
+                survivors.push(run);
+        }
+        info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
+        const later = new LaterRunsReader(octokit, repository, survivors);
+        if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+            await later.scan(describe);
+        }
+        for (const run of survivors) {
+            // Past the `limit`, or once the rate limit is spent, the checks' reads would be wasted.
+            if (mutations.stopReason() !== undefined) {
+                mutations.skipStopped(target(repository, run));
+                continue;
+            }
+            let verdict;
+            try {
+                verdict = await checkRun(context, repository, run, guardsFor(run), async () => later.of(run));
+            }
+            catch (error) {
+                const stopped = mutations.stoppedBy(error);
+                if (stopped !== undefined)
+                    context.results.skip(target(repository, run), stopped);
+                else
+                    context.results.add(target(repository, run), 'failed', describe(error));
+                continue;
+            }
+            if (!verdict.rerun) {
+                context.results.skip(target(repository, run), verdict.reason);
+                continue;
+            }
+            const { attempt } = verdict;
+            // Sent as soon as judged: the next run's reads fall into the pause between two writes.
+            await mutations.apply([
+                {
+                    target: target(repository, run),
+                    reason: verdict.reason,
+                    send: async () => {
+                        await octokit.rest.actions.reRunWorkflowFailedJobs({
+                            ...repository,
+                            run_id: run.id,
+                            enable_debug_logging: settings.enableDebugLogging,
+                            ...SEND_ONCE
+                        });
+                        return '';
+                    },
+                    landed: async () => rerunLanded(octokit, repository, run.id, attempt),
+                    onError: refusedRerun
+                }
+            ], 're-ran');
+        }
+    });
+};
+/**
+ * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
+ * (`laterRuns`: what the listings after the run showed, which also show the run as it is now),
+ * the failed jobs of the latest attempt against `job-filter` (one paginated listing), then the
+ * failed jobs' logs against `log-pattern` (one log per job until one matches).
+ * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
+ * @throws the API error of a listing or of a log that exists but cannot be read.
+ */
+async function checkRun(context, repository, listed, guards, laterRuns) {
+    const { settings, octokit } = context;
+    let run = listed;
+    if (settings.skipSuperseded) {
+        const { newer, current } = await laterRuns();
+        if (newer !== undefined)
+            return { rerun: false, reason: `superseded by run ${newer.id}` };
+        if (current !== undefined) {
+            const changed = cheapSkipReason(current, guards);
+            if (changed !== undefined)
+                return { rerun: false, reason: `changed since listed: ${changed}` };
+            run = current;
+        }
+    }
+    const attempt = run.run_attempt ?? 1;
+    const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
+    if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
+        return { rerun: true, reason: reasons.join('; '), attempt };
+    }
+    const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
+        ...repository,
+        run_id: run.id,
+        filter: 'latest',
+        per_page: PER_PAGE
+    });
+    // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
+    // the run after the checks above, and its jobs say nothing about the attempt that was judged.
+    const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt);
+    if (later !== undefined) {
+        return {
+            rerun: false,
+            reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
+        };
+    }
+    const failed = failedJobsOf(jobs);
+    const jobReason = jobSkipReason(failed, settings.jobFilter, attempt);
+    if (jobReason !== undefined)
+        return { rerun: false, reason: jobReason };
+    if (settings.jobFilter.length > 0) {
+        reasons.push(`failed jobs ${failed.map(job => job.name).join(', ')} match job-filter`);
+    }
+    if (settings.logPattern === undefined) {
+        return { rerun: true, reason: reasons.join('; '), attempt };
+    }
+    const matches = lineMatcher(settings.logPattern);
+    const unavailable = [];
+    for (const job of failed) {
+        try {
+            if (await jobLogMatches(octokit, repository, job.id, matches, settings.pacing)) {
+                reasons.push(`log of ${job.name} matches log-pattern`);
+                return { rerun: true, reason: reasons.join('; '), attempt };
+            }
+        }
+        catch (error) {
+            // A log that is gone (expired, deleted) cannot show the signature; the others still may.
+            const status = statusOf(error);
+            if (status !== 404 && status !== 410)
+                throw error;
+            unavailable.push(job.name);
+        }
+    }
+    return {
+        rerun: false,
+        reason: unavailable.length === 0
+            ? 'log did not match'
+            : `log did not match (no log for ${unavailable.join(', ')})`
+    };
+}
+/**
+ * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged
+ * (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A re-run by someone else in those seconds
+ * looks the same and is reported as the action's.
+ * @throws the API error of the read (404 when the run was deleted).
+ */
+async function rerunLanded(octokit, repository, runId, attempt) {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
+    return (data.run_attempt ?? 1) > attempt;
+}
+/**
+ * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
+ * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
+ * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
+ * A re-run whose answer was lost is never sent again once it took effect (`rerunLanded`), so
+ * "already running" means someone else re-ran it.
+ */
+function refusedRerun(error) {
+    // Listed a moment ago, so the repository is visible: the run itself was deleted since.
+    if (statusOf(error) === 404)
+        return { outcome: 'skipped', reason: 'deleted since listed' };
+    if (statusOf(error) !== 403)
+        return undefined;
+    const message = messageOf(error);
+    if (/already running/i.test(message)) {
+        return { outcome: 'skipped', reason: 'already being retried (GitHub: already running)' };
+    }
+    if (/over a month ago/i.test(message)) {
+        return { outcome: 'skipped', reason: 'older than 30 days (GitHub refuses re-runs)' };
+    }
+    if (/maximum/i.test(message) && /attempt/i.test(message)) {
+        return { outcome: 'skipped', reason: "GitHub's 50-attempt cap reached" };
+    }
+    return undefined;
+}
+const target = (repository, run) => runTarget(repository, run, 'rerun-failed-jobs');
+
+;// CONCATENATED MODULE: ./src/deployments.ts
+/**
+ * The environments run `runId` waits on, in the API's order (empty when it waits on none).
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`.
+ * @throws the API error of the read.
+ */
+async function readPendingDeployments(octokit, repository, runId) {
+    const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+        ...repository,
+        run_id: runId
+    });
+    return data.map(toPendingDeployment);
+}
+/**
+ * The reviews of run `runId`'s deployments so far, oldest first.
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`.
+ * @throws the API error of the read.
+ */
+async function readReviewHistory(octokit, repository, runId) {
+    const { data } = await octokit.rest.actions.getReviewsForRun({ ...repository, run_id: runId });
+    return data.map(review => ({
+        state: review.state,
+        user: review.user.login,
+        comment: review.comment,
+        environments: review.environments.map(environment => environment.name ?? '')
+    }));
+}
+function toPendingDeployment(entry) {
+    return {
+        environment: { id: Number(entry.environment.id), name: entry.environment.name ?? '' },
+        wait_timer: entry.wait_timer,
+        wait_timer_started_at: entry.wait_timer_started_at,
+        current_user_can_approve: entry.current_user_can_approve,
+        reviewers: entry.reviewers.map(({ reviewer }) => {
+            if (reviewer && 'login' in reviewer)
+                return reviewer.login;
+            if (reviewer && 'slug' in reviewer)
+                return reviewer.slug;
+            return '?';
+        })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rules/deployment-review.ts
+/**
+ * Which pending deployments of a workflow run this invocation may review, and the facts a
+ * maintainer needs about the others (pure: no API calls).
+ */
+
+/**
+ * Splits a run's pending deployments by the `environments` globs (empty = every environment) and
+ * by `current_user_can_approve`.
+ * @param pending the run's pending deployments, in the API's order.
+ * @param environments globs on environment names (minimatch).
+ * @param now the clock, for the wait timers named in reasons.
+ */
+function planReview(pending, environments, now) {
+    const plan = { review: [], blocked: [], unmatched: [] };
+    for (const deployment of pending) {
+        if (environments.length > 0 && !matchesAny(deployment.environment.name, environments)) {
+            plan.unmatched.push(deployment);
+        }
+        else if (deployment.current_user_can_approve) {
+            plan.review.push(deployment);
+        }
+        else {
+            plan.blocked.push({ deployment, reason: blockedReason(deployment, now) });
+        }
+    }
+    return plan;
+}
+function blockedReason(deployment, now) {
+    const name = deployment.environment.name;
+    if (deployment.reviewers.length === 0) {
+        // No token can help here: the gate is a wait timer or a GitHub App's protection rule.
+        const left = waitTimerLeftSeconds(deployment, now);
+        return left > 0
+            ? `${name} has no required reviewers; it waits for its wait timer (about ${Math.ceil(left / 60)} min left)`
+            : `${name} has no required reviewers; it waits for a deployment protection rule, which only the GitHub App that owns it can answer`;
+    }
+    return `${name}: the token may not approve (required reviewers: ${deployment.reviewers.join(', ')}); pass a required reviewer's token in \`github-token\` (GITHUB_TOKEN cannot review)`;
+}
+/**
+ * Why a blocked deployment is left, knowing the run's review history. `current_user_can_approve`
+ * is false both for a token that is no required reviewer and for an environment whose reviewers
+ * approved already but which still waits on another gate; only the history tells them apart. When
+ * the latest review of the environment is an approval, the gate left is its wait timer or a
+ * deployment protection rule, and no other token would help.
+ * @param blocked a deployment `planReview` blocked.
+ * @param history the run's review history, oldest first (empty when it could not be read).
+ * @param now the clock, for the wait timer.
+ * @returns the reason to report for it.
+ */
+function blockedAfterReviews(blocked, history, now) {
+    const { deployment } = blocked;
+    const name = deployment.environment.name;
+    const names = (review) => review.environments.map(environment => environment.toLowerCase());
+    const reviews = history.filter(review => names(review).includes(name.toLowerCase()));
+    const latest = reviews.at(-1);
+    if (deployment.reviewers.length === 0 || latest?.state !== 'approved')
+        return blocked.reason;
+    const approvers = [
+        ...new Set(reviews.filter(review => review.state === 'approved').map(review => review.user))
+    ];
+    const left = waitTimerLeftSeconds(deployment, now);
+    const gate = left > 0
+        ? `its wait timer (about ${Math.ceil(left / 60)} min left)`
+        : 'a deployment protection rule, which only the GitHub App that owns it can answer';
+    return `${name}: its required reviewers approved (${approvers.join(', ')}); it waits for ${gate}`;
+}
+/**
+ * Seconds the wait timer of a pending deployment still runs at `now`; 0 when it has none, has not
+ * started, or has elapsed.
+ */
+function waitTimerLeftSeconds(deployment, now) {
+    if (deployment.wait_timer <= 0 || deployment.wait_timer_started_at === null)
+        return 0;
+    const started = Date.parse(deployment.wait_timer_started_at);
+    if (Number.isNaN(started))
+        return 0;
+    const ends = started + deployment.wait_timer * 60_000;
+    return Math.max(0, Math.ceil((ends - now.getTime()) / 1000));
+}
+/**
+ * The reason line of a review: the state and the environments, and any wait timer that will still
+ * hold the job after the review, e.g. `approved staging, production; wait timer on production: about 12 min left`.
+ */
+function describeReview(state, deployments, now) {
+    const names = deployments.map(deployment => deployment.environment.name).join(', ');
+    const timers = state === 'approved'
+        ? deployments
+            .map(deployment => ({
+            name: deployment.environment.name,
+            left: waitTimerLeftSeconds(deployment, now)
+        }))
+            .filter(timer => timer.left > 0)
+            .map(timer => `wait timer on ${timer.name}: about ${Math.ceil(timer.left / 60)} min left`)
+        : [];
+    return [`${state} ${names}`, ...timers].join('; ');
+}
+/** The review history as one phrase, e.g. `reviews so far: bob approved staging`; '' when empty. */
+function describeHistory(history) {
+    if (history.length === 0)
+        return '';
+    const entries = history.map(review => `${review.user} ${review.state} ${review.environments.join(', ')}`);
+    return `reviews so far: ${entries.join('; ')}`;
+}
+/**
+ * The `deployment_protection_rule` payload this invocation answers, if any. GitHub delivers that
+ * event to the app that owns the rule, not to workflows, so it arrives either directly (the app
+ * runs the action with `GITHUB_EVENT_NAME=deployment_protection_rule`) or relayed as a
+ * `repository_dispatch` with `event_type: deployment_protection_rule` and the payload as
+ * `client_payload`.
+ * @returns undefined for every other event.
+ */
+function protectionRulePayload(eventName, payload) {
+    if (eventName === 'deployment_protection_rule')
+        return payload;
+    const relayed = payload.client_payload;
+    if (eventName === 'repository_dispatch' &&
+        payload.action === 'deployment_protection_rule' &&
+        typeof relayed === 'object' &&
+        relayed !== null &&
+        !Array.isArray(relayed)) {
+        return relayed;
+    }
+    return undefined;
+}
+/**
+ * Reads the repository and run id out of a `deployment_protection_rule` payload's
+ * `deployment_callback_url` (`{api}/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`,
+ * with `/api/v3` before `/repos` on GitHub Enterprise Server).
+ * @returns undefined when the value is not such a URL.
+ */
+function parseDeploymentCallbackUrl(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    let path;
+    try {
+        path = new URL(value).pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/.exec(path);
+    if (!match?.[1] || !match[2] || !match[3])
+        return undefined;
+    const runId = Number(match[3]);
+    if (!Number.isSafeInteger(runId) || runId <= 0)
+        return undefined;
+    return {
+        owner: decodeURIComponent(match[1]),
+        repo: decodeURIComponent(match[2]),
+        runId
+    };
+}
+
+;// CONCATENATED MODULE: ./src/handlers/answer-protection-rule.ts
+/**
+ * review-deployments on a `deployment_protection_rule` event: answer the custom deployment
+ * protection rule GitHub asks about, for the run and environment of the payload. Only the GitHub
+ * App that owns the rule may answer it, so every message about a refused token says so, and none
+ * suggests another kind of token.
+ *
+ * REST endpoints:
+ * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`, sent once;
+ * - after a lost answer or a refusal (422), `GET .../runs/{run_id}/pending_deployments` and
+ *   `GET .../runs/{run_id}` tell whether it took effect.
+ */
+
+
+
+
+
+
+
+/**
+ * Answers the custom deployment protection rule of a `deployment_protection_rule` payload (given
+ * directly, or relayed as a `repository_dispatch` `client_payload`), with `state` and `comment`;
+ * the repository and run come from its `deployment_callback_url`, the environment from its
+ * `environment`. The answer is sent once: after a 5xx, a dropped connection or a timeout the run
+ * is read back before it is sent again.
+ * @throws Error when the payload has no usable `deployment_callback_url` or `environment`, when
+ *   its `repository` is not the callback's, or when `comment` is longer than GitHub takes.
+ */
+async function answerProtectionRule(context, payload) {
+    const { settings, octokit } = context;
+    const rule = ruleOf(payload);
+    // Counted in characters (code points), not UTF-16 units, like GitHub.
+    const commentLength = [...settings.comment].length;
+    if (commentLength > MAX_PROTECTION_RULE_COMMENT) {
+        throw new Error(`Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_PROTECTION_RULE_COMMENT} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`);
+    }
+    const { repository, runId, environment } = rule;
+    const name = fullName(repository);
+    const target = {
+        repository: name,
+        kind: 'run',
+        id: runId,
+        action: 'review-protection-rule',
+        url: `${settings.runner.serverUrl}/${name}/actions/runs/${runId}`
+    };
+    if (settings.environments.length > 0 && !matchesAny(environment, settings.environments)) {
+        context.results.skip(target, `environment ${environment} does not match \`environments\` (${settings.environments.join(', ')})`);
+        return;
+    }
+    const reason = `${settings.state} ${environment} (custom deployment protection rule)`;
+    // Set once an attempt's reply was lost: a refusal of the next one then tells of that attempt.
+    let lost = false;
+    await context.mutations.apply([
+        {
+            target,
+            reason,
+            send: async () => {
+                try {
+                    await octokit.rest.actions.reviewCustomGatesForRun({
+                        ...repository,
+                        run_id: runId,
+                        environment_name: environment,
+                        state: settings.state,
+                        comment: settings.comment,
+                        ...SEND_ONCE
+                    });
+                    return '';
+                }
+                catch (error) {
+                    if (statusOf(error) !== 422)
+                        throw error;
+                    const { outcome, reason: why } = await explainRefusal(context, rule, error, lost);
+                    if (outcome === 'done')
+                        return `${reason}; ${why}`;
+                    throw new RefusedAnswer(outcome === 'skipped'
+                        ? { outcome, reason: `${reason}; ${why}` }
+                        : { outcome, reason: why });
+                }
+            },
+            landed: async () => {
+                lost = true;
+                return answerLanded(context, rule, reason);
+            },
+            onError: error => (error instanceof RefusedAnswer ? error.verdict : notTheRuleOwner(error))
+        }
+    ], settings.state);
+}
+/**
+ * The run and environment a payload asks about.
+ * @throws Error naming the field that is missing or does not fit.
+ */
+function ruleOf(payload) {
+    const callback = parseDeploymentCallbackUrl(payload.deployment_callback_url);
+    if (!callback) {
+        throw new Error(`The deployment_protection_rule event payload has no deployment_callback_url of the form …/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule (got ${JSON.stringify(payload.deployment_callback_url ?? null)}); pass the deployment_callback_url GitHub sent to the app that owns the rule, as it came.`);
+    }
+    const environment = payload.environment;
+    if (typeof environment !== 'string' || environment === '') {
+        throw new Error(`The deployment_protection_rule event payload names no environment (got ${JSON.stringify(environment ?? null)}).`);
+    }
+    // The callback URL is the run GitHub asks about; a relayed payload's `repository` is only a
+    // claim, and letting it win would answer another repository's run of the same number.
+    const repository = { owner: callback.owner, repo: callback.repo };
+    const name = fullName(repository);
+    const claimed = repositoryNameOfPayload(payload);
+    if (claimed !== undefined && claimed.toLowerCase() !== name.toLowerCase()) {
+        throw new Error(`The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload's fields as GitHub sent them.`);
+    }
+    return { repository, runId: callback.runId, environment };
+}
+/** The outcome a refused answer was found to have, carried from `send` or `landed` to `onError`. */
+class RefusedAnswer extends Error {
+    verdict;
+    constructor(verdict) {
+        super(verdict.reason);
+        this.verdict = verdict;
+    }
+}
+/**
+ * Whether an answer whose reply was lost took effect: the environment no longer waits and the run
+ * is where this answer leaves it (an approval lets it go on, a rejection fails it). An environment
+ * that still waits gets the answer again: not answered yet, or (when it also has required
+ * reviewers, who keep it waiting) GitHub's refusal of the repeat tells (`explainRefusal`).
+ * @returns true when it took effect, false to send it again.
+ * @throws RefusedAnswer (skipped) when the run moved on otherwise; the API error of a read.
+ */
+async function answerLanded(context, rule, reason) {
+    const { octokit, settings } = context;
+    const pending = await readPendingDeployments(octokit, rule.repository, rule.runId);
+    if (pending.some(entry => sameName(entry.environment.name, rule.environment)))
         return false;
-    if (before === undefined)
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({
+        ...rule.repository,
+        run_id: rule.runId
+    });
+    if (leftAsAnswered(run, settings.state))
         return true;
-    return Date.parse(after) > Date.parse(before);
+    throw new RefusedAnswer({
+        outcome: 'skipped',
+        reason: `${reason}; ${rule.environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'})`
+    });
 }
-/** A short description of the access, for reasons and logs, e.g. `visibility selected (150 repositories)`. */
-function describeAccess(access) {
-    if (access.visibility !== 'selected')
-        return `visibility ${access.visibility}`;
-    const count = access.selectedRepositoryIds?.length ?? 0;
-    return `visibility selected (${count} ${count === 1 ? 'repository' : 'repositories'})`;
+/**
+ * Why GitHub refused (422) an answer to the rule: an answer the app may not give, one that came
+ * after the rule was answered or the run moved on, or (after an attempt whose reply was lost) the
+ * repeat of an answer GitHub applied. Reads the run's pending deployments and, when the environment
+ * no longer waits, the run.
+ * @param lost whether an earlier attempt of this answer lost its reply.
+ * @returns `done` when that earlier attempt is what GitHub applied; `skipped` when the rule was
+ *   answered otherwise or the run moved on (or cannot be read: nothing is left to answer);
+ *   `failed` when the environment still waits for the app, or cannot be read again.
+ */
+async function explainRefusal(context, rule, error, lost) {
+    const { settings, octokit, mutations } = context;
+    const { repository, runId, environment } = rule;
+    const refused = describeRuleError(error);
+    const notOwner = notTheRuleOwner(error)?.reason ?? refused;
+    let waiting;
+    try {
+        waiting = (await readPendingDeployments(octokit, repository, runId)).find(entry => sameName(entry.environment.name, environment));
+    }
+    catch (readError) {
+        if (mutations.stoppedBy(readError) !== undefined)
+            throw readError;
+        return {
+            outcome: 'failed',
+            reason: `${notOwner}; the run could not be read again to tell whether an earlier answer landed (${describeRuleError(readError)})`
+        };
+    }
+    if (waiting) {
+        // An environment that also has required reviewers keeps waiting for them after the rule is
+        // answered: only an attempt whose reply was lost tells that the refusal is of its repeat.
+        const { reviewers } = waiting;
+        if (reviewers.length > 0 && lost) {
+            return {
+                outcome: 'done',
+                reason: `an earlier attempt's reply was lost and GitHub refused the repeat (${refused}): the rule no longer waits for this app, and ${environment} now waits for its required reviewers (${reviewers.join(', ')})`
+            };
+        }
+        return {
+            outcome: 'failed',
+            reason: reviewers.length > 0
+                ? `${notOwner} (${environment} also waits for its required reviewers, ${reviewers.join(', ')}: if an earlier answer landed, only they are left)`
+                : notOwner
+        };
+    }
+    let run;
+    try {
+        run = (await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })).data;
+    }
+    catch (readError) {
+        if (mutations.stoppedBy(readError) !== undefined)
+            throw readError;
+    }
+    if (!run) {
+        return {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
+        };
+    }
+    if (!leftAsAnswered(run, settings.state)) {
+        return {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
+        };
+    }
+    return lost
+        ? {
+            outcome: 'done',
+            reason: `${environment} no longer waits: an earlier attempt's reply was lost, and GitHub refused the repeat (${refused})`
+        }
+        : {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the rule was answered already, and GitHub refused this answer (${refused})`
+        };
+}
+/** Whether the run is where an answer of `state` leaves it: going on when approved, failed when rejected. */
+function leftAsAnswered(run, state) {
+    return state === 'approved'
+        ? run.status !== 'completed'
+        : run.status === 'completed' && run.conclusion === 'failure';
+}
+/**
+ * GitHub refuses an answer from anyone but the app that owns the rule: 401 (no valid token), 403,
+ * 404, or a 422 while the environment still waits. No other token can help, so the reason names
+ * the app's installation token only.
+ */
+function notTheRuleOwner(error) {
+    const status = statusOf(error);
+    if (status !== 401 && status !== 403 && status !== 404 && status !== 422)
+        return undefined;
+    const invalid = status === 401 ? ': the token is invalid or expired' : '';
+    return {
+        outcome: 'failed',
+        reason: `${describeRuleError(error)}${invalid}: only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in \`github-token\``
+    };
+}
+/**
+ * A failed request as a line, like `describeApiError`, but without the permission hint of a
+ * 401/403: that hint names the reviewer's token a pending deployment needs, which cannot answer a
+ * protection rule.
+ */
+function describeRuleError(error) {
+    const status = statusOf(error);
+    if (isApiError(error) &&
+        (status === 401 || status === 403) &&
+        rateLimitResetOf(error) === undefined) {
+        return `${error.status} ${firstLine(redactSecrets(error.message))}`;
+    }
+    return describeApiError(error, 'review-deployments');
+}
+/** Environment names compare without case, like GitHub's. */
+function sameName(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+/** The payload's `repository.full_name`, when it has one. */
+function repositoryNameOfPayload(payload) {
+    const repository = payload.repository;
+    return typeof repository?.full_name === 'string' ? repository.full_name : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/handlers/review-deployments.ts
+/**
+ * review-deployments: approve or reject the pending deployments of waiting workflow runs. On a
+ * `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`) the handler
+ * answers that custom deployment protection rule instead (answer-protection-rule.ts).
+ *
+ * REST endpoints, per repository:
+ * - the run `run-id` (or the triggering run of a `workflow_run` event), `GET .../runs/{run_id}`;
+ *   else `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `.../workflows/{workflow_id}/runs`),
+ *   every run that can still be waiting, without a status filter;
+ * - per waiting run `GET .../runs/{run_id}/pending_deployments`, and `GET .../runs/{run_id}/approvals`
+ *   when it waits on environments this token cannot review;
+ * - one `POST .../runs/{run_id}/pending_deployments` with every approvable matching environment,
+ *   sent once; after a lost answer, or a refusal (422), the pending deployments and the review
+ *   history tell whether it took effect or someone else reviewed meanwhile.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * How old a waiting run can be (seconds): a run is re-run at most 30 days after it was created,
+ * and a job waiting on an environment fails after 30 days; `created_at` stays the first attempt's.
+ */
+const WAITING_RUN_MAX_AGE_SECONDS = RERUN_WINDOW_SECONDS + ENVIRONMENT_WAIT_SECONDS;
+/**
+ * Reviews the waiting runs of each repository, newest first, or answers the protection rule of a
+ * `deployment_protection_rule` payload. GitHub's `status=waiting` filter has been seen to return
+ * nothing while runs wait, so every run created within `WAITING_RUN_MAX_AGE_SECONDS` is listed
+ * (server-side `created>=` and the run filters; one request when they fit on a page) and the
+ * status is checked here. Each run gets one result: reviewed, or skipped with why, both facts in
+ * one reason when it waits on environments this token may and may not review.
+ */
+const reviewDeployments = async (context) => {
+    const { eventName, payload } = context.settings.runner;
+    const rule = protectionRulePayload(eventName, payload);
+    if (rule) {
+        await answerProtectionRule(context, rule);
+        return;
+    }
+    const { settings, octokit, mutations } = context;
+    const createdAfter = new Date(context.now().getTime() - WAITING_RUN_MAX_AGE_SECONDS * 1000);
+    await forEachRepository(context, async (repository) => {
+        const runs = await listRuns(octokit, repository, { createdAfter }, settings.filters);
+        // A run asked for by id is looked at unless completed.
+        const byId = runIdIn(settings.filters, repository) !== undefined;
+        const waiting = runs.filter(run => byId ? run.status !== 'completed' : run.status === 'waiting');
+        info(`${fullName(repository)}: ${runs.length} runs listed, ${waiting.length} waiting`);
+        if (byId && waiting.length === 0 && runs[0]) {
+            context.results.skip(review_deployments_target(repository, runs[0]), 'already completed');
+        }
+        for (const run of waiting) {
+            if (mutations.canRead())
+                await reviewRun(context, repository, run);
+            else
+                mutations.skipStopped(review_deployments_target(repository, run), 'read');
+        }
+    });
+};
+/**
+ * Reviews the pending deployments of one run: one write for every approvable matching
+ * environment, and one result for the run. Its pending deployments are read even past the `limit`
+ * budget: a run that would not be reviewed keeps its own reason, and only a run that would be gets
+ * `limit reached`.
+ */
+async function reviewRun(context, repository, run) {
+    const { settings, octokit, mutations, results } = context;
+    let pending;
+    try {
+        pending = await readPendingDeployments(octokit, repository, run.id);
+    }
+    catch (error) {
+        const stopped = mutations.stoppedBy(error);
+        // One run that cannot be read (deleted meanwhile, say) must not stop the others.
+        if (stopped !== undefined)
+            results.skip(review_deployments_target(repository, run), stopped);
+        else
+            results.add(review_deployments_target(repository, run), 'failed', describeApiError(error, 'review-deployments'));
+        return;
+    }
+    if (pending.length === 0) {
+        results.skip(review_deployments_target(repository, run), run.status === 'waiting'
+            ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
+            : `no pending deployments (status ${run.status})`);
+        return;
+    }
+    const plan = planReview(pending, settings.environments, context.now());
+    if (plan.review.length === 0 && plan.blocked.length === 0) {
+        const names = plan.unmatched.map(deployment => deployment.environment.name).join(', ');
+        results.skip(review_deployments_target(repository, run), `waiting on ${names}, which \`environments\` (${settings.environments.join(', ')}) does not match`);
+        return;
+    }
+    const stop = plan.review.length > 0 ? mutations.stopReason() : undefined;
+    // What holds the environments this token cannot review. Who reviewed what before tells the
+    // maintainer what is left: read before our own review, which would only repeat itself, and not
+    // for a run the invocation stopped before.
+    let left;
+    if (plan.blocked.length > 0) {
+        const past = stop === undefined && mutations.canRead() ? await reviewsSoFar(context, repository, run) : [];
+        const soFar = describeHistory(past);
+        left = [
+            ...plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now())),
+            ...(soFar ? [soFar] : [])
+        ].join('; ');
+    }
+    if (plan.review.length === 0) {
+        results.skip(review_deployments_target(repository, run), left ?? '');
+        return;
+    }
+    const [result] = stop === undefined
+        ? await mutations.apply([reviewWrite(context, repository, run, plan.review)], settings.state)
+        : [mutations.skipStopped(review_deployments_target(repository, run))];
+    if (result && left)
+        results.update(result, { reason: `${result.reason}; ${left}` });
+}
+/**
+ * The review of `reviewed` (approvable, matching) in one call, sent once. After a lost answer
+ * (5xx, dropped connection, timeout) `lookBack` tells whether it took effect; a refusal (422) is
+ * explained the same way.
+ */
+function reviewWrite(context, repository, run, reviewed) {
+    const { settings, octokit } = context;
+    return {
+        target: review_deployments_target(repository, run),
+        reason: describeReview(settings.state, reviewed, context.now()),
+        send: async () => {
+            try {
+                await octokit.rest.actions.reviewPendingDeploymentsForRun({
+                    ...repository,
+                    run_id: run.id,
+                    environment_ids: reviewed.map(deployment => deployment.environment.id),
+                    state: settings.state,
+                    comment: settings.comment,
+                    ...SEND_ONCE
+                });
+                return '';
+            }
+            catch (error) {
+                if (statusOf(error) !== 422)
+                    throw error;
+                throw new RefusedReview(await review_deployments_explainRefusal(context, repository, run.id, reviewed, error));
+            }
+        },
+        landed: async () => {
+            const found = await lookBack(context, repository, run.id, reviewed);
+            if (found.kind === 'pending')
+                return false;
+            if (found.kind === 'reviewed' && found.ours)
+                return true;
+            throw new RefusedReview(movedOn(found));
+        },
+        onError: error => (error instanceof RefusedReview ? error.verdict : undefined)
+    };
+}
+/** The outcome a refused or lost review was found to have, carried to `onError`. */
+class RefusedReview extends Error {
+    verdict;
+    constructor(verdict) {
+        super(verdict.reason);
+        this.verdict = verdict;
+    }
+}
+/**
+ * Reads the run back after a review of `reviewed`: `pending` when every one of them still waits
+ * (nothing took effect); else the latest review of them in the history, `ours` when it is just
+ * like this one (same state, comment and environments); else `gone` (cancelled or completed).
+ *
+ * Calls `GET .../runs/{run_id}/pending_deployments`, then `GET .../runs/{run_id}/approvals`.
+ * @throws the API error of either read.
+ */
+async function lookBack(context, repository, runId, reviewed) {
+    const { settings, octokit } = context;
+    const names = reviewed.map(deployment => deployment.environment.name);
+    const stillPending = new Set((await readPendingDeployments(octokit, repository, runId)).map(entry => entry.environment.id));
+    if (reviewed.every(deployment => stillPending.has(deployment.environment.id))) {
+        return { kind: 'pending' };
+    }
+    const past = await readReviewHistory(octokit, repository, runId);
+    const latest = [...past]
+        .reverse()
+        .find(review => review.environments.some(name => names.includes(name)));
+    if (!latest)
+        return { kind: 'gone', names };
+    const ours = latest.state === settings.state &&
+        latest.comment === settings.comment &&
+        latest.environments.length === names.length &&
+        latest.environments.every(name => names.includes(name));
+    return { kind: 'reviewed', review: latest, ours };
+}
+/** The skip of a run whose environments someone reviewed, or that moved on, meanwhile. */
+function movedOn(found) {
+    if (found.kind === 'gone') {
+        return {
+            outcome: 'skipped',
+            reason: `no longer waiting on ${found.names.join(', ')}: the run was cancelled or completed meanwhile`
+        };
+    }
+    const { review } = found;
+    return {
+        outcome: 'skipped',
+        reason: `reviewed meanwhile: ${review.user} ${review.state} ${review.environments.join(', ')}`
+    };
+}
+/**
+ * Why GitHub refused (422) a review of `reviewed`, from reading the run back (`lookBack`):
+ * `failed` when they still wait (the token is not, or no longer, a required reviewer); `skipped`
+ * when someone reviewed them (even with a review just like this one: this one was sent once and
+ * refused), or the run moved on, meanwhile.
+ * @throws the read's error when it met the spent primary rate limit (the run is then skipped).
+ */
+async function review_deployments_explainRefusal(context, repository, runId, reviewed, error) {
+    const refused = describeApiError(error, 'review-deployments');
+    let found;
+    try {
+        found = await lookBack(context, repository, runId, reviewed);
+    }
+    catch (readError) {
+        if (context.mutations.stoppedBy(readError) !== undefined)
+            throw readError;
+        return {
+            outcome: 'failed',
+            reason: `${refused}; the run could not be read again to tell why (${describeApiError(readError, 'review-deployments')})`
+        };
+    }
+    if (found.kind !== 'pending')
+        return movedOn(found);
+    const names = reviewed.map(deployment => deployment.environment.name);
+    return {
+        outcome: 'failed',
+        reason: `${refused}: the token is not a required reviewer of ${names.join(', ')} (or may not review its own run); pass a required reviewer's token in \`github-token\``
+    };
+}
+/**
+ * The run's review history; empty (and a warning) when it cannot be read, which only costs the
+ * reason its history.
+ */
+async function reviewsSoFar(context, repository, run) {
+    try {
+        return await readReviewHistory(context.octokit, repository, run.id);
+    }
+    catch (error) {
+        context.mutations.stoppedBy(error);
+        warning(`${fullName(repository)}: could not read the review history of run ${run.id} (${describeApiError(error, 'review-deployments')})`);
+        return [];
+    }
+}
+const review_deployments_target = (repository, run) => runTarget(repository, run, 'review');
+
+;// CONCATENATED MODULE: ./src/mutations.ts
+/**
+ * The mutation boundary: the only place writes are sent, and the one place that decides when an
+ * invocation stops. In a dry run it records writes as `planned` instead; either way it spends the
+ * `limit` budget, so a dry run plans exactly what a real run would do.
+ *
+ * Two things stop an invocation, and handlers ask about them here rather than keeping counters:
+ * the `limit` budget, spent by the targets that would be changed (`limit reached`); and the
+ * primary rate limit, spent by reads and writes alike (`rate limit exhausted until <ISO time>`),
+ * which the client reports into `rateLimit` from every answer's headers.
+ */
+
+
+
+
+
+/** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
+class OperationsBudget {
+    limit;
+    used = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    /** Takes one unit; false when none is left. */
+    tryConsume() {
+        if (this.used >= this.limit)
+            return false;
+        this.used += 1;
+        return true;
+    }
+    get remaining() {
+        return this.limit - this.used;
+    }
+}
+/**
+ * Sends a write so that it takes effect once. `send` must not be retried by the client
+ * (`SEND_ONCE`): an attempt that failed with 5xx, a dropped connection or a timeout may have been
+ * applied with its answer lost. After the client's backoff (1×, 4×, 9× `backoffMs`) `landed`
+ * reads the target back, and the write is sent again only when it did not land, at most
+ * `MAX_RETRIES` more times. After the last failed attempt `landed` is asked once more (after
+ * 16× `backoffMs`), so a write that did land is not reported failed.
+ * @param landed resolves to the value to return when the write took effect, undefined when not.
+ * @param options.what names the write in the log line of a lost answer, e.g. `cancel of run 7 in acme/web`.
+ * @returns what `send` resolved to, or what `landed` found.
+ * @throws any other error of `send` at once (4xx); the error of the last attempt when every one
+ *   failed and none landed; the error of an intermediate read back.
+ */
+async function sendLandingOnce(send, landed, options) {
+    for (let retry = 1;; retry++) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500)
+                throw error;
+            await (0,promises_namespaceObject.setTimeout)(options.backoffMs * retry ** 2);
+            const last = retry > MAX_RETRIES;
+            let found;
+            try {
+                found = await landed();
+            }
+            catch (readError) {
+                // After the last attempt the write's own error says more than the read's.
+                throw last ? error : readError;
+            }
+            if (found !== undefined) {
+                // Someone else's write in these seconds would look the same: a race no client can tell.
+                info(`${options.what} took effect though its answer was lost (${status}); not sending it again`);
+                return found;
+            }
+            if (last)
+                throw error;
+        }
+    }
+}
+/** Progress is logged at most this often during long write sequences (ms). */
+const PROGRESS_EVERY_MS = 10_000;
+/** The reason of a target that would be changed but is past the spent `limit` budget. */
+const LIMIT_REACHED = 'limit reached';
+/**
+ * Sends or plans writes, one at a time, records one result per target, and says when the
+ * invocation must stop.
+ */
+class Mutations {
+    operation;
+    dryRun;
+    budget;
+    results;
+    retryBaseMs;
+    rateLimit;
+    /**
+     * @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`).
+     * @param rateLimit the watch the client reports every answer's rate-limit headers to (pass it
+     *   to `createClient`).
+     */
+    constructor(operation, dryRun, budget, results, retryBaseMs = 1000, rateLimit = new RateLimitWatch()) {
+        this.operation = operation;
+        this.dryRun = dryRun;
+        this.budget = budget;
+        this.results = results;
+        this.retryBaseMs = retryBaseMs;
+        this.rateLimit = rateLimit;
+    }
+    /** The writes the `limit` budget still allows (dry-run writes spend it too). */
+    get budgetLeft() {
+        return this.budget.remaining;
+    }
+    /** When the spent primary rate limit resets, while nothing more may be sent; else undefined. */
+    get rateLimitExhaustedUntil() {
+        return this.rateLimit.stoppedUntil();
+    }
+    /** False once the primary rate limit is spent: no request may be sent. */
+    canRead() {
+        return this.rateLimitExhaustedUntil === undefined;
+    }
+    /**
+     * Why a target cannot be reached now, or undefined while it can.
+     * @param need `change` (the default): a target that would be changed; it is stopped by the spent
+     *   `limit` budget (`limit reached`) first, then by the spent primary rate limit. `read`: a
+     *   target (or repository) that only needs requests; only the rate limit stops it.
+     * @returns `limit reached`, or `rate limit exhausted until <ISO time>`.
+     */
+    stopReason(need = 'change') {
+        if (need === 'change' && this.budget.remaining <= 0)
+            return LIMIT_REACHED;
+        const until = this.rateLimitExhaustedUntil;
+        return until === undefined ? undefined : rateLimitReason(until);
+    }
+    /**
+     * When `error` is GitHub's refusal for the spent primary rate limit (or the client's, which did
+     * not send the request): the reason to report for the target it stopped, and from now on the
+     * boundary's stop. Undefined for every other error.
+     */
+    stoppedBy(error) {
+        const reset = rateLimitResetOf(error);
+        if (reset === undefined)
+            return undefined;
+        this.rateLimit.noteRefusal(this.rateLimitExhaustedUntil ?? reset);
+        return this.stopReason('read');
+    }
+    /**
+     * Records a target the invocation stopped before: `skipped` with `stopReason(need)`. The first
+     * `limit reached` also logs a warning that names the `limit` input.
+     * @throws Error when nothing stops the invocation (a handler that should have gone on).
+     */
+    skipStopped(target, need = 'change') {
+        const reason = this.stopReason(need);
+        if (reason === undefined)
+            throw new Error(`${target.kind} ${target.id} was not stopped`);
+        return reason === LIMIT_REACHED ? this.skipPastLimit(target) : this.results.skip(target, reason);
+    }
+    /**
+     * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
+     * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
+     * Errors of one write never stop the next.
+     * @param verb past tense for progress lines, e.g. `cancelled`.
+     * @returns the result of each write, in order.
+     */
+    async apply(writes, verb) {
+        const recorded = [];
+        const started = Date.now();
+        let lastProgress = started;
+        let sent = 0;
+        for (const [index, write] of writes.entries()) {
+            recorded.push(await this.applyOne(write));
+            if (!this.dryRun)
+                sent += 1;
+            const now = Date.now();
+            if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
+                lastProgress = now;
+                const perWrite = (now - started) / Math.max(sent, 1);
+                const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000);
+                info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`);
+            }
+        }
+        return recorded;
+    }
+    /** Applies a single follow-up write to a target that already has a result (no budget spent). */
+    async followUp(previous, write) {
+        if (this.dryRun)
+            return;
+        const outcome = await this.send(write);
+        if (outcome.outcome === 'done') {
+            this.results.update(previous, {
+                action: write.target.action,
+                outcome: 'done',
+                reason: outcome.reason
+            });
+        }
+        else if (outcome.outcome === 'failed') {
+            this.results.update(previous, {
+                action: write.target.action,
+                outcome: 'failed',
+                reason: outcome.reason
+            });
+        }
+    }
+    /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
+    limitWarned = false;
+    /**
+     * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
+     * a warning that names the `limit` input. `skipStopped` does the same for whichever stop holds.
+     */
+    skipPastLimit(target) {
+        if (!this.limitWarned) {
+            this.limitWarned = true;
+            warning(`limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`);
+        }
+        return this.results.skip(target, LIMIT_REACHED);
+    }
+    async applyOne(write) {
+        if (!this.budget.tryConsume())
+            return this.skipPastLimit(write.target);
+        if (this.dryRun)
+            return this.results.add(write.target, 'planned', write.reason);
+        const { outcome, reason } = await this.send(write);
+        return this.results.add(write.target, outcome, reason);
+    }
+    async send(write) {
+        const stopped = this.stopReason('read');
+        if (stopped !== undefined)
+            return { outcome: 'skipped', reason: stopped };
+        try {
+            const { landed, target } = write;
+            const reason = landed
+                ? await sendLandingOnce(write.send, async () => ((await landed()) ? '' : undefined), {
+                    backoffMs: this.retryBaseMs,
+                    what: `${target.action} of ${target.kind} ${target.id} in ${target.repository}`
+                })
+                : await write.send();
+            return { outcome: 'done', reason: reason || write.reason };
+        }
+        catch (error) {
+            const stop = this.stoppedBy(error);
+            if (stop !== undefined)
+                return { outcome: 'skipped', reason: stop };
+            const verdict = write.onError?.(error);
+            if (verdict)
+                return verdict;
+            return { outcome: 'failed', reason: describeApiError(error, this.operation) };
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
@@ -49683,1863 +51282,57 @@ function parseRequiredAgeSeconds(input, raw, example) {
     }) ?? 0);
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
-/** The operations, in the order the README documents them. */
-const OPERATIONS = [
-    'rerun-failed',
-    'cancel-stale',
-    'approve-fork-runs',
-    'review-deployments',
-    'rotate-secrets',
-    'delete-runs',
-    'delete-artifacts',
-    'delete-caches'
-];
-
-;// CONCATENATED MODULE: ./src/input-helper.ts
-/**
- * The one place that reads the step's inputs and the runner's environment. It validates every
- * value before the first API call and returns typed settings for exactly one operation.
- */
-
-
-
-
-
-
-
-/** GitHub refuses secret values over 48 KB. */
-const MAX_SECRET_BYTES = 48 * 1024;
-/** GitHub re-runs a workflow run at most 50 times. */
-const GITHUB_MAX_RUN_ATTEMPTS = 50;
-const HOUR = 3600;
-const DAY = 24 * HOUR;
-/** `lookback`: runs are kept at most 400 days (the longest retention GitHub offers). */
-const LOOKBACK_BOUNDS = {
-    max: 400 * DAY,
-    why: 'GitHub keeps runs at most 400 days'
+;// CONCATENATED MODULE: ./src/rules/secret-writes.ts
+/** The secret stores, in the order the documentation lists them (the `app` input's values). */
+const SECRET_APPS = ['actions', 'dependabot', 'codespaces'];
+/** How messages and the job summary name each store. */
+const SECRET_APP_NAMES = {
+    actions: 'Actions',
+    dependabot: 'Dependabot',
+    codespaces: 'Codespaces'
 };
-/** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
-const STALE_AFTER_BOUNDS = {
-    max: 35 * DAY,
-    why: 'GitHub ends a workflow run after 35 days'
-};
-/** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
-const FORCE_CANCEL_AFTER_BOUNDS = {
-    max: 6 * HOUR,
-    why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
-};
-const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
-const RUN_CONCLUSIONS = [
-    'success',
-    'failure',
-    'neutral',
-    'cancelled',
-    'skipped',
-    'timed_out',
-    'action_required',
-    'stale',
-    'startup_failure'
-];
-/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
-const MAX_KEEP_LATEST = 1000;
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**'];
-/**
- * Builds the settings for this invocation.
- * @param read input reader; defaults to `core.getInput` (the only call of it in the action).
- * @param env environment; defaults to `process.env` (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`).
- * @returns settings for the chosen operation; secret values and the token are already masked.
- * @throws InputError naming the input, the value and an accepted example.
- */
-function getSettings(read = (name, options) => getInput(name, options), env = process.env) {
-    const operation = parseOperation(read('operation'));
-    const common = readCommon(read, env, operation);
-    switch (operation) {
-        case 'cancel-stale': {
-            const staleAfterSeconds = parseDurationSeconds('stale-after', read('stale-after'), STALE_AFTER_BOUNDS);
-            const forceCancelAfterSeconds = parseDurationSeconds('force-cancel-after', read('force-cancel-after'), FORCE_CANCEL_AFTER_BOUNDS);
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, {
-                    min: 1,
-                    max: MAX_KEEP_LATEST
-                }),
-                ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
-                ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
-            };
-        }
-        case 'rerun-failed': {
-            const logPattern = parseRegExp('log-pattern', read('log-pattern'));
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                lookbackSeconds: parseDurationSeconds('lookback', read('lookback'), LOOKBACK_BOUNDS) ?? 24 * HOUR,
-                conclusions: readConclusions(read('conclusions')),
-                maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
-                    min: 1,
-                    max: GITHUB_MAX_RUN_ATTEMPTS
-                }),
-                jobFilter: parseGlobs('job-filter', read('job-filter'), 'e2e*'),
-                ...(logPattern !== undefined && { logPattern }),
-                enableDebugLogging: parseBoolean('enable-debug-logging', read('enable-debug-logging'), false),
-                skipSuperseded: parseBoolean('skip-superseded', read('skip-superseded'), true)
-            };
-        }
-        case 'approve-fork-runs': {
-            const protectedPaths = parseGlobs('protected-paths', read('protected-paths'), '.github/workflows/**');
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                trustedActors: parseGlobs('trusted-actors', read('trusted-actors'), 'dependabot[bot]'),
-                protectedPaths: protectedPaths.length > 0 ? protectedPaths : DEFAULT_PROTECTED_PATHS
-            };
-        }
-        case 'review-deployments': {
-            const comment = read('comment').trim();
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                environments: parseGlobs('environments', read('environments'), 'staging'),
-                state: parseChoice('state', read('state'), ['approved', 'rejected'], 'approved'),
-                comment: comment === '' ? 'Reviewed by actions-ops' : comment
-            };
-        }
-        case 'rotate-secrets':
-            return readRotateSecrets(read, common);
-        case 'delete-runs':
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                olderThanSeconds: readOlderThan(read),
-                keepLatest: readCleanUpKeepLatest(read),
-                conclusions: readRunConclusions(read('conclusions'))
-            };
-        case 'delete-artifacts':
-            refuseInputs(read, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                olderThanSeconds: readOlderThan(read),
-                keepLatest: readCleanUpKeepLatest(read),
-                artifactNames: parseGlobs('artifact-name', read('artifact-name'), 'coverage-*')
-            };
-        case 'delete-caches':
-            refuseInputs(read, operation, ['run-id', 'workflow', 'branch', 'exclude-branch', 'event', 'actor'], CACHE_FILTER_HINT);
-            return {
-                ...common,
-                operation,
-                olderThanSeconds: readOlderThan(read),
-                cacheKeys: parseGlobs('cache-key', read('cache-key'), 'Linux-node-*'),
-                cacheRefs: parseGlobs('cache-ref', read('cache-ref'), 'refs/pull/*/merge'),
-                closedPullRequests: parseBoolean('closed-pull-requests', read('closed-pull-requests'), false)
-            };
-    }
-}
-const ARTIFACT_FILTER_HINT = "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'";
-const CACHE_FILTER_HINT = "a cache belongs to a git ref, not to a run; narrow with 'cache-ref' or 'cache-key', e.g. 'cache-ref: refs/heads/main'";
-/**
- * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
- * more than the step says.
- * @throws InputError naming the first such input that is set, and what to use instead.
- */
-function refuseInputs(read, operation, names, hint) {
-    for (const name of names) {
-        if (read(name).trim() !== '') {
-            throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
-        }
-    }
-}
-function readOlderThan(read) {
-    return parseRequiredAgeSeconds('older-than', read('older-than'), '30d');
-}
-/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
-function readCleanUpKeepLatest(read) {
-    return parseInteger('keep-latest', read('keep-latest'), 1, { min: 0, max: MAX_KEEP_LATEST });
-}
-/**
- * Parses `operation`.
- * @throws InputError listing the valid names and the nearest one.
- */
-function parseOperation(raw) {
-    const value = raw.trim();
-    if (OPERATIONS.includes(value))
-        return value;
-    const valid = OPERATIONS.join(', ');
-    if (value === '') {
-        throw new InputError('operation', `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`);
-    }
-    const nearest = (0,mod/* closest */.kp)(value.toLowerCase(), [...OPERATIONS]);
-    throw new InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
-}
-function readCommon(read, env, operation) {
-    const token = readToken(read('github-token'), operation);
-    core_setSecret(token);
-    const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '');
-    const repositories = dedupeRepositories(parseList(rawRepositories).map(repository => parseRepository('repository', repository)));
-    if (repositories.length === 0) {
-        throw new InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web'.`);
-    }
-    return {
-        token,
-        repositories,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-        limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        runner: readRunnerContext(env, operation),
-        pacing: readPacing(env)
-    };
-}
-/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
-const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
-/**
- * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
- * break, a zero-width space) fails every request, with an error that may quote the header; one it
- * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
- * is and what kind it is, never the value or any part of it.
- * @throws InputError for an empty token or one with a character outside printable ASCII.
- */
-function readToken(raw, operation) {
-    const token = raw.trim();
-    if (token === '') {
-        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`);
-    }
-    const characters = [...token];
-    const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
-    if (bad !== -1) {
-        throw new InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
-    }
-    return token;
-}
-/** Names a character that does not belong in a token without quoting the token. */
-function describeCharacter(character) {
-    const code = character.codePointAt(0) ?? 0;
-    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    if (character === '\n' || character === '\r')
-        return `a line break (${hex})`;
-    if (character === '\t')
-        return `a tab (${hex})`;
-    if (/\s/.test(character))
-        return `a space (${hex})`;
-    if (code < 0x20 || code === 0x7f)
-        return `a control character (${hex})`;
-    return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
-}
-function dedupeRepositories(repositories) {
-    const seen = new Set();
-    return repositories.filter(({ owner, repo }) => {
-        const key = `${owner}/${repo}`.toLowerCase();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/**
- * Reads what the runner provides about this run. The event payload is read here, once, rather than
- * through `@actions/github`'s context, which captures the environment when it is first imported.
- * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
- *   JSON, for the operations that read the payload.
- */
-function readRunnerContext(env, operation) {
-    let payload = {};
-    const eventPath = env.GITHUB_EVENT_PATH;
-    if (eventPath) {
-        try {
-            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-        }
-        catch (error) {
-            // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
-            if (operation === 'rerun-failed' || operation === 'review-deployments') {
-                throw new EventPayloadError(eventPath, error);
-            }
-        }
-    }
-    const currentRunId = Number(env.GITHUB_RUN_ID);
-    return {
-        eventName: env.GITHUB_EVENT_NAME ?? '',
-        payload,
-        ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
-    };
-}
-/**
- * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
- * runner's file, not an input, is at fault.
- */
-class EventPayloadError extends Error {
-    constructor(path, cause) {
-        // By name: `JSON`'s errors may come from another realm than this module's.
-        const notJson = cause?.name === 'SyntaxError';
-        super(`The event payload at GITHUB_EVENT_PATH (${path}) ${notJson ? 'is not JSON' : 'could not be read'} (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`);
-        this.name = 'EventPayloadError';
-    }
-}
-/**
- * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
- * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
- * shorter than an answer turns every request into retries.
- */
-const MIN_REQUEST_TIMEOUT_MS = 250;
-/**
- * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
- * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
- * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
- * and benchmarks against the simulator; on GitHub leave it unset.
- */
-function readPacing(env) {
-    const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
-    const scale = raw === '' ? 1 : Number(raw);
-    if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
-        throw new InputError('ACTIONS_OPS_TIME_SCALE', `${JSON.stringify(raw)} is not a number from 0 to 1. Leave it unset outside tests.`);
-    }
-    return {
-        timeScale: scale,
-        writeIntervalMs: 1000 * scale,
-        retryBaseMs: 1000 * scale,
-        retryAfterScale: scale,
-        requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
-        pollIntervalMs: 10_000 * scale
-    };
-}
-function readRunFilters(read, common, operation) {
-    return {
-        ...readRunId(read('run-id'), common, operation),
-        workflows: parseWorkflows('workflow', read('workflow')),
-        branches: parseGlobs('branch', read('branch'), 'main, release/**'),
-        excludeBranches: parseGlobs('exclude-branch', read('exclude-branch'), 'gh-pages'),
-        events: readEvents(read('event')),
-        actors: parseGlobs('actor', read('actor'), 'dependabot[bot]')
-    };
-}
-/**
- * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
- * one repository), or for rerun-failed and review-deployments the triggering run of a
- * `workflow_run` event, in the event's own repository only (the others are scanned).
- * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
- */
-function readRunId(raw, common, operation) {
-    const { repositories, runner } = common;
-    const value = raw.trim();
-    if (value !== '') {
-        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
-            throw new InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
-        }
-        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
-        if (more.length > 0) {
-            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
-        }
-        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
-    }
-    const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
-    if (!usesTriggeringRun || runner.eventName !== 'workflow_run')
-        return {};
-    const workflowRun = runner.payload.workflow_run;
-    if (typeof workflowRun?.id !== 'number')
-        return {};
-    const repository = runner.payload.repository;
-    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
-    // A payload that names no repository can only be meant for a single one.
-    const own = repositories
-        .map(({ owner, repo }) => `${owner}/${repo}`)
-        .find(name => named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase());
-    return own === undefined ? {} : { runId: workflowRun.id, runIdRepository: own };
-}
-const EVENT_NAME = /^[a-z_]+$/;
-function readEvents(raw) {
-    const events = parseList(raw);
-    for (const event of events) {
-        if (!EVENT_NAME.test(event)) {
-            throw new InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
-        }
-    }
-    return events;
-}
-/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
-function readRunConclusions(raw) {
-    return [
-        ...new Set(parseList(raw).map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure')))
-    ];
-}
-/** `conclusions` for rerun-failed: the failed ones only; empty = `failure`. */
-function readConclusions(raw) {
-    const values = parseList(raw);
-    if (values.length === 0)
-        return ['failure'];
-    return [
-        ...new Set(values.map(value => parseChoice('conclusions', value, FAILED_CONCLUSIONS, 'failure')))
-    ];
-}
-function readRotateSecrets(read, common) {
-    const secrets = readSecretNames(read('secrets'));
-    const generate = parseBoolean('generate', read('generate'), false);
-    // Untrimmed: a PEM key's trailing newline is part of the value.
-    const value = read('value', { trimWhitespace: false });
-    // Whitespace alone is what a missing secret with stray spaces evaluates to: as empty as ''.
-    const blank = value.trim() === '';
-    if (!blank)
-        maskValue(value);
-    const encoding = parseChoice('encoding', read('encoding'), ['base64url', 'base64', 'hex', 'alphanumeric'], 'base64url');
-    const length = parseInteger('length', read('length'), 32, { min: 16, max: 4096 });
-    if (generate && !blank) {
-        throw new InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
-    }
-    if (!generate && blank) {
-        throw new InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
-    }
-    if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
-        throw new InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
-    }
-    const scope = parseChoice('scope', read('scope'), ['repository', 'environment', 'organization'], 'repository');
-    const apps = [];
-    for (const raw of parseList(read('app'))) {
-        const app = SECRET_APPS.find(known => known === raw);
-        if (app === undefined) {
-            throw new InputError('app', `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`);
-        }
-        if (!apps.includes(app))
-            apps.push(app);
-    }
-    if (apps.length === 0)
-        apps.push('actions');
-    const unscoped = apps.filter(app => !SECRET_APP_SCOPES[app].includes(scope));
-    if (unscoped.length > 0) {
-        const names = unscoped.map(app => SECRET_APP_NAMES[app]).join(' and ');
-        throw new InputError('app', `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`);
-    }
-    const environment = read('environment').trim();
-    if (scope === 'environment' && environment === '') {
-        throw new InputError('environment', `is required with 'scope: environment', e.g. 'environment: production'.`);
-    }
-    if (scope !== 'environment' && environment !== '') {
-        throw new InputError('environment', `is only used with 'scope: environment'; add 'scope: environment' or remove it.`);
-    }
-    const organization = read('organization').trim();
-    if (organization !== '' && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(organization)) {
-        throw new InputError('organization', `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`);
-    }
-    const rawVisibility = read('visibility').trim();
-    const visibility = rawVisibility === ''
-        ? undefined
-        : parseChoice('visibility', rawVisibility, ['all', 'private', 'selected'], 'private');
-    if (scope !== 'organization' && (visibility !== undefined || organization !== '')) {
-        throw new InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
-    }
-    const selectedRepositories = dedupeNames(parseList(read('selected-repositories')));
-    for (const name of selectedRepositories) {
-        if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-            throw new InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
-        }
-    }
-    if (selectedRepositories.length > 0 && visibility !== 'selected') {
-        throw new InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
-    }
-    if (visibility === 'selected' && selectedRepositories.length === 0) {
-        throw new InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);
-    }
-    return {
-        ...common,
-        operation: 'rotate-secrets',
-        secrets,
-        source: generate ? { kind: 'generate', length, encoding } : { kind: 'value', value },
-        scope,
-        apps,
-        ...(scope === 'environment' && { environment }),
-        ...(scope === 'organization' && {
-            organization: organization || (common.repositories[0]?.owner ?? '')
-        }),
-        ...(visibility !== undefined && { visibility }),
-        selectedRepositories
-    };
-}
-/**
- * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
- * line, so a multi-line value (a PEM key) printed in part would otherwise show.
- */
-function maskValue(value) {
-    core_setSecret(value);
-    for (const line of value.split(/\r\n|\r|\n/)) {
-        if (line.trim() !== '' && line !== value)
-            core_setSecret(line);
-    }
-}
-/** Drops repeated names, case-insensitively like GitHub's repository names, keeping the first. */
-function dedupeNames(names) {
-    const seen = new Set();
-    return names.filter(name => {
-        const key = name.toLowerCase();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function readSecretNames(raw) {
-    const names = parseList(raw);
-    if (names.length === 0) {
-        throw new InputError('secrets', `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`);
-    }
-    const seen = new Set();
-    for (const name of names) {
-        if (!SECRET_NAME.test(name)) {
-            throw new InputError('secrets', `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`);
-        }
-        if (name.toUpperCase().startsWith('GITHUB_')) {
-            throw new InputError('secrets', `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`);
-        }
-        seen.add(name.toUpperCase());
-    }
-    return [...seen];
-}
-
-;// CONCATENATED MODULE: ./src/rules/rerun.ts
-
-
-/** GitHub re-runs a run only up to 30 days after it was created (seconds). */
-const RERUN_WINDOW_SECONDS = 30 * 24 * 3600;
-/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
-const FAILED_JOB_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
-/**
- * The reason to skip `run` without any further request, or undefined when it may be re-run as far
- * as the run object tells. Checked in this order: active (still running, or already being
- * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
- * `max-attempts`.
- */
-function cheapSkipReason(run, options) {
-    const attempt = run.run_attempt ?? 1;
-    if (run.status !== 'completed') {
-        return attempt > 1
-            ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
-            : 'still running';
-    }
-    if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
-        return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`;
-    }
-    const conclusion = run.conclusion ?? 'none';
-    if (!options.conclusions.includes(conclusion)) {
-        return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`;
-    }
-    const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000;
-    if (ageSeconds > RERUN_WINDOW_SECONDS)
-        return 'older than 30 days (GitHub refuses re-runs)';
-    if (attempt >= GITHUB_MAX_RUN_ATTEMPTS)
-        return "GitHub's 50-attempt cap reached";
-    if (attempt >= options.maxAttempts)
-        return 'max attempts reached';
-    return undefined;
-}
-/**
- * The group in which a newer run supersedes an older one: same workflow, same head branch, same
- * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
- * which nothing supersedes.
- */
-function supersessionKey(run) {
-    if (!run.head_branch)
-        return undefined;
-    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
-    return JSON.stringify([run.workflow_id, run.head_branch, headRepository]);
-}
-/** True when `other` is a different, newer run in the same group as `run`. */
-function supersedes(other, run) {
-    const key = supersessionKey(run);
-    return (key !== undefined &&
-        other.id !== run.id &&
-        supersessionKey(other) === key &&
-        newestFirst(other, run) < 0);
-}
-/**
- * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
- * @returns run id → id of the newest run of its group (only for superseded runs).
- */
-function supersededWithin(runs) {
-    const newest = new Map();
-    for (const run of [...runs].sort(newestFirst)) {
-        const key = supersessionKey(run);
-        if (key !== undefined && !newest.has(key))
-            newest.set(key, run);
-    }
-    const superseded = new Map();
-    for (const run of runs) {
-        const key = supersessionKey(run);
-        const top = key === undefined ? undefined : newest.get(key);
-        if (top && top.id !== run.id)
-            superseded.set(run.id, top.id);
-    }
-    return superseded;
-}
-/**
- * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
- * and branch), whether a newer run of each candidate's group exists. Every run newer than a
- * candidate comes before it, so a candidate is decided once its group's newest run (when that
- * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
- * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
- * never pending: nothing supersedes them.
- */
-class LaterRunsFinder {
-    /** Candidate id → what the listing showed, for the candidates decided so far. */
-    decided = new Map();
-    undecided;
-    newestOfGroup = new Map();
-    seen = new Map();
-    constructor(candidates) {
-        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
-    }
-    /** The candidates not decided yet, in the order given. */
-    get pending() {
-        return this.undecided;
-    }
-    /**
-     * Takes the next page of the listing; `complete` when no page follows it.
-     * @returns how many candidates this page decided.
-     */
-    observe(page, complete) {
-        for (const run of page) {
-            this.seen.set(run.id, run);
-            const key = supersessionKey(run);
-            if (key !== undefined && !this.newestOfGroup.has(key))
-                this.newestOfGroup.set(key, run);
-        }
-        const before = this.undecided.length;
-        this.undecided = this.undecided.filter(candidate => {
-            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
-            const current = this.seen.get(candidate.id);
-            if (top !== undefined && supersedes(top, candidate)) {
-                this.decided.set(candidate.id, { newer: top });
-            }
-            else if (current !== undefined) {
-                this.decided.set(candidate.id, { current });
-            }
-            else if (complete) {
-                this.decided.set(candidate.id, {});
-            }
-            else {
-                return true;
-            }
-            return false;
-        });
-        return before - this.undecided.length;
-    }
-    /**
-     * The listings of one workflow and branch that would decide the pending candidates: one per
-     * (workflow, head branch), since such a listing shows every head repository's runs.
-     */
-    branchListings() {
-        return new Set(this.undecided.map(branchListingKey)).size;
-    }
-}
-/** The listing (workflow and head branch) that shows a run's newer runs. */
-function branchListingKey(run) {
-    return JSON.stringify([run.workflow_id, run.head_branch]);
-}
-/** The jobs that "re-run failed jobs" would start over. */
-function failedJobsOf(jobs) {
-    return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
-}
-/**
- * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
- * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
- * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
- * re-run out.
- */
-function jobSkipReason(failedJobs, jobFilter, attempt) {
-    if (failedJobs.length === 0)
-        return `no failed jobs in attempt ${attempt}`;
-    if (jobFilter.length === 0)
-        return undefined;
-    const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter));
-    return outside ? `failed job ${outside.name} is not in job-filter` : undefined;
-}
-/**
- * Tests one log line against `log-pattern`, compiled by RE2 (linear time in the line's length,
- * whatever the pattern). GitHub starts every log line with a timestamp
- * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
- * line does, so `^Error:` works as people write it.
- */
-function lineMatcher(pattern) {
-    return line => {
-        const text = line.replace(LOG_TIMESTAMP, '');
-        return pattern.test(text) || (text !== line && pattern.test(line));
-    };
-}
-const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
-
-;// CONCATENATED MODULE: ./src/handlers/rerun-failed.ts
-/**
- * rerun-failed: re-run the failed jobs of failed workflow runs, once per invocation, with the
- * guards scripts forget: active runs, runs already being retried, the 30-day window, GitHub's
- * 50-attempt cap, `max-attempts`, newer runs of the same workflow and branch, and (with
- * `job-filter` / `log-pattern`) failures that are not the flaky kind.
- */
-
-
-
-
-
-
-
-/** Runs per listing page (GitHub's maximum). */
-const rerun_failed_PER_PAGE = 100;
-/**
- * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
- * within `lookback`; or the one run of `run-id` / the `workflow_run` event), skips those the cheap
- * guards rule out, checks the rest for a newer run, failed jobs and log signature, and re-runs
- * the failed jobs of the remaining ones.
- *
- * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
- * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (one per
- * workflow and branch the scan left undecided),
- * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
- * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
- * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
- */
-const rerunFailed = async (context) => {
-    const { settings, octokit } = context;
-    const now = context.now();
-    const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000);
-    const event = eventRunOf(context);
-    // Re-runs planned so far, across repositories: the `limit` budget they will spend.
-    let planned = 0;
-    await forEachRepository(context, async (repository) => {
-        const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters);
-        // A newer failed run in the same listing supersedes an older one at no extra request.
-        const supersededBy = settings.skipSuperseded
-            ? supersededWithin(runs)
-            : new Map();
-        // The event's attempt describes its run in the event's own repository only.
-        const eventAttempt = runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined;
-        const guardsFor = (run) => ({
-            now,
-            maxAttempts: settings.maxAttempts,
-            conclusions: settings.conclusions,
-            ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
-        });
-        const survivors = [];
-        for (const run of runs) {
-            const reason = cheapSkipReason(run, guardsFor(run)) ??
-                (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined);
-            if (reason !== undefined)
-                context.results.skip(rerun_failed_runTarget(repository, run), reason);
-            else
-                survivors.push(run);
-        }
-        info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
-        const scanned = settings.skipSuperseded
-            ? await scanLaterRuns(context, repository, survivors)
-            : new Map();
-        const perBranch = laterRunsPerBranch(context, repository, survivors.filter(run => !scanned.has(run.id)));
-        const writes = [];
-        let rateLimitedUntil;
-        for (const run of survivors) {
-            const target = rerun_failed_runTarget(repository, run);
-            // Past the `limit`, the mutation boundary skips the re-run (limit reached) whatever the
-            // checks would say: reading jobs and logs for it would be spent for nothing.
-            if (planned >= settings.limit) {
-                writes.push({ target, reason: 'not checked', send: unchecked });
-                continue;
-            }
-            // Once the primary rate limit is spent, every further read would be refused too: the rest
-            // wait for the next invocation, like the writes the mutation boundary holds back.
-            if (rateLimitedUntil) {
-                context.results.skip(target, `rate limit exhausted until ${rateLimitedUntil.toISOString()}`);
-                continue;
-            }
-            let verdict;
-            try {
-                const seen = scanned.get(run.id);
-                verdict = await checkRun(context, repository, run, guardsFor(run), async () => seen !== undefined ? seen : perBranch(run));
-            }
-            catch (error) {
-                rateLimitedUntil = rateLimitResetOf(error);
-                if (rateLimitedUntil) {
-                    context.results.skip(target, describeApiError(error, settings.operation));
-                }
-                else {
-                    context.results.add(target, 'failed', describeApiError(error, settings.operation));
-                }
-                continue;
-            }
-            if (!verdict.rerun) {
-                context.results.skip(target, verdict.reason);
-                continue;
-            }
-            const { attempt } = verdict;
-            writes.push({
-                target,
-                reason: verdict.reason,
-                send: async () => {
-                    await octokit.rest.actions.reRunWorkflowFailedJobs({
-                        ...repository,
-                        run_id: run.id,
-                        enable_debug_logging: settings.enableDebugLogging,
-                        ...SEND_ONCE
-                    });
-                    return '';
-                },
-                landed: async () => rerunLanded(octokit, repository, run.id, attempt),
-                onError: refusedRerun
-            });
-            planned += 1;
-        }
-        await context.mutations.apply(writes, 're-ran');
-    });
+/** The scopes each store has: GitHub keeps Dependabot and Codespaces secrets in no environment. */
+const SECRET_APP_SCOPES = {
+    actions: ['repository', 'environment', 'organization'],
+    dependabot: ['repository', 'organization'],
+    codespaces: ['repository', 'organization']
 };
 /**
- * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (`laterRuns`: what the repository-wide scan or the branch's listing showed, which also shows the
- * run as it is now), the failed jobs of the latest attempt against `job-filter` (one paginated
- * listing), then the failed jobs' logs against `log-pattern` (one log per job until one matches).
- * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
- * @throws the API error of a listing or of a log that exists but cannot be read.
+ * The access an organization secret is written with. GitHub requires `visibility` on every write
+ * and replaces the selected repositories with what the write sends, so keeping an existing secret's
+ * access means sending it back in full.
+ * @param requested the `visibility` input (undefined = keep) and, for `selected`, the ids the
+ *   `selected-repositories` names resolved to.
+ * @param existing the secret as it is now (its selected ids from every page), undefined when new.
+ * @returns `requested` when given; else the existing access; else `private` (GitHub's safest).
  */
-async function checkRun(context, repository, listed, guards, laterRuns) {
-    const { settings, octokit } = context;
-    let run = listed;
-    if (settings.skipSuperseded) {
-        const { newer, current } = await laterRuns();
-        if (newer !== undefined)
-            return { rerun: false, reason: `superseded by run ${newer.id}` };
-        if (current !== undefined) {
-            const changed = cheapSkipReason(current, guards);
-            if (changed !== undefined)
-                return { rerun: false, reason: `changed since listed: ${changed}` };
-            run = current;
-        }
-    }
-    const attempt = run.run_attempt ?? 1;
-    const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
-    if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
-        return { rerun: true, reason: reasons.join('; '), attempt };
-    }
-    const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
-        ...repository,
-        run_id: run.id,
-        filter: 'latest',
-        per_page: 100
-    });
-    // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
-    // the run after the checks above, and its jobs say nothing about the attempt that was judged.
-    const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt);
-    if (later !== undefined) {
-        return {
-            rerun: false,
-            reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
-        };
-    }
-    const failed = failedJobsOf(jobs);
-    const jobReason = jobSkipReason(failed, settings.jobFilter, attempt);
-    if (jobReason !== undefined)
-        return { rerun: false, reason: jobReason };
-    if (settings.jobFilter.length > 0) {
-        reasons.push(`failed jobs ${failed.map(job => job.name).join(', ')} match job-filter`);
-    }
-    if (settings.logPattern === undefined) {
-        return { rerun: true, reason: reasons.join('; '), attempt };
-    }
-    const matches = lineMatcher(settings.logPattern);
-    const unavailable = [];
-    for (const job of failed) {
-        try {
-            if (await jobLogMatches(octokit, repository, job.id, matches, settings.pacing)) {
-                reasons.push(`log of ${job.name} matches log-pattern`);
-                return { rerun: true, reason: reasons.join('; '), attempt };
-            }
-        }
-        catch (error) {
-            // A log that is gone (expired, deleted) cannot show the signature; the others still may.
-            const status = statusOf(error);
-            if (status !== 404 && status !== 410)
-                throw error;
-            unavailable.push(job.name);
-        }
-    }
-    return {
-        rerun: false,
-        reason: unavailable.length === 0
-            ? 'log did not match'
-            : `log did not match (no log for ${unavailable.join(', ')})`
-    };
+function orgSecretAccess(requested, existing) {
+    const chosen = requested.visibility !== undefined
+        ? { visibility: requested.visibility, selectedRepositoryIds: requested.selectedRepositoryIds }
+        : (existing ?? { visibility: 'private' });
+    return chosen.visibility === 'selected'
+        ? { visibility: 'selected', selectedRepositoryIds: [...(chosen.selectedRepositoryIds ?? [])] }
+        : { visibility: chosen.visibility };
 }
 /**
- * Decides for many candidates at once whether a newer run of their group exists, from a listing
- * of every run of the repository created since the oldest candidate, newest first (see
- * `LaterRunsFinder`). The alternative is one listing per workflow and branch with a candidate
- * (`laterRunsPerBranch`, shared by that branch's candidates), so the scan reads on only while the
- * pages it has left are no more than the candidates still undecided. (Bolder rules, such as
- * reading on while pages keep deciding candidates, cost more requests than they save over a range
- * of generated repositories.) When it stops early, and the oldest undecided candidate is newer
- * than where the listing started (or GitHub's 1,000-result cap stopped it), the listing restarts
- * below the last run seen and down to that candidate only: its first page tells the exact count
- * left, and is a page the scan needed anyway. Candidates left undecided, and all of them when the
- * scan fails, are asked per branch by `checkRun`.
- *
- * Endpoint: `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page.
- * @returns candidate id → what the listing showed, for the candidates it decided.
+ * Whether reading the secret back proves the write: GitHub returns no value, only `updated_at`.
+ * @param before `updated_at` before the write (ISO 8601), undefined when the secret did not exist.
+ * @param after `updated_at` read after the write, undefined when the secret cannot be found.
+ * @returns true when the secret exists and, if it existed before, its `updated_at` is strictly later.
  */
-async function scanLaterRuns(context, repository, candidates) {
-    const { octokit } = context;
-    const finder = new LaterRunsFinder(candidates);
-    // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
-    if (finder.branchListings() < 2)
-        return finder.decided;
-    let upper;
-    try {
-        scan: for (;;) {
-            const lowest = oldestOf(finder.pending);
-            const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, {
-                ...repository,
-                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
-                exclude_pull_requests: true,
-                per_page: rerun_failed_PER_PAGE
-            });
-            let listed = 0;
-            let last;
-            let restart = false;
-            for await (const page of pages) {
-                const runs = page.data;
-                listed += runs.length;
-                last = runs[runs.length - 1] ?? last;
-                const total = totalCountOf(page) ?? 0;
-                const complete = runs.length < rerun_failed_PER_PAGE || listed >= total;
-                finder.observe(runs, complete);
-                if (finder.pending.length === 0 || complete)
-                    break scan;
-                const capped = listed >= LISTING_CAP;
-                if (!capped && Math.ceil((total - listed) / rerun_failed_PER_PAGE) <= finder.pending.length)
-                    continue;
-                restart =
-                    last !== undefined &&
-                        last.created_at !== upper &&
-                        (capped ||
-                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
-                break;
-            }
-            if (!restart || last === undefined)
-                break;
-            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
-            upper = last.created_at;
-        }
-    }
-    catch (error) {
-        // The per-branch listings still answer, one by one (and report a spent rate limit per run).
-        info(`${fullName(repository)}: listing recent runs failed (${describeApiError(error, context.settings.operation)}); asking per branch instead`);
-    }
-    info(`${fullName(repository)}: recent runs decided ${finder.decided.size} of ${candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
-    return finder.decided;
-}
-/**
- * Asks, for the candidates the scan left undecided, whether a newer run of the same workflow on
- * the same head branch (same head repository) exists, and how each run is now. The failed-run
- * listing cannot tell: a newer run that succeeded or is still running is not in it. One listing
- * per (workflow, head branch), filtered server-side by workflow, branch and `created>=` its oldest
- * candidate, newest first, decides every candidate of that branch (of any head repository), so
- * it is made once, by the first of them checked, and shared. It reads on only until each of them
- * is decided: usually the first page.
- *
- * Endpoint: `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`.
- * @returns per candidate, a promise of what the listing showed; it rejects with the listing's
- * API error (for every candidate that shares it). Runs without a head branch get `{}`: nothing
- * supersedes them.
- */
-function laterRunsPerBranch(context, repository, candidates) {
-    const byBranch = new Map();
-    for (const run of candidates) {
-        if (!run.head_branch)
-            continue;
-        const key = branchListingKey(run);
-        byBranch.set(key, [...(byBranch.get(key) ?? []), run]);
-    }
-    const listings = new Map();
-    return async (run) => {
-        if (!run.head_branch)
-            return {};
-        const key = branchListingKey(run);
-        let listing = listings.get(key);
-        if (listing === undefined) {
-            listing = listBranch(context, repository, byBranch.get(key) ?? [run]);
-            listings.set(key, listing);
-        }
-        return (await listing).get(run.id) ?? {};
-    };
-}
-/** One listing of the runs of the candidates' workflow and branch since the oldest of them. */
-async function listBranch(context, repository, candidates) {
-    const oldest = oldestOf(candidates);
-    const finder = new LaterRunsFinder(candidates);
-    const pages = context.octokit.paginate.iterator(context.octokit.rest.actions.listWorkflowRuns, {
-        ...repository,
-        workflow_id: oldest.workflow_id,
-        branch: oldest.head_branch ?? '',
-        created: `>=${oldest.created_at}`,
-        exclude_pull_requests: true,
-        per_page: rerun_failed_PER_PAGE
-    });
-    let listed = 0;
-    for await (const page of pages) {
-        const runs = page.data;
-        listed += runs.length;
-        const total = totalCountOf(page) ?? 0;
-        finder.observe(runs, runs.length < rerun_failed_PER_PAGE || listed >= total);
-        if (finder.pending.length === 0)
-            return finder.decided;
-    }
-    finder.observe([], true);
-    return finder.decided;
-}
-/** The run created first (the lowest id among those created the same second). */
-function oldestOf(runs) {
-    return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
-}
-/**
- * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged
- * (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A re-run by someone else in those seconds
- * looks the same and is reported as the action's.
- * @throws the API error of the read (404 when the run was deleted).
- */
-async function rerunLanded(octokit, repository, runId, attempt) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
-    return (data.run_attempt ?? 1) > attempt;
-}
-/** The write of a run past the budget, which the mutation boundary never sends. */
-async function unchecked() {
-    throw new Error('a re-run past the limit was not checked and must not be sent');
-}
-/**
- * The triggering run of a `workflow_run` event: its id and the attempt the event was sent for, so
- * a run someone re-ran since is not re-run again.
- */
-function eventRunOf(context) {
-    const { runner } = context.settings;
-    if (runner.eventName !== 'workflow_run')
-        return undefined;
-    const workflowRun = runner.payload.workflow_run;
-    if (typeof workflowRun?.id !== 'number')
-        return undefined;
-    return {
-        id: workflowRun.id,
-        ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt })
-    };
-}
-/**
- * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
- * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
- * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
- * A re-run whose answer was lost is never sent again once it took effect (`rerunLanded`), so
- * "already running" means someone else re-ran it.
- */
-function refusedRerun(error) {
-    // Listed a moment ago, so the repository is visible: the run itself was deleted since.
-    if (statusOf(error) === 404)
-        return { outcome: 'skipped', reason: 'deleted since listed' };
-    if (statusOf(error) !== 403)
-        return undefined;
-    const message = messageOf(error);
-    if (/already running/i.test(message)) {
-        return { outcome: 'skipped', reason: 'already being retried (GitHub: already running)' };
-    }
-    if (/over a month ago/i.test(message)) {
-        return { outcome: 'skipped', reason: 'older than 30 days (GitHub refuses re-runs)' };
-    }
-    if (/maximum/i.test(message) && /attempt/i.test(message)) {
-        return { outcome: 'skipped', reason: "GitHub's 50-attempt cap reached" };
-    }
-    return undefined;
-}
-function rerun_failed_runTarget(repository, run) {
-    return {
-        repository: fullName(repository),
-        kind: 'run',
-        id: run.id,
-        action: 'rerun-failed-jobs',
-        url: run.html_url
-    };
-}
-
-;// CONCATENATED MODULE: ./src/rules/deployment-review.ts
-/**
- * Which pending deployments of a workflow run this invocation may review, and the facts a
- * maintainer needs about the others (pure: no API calls).
- */
-
-/**
- * Splits a run's pending deployments by the `environments` globs (empty = every environment) and
- * by `current_user_can_approve`.
- * @param pending the run's pending deployments, in the API's order.
- * @param environments globs on environment names (minimatch).
- * @param now the clock, for the wait timers named in reasons.
- */
-function planReview(pending, environments, now) {
-    const plan = { review: [], blocked: [], unmatched: [] };
-    for (const deployment of pending) {
-        if (environments.length > 0 && !matchesAny(deployment.environment.name, environments)) {
-            plan.unmatched.push(deployment);
-        }
-        else if (deployment.current_user_can_approve) {
-            plan.review.push(deployment);
-        }
-        else {
-            plan.blocked.push({ deployment, reason: blockedReason(deployment, now) });
-        }
-    }
-    return plan;
-}
-function blockedReason(deployment, now) {
-    const name = deployment.environment.name;
-    if (deployment.reviewers.length === 0) {
-        // No token can help here: the gate is a wait timer or a GitHub App's protection rule.
-        const left = waitTimerLeftSeconds(deployment, now);
-        return left > 0
-            ? `${name} has no required reviewers; it waits for its wait timer (about ${Math.ceil(left / 60)} min left)`
-            : `${name} has no required reviewers; it waits for a deployment protection rule, which only the GitHub App that owns it can answer`;
-    }
-    return `${name}: the token may not approve (required reviewers: ${deployment.reviewers.join(', ')}); pass a required reviewer's token in \`github-token\` (GITHUB_TOKEN cannot review)`;
-}
-/**
- * Why a blocked deployment is left, knowing the run's review history. `current_user_can_approve`
- * is false both for a token that is no required reviewer and for an environment whose reviewers
- * approved already but which still waits on another gate; only the history tells them apart. When
- * the latest review of the environment is an approval, the gate left is its wait timer or a
- * deployment protection rule, and no other token would help.
- * @param blocked a deployment `planReview` blocked.
- * @param history the run's review history, oldest first (empty when it could not be read).
- * @param now the clock, for the wait timer.
- * @returns the reason to report for it.
- */
-function blockedAfterReviews(blocked, history, now) {
-    const { deployment } = blocked;
-    const name = deployment.environment.name;
-    const names = (review) => review.environments.map(environment => environment.toLowerCase());
-    const reviews = history.filter(review => names(review).includes(name.toLowerCase()));
-    const latest = reviews.at(-1);
-    if (deployment.reviewers.length === 0 || latest?.state !== 'approved')
-        return blocked.reason;
-    const approvers = [
-        ...new Set(reviews.filter(review => review.state === 'approved').map(review => review.user))
-    ];
-    const left = waitTimerLeftSeconds(deployment, now);
-    const gate = left > 0
-        ? `its wait timer (about ${Math.ceil(left / 60)} min left)`
-        : 'a deployment protection rule, which only the GitHub App that owns it can answer';
-    return `${name}: its required reviewers approved (${approvers.join(', ')}); it waits for ${gate}`;
-}
-/**
- * Seconds the wait timer of a pending deployment still runs at `now`; 0 when it has none, has not
- * started, or has elapsed.
- */
-function waitTimerLeftSeconds(deployment, now) {
-    if (deployment.wait_timer <= 0 || deployment.wait_timer_started_at === null)
-        return 0;
-    const started = Date.parse(deployment.wait_timer_started_at);
-    if (Number.isNaN(started))
-        return 0;
-    const ends = started + deployment.wait_timer * 60_000;
-    return Math.max(0, Math.ceil((ends - now.getTime()) / 1000));
-}
-/**
- * The reason line of a review: the state and the environments, and any wait timer that will still
- * hold the job after the review, e.g. `approved staging, production; wait timer on production: about 12 min left`.
- */
-function describeReview(state, deployments, now) {
-    const names = deployments.map(deployment => deployment.environment.name).join(', ');
-    const timers = state === 'approved'
-        ? deployments
-            .map(deployment => ({
-            name: deployment.environment.name,
-            left: waitTimerLeftSeconds(deployment, now)
-        }))
-            .filter(timer => timer.left > 0)
-            .map(timer => `wait timer on ${timer.name}: about ${Math.ceil(timer.left / 60)} min left`)
-        : [];
-    return [`${state} ${names}`, ...timers].join('; ');
-}
-/** The review history as one phrase, e.g. `reviews so far: bob approved staging`; '' when empty. */
-function describeHistory(history) {
-    if (history.length === 0)
-        return '';
-    const entries = history.map(review => `${review.user} ${review.state} ${review.environments.join(', ')}`);
-    return `reviews so far: ${entries.join('; ')}`;
-}
-/**
- * The `deployment_protection_rule` payload this invocation answers, if any. GitHub delivers that
- * event to the app that owns the rule, not to workflows, so it arrives either directly (the app
- * runs the action with `GITHUB_EVENT_NAME=deployment_protection_rule`) or relayed as a
- * `repository_dispatch` with `event_type: deployment_protection_rule` and the payload as
- * `client_payload`.
- * @returns undefined for every other event.
- */
-function protectionRulePayload(eventName, payload) {
-    if (eventName === 'deployment_protection_rule')
-        return payload;
-    const relayed = payload.client_payload;
-    if (eventName === 'repository_dispatch' &&
-        payload.action === 'deployment_protection_rule' &&
-        typeof relayed === 'object' &&
-        relayed !== null &&
-        !Array.isArray(relayed)) {
-        return relayed;
-    }
-    return undefined;
-}
-/**
- * Reads the repository and run id out of a `deployment_protection_rule` payload's
- * `deployment_callback_url` (`{api}/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`,
- * with `/api/v3` before `/repos` on GitHub Enterprise Server).
- * @returns undefined when the value is not such a URL.
- */
-function parseDeploymentCallbackUrl(value) {
-    if (typeof value !== 'string')
-        return undefined;
-    let path;
-    try {
-        path = new URL(value).pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/.exec(path);
-    if (!match?.[1] || !match[2] || !match[3])
-        return undefined;
-    const runId = Number(match[3]);
-    if (!Number.isSafeInteger(runId) || runId <= 0)
-        return undefined;
-    return {
-        owner: decodeURIComponent(match[1]),
-        repo: decodeURIComponent(match[2]),
-        runId
-    };
-}
-
-;// CONCATENATED MODULE: ./src/handlers/review-deployments.ts
-/**
- * review-deployments: approve or reject the pending deployments of waiting workflow runs, or, on a
- * `deployment_protection_rule` event, answer that custom deployment protection rule.
- */
-
-
-
-
-
-/**
- * On a `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`): `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`
- * for the payload's run and environment. Otherwise, per repository: the run `run-id` (or the
- * triggering run of a `workflow_run` event) or the active runs (`GET /repos/{owner}/{repo}/actions/runs`,
- * one series per active status) with status `waiting`; for each,
- * `GET .../runs/{run_id}/pending_deployments`, one `POST .../runs/{run_id}/pending_deployments` with
- * every approvable matching environment, and `GET .../runs/{run_id}/approvals` for runs that keep
- * waiting on environments this token cannot review. A review GitHub refuses with 422 is looked
- * into again (pending deployments, then the history) to tell a review that took effect but whose
- * answer was lost from one that someone else made meanwhile.
- */
-const reviewDeployments = async (context) => {
-    const { eventName, payload } = context.settings.runner;
-    const rule = protectionRulePayload(eventName, payload);
-    if (rule) {
-        await answerProtectionRule(context, rule);
-        return;
-    }
-    const { settings, octokit } = context;
-    const pass = { context, reviews: 0 };
-    await forEachRepository(context, async (repository) => {
-        if (pass.exhausted) {
-            // Listing would only be refused too; the repository is reported, not lost.
-            context.results.skip(repositoryTarget(repository), pass.exhausted);
-            return;
-        }
-        const runs = await listRuns(octokit, repository, { statuses: ACTIVE_STATUSES }, settings.filters);
-        // The server's status=waiting filter has been seen to miss waiting runs: every active run is
-        // listed and the status is checked here. A run asked for by id is looked at unless completed.
-        const byId = runIdIn(settings.filters, repository) !== undefined;
-        const waiting = runs.filter(run => byId ? run.status !== 'completed' : run.status === 'waiting');
-        info(`${fullName(repository)}: ${waiting.length} runs waiting`);
-        if (byId && waiting.length === 0 && runs[0]) {
-            context.results.skip(review_deployments_runTarget(repository, runs[0]), 'already completed');
-        }
-        for (const run of waiting) {
-            const target = review_deployments_runTarget(repository, run);
-            if (pass.exhausted)
-                context.results.skip(target, pass.exhausted);
-            else if (pass.reviews >= settings.limit)
-                context.mutations.skipPastLimit(target);
-            else
-                await reviewRun(pass, repository, run);
-        }
-    });
-};
-/** Reviews the pending deployments of one run: one write for every approvable matching environment. */
-async function reviewRun(pass, repository, run) {
-    const { context } = pass;
-    const { settings, octokit } = context;
-    const target = review_deployments_runTarget(repository, run);
-    let pending;
-    try {
-        const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
-            ...repository,
-            run_id: run.id
-        });
-        pending = data.map(toPendingDeployment);
-    }
-    catch (error) {
-        if (noteRateLimit(pass, error)) {
-            context.results.skip(target, pass.exhausted ?? '');
-            return;
-        }
-        // One run that cannot be read (deleted meanwhile, say) must not stop the others.
-        context.results.add(target, 'failed', describeApiError(error, 'review-deployments'));
-        return;
-    }
-    if (pending.length === 0) {
-        context.results.skip(target, run.status === 'waiting'
-            ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
-            : `no pending deployments (status ${run.status})`);
-        return;
-    }
-    const plan = planReview(pending, settings.environments, context.now());
-    if (plan.review.length === 0 && plan.blocked.length === 0) {
-        const names = plan.unmatched.map(deployment => deployment.environment.name).join(', ');
-        context.results.skip(target, `waiting on ${names}, which \`environments\` (${settings.environments.join(', ')}) does not match`);
-        return;
-    }
-    // A run that keeps waiting on environments this token cannot review: who reviewed what before
-    // tells the maintainer what is left. Read before our own review, which would only repeat itself.
-    const past = plan.blocked.length > 0 ? ((await reviewHistory(pass, repository, run.id)) ?? []) : [];
-    const history = describeHistory(past);
-    if (plan.review.length > 0 && pass.exhausted) {
-        context.results.skip(target, pass.exhausted);
-    }
-    else if (plan.review.length > 0) {
-        const environmentIds = plan.review.map(deployment => deployment.environment.id);
-        pass.reviews += 1;
-        await context.mutations.apply([
-            {
-                target,
-                reason: describeReview(settings.state, plan.review, context.now()),
-                send: async () => {
-                    try {
-                        await octokit.rest.actions.reviewPendingDeploymentsForRun({
-                            ...repository,
-                            run_id: run.id,
-                            environment_ids: environmentIds,
-                            state: settings.state,
-                            comment: settings.comment
-                        });
-                        return '';
-                    }
-                    catch (error) {
-                        noteRateLimit(pass, error);
-                        if (statusOf(error) !== 422)
-                            throw error;
-                        const verdict = await explainRefusal(pass, repository, run.id, plan.review, error);
-                        if (verdict.outcome === 'done')
-                            return '';
-                        throw new RefusedReview(verdict);
-                    }
-                },
-                onError: error => (error instanceof RefusedReview ? error.verdict : undefined)
-            }
-        ], settings.state);
-    }
-    if (plan.blocked.length > 0) {
-        const reasons = plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now()));
-        context.results.skip(target, [...reasons, ...(history ? [history] : [])].join('; '));
-    }
-}
-/** The outcome a refused review (or rule answer) was found to have, carried from `send` to `onError`. */
-class RefusedReview extends Error {
-    verdict;
-    constructor(verdict) {
-        super(verdict.reason);
-        this.verdict = verdict;
-    }
-}
-/**
- * Why GitHub refused (422) a review of `reviewed`: reads the run's pending deployments again and,
- * when some of them are gone, its review history. `done` when the history ends with a review
- * just like ours (same state, comment and environments): it is this review, whose answer was lost
- * and whose retry GitHub refused. `skipped` when someone else reviewed them, or the run moved on,
- * meanwhile. `failed` when they still wait: the token is not (or no longer) a required reviewer.
- */
-async function explainRefusal(pass, repository, runId, reviewed, error) {
-    const { settings, octokit } = pass.context;
-    const refused = describeApiError(error, 'review-deployments');
-    const names = reviewed.map(deployment => deployment.environment.name);
-    let stillPending;
-    try {
-        const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
-            ...repository,
-            run_id: runId
-        });
-        stillPending = new Set(data.map(entry => Number(entry.environment.id)));
-    }
-    catch (readError) {
-        if (noteRateLimit(pass, readError))
-            throw readError;
-        return {
-            outcome: 'failed',
-            reason: `${refused}; the run could not be read again to tell why (${describeApiError(readError, 'review-deployments')})`
-        };
-    }
-    if (reviewed.every(deployment => stillPending.has(deployment.environment.id))) {
-        return {
-            outcome: 'failed',
-            reason: `${refused}: the token is not a required reviewer of ${names.join(', ')} (or may not review its own run); pass a required reviewer's token in \`github-token\``
-        };
-    }
-    const history = await reviewHistory(pass, repository, runId);
-    if (!history) {
-        if (pass.exhausted)
-            return { outcome: 'skipped', reason: pass.exhausted };
-        return {
-            outcome: 'failed',
-            reason: `${refused}; the review history could not be read to tell why`
-        };
-    }
-    const latest = [...history]
-        .reverse()
-        .find(review => review.environments.some(name => names.includes(name)));
-    if (latest &&
-        latest.state === settings.state &&
-        latest.comment === settings.comment &&
-        sameNames(latest.environments, names)) {
-        return { outcome: 'done' };
-    }
-    if (latest) {
-        return {
-            outcome: 'skipped',
-            reason: `reviewed meanwhile: ${latest.user} ${latest.state} ${latest.environments.join(', ')}`
-        };
-    }
-    return {
-        outcome: 'skipped',
-        reason: `no longer waiting on ${names.join(', ')}: the run was cancelled or completed meanwhile`
-    };
-}
-function sameNames(a, b) {
-    return a.length === b.length && a.every(name => b.includes(name));
-}
-/** Remembers a refusal for the primary rate limit, after which nothing more is sent; true when it was one. */
-function noteRateLimit(pass, error) {
-    const reset = rateLimitResetOf(error);
-    if (!reset)
+function isWriteVerified(before, after) {
+    if (after === undefined || Number.isNaN(Date.parse(after)))
         return false;
-    pass.exhausted ??= `rate limit exhausted until ${reset.toISOString()}`;
-    return true;
-}
-/**
- * `GET .../runs/{run_id}/approvals`, reduced; undefined (and a warning) when it cannot be read,
- * which only costs the summary its history.
- */
-async function reviewHistory(pass, repository, runId) {
-    const { context } = pass;
-    try {
-        const { data } = await context.octokit.rest.actions.getReviewsForRun({
-            ...repository,
-            run_id: runId
-        });
-        return data.map(review => ({
-            state: review.state,
-            user: review.user.login,
-            comment: review.comment,
-            environments: review.environments.map(environment => environment.name ?? '')
-        }));
-    }
-    catch (error) {
-        noteRateLimit(pass, error);
-        warning(`${fullName(repository)}: could not read the review history of run ${runId} (${describeApiError(error, 'review-deployments')})`);
-        return undefined;
-    }
-}
-function toPendingDeployment(entry) {
-    return {
-        environment: { id: Number(entry.environment.id), name: entry.environment.name ?? '' },
-        wait_timer: entry.wait_timer,
-        wait_timer_started_at: entry.wait_timer_started_at,
-        current_user_can_approve: entry.current_user_can_approve,
-        reviewers: entry.reviewers.map(({ reviewer }) => {
-            if (reviewer && 'login' in reviewer)
-                return reviewer.login;
-            if (reviewer && 'slug' in reviewer)
-                return reviewer.slug;
-            return '?';
-        })
-    };
-}
-/** GitHub's limit on the comment of an answer to a custom deployment protection rule (characters). */
-const MAX_RULE_COMMENT_LENGTH = 1024;
-/**
- * Answers the custom deployment protection rule of a `deployment_protection_rule` payload with
- * `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`, the repository
- * and run taken from its `deployment_callback_url`. A refusal (422) is looked into with
- * `GET .../runs/{run_id}/pending_deployments` and `GET .../runs/{run_id}`.
- * @throws Error when the payload has no usable `deployment_callback_url` or `environment`, when
- *   its `repository` is not the callback's, or when `comment` is longer than GitHub takes.
- */
-async function answerProtectionRule(context, payload) {
-    const { settings, octokit } = context;
-    const callback = parseDeploymentCallbackUrl(payload.deployment_callback_url);
-    if (!callback) {
-        throw new Error(`The deployment_protection_rule event payload has no deployment_callback_url of the form …/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule (got ${JSON.stringify(payload.deployment_callback_url ?? null)}); pass the payload GitHub sends to the app that owns the rule, as it came.`);
-    }
-    const environment = payload.environment;
-    if (typeof environment !== 'string' || environment === '') {
-        throw new Error(`The deployment_protection_rule event payload names no environment (got ${JSON.stringify(environment ?? null)}).`);
-    }
-    // The callback URL is the run GitHub asks about; a relayed payload's `repository` is only a
-    // claim, and letting it win would answer another repository's run of the same number.
-    const repository = { owner: callback.owner, repo: callback.repo };
-    const name = fullName(repository);
-    const claimed = repositoryNameOfPayload(payload);
-    if (claimed !== undefined && claimed.toLowerCase() !== name.toLowerCase()) {
-        throw new Error(`The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload GitHub sent, unchanged.`);
-    }
-    // Counted in characters (code points), not UTF-16 units, like GitHub.
-    const commentLength = [...settings.comment].length;
-    if (commentLength > MAX_RULE_COMMENT_LENGTH) {
-        throw new Error(`Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_RULE_COMMENT_LENGTH} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`);
-    }
-    const target = {
-        repository: name,
-        kind: 'run',
-        id: callback.runId,
-        action: 'review-protection-rule',
-        url: `${settings.runner.serverUrl}/${name}/actions/runs/${callback.runId}`
-    };
-    if (settings.environments.length > 0 && !matchesAny(environment, settings.environments)) {
-        context.results.skip(target, `environment ${environment} does not match \`environments\` (${settings.environments.join(', ')})`);
-        return;
-    }
-    const reason = `${settings.state} ${environment} (custom deployment protection rule)`;
-    await context.mutations.apply([
-        {
-            target,
-            reason,
-            send: async () => {
-                try {
-                    await octokit.rest.actions.reviewCustomGatesForRun({
-                        ...repository,
-                        run_id: callback.runId,
-                        environment_name: environment,
-                        state: settings.state,
-                        comment: settings.comment
-                    });
-                    return '';
-                }
-                catch (error) {
-                    if (statusOf(error) !== 422)
-                        throw error;
-                    const verdict = await explainRuleRefusal(context, repository, callback.runId, environment, error);
-                    if (verdict.outcome === 'done')
-                        return `${reason}; ${verdict.reason}`;
-                    throw new RefusedReview(verdict.outcome === 'skipped'
-                        ? { outcome: 'skipped', reason: `${reason}; ${verdict.reason}` }
-                        : verdict);
-                }
-            },
-            onError: error => (error instanceof RefusedReview ? error.verdict : notTheRuleOwner(error))
-        }
-    ], settings.state);
-}
-/**
- * Why GitHub refused (422) an answer to the rule on `environment`: a refused answer is either
- * one the app may not give, or a repeat of one GitHub applied already (the first attempt's reply
- * was lost and the client retried it), or one that came after the run moved on. Reads the run's
- * pending deployments and, when `environment` no longer waits, the run.
- * @returns `done` when `environment` no longer waits and the run is where this answer leaves it;
- *   `skipped` when the run moved on otherwise (or cannot be read: nothing is left to answer);
- *   `failed` when it still waits or cannot be read again.
- */
-async function explainRuleRefusal(context, repository, runId, environment, error) {
-    const { settings, octokit } = context;
-    const refused = describeApiError(error, 'review-deployments');
-    const notOwner = notTheRuleOwner(error)?.reason ?? refused;
-    let waiting;
-    try {
-        const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
-            ...repository,
-            run_id: runId
-        });
-        waiting = data.find(entry => (entry.environment.name ?? '').toLowerCase() === environment.toLowerCase());
-    }
-    catch (readError) {
-        return {
-            outcome: 'failed',
-            reason: `${notOwner}; the run could not be read again to tell whether an earlier answer landed (${describeApiError(readError, 'review-deployments')})`
-        };
-    }
-    if (waiting) {
-        // An environment that also has required reviewers keeps waiting for them after the rule
-        // is answered, so a lost reply looks the same as a refusal here.
-        const reviewers = toPendingDeployment(waiting).reviewers;
-        return {
-            outcome: 'failed',
-            reason: reviewers.length > 0
-                ? `${notOwner} (${environment} also waits for its required reviewers, ${reviewers.join(', ')}: if an earlier answer landed, only they are left)`
-                : notOwner
-        };
-    }
-    let run;
-    try {
-        run = (await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })).data;
-    }
-    catch (readError) {
-        warning(`${fullName(repository)}: could not read run ${runId} (${describeApiError(readError, 'review-deployments')})`);
-    }
-    if (!run) {
-        return {
-            outcome: 'skipped',
-            reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
-        };
-    }
-    // What our answer would have left: an approval lets the run go on, a rejection fails it.
-    const ours = settings.state === 'approved'
-        ? run.status !== 'completed'
-        : run.status === 'completed' && run.conclusion === 'failure';
-    if (ours) {
-        return {
-            outcome: 'done',
-            reason: `${environment} no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (${refused})`
-        };
-    }
-    return {
-        outcome: 'skipped',
-        reason: `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
-    };
-}
-/**
- * GitHub refuses an answer from anyone but the app that owns the rule: 403, 404, or a 422 while
- * the environment still waits (a 422 for one that no longer waits never gets here).
- */
-function notTheRuleOwner(error) {
-    const status = statusOf(error);
-    if (status !== 403 && status !== 404 && status !== 422)
-        return undefined;
-    return {
-        outcome: 'failed',
-        reason: `${describeApiError(error, 'review-deployments')}: only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in \`github-token\``
-    };
-}
-/** The payload's `repository.full_name`, when it has one. */
-function repositoryNameOfPayload(payload) {
-    const repository = payload.repository;
-    return typeof repository?.full_name === 'string' ? repository.full_name : undefined;
-}
-function repositoryTarget(repository) {
-    const name = fullName(repository);
-    return { repository: name, kind: 'repository', id: name, action: 'list', url: '' };
-}
-function review_deployments_runTarget(repository, run) {
-    return {
-        repository: fullName(repository),
-        kind: 'run',
-        id: run.id,
-        action: 'review',
-        url: run.html_url
-    };
-}
-
-;// CONCATENATED MODULE: ./src/mutations.ts
-/**
- * The mutation boundary: the only place writes are sent. In a dry run it records them as
- * `planned` instead; either way it spends the `limit` budget, so a dry run plans exactly what a
- * real run would do.
- */
-
-
-
-
-/** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
-class OperationsBudget {
-    limit;
-    used = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    /** Takes one unit; false when none is left. */
-    tryConsume() {
-        if (this.used >= this.limit)
-            return false;
-        this.used += 1;
+    if (before === undefined)
         return true;
-    }
-    get remaining() {
-        return this.limit - this.used;
-    }
+    return Date.parse(after) > Date.parse(before);
 }
-/**
- * Sends a write so that it takes effect once. `send` must not be retried by the client
- * (`SEND_ONCE`): an attempt that failed with 5xx, a dropped connection or a timeout may have been
- * applied with its answer lost. After the client's backoff (1×, 4×, 9× `backoffMs`) `landed`
- * reads the target back, and the write is sent again only when it did not land, at most
- * `MAX_RETRIES` more times. After the last failed attempt `landed` is asked once more (after
- * 16× `backoffMs`), so a write that did land is not reported failed.
- * @param landed resolves to the value to return when the write took effect, undefined when not.
- * @param options.what names the write in the log line of a lost answer, e.g. `cancel of run 7 in acme/web`.
- * @returns what `send` resolved to, or what `landed` found.
- * @throws any other error of `send` at once (4xx); the error of the last attempt when every one
- *   failed and none landed; the error of an intermediate read back.
- */
-async function sendLandingOnce(send, landed, options) {
-    for (let retry = 1;; retry++) {
-        try {
-            return await send();
-        }
-        catch (error) {
-            const status = statusOf(error) ?? 0;
-            if (status < 500)
-                throw error;
-            await (0,promises_namespaceObject.setTimeout)(options.backoffMs * retry ** 2);
-            const last = retry > MAX_RETRIES;
-            let found;
-            try {
-                found = await landed();
-            }
-            catch (readError) {
-                // After the last attempt the write's own error says more than the read's.
-                throw last ? error : readError;
-            }
-            if (found !== undefined) {
-                // Someone else's write in these seconds would look the same: a race no client can tell.
-                info(`${options.what} took effect though its answer was lost (${status}); not sending it again`);
-                return found;
-            }
-            if (last)
-                throw error;
-        }
-    }
-}
-/** Progress is logged at most this often during long write sequences (ms). */
-const PROGRESS_EVERY_MS = 10_000;
-/** Sends or plans writes, one at a time, and records one result per target. */
-class Mutations {
-    operation;
-    dryRun;
-    budget;
-    results;
-    retryBaseMs;
-    rateLimitedUntil;
-    /** @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`). */
-    constructor(operation, dryRun, budget, results, retryBaseMs = 1000) {
-        this.operation = operation;
-        this.dryRun = dryRun;
-        this.budget = budget;
-        this.results = results;
-        this.retryBaseMs = retryBaseMs;
-    }
-    /** The writes the `limit` budget still allows (dry-run writes spend it too). */
-    get budgetLeft() {
-        return this.budget.remaining;
-    }
-    /**
-     * When a write met the exhausted primary rate limit: its reset time (every later write is held
-     * back until the next invocation, and a handler's reads would be refused as well).
-     */
-    get rateLimitExhaustedUntil() {
-        return this.rateLimitedUntil;
-    }
-    /**
-     * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
-     * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
-     * Errors of one write never stop the next.
-     * @param verb past tense for progress lines, e.g. `cancelled`.
-     * @returns the result of each write, in order.
-     */
-    async apply(writes, verb) {
-        const recorded = [];
-        const started = Date.now();
-        let lastProgress = started;
-        let sent = 0;
-        for (const [index, write] of writes.entries()) {
-            recorded.push(await this.applyOne(write));
-            if (!this.dryRun)
-                sent += 1;
-            const now = Date.now();
-            if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
-                lastProgress = now;
-                const perWrite = (now - started) / Math.max(sent, 1);
-                const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000);
-                info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`);
-            }
-        }
-        return recorded;
-    }
-    /** Applies a single follow-up write to a target that already has a result (no budget spent). */
-    async followUp(previous, write) {
-        if (this.dryRun)
-            return;
-        const outcome = await this.send(write);
-        if (outcome.outcome === 'done') {
-            this.results.update(previous, {
-                action: write.target.action,
-                outcome: 'done',
-                reason: outcome.reason
-            });
-        }
-        else if (outcome.outcome === 'failed') {
-            this.results.update(previous, {
-                action: write.target.action,
-                outcome: 'failed',
-                reason: outcome.reason
-            });
-        }
-    }
-    /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
-    limitWarned = false;
-    /**
-     * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
-     * a warning that names the `limit` input. For handlers that stop judging targets once the
-     * budget is spent (their reads would be wasted); `apply` does the same for writes past it.
-     */
-    skipPastLimit(target) {
-        if (!this.limitWarned) {
-            this.limitWarned = true;
-            warning(`limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`);
-        }
-        return this.results.skip(target, 'limit reached');
-    }
-    async applyOne(write) {
-        if (!this.budget.tryConsume())
-            return this.skipPastLimit(write.target);
-        if (this.dryRun)
-            return this.results.add(write.target, 'planned', write.reason);
-        const { outcome, reason } = await this.send(write);
-        return this.results.add(write.target, outcome, reason);
-    }
-    async send(write) {
-        if (this.rateLimitedUntil) {
-            return {
-                outcome: 'skipped',
-                reason: `rate limit exhausted until ${this.rateLimitedUntil.toISOString()}`
-            };
-        }
-        try {
-            const { landed, target } = write;
-            const reason = landed
-                ? await sendLandingOnce(write.send, async () => ((await landed()) ? '' : undefined), {
-                    backoffMs: this.retryBaseMs,
-                    what: `${target.action} of ${target.kind} ${target.id} in ${target.repository}`
-                })
-                : await write.send();
-            return { outcome: 'done', reason: reason || write.reason };
-        }
-        catch (error) {
-            const reset = rateLimitResetOf(error);
-            if (reset) {
-                this.rateLimitedUntil = reset;
-                return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` };
-            }
-            const verdict = write.onError?.(error);
-            if (verdict)
-                return verdict;
-            return { outcome: 'failed', reason: describeApiError(error, this.operation) };
-        }
-    }
+/** A short description of the access, for reasons and logs, e.g. `visibility selected (150 repositories)`. */
+function describeAccess(access) {
+    if (access.visibility !== 'selected')
+        return `visibility ${access.visibility}`;
+    const count = access.selectedRepositoryIds?.length ?? 0;
+    return `visibility selected (${count} ${count === 1 ? 'repository' : 'repositories'})`;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/libsodium/dist/modules-esm/libsodium.mjs
@@ -51598,7 +51391,7 @@ async function sealSecretValue(value, publicKey) {
 
 
 
-const secret_scopes_PER_PAGE = 100;
+
 const byName = (secrets) => new Map(secrets.map(secret => [secret.name.toUpperCase(), secret]));
 async function orUndefinedOn404(read) {
     try {
@@ -51630,7 +51423,7 @@ function repositoryScope(octokit, app, repository, serverUrl) {
         })).data,
         list: async () => byName(await octokit.paginate(`GET /repos/{owner}/{repo}/${app}/secrets`, {
             ...repository,
-            per_page: secret_scopes_PER_PAGE
+            per_page: PER_PAGE
         })),
         get: async (name) => orUndefinedOn404(async () => (await octokit.request(`GET /repos/{owner}/{repo}/${app}/secrets/{secret_name}`, {
             ...repository,
@@ -51664,7 +51457,7 @@ function environmentScope(octokit, repository, environment, environmentId, serve
         publicKey: async () => (await octokit.rest.actions.getEnvironmentPublicKey(where)).data,
         list: async () => byName(await octokit.paginate(octokit.rest.actions.listEnvironmentSecrets, {
             ...where,
-            per_page: secret_scopes_PER_PAGE
+            per_page: PER_PAGE
         })),
         get: async (name) => orUndefinedOn404(async () => (await octokit.rest.actions.getEnvironmentSecret({ ...where, secret_name: name })).data),
         put: async (name, sealed, keyId) => (await octokit.rest.actions.createOrUpdateEnvironmentSecret({
@@ -51691,7 +51484,7 @@ function organizationScope(octokit, app, org, serverUrl) {
         description: secret_scopes_describe(app, place),
         url: `${serverUrl}/organizations/${org}/settings/secrets/${app}`,
         publicKey: async () => (await octokit.request(`GET /orgs/{org}/${app}/secrets/public-key`, { org })).data,
-        list: async () => byName(await octokit.paginate(`GET /orgs/{org}/${app}/secrets`, { org, per_page: secret_scopes_PER_PAGE })),
+        list: async () => byName(await octokit.paginate(`GET /orgs/{org}/${app}/secrets`, { org, per_page: PER_PAGE })),
         get: async (name) => orUndefinedOn404(async () => (await octokit.request(`GET /orgs/{org}/${app}/secrets/{secret_name}`, {
             org,
             secret_name: name
@@ -51718,7 +51511,7 @@ function organizationScope(octokit, app, org, serverUrl) {
  * @throws the API error of any page.
  */
 async function listSelectedRepositoryIds(octokit, app, org, name) {
-    const repositories = await octokit.paginate(`GET /orgs/{org}/${app}/secrets/{secret_name}/repositories`, { org, secret_name: name, per_page: secret_scopes_PER_PAGE });
+    const repositories = await octokit.paginate(`GET /orgs/{org}/${app}/secrets/{secret_name}/repositories`, { org, secret_name: name, per_page: PER_PAGE });
     return repositories.map(repository => repository.id);
 }
 
@@ -52092,6 +51885,10 @@ async function verifyWrites(context, plan, results) {
     const answer = (result) => `GitHub accepted the value (${result.reason === 'created' ? 'created, 201' : 'updated, 204'})`;
     let listed;
     try {
+        // Once the primary rate limit is spent the listing is not sent: the writes stay unproven.
+        const stopped = context.mutations.stopReason('read');
+        if (stopped !== undefined)
+            throw new Error(stopped);
         listed = await scope.list();
     }
     catch (error) {
@@ -52143,30 +51940,557 @@ function planError(what, error, why = describeApiError(error, 'rotate-secrets'))
 
 
 
+/** One handler per operation: an operation without one does not compile. */
+const HANDLERS = {
+    'rerun-failed': rerunFailed,
+    'cancel-stale': cancelStale,
+    'approve-fork-runs': approveForkRuns,
+    'review-deployments': reviewDeployments,
+    'rotate-secrets': rotateSecrets,
+    'delete-runs': deleteRuns,
+    'delete-artifacts': deleteArtifacts,
+    'delete-caches': deleteCaches
+};
 /**
  * Runs the handler of `context.settings.operation`. Handlers record per-target errors themselves;
  * what they throw (a bad target found while planning) fails the step.
  */
 async function runHandler(context) {
-    const { settings } = context;
-    switch (settings.operation) {
-        case 'rerun-failed':
-            return rerunFailed({ ...context, settings });
-        case 'cancel-stale':
-            return cancelStale({ ...context, settings });
-        case 'approve-fork-runs':
-            return approveForkRuns({ ...context, settings });
-        case 'review-deployments':
-            return reviewDeployments({ ...context, settings });
+    return runOperation(context.settings.operation, context);
+}
+async function runOperation(operation, context) {
+    const handler = HANDLERS[operation];
+    // `settings.operation` is `operation`, so these are the settings of O.
+    return handler({ ...context, settings: context.settings });
+}
+
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(1916);
+;// CONCATENATED MODULE: ./src/settings.ts
+/** The operations, in the order the README documents them. */
+const OPERATIONS = [
+    'rerun-failed',
+    'cancel-stale',
+    'approve-fork-runs',
+    'review-deployments',
+    'rotate-secrets',
+    'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+
+;// CONCATENATED MODULE: ./src/input-helper.ts
+/**
+ * The one place that reads the step's inputs and the runner's environment. It validates every
+ * value before the first API call and returns typed settings for exactly one operation.
+ */
+
+
+
+
+
+
+
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+/** `lookback`: runs are kept at most 400 days (the longest retention GitHub offers). */
+const LOOKBACK_BOUNDS = {
+    max: 400 * DAY,
+    why: 'GitHub keeps runs at most 400 days'
+};
+/** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
+const STALE_AFTER_BOUNDS = {
+    max: 35 * DAY,
+    why: 'GitHub ends a workflow run after 35 days'
+};
+/** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
+const FORCE_CANCEL_AFTER_BOUNDS = {
+    max: 6 * HOUR,
+    why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
+};
+const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
+const RUN_CONCLUSIONS = [
+    'success',
+    'failure',
+    'neutral',
+    'cancelled',
+    'skipped',
+    'timed_out',
+    'action_required',
+    'stale',
+    'startup_failure'
+];
+/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
+const MAX_KEEP_LATEST = 1000;
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**'];
+/**
+ * Builds the settings for this invocation.
+ * @param read input reader; defaults to `core.getInput` (the only call of it in the action).
+ * @param env environment; defaults to `process.env` (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`).
+ * @returns settings for the chosen operation; secret values and the token are already masked.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+function getSettings(read = (name, options) => getInput(name, options), env = process.env) {
+    const operation = parseOperation(read('operation'));
+    const common = readCommon(read, env, operation);
+    switch (operation) {
+        case 'cancel-stale': {
+            const staleAfterSeconds = parseDurationSeconds('stale-after', read('stale-after'), STALE_AFTER_BOUNDS);
+            const forceCancelAfterSeconds = parseDurationSeconds('force-cancel-after', read('force-cancel-after'), FORCE_CANCEL_AFTER_BOUNDS);
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, {
+                    min: 1,
+                    max: MAX_KEEP_LATEST
+                }),
+                ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
+                ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
+            };
+        }
+        case 'rerun-failed': {
+            const logPattern = parseRegExp('log-pattern', read('log-pattern'));
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                lookbackSeconds: parseDurationSeconds('lookback', read('lookback'), LOOKBACK_BOUNDS) ?? 24 * HOUR,
+                conclusions: readConclusions(read('conclusions')),
+                maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
+                    min: 1,
+                    max: MAX_RUN_ATTEMPTS
+                }),
+                jobFilter: parseGlobs('job-filter', read('job-filter'), 'e2e*'),
+                ...(logPattern !== undefined && { logPattern }),
+                enableDebugLogging: parseBoolean('enable-debug-logging', read('enable-debug-logging'), false),
+                skipSuperseded: parseBoolean('skip-superseded', read('skip-superseded'), true)
+            };
+        }
+        case 'approve-fork-runs': {
+            const protectedPaths = parseGlobs('protected-paths', read('protected-paths'), '.github/workflows/**');
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                trustedActors: parseGlobs('trusted-actors', read('trusted-actors'), 'dependabot[bot]'),
+                protectedPaths: protectedPaths.length > 0 ? protectedPaths : DEFAULT_PROTECTED_PATHS
+            };
+        }
+        case 'review-deployments': {
+            const comment = read('comment').trim();
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                environments: parseGlobs('environments', read('environments'), 'staging'),
+                state: parseChoice('state', read('state'), ['approved', 'rejected'], 'approved'),
+                comment: comment === '' ? 'Reviewed by actions-ops' : comment
+            };
+        }
         case 'rotate-secrets':
-            return rotateSecrets({ ...context, settings });
+            return readRotateSecrets(read, common);
         case 'delete-runs':
-            return deleteRuns({ ...context, settings });
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                olderThanSeconds: readOlderThan(read),
+                keepLatest: readCleanUpKeepLatest(read),
+                conclusions: readRunConclusions(read('conclusions'))
+            };
         case 'delete-artifacts':
-            return deleteArtifacts({ ...context, settings });
+            refuseInputs(read, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
+            return {
+                ...common,
+                operation,
+                filters: readRunFilters(read, common, operation),
+                olderThanSeconds: readOlderThan(read),
+                keepLatest: readCleanUpKeepLatest(read),
+                artifactNames: parseGlobs('artifact-name', read('artifact-name'), 'coverage-*')
+            };
         case 'delete-caches':
-            return deleteCaches({ ...context, settings });
+            refuseInputs(read, operation, ['run-id', 'workflow', 'branch', 'exclude-branch', 'event', 'actor'], CACHE_FILTER_HINT);
+            return {
+                ...common,
+                operation,
+                olderThanSeconds: readOlderThan(read),
+                cacheKeys: parseGlobs('cache-key', read('cache-key'), 'Linux-node-*'),
+                cacheRefs: parseGlobs('cache-ref', read('cache-ref'), 'refs/pull/*/merge'),
+                closedPullRequests: parseBoolean('closed-pull-requests', read('closed-pull-requests'), false)
+            };
     }
+}
+const ARTIFACT_FILTER_HINT = "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'";
+const CACHE_FILTER_HINT = "a cache belongs to a git ref, not to a run; narrow with 'cache-ref' or 'cache-key', e.g. 'cache-ref: refs/heads/main'";
+/**
+ * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
+ * more than the step says.
+ * @throws InputError naming the first such input that is set, and what to use instead.
+ */
+function refuseInputs(read, operation, names, hint) {
+    for (const name of names) {
+        if (read(name).trim() !== '') {
+            throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
+        }
+    }
+}
+function readOlderThan(read) {
+    return parseRequiredAgeSeconds('older-than', read('older-than'), '30d');
+}
+/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
+function readCleanUpKeepLatest(read) {
+    return parseInteger('keep-latest', read('keep-latest'), 1, { min: 0, max: MAX_KEEP_LATEST });
+}
+/**
+ * Parses `operation`.
+ * @throws InputError listing the valid names and the nearest one.
+ */
+function parseOperation(raw) {
+    const value = raw.trim();
+    if (OPERATIONS.includes(value))
+        return value;
+    const valid = OPERATIONS.join(', ');
+    if (value === '') {
+        throw new InputError('operation', `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`);
+    }
+    const nearest = (0,mod/* closest */.kp)(value.toLowerCase(), [...OPERATIONS]);
+    throw new InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
+}
+function readCommon(read, env, operation) {
+    const token = readToken(read('github-token'), operation);
+    core_setSecret(token);
+    const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '');
+    const repositories = dedupeRepositories(parseList(rawRepositories).map(repository => parseRepository('repository', repository)));
+    if (repositories.length === 0) {
+        throw new InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web'.`);
+    }
+    return {
+        token,
+        repositories,
+        dryRun: parseBoolean('dry-run', read('dry-run'), false),
+        limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
+        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+        runner: readRunnerContext(env, operation),
+        pacing: readPacing(env)
+    };
+}
+/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
+const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
+/**
+ * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
+ * break, a zero-width space) fails every request, with an error that may quote the header; one it
+ * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
+ * is and what kind it is, never the value or any part of it.
+ * @throws InputError for an empty token or one with a character outside printable ASCII.
+ */
+function readToken(raw, operation) {
+    const token = raw.trim();
+    if (token === '') {
+        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`);
+    }
+    const characters = [...token];
+    const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
+    if (bad !== -1) {
+        throw new InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
+    }
+    return token;
+}
+/** Names a character that does not belong in a token without quoting the token. */
+function describeCharacter(character) {
+    const code = character.codePointAt(0) ?? 0;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (character === '\n' || character === '\r')
+        return `a line break (${hex})`;
+    if (character === '\t')
+        return `a tab (${hex})`;
+    if (/\s/.test(character))
+        return `a space (${hex})`;
+    if (code < 0x20 || code === 0x7f)
+        return `a control character (${hex})`;
+    return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
+}
+function dedupeRepositories(repositories) {
+    const seen = new Set();
+    return repositories.filter(({ owner, repo }) => {
+        const key = `${owner}/${repo}`.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/**
+ * Reads what the runner provides about this run. The event payload is read here, once, rather than
+ * through `@actions/github`'s context, which captures the environment when it is first imported.
+ * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
+ *   JSON, for the operations that read the payload.
+ */
+function readRunnerContext(env, operation) {
+    let payload = {};
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (eventPath) {
+        try {
+            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        }
+        catch (error) {
+            // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
+            if (operation === 'rerun-failed' || operation === 'review-deployments') {
+                throw new EventPayloadError(eventPath, error);
+            }
+        }
+    }
+    const currentRunId = Number(env.GITHUB_RUN_ID);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const eventRun = eventName === 'workflow_run' ? readEventRun(payload) : undefined;
+    return {
+        eventName,
+        payload,
+        ...(eventRun !== undefined && { eventRun }),
+        ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+    };
+}
+/** The run of a `workflow_run` payload: its id, the attempt it was sent for, its repository. */
+function readEventRun(payload) {
+    const workflowRun = payload.workflow_run;
+    if (typeof workflowRun?.id !== 'number')
+        return undefined;
+    const repository = payload.repository;
+    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
+    return {
+        id: workflowRun.id,
+        ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt }),
+        ...(named !== undefined && { repository: named })
+    };
+}
+/**
+ * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
+ * runner's file, not an input, is at fault.
+ */
+class EventPayloadError extends Error {
+    constructor(path, cause) {
+        // By name: `JSON`'s errors may come from another realm than this module's.
+        const notJson = cause?.name === 'SyntaxError';
+        super(`The event payload at GITHUB_EVENT_PATH (${path}) ${notJson ? 'is not JSON' : 'could not be read'} (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`);
+        this.name = 'EventPayloadError';
+    }
+}
+/**
+ * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
+ * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
+ * shorter than an answer turns every request into retries.
+ */
+const MIN_REQUEST_TIMEOUT_MS = 250;
+/**
+ * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
+ * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
+ * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
+ * and benchmarks against the simulator; on GitHub leave it unset.
+ */
+function readPacing(env) {
+    const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
+    const scale = raw === '' ? 1 : Number(raw);
+    if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
+        throw new InputError('ACTIONS_OPS_TIME_SCALE', `${JSON.stringify(raw)} is not a number from 0 to 1. Leave it unset outside tests.`);
+    }
+    return {
+        timeScale: scale,
+        writeIntervalMs: 1000 * scale,
+        retryBaseMs: 1000 * scale,
+        retryAfterScale: scale,
+        requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
+        pollIntervalMs: 10_000 * scale
+    };
+}
+function readRunFilters(read, common, operation) {
+    return {
+        ...readRunId(read('run-id'), common, operation),
+        workflows: parseWorkflows('workflow', read('workflow')),
+        branches: parseGlobs('branch', read('branch'), 'main, release/**'),
+        excludeBranches: parseGlobs('exclude-branch', read('exclude-branch'), 'gh-pages'),
+        events: readEvents(read('event')),
+        actors: parseGlobs('actor', read('actor'), 'dependabot[bot]')
+    };
+}
+/**
+ * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
+ * one repository), or for rerun-failed and review-deployments the triggering run of a
+ * `workflow_run` event, in the event's own repository only (the others are scanned).
+ * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
+ */
+function readRunId(raw, common, operation) {
+    const { repositories, runner } = common;
+    const value = raw.trim();
+    if (value !== '') {
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
+            throw new InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
+        }
+        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
+        if (more.length > 0) {
+            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
+        }
+        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
+    }
+    const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
+    const event = runner.eventRun;
+    if (!usesTriggeringRun || event === undefined)
+        return {};
+    const named = event.repository;
+    // A payload that names no repository can only be meant for a single one.
+    const own = repositories
+        .map(({ owner, repo }) => `${owner}/${repo}`)
+        .find(name => named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase());
+    return own === undefined ? {} : { runId: event.id, runIdRepository: own };
+}
+const EVENT_NAME = /^[a-z_]+$/;
+function readEvents(raw) {
+    const events = parseList(raw);
+    for (const event of events) {
+        if (!EVENT_NAME.test(event)) {
+            throw new InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
+        }
+    }
+    return events;
+}
+/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
+function readRunConclusions(raw) {
+    return [
+        ...new Set(parseList(raw).map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure')))
+    ];
+}
+/** `conclusions` for rerun-failed: the failed ones only; empty = `failure`. */
+function readConclusions(raw) {
+    const values = parseList(raw);
+    if (values.length === 0)
+        return ['failure'];
+    return [
+        ...new Set(values.map(value => parseChoice('conclusions', value, FAILED_CONCLUSIONS, 'failure')))
+    ];
+}
+function readRotateSecrets(read, common) {
+    const secrets = readSecretNames(read('secrets'));
+    const generate = parseBoolean('generate', read('generate'), false);
+    // Untrimmed: a PEM key's trailing newline is part of the value.
+    const value = read('value', { trimWhitespace: false });
+    // Whitespace alone is what a missing secret with stray spaces evaluates to: as empty as ''.
+    const blank = value.trim() === '';
+    if (!blank)
+        maskValue(value);
+    const encoding = parseChoice('encoding', read('encoding'), ['base64url', 'base64', 'hex', 'alphanumeric'], 'base64url');
+    const length = parseInteger('length', read('length'), 32, { min: 16, max: 4096 });
+    if (generate && !blank) {
+        throw new InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
+    }
+    if (!generate && blank) {
+        throw new InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
+    }
+    if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
+        throw new InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
+    }
+    const scope = parseChoice('scope', read('scope'), ['repository', 'environment', 'organization'], 'repository');
+    const apps = [];
+    for (const raw of parseList(read('app'))) {
+        const app = SECRET_APPS.find(known => known === raw);
+        if (app === undefined) {
+            throw new InputError('app', `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`);
+        }
+        if (!apps.includes(app))
+            apps.push(app);
+    }
+    if (apps.length === 0)
+        apps.push('actions');
+    const unscoped = apps.filter(app => !SECRET_APP_SCOPES[app].includes(scope));
+    if (unscoped.length > 0) {
+        const names = unscoped.map(app => SECRET_APP_NAMES[app]).join(' and ');
+        throw new InputError('app', `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`);
+    }
+    const environment = read('environment').trim();
+    if (scope === 'environment' && environment === '') {
+        throw new InputError('environment', `is required with 'scope: environment', e.g. 'environment: production'.`);
+    }
+    if (scope !== 'environment' && environment !== '') {
+        throw new InputError('environment', `is only used with 'scope: environment'; add 'scope: environment' or remove it.`);
+    }
+    const organization = read('organization').trim();
+    if (organization !== '' && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(organization)) {
+        throw new InputError('organization', `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`);
+    }
+    const rawVisibility = read('visibility').trim();
+    const visibility = rawVisibility === ''
+        ? undefined
+        : parseChoice('visibility', rawVisibility, ['all', 'private', 'selected'], 'private');
+    if (scope !== 'organization' && (visibility !== undefined || organization !== '')) {
+        throw new InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
+    }
+    const selectedRepositories = dedupeNames(parseList(read('selected-repositories')));
+    for (const name of selectedRepositories) {
+        if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
+            throw new InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
+        }
+    }
+    if (selectedRepositories.length > 0 && visibility !== 'selected') {
+        throw new InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
+    }
+    if (visibility === 'selected' && selectedRepositories.length === 0) {
+        throw new InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);
+    }
+    return {
+        ...common,
+        operation: 'rotate-secrets',
+        secrets,
+        source: generate ? { kind: 'generate', length, encoding } : { kind: 'value', value },
+        scope,
+        apps,
+        ...(scope === 'environment' && { environment }),
+        ...(scope === 'organization' && {
+            organization: organization || (common.repositories[0]?.owner ?? '')
+        }),
+        ...(visibility !== undefined && { visibility }),
+        selectedRepositories
+    };
+}
+/**
+ * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
+ * line, so a multi-line value (a PEM key) printed in part would otherwise show.
+ */
+function maskValue(value) {
+    core_setSecret(value);
+    for (const line of value.split(/\r\n|\r|\n/)) {
+        if (line.trim() !== '' && line !== value)
+            core_setSecret(line);
+    }
+}
+/** Drops repeated names, case-insensitively like GitHub's repository names, keeping the first. */
+function dedupeNames(names) {
+    const seen = new Set();
+    return names.filter(name => {
+        const key = name.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function readSecretNames(raw) {
+    const names = parseList(raw);
+    if (names.length === 0) {
+        throw new InputError('secrets', `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`);
+    }
+    const seen = new Set();
+    for (const name of names) {
+        if (!SECRET_NAME.test(name)) {
+            throw new InputError('secrets', `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`);
+        }
+        if (name.toUpperCase().startsWith('GITHUB_')) {
+            throw new InputError('secrets', `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`);
+        }
+        seen.add(name.toUpperCase());
+    }
+    return [...seen];
 }
 
 ;// CONCATENATED MODULE: ./src/outcomes.ts
@@ -52337,13 +52661,15 @@ function escapeHtml(text) {
 async function run() {
     try {
         const settings = getSettings();
+        const results = new Results();
+        const mutations = new Mutations(settings.operation, settings.dryRun, new OperationsBudget(settings.limit), results, settings.pacing.retryBaseMs);
+        // The client tells the mutation boundary what every answer shows of the rate limit.
         const client = await createClient({
             token: settings.token,
             apiUrl: settings.runner.apiUrl,
-            pacing: settings.pacing
+            pacing: settings.pacing,
+            rateLimit: mutations.rateLimit
         });
-        const results = new Results();
-        const mutations = new Mutations(settings.operation, settings.dryRun, new OperationsBudget(settings.limit), results, settings.pacing.retryBaseMs);
         const extraOutputs = {};
         if (settings.dryRun)
             info('Dry run: targets are found and reported as planned; nothing is changed.');

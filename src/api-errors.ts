@@ -5,6 +5,7 @@
  * Every text this module returns has the secrets registered with {@link registerSecret} replaced
  * by `***`, whatever the error carried (undici's header errors quote the header value).
  */
+import { rateLimitReason } from './rate-limit.js'
 import type { OperationName, SecretApp, SecretScopeKind } from './settings.js'
 
 /** The shape of Octokit's `RequestError` that this module reads. */
@@ -119,7 +120,7 @@ export function describeApiError(error: unknown, operation: OperationName): stri
 function describe(error: unknown, operation: OperationName): string {
   if (!isApiError(error)) return messageOf(error)
   const reset = rateLimitResetOf(error)
-  if (reset) return `rate limit exhausted until ${reset.toISOString()}`
+  if (reset) return rateLimitReason(reset)
   // Scrubbed before the first line is taken: a secret may span lines.
   const message = firstLine(redactSecrets(error.message))
   if (error.status === 401) {

@@ -9,6 +9,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import { RequestError } from '@octokit/request-error'
 import Bottleneck from 'bottleneck'
 import { isHttpAnswer, messageOf, redactSecrets, registerSecret } from './api-errors.js'
+import type { RateLimitWatch } from './rate-limit.js'
 import type { PacingSettings } from './settings.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -58,6 +59,11 @@ interface ClientConfig {
   /** REST base URL, e.g. `https://api.github.com` or `https://HOST/api/v3`. */
   apiUrl: string
   pacing: PacingSettings
+  /**
+   * Told the `x-ratelimit-*` headers of every answer; while it says the primary rate limit is
+   * spent, no request is sent (`GET /rate_limit` aside).
+   */
+  rateLimit?: RateLimitWatch
 }
 
 /**
@@ -148,10 +154,21 @@ type RequestHook = <O extends AttemptOptions, R>(
  *   timeout cut off (Octokit would hand it on as an empty body);
  * - anything else means the request could not be built: {@link RequestNotSentError}, not retried.
  * Registered secrets are scrubbed from the messages it writes (see `redactSecrets`).
+ * Every answer's headers go to `rateLimit`; while it says the primary rate limit is spent, an
+ * attempt is not sent (nor counted), `GET /rate_limit` aside: it fails at once with a 403 shaped
+ * like GitHub's refusal (`x-ratelimit-remaining: 0`, `x-ratelimit-reset`).
  */
-export function attemptHook(counter: RequestCounter, timeoutMs: number): RequestHook {
+export function attemptHook(
+  counter: RequestCounter,
+  timeoutMs: number,
+  rateLimit?: RateLimitWatch
+): RequestHook {
   return async (request, options) => {
     const route = typeof options.url === 'string' ? options.url : ''
+    const until = rateLimit?.stoppedUntil()
+    if (until !== undefined && !(options.method === 'GET' && route === '/rate_limit')) {
+      throw notSent(options, until)
+    }
     counter.record(options.method, route)
     core.debug(`${options.method} ${route}`)
     const signal = AbortSignal.timeout(timeoutMs)
@@ -165,7 +182,10 @@ export function attemptHook(counter: RequestCounter, timeoutMs: number): Request
     try {
       response = await request(options)
     } catch (error) {
-      if (isHttpAnswer(error)) throw error
+      if (isHttpAnswer(error)) {
+        rateLimit?.observe(error.response.headers)
+        throw error
+      }
       // A timed-out fetch may reject with a bare AbortError, which the retry plugin cannot
       // handle (it reads `error.request`); report it as the network error it is.
       if (signal.aborted) throw timedOut()
@@ -177,11 +197,32 @@ export function attemptHook(counter: RequestCounter, timeoutMs: number): Request
         `${options.method} ${route} could not be sent (${message}); nothing was retried`
       )
     }
+    rateLimit?.observe((response as { headers?: Record<string, unknown> }).headers)
     // Octokit reads the body after the headers and answers an empty body when reading it fails:
     // a timeout that cut the body off would pass for a page without runs.
     if (signal.aborted) throw timedOut()
     return response
   }
+}
+
+/**
+ * The refusal of a request that was not sent because the primary rate limit is spent until
+ * `until`: a 403 with GitHub's rate-limit headers, so every caller handles it as the refusal
+ * GitHub would have sent.
+ */
+function notSent(options: AttemptOptions, until: Date): RequestError {
+  const headers = {
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': String(Math.floor(until.getTime() / 1000))
+  }
+  return new RequestError(
+    `API rate limit exhausted until ${until.toISOString()}; the request was not sent`,
+    403,
+    {
+      request: options as never,
+      response: { status: 403, url: options.url, headers, data: {} }
+    }
+  )
 }
 
 /** System error codes of failed connections (`ECONNRESET`, `EAI_AGAIN`…), not `ERR_*` misuse. */
@@ -215,7 +256,8 @@ export function isNetworkFailure(error: unknown): boolean {
  * Builds the client. Reads nothing from the environment: `apiUrl` comes from settings, because
  * `@actions/github` captures `GITHUB_API_URL` once at import. Registers the token with
  * `registerSecret`, so no error text made from here on carries it.
- * @returns the Octokit and the live request counter.
+ * @returns the Octokit and the live request counter. While `config.rateLimit` says the primary
+ *   rate limit is spent, no request is sent (see {@link attemptHook}).
  */
 export async function createClient(config: ClientConfig): Promise<ApiClient> {
   registerSecret(config.token)
@@ -224,7 +266,7 @@ export async function createClient(config: ClientConfig): Promise<ApiClient> {
   const octokit = getOctokit(
     config.token,
     clientOptions(config),
-    ...clientPlugins(counter, config.pacing.requestTimeoutMs)
+    ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit)
   )
   return { octokit, counter }
 }
@@ -254,10 +296,11 @@ async function importGetOctokit(): Promise<typeof getOctokit> {
  */
 export function clientPlugins(
   counter: RequestCounter,
-  timeoutMs: number
+  timeoutMs: number,
+  rateLimit?: RateLimitWatch
 ): [OctokitPlugin, OctokitPlugin, OctokitPlugin] {
   const countAttempts = (octokit: { hook: Octokit['hook'] }): Record<string, never> => {
-    octokit.hook.wrap('request', attemptHook(counter, timeoutMs))
+    octokit.hook.wrap('request', attemptHook(counter, timeoutMs, rateLimit))
     return {}
   }
   return [countAttempts, retry, throttling]

@@ -6,6 +6,7 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { closest } from 'fastest-levenshtein'
 import { messageOf, PERMISSION_HINTS } from './api-errors.js'
+import { MAX_RUN_ATTEMPTS, MAX_SECRET_BYTES } from './github-limits.js'
 import { SECRET_APPS, SECRET_APP_NAMES, SECRET_APP_SCOPES } from './rules/secret-writes.js'
 import {
   InputError,
@@ -24,6 +25,7 @@ import {
 import {
   OPERATIONS,
   type CommonSettings,
+  type EventRun,
   type FailedConclusion,
   type OperationName,
   type PacingSettings,
@@ -46,11 +48,6 @@ export type InputReader = (name: string, options?: { trimWhitespace?: boolean })
 
 /** Environment variables, as `process.env`. */
 export type Environment = Record<string, string | undefined>
-
-/** GitHub refuses secret values over 48 KB. */
-export const MAX_SECRET_BYTES = 48 * 1024
-/** GitHub re-runs a workflow run at most 50 times. */
-export const GITHUB_MAX_RUN_ATTEMPTS = 50
 
 const HOUR = 3600
 const DAY = 24 * HOUR
@@ -135,7 +132,7 @@ export function getSettings(
         conclusions: readConclusions(read('conclusions')),
         maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
           min: 1,
-          max: GITHUB_MAX_RUN_ATTEMPTS
+          max: MAX_RUN_ATTEMPTS
         }),
         jobFilter: parseGlobs('job-filter', read('job-filter'), 'e2e*'),
         ...(logPattern !== undefined && { logPattern }),
@@ -362,12 +359,31 @@ function readRunnerContext(env: Environment, operation: OperationName): RunnerCo
     }
   }
   const currentRunId = Number(env.GITHUB_RUN_ID)
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  const eventRun = eventName === 'workflow_run' ? readEventRun(payload) : undefined
   return {
-    eventName: env.GITHUB_EVENT_NAME ?? '',
+    eventName,
     payload,
+    ...(eventRun !== undefined && { eventRun }),
     ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+  }
+}
+
+/** The run of a `workflow_run` payload: its id, the attempt it was sent for, its repository. */
+function readEventRun(payload: Record<string, unknown>): EventRun | undefined {
+  const workflowRun = payload.workflow_run as
+    { id?: unknown; run_attempt?: unknown; repository?: { full_name?: unknown } } | undefined
+  if (typeof workflowRun?.id !== 'number') return undefined
+  const repository = payload.repository as { full_name?: unknown } | undefined
+  const named = [repository?.full_name, workflowRun.repository?.full_name].find(
+    (name): name is string => typeof name === 'string' && name !== ''
+  )
+  return {
+    id: workflowRun.id,
+    ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt }),
+    ...(named !== undefined && { repository: named })
   }
 }
 
@@ -465,21 +481,16 @@ function readRunId(
     return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) }
   }
   const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments'
-  if (!usesTriggeringRun || runner.eventName !== 'workflow_run') return {}
-  const workflowRun = runner.payload.workflow_run as
-    { id?: unknown; repository?: { full_name?: unknown } } | undefined
-  if (typeof workflowRun?.id !== 'number') return {}
-  const repository = runner.payload.repository as { full_name?: unknown } | undefined
-  const named = [repository?.full_name, workflowRun.repository?.full_name].find(
-    (name): name is string => typeof name === 'string' && name !== ''
-  )
+  const event = runner.eventRun
+  if (!usesTriggeringRun || event === undefined) return {}
+  const named = event.repository
   // A payload that names no repository can only be meant for a single one.
   const own = repositories
     .map(({ owner, repo }) => `${owner}/${repo}`)
     .find(name =>
       named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase()
     )
-  return own === undefined ? {} : { runId: workflowRun.id, runIdRepository: own }
+  return own === undefined ? {} : { runId: event.id, runIdRepository: own }
 }
 
 const EVENT_NAME = /^[a-z_]+$/

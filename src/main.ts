@@ -18,11 +18,6 @@ import { publish } from './reporter.js'
 export async function run(): Promise<void> {
   try {
     const settings = getSettings()
-    const client = await createClient({
-      token: settings.token,
-      apiUrl: settings.runner.apiUrl,
-      pacing: settings.pacing
-    })
     const results = new Results()
     const mutations = new Mutations(
       settings.operation,
@@ -31,6 +26,13 @@ export async function run(): Promise<void> {
       results,
       settings.pacing.retryBaseMs
     )
+    // The client tells the mutation boundary what every answer shows of the rate limit.
+    const client = await createClient({
+      token: settings.token,
+      apiUrl: settings.runner.apiUrl,
+      pacing: settings.pacing,
+      rateLimit: mutations.rateLimit
+    })
     const extraOutputs: Record<string, string> = {}
     if (settings.dryRun)
       core.info('Dry run: targets are found and reported as planned; nothing is changed.')

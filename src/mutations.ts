@@ -1,13 +1,19 @@
 /**
- * The mutation boundary: the only place writes are sent. In a dry run it records them as
- * `planned` instead; either way it spends the `limit` budget, so a dry run plans exactly what a
- * real run would do.
+ * The mutation boundary: the only place writes are sent, and the one place that decides when an
+ * invocation stops. In a dry run it records writes as `planned` instead; either way it spends the
+ * `limit` budget, so a dry run plans exactly what a real run would do.
+ *
+ * Two things stop an invocation, and handlers ask about them here rather than keeping counters:
+ * the `limit` budget, spent by the targets that would be changed (`limit reached`); and the
+ * primary rate limit, spent by reads and writes alike (`rate limit exhausted until <ISO time>`),
+ * which the client reports into `rateLimit` from every answer's headers.
  */
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describeApiError, rateLimitResetOf, statusOf } from './api-errors.js'
 import { MAX_RETRIES } from './client.js'
 import type { Results, Target, TargetResult } from './outcomes.js'
+import { rateLimitReason, RateLimitWatch } from './rate-limit.js'
 import type { OperationName } from './settings.js'
 
 /** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
@@ -97,17 +103,32 @@ export async function sendLandingOnce<T>(
 /** Progress is logged at most this often during long write sequences (ms). */
 const PROGRESS_EVERY_MS = 10_000
 
-/** Sends or plans writes, one at a time, and records one result per target. */
-export class Mutations {
-  private rateLimitedUntil: Date | undefined
+/** The reason of a target that would be changed but is past the spent `limit` budget. */
+const LIMIT_REACHED = 'limit reached'
 
-  /** @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`). */
+/**
+ * What a target waits for: `change` for a target that would be changed (it needs the `limit`
+ * budget and requests), `read` for one that only needs requests to be decided.
+ */
+export type Need = 'change' | 'read'
+
+/**
+ * Sends or plans writes, one at a time, records one result per target, and says when the
+ * invocation must stop.
+ */
+export class Mutations {
+  /**
+   * @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`).
+   * @param rateLimit the watch the client reports every answer's rate-limit headers to (pass it
+   *   to `createClient`).
+   */
   constructor(
     private readonly operation: OperationName,
     private readonly dryRun: boolean,
     private readonly budget: OperationsBudget,
     private readonly results: Results,
-    private readonly retryBaseMs = 1000
+    private readonly retryBaseMs = 1000,
+    readonly rateLimit: RateLimitWatch = new RateLimitWatch()
   ) {}
 
   /** The writes the `limit` budget still allows (dry-run writes spend it too). */
@@ -115,12 +136,50 @@ export class Mutations {
     return this.budget.remaining
   }
 
-  /**
-   * When a write met the exhausted primary rate limit: its reset time (every later write is held
-   * back until the next invocation, and a handler's reads would be refused as well).
-   */
+  /** When the spent primary rate limit resets, while nothing more may be sent; else undefined. */
   get rateLimitExhaustedUntil(): Date | undefined {
-    return this.rateLimitedUntil
+    return this.rateLimit.stoppedUntil()
+  }
+
+  /** False once the primary rate limit is spent: no request may be sent. */
+  canRead(): boolean {
+    return this.rateLimitExhaustedUntil === undefined
+  }
+
+  /**
+   * Why a target cannot be reached now, or undefined while it can.
+   * @param need `change` (the default): a target that would be changed; it is stopped by the spent
+   *   `limit` budget (`limit reached`) first, then by the spent primary rate limit. `read`: a
+   *   target (or repository) that only needs requests; only the rate limit stops it.
+   * @returns `limit reached`, or `rate limit exhausted until <ISO time>`.
+   */
+  stopReason(need: Need = 'change'): string | undefined {
+    if (need === 'change' && this.budget.remaining <= 0) return LIMIT_REACHED
+    const until = this.rateLimitExhaustedUntil
+    return until === undefined ? undefined : rateLimitReason(until)
+  }
+
+  /**
+   * When `error` is GitHub's refusal for the spent primary rate limit (or the client's, which did
+   * not send the request): the reason to report for the target it stopped, and from now on the
+   * boundary's stop. Undefined for every other error.
+   */
+  stoppedBy(error: unknown): string | undefined {
+    const reset = rateLimitResetOf(error)
+    if (reset === undefined) return undefined
+    this.rateLimit.noteRefusal(this.rateLimitExhaustedUntil ?? reset)
+    return this.stopReason('read')
+  }
+
+  /**
+   * Records a target the invocation stopped before: `skipped` with `stopReason(need)`. The first
+   * `limit reached` also logs a warning that names the `limit` input.
+   * @throws Error when nothing stops the invocation (a handler that should have gone on).
+   */
+  skipStopped(target: Target, need: Need = 'change'): TargetResult {
+    const reason = this.stopReason(need)
+    if (reason === undefined) throw new Error(`${target.kind} ${target.id} was not stopped`)
+    return reason === LIMIT_REACHED ? this.skipPastLimit(target) : this.results.skip(target, reason)
   }
 
   /**
@@ -173,8 +232,7 @@ export class Mutations {
 
   /**
    * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
-   * a warning that names the `limit` input. For handlers that stop judging targets once the
-   * budget is spent (their reads would be wasted); `apply` does the same for writes past it.
+   * a warning that names the `limit` input. `skipStopped` does the same for whichever stop holds.
    */
   skipPastLimit(target: Target): TargetResult {
     if (!this.limitWarned) {
@@ -183,7 +241,7 @@ export class Mutations {
         `limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`
       )
     }
-    return this.results.skip(target, 'limit reached')
+    return this.results.skip(target, LIMIT_REACHED)
   }
 
   private async applyOne(write: PlannedWrite): Promise<TargetResult> {
@@ -196,12 +254,8 @@ export class Mutations {
   private async send(
     write: PlannedWrite
   ): Promise<{ outcome: 'done' | 'skipped' | 'failed'; reason: string }> {
-    if (this.rateLimitedUntil) {
-      return {
-        outcome: 'skipped',
-        reason: `rate limit exhausted until ${this.rateLimitedUntil.toISOString()}`
-      }
-    }
+    const stopped = this.stopReason('read')
+    if (stopped !== undefined) return { outcome: 'skipped', reason: stopped }
     try {
       const { landed, target } = write
       const reason = landed
@@ -212,11 +266,8 @@ export class Mutations {
         : await write.send()
       return { outcome: 'done', reason: reason || write.reason }
     } catch (error) {
-      const reset = rateLimitResetOf(error)
-      if (reset) {
-        this.rateLimitedUntil = reset
-        return { outcome: 'skipped', reason: `rate limit exhausted until ${reset.toISOString()}` }
-      }
+      const stop = this.stoppedBy(error)
+      if (stop !== undefined) return { outcome: 'skipped', reason: stop }
       const verdict = write.onError?.(error)
       if (verdict) return verdict
       return { outcome: 'failed', reason: describeApiError(error, this.operation) }

@@ -5,10 +5,9 @@
  * pull request is refused for the same reason.
  */
 import type { Octokit } from './client.js'
+import { PER_PAGE } from './github-limits.js'
 import type { ChangedFile, OpenPullRequest } from './rules/fork-approval.js'
 import type { RepositoryRef } from './settings.js'
-
-const PER_PAGE = 100
 
 type PullRequestData = Awaited<ReturnType<Octokit['rest']['pulls']['get']>>['data']
 type PullRequestListItem = Awaited<ReturnType<Octokit['rest']['pulls']['list']>>['data'][number]

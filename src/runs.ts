@@ -3,12 +3,13 @@
  * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
  */
 import * as core from '@actions/core'
-import { minimatch } from 'minimatch'
 import { statusOf } from './api-errors.js'
+import type { WorkflowRun } from './api-types.js'
 import type { Octokit } from './client.js'
+import { LISTING_CAP, PER_PAGE } from './github-limits.js'
+import { matchesAny, matchesLogin } from './rules/matching.js'
+import { newestFirst } from './rules/ordering.js'
 import type { RepositoryRef, RunFilters } from './settings.js'
-
-export type WorkflowRun = Awaited<ReturnType<Octokit['rest']['actions']['getWorkflowRun']>>['data']
 /** A value of the listing's `status` filter (a status or a conclusion). */
 export type RunStatusFilter = NonNullable<
   NonNullable<Parameters<Octokit['rest']['actions']['listWorkflowRunsForRepo']>[0]>['status']
@@ -16,10 +17,6 @@ export type RunStatusFilter = NonNullable<
 
 /** The statuses of runs that have not completed. */
 export const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'] as const
-
-/** GitHub returns at most this many runs for a filtered listing, whatever `total_count` says. */
-export const LISTING_CAP = 1000
-const PER_PAGE = 100
 
 /**
  * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
@@ -53,8 +50,11 @@ class RunNotFoundError extends Error {
 
 /** What to ask the server for; every field is a server-side filter. */
 export interface RunQuery {
-  /** One request series per status (the API takes one; it matches status or conclusion). */
-  statuses: readonly RunStatusFilter[]
+  /**
+   * One request series per status (the API takes one; it matches status or conclusion). Absent:
+   * one series without a status filter, every run, the status to be checked by the caller.
+   */
+  statuses?: readonly RunStatusFilter[]
   /** Lower bound on `created_at`, sent as `created=>=…`. */
   createdAfter?: Date
   /** Upper bound on `created_at`, inclusive (to the second), sent as `created=<=…` or `A..B`. */
@@ -68,8 +68,9 @@ export interface RunQuery {
  *
  * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
  * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
- * status × workflow × event (× branch when it is a single literal name). When a series hits the
- * 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count` is reached.
+ * status × workflow × event (× branch when it is a single literal name). When a filtered series
+ * hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count`
+ * is reached.
  * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
  *   other request (the caller reports it for the repository).
  */
@@ -96,10 +97,10 @@ export async function listRuns(
   const seen = new Map<number, WorkflowRun>()
   for (const workflow of workflows) {
     for (const event of events) {
-      for (const status of query.statuses) {
+      for (const status of query.statuses ?? [undefined]) {
         const params = {
           ...repository,
-          status,
+          ...(status !== undefined && { status }),
           ...(event !== undefined && { event }),
           ...(branch !== undefined && { branch })
         }
@@ -112,7 +113,7 @@ export async function listRuns(
   return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst)
 }
 
-type SeriesParams = RepositoryRef & { status: RunStatusFilter; event?: string; branch?: string }
+type SeriesParams = RepositoryRef & { status?: RunStatusFilter; event?: string; branch?: string }
 
 async function listSeries(
   octokit: Octokit,
@@ -129,6 +130,8 @@ async function listSeries(
       per_page: PER_PAGE,
       ...(created !== undefined && { created })
     }
+    // GitHub caps only filtered listings; `workflow_id` is part of the path, not a filter.
+    const capped = Object.keys(request).some(key => CAPPING_FILTERS.includes(key))
     let listed = 0
     let totalCount = 0
     let oldest: string | undefined
@@ -147,20 +150,21 @@ async function listSeries(
         oldest = run.created_at
       }
       // The page past the cap would come back empty; don't ask for it.
-      if (listed >= LISTING_CAP) break
+      if (capped && listed >= LISTING_CAP) break
     }
-    // Every listing here is filtered by status, so GitHub stops at 1,000 results even when
-    // total_count is larger; continue below the oldest run seen (inclusive, so runs created in the
-    // same second are not skipped; duplicates collapse by id).
-    if (listed < LISTING_CAP || totalCount <= listed || oldest === undefined) break
+    // A filtered listing stops at 1,000 results even when total_count is larger; continue below
+    // the oldest run seen (inclusive, so runs created in the same second are not skipped;
+    // duplicates collapse by id).
+    if (!capped || listed < LISTING_CAP || totalCount <= listed || oldest === undefined) break
+    const which = params.status === undefined ? 'runs' : `runs with status ${params.status}`
     if (createdBefore === oldest) {
       core.warning(
-        `More than ${LISTING_CAP} runs of ${params.owner}/${params.repo} with status ${params.status} were created at ${oldest}; some may be missed.`
+        `More than ${LISTING_CAP} ${which} of ${params.owner}/${params.repo} were created at ${oldest}; some may be missed.`
       )
       break
     }
     core.info(
-      `${params.owner}/${params.repo}: ${totalCount} runs with status ${params.status}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`
+      `${params.owner}/${params.repo}: ${totalCount} ${which}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`
     )
     createdBefore = oldest
   }
@@ -183,7 +187,7 @@ export function listingRequests(query: RunQuery, filters: RunFilters, runs: numb
   const series =
     Math.max(1, filters.workflows.length) *
     Math.max(1, filters.events.length) *
-    query.statuses.length
+    (query.statuses?.length ?? 1)
   return series + Math.ceil(runs / PER_PAGE)
 }
 
@@ -200,29 +204,23 @@ function createdRange(after: Date | undefined, before: string | undefined): stri
   return undefined
 }
 
+/** The listing parameters after which GitHub returns at most `LISTING_CAP` runs. */
+const CAPPING_FILTERS = [
+  'actor',
+  'branch',
+  'check_suite_id',
+  'created',
+  'event',
+  'head_sha',
+  'status'
+]
+
 const GLOB_CHARS = /[*?[\]{}!]/
 
 /** A single literal branch name can be filtered by the server; globs cannot. */
 function serverSideBranch(branches: string[]): string | undefined {
   const [only, ...rest] = branches
   return only !== undefined && rest.length === 0 && !GLOB_CHARS.test(only) ? only : undefined
-}
-
-/** True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). */
-export function matchesAny(value: string, globs: readonly string[]): boolean {
-  return globs.some(glob => minimatch(value, glob, { dot: true }))
-}
-
-/**
- * True when a login matches one of the globs. Logins hold no brackets except a bot's `[bot]`
- * suffix, so brackets in these globs are literal: as a character class, `dependabot[bot]` would
- * match the user `dependabotb` and miss the bot.
- */
-export function matchesLogin(login: string, globs: readonly string[]): boolean {
-  return matchesAny(
-    login,
-    globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&'))
-  )
 }
 
 /** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
@@ -245,13 +243,4 @@ export function matchesFilters(
   if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors)) return false
   if (filters.events.length > 0 && !filters.events.includes(run.event)) return false
   return true
-}
-
-/** Orders runs newest first: by `created_at`, then by id. */
-export function newestFirst(
-  a: Pick<WorkflowRun, 'created_at' | 'id'>,
-  b: Pick<WorkflowRun, 'created_at' | 'id'>
-): number {
-  const byTime = Date.parse(b.created_at) - Date.parse(a.created_at)
-  return byTime !== 0 ? byTime : b.id - a.id
 }

@@ -7,6 +7,7 @@
 import { statusOf } from './api-errors.js'
 import { SEND_ONCE } from './client.js'
 import type { Octokit } from './client.js'
+import { PER_PAGE } from './github-limits.js'
 import { SECRET_APP_NAMES, type OrgSecretAccess } from './rules/secret-writes.js'
 import type { PublicKey } from './sealed-box.js'
 import type { RepositoryRef, SecretApp, SecretScopeKind, SecretVisibility } from './settings.js'
@@ -48,8 +49,6 @@ export interface ScopedSecrets {
    */
   put(name: string, sealed: string, keyId: string, access?: OrgSecretAccess): Promise<number>
 }
-
-const PER_PAGE = 100
 
 const byName = (secrets: ExistingSecret[]): Map<string, ExistingSecret> =>
   new Map(secrets.map(secret => [secret.name.toUpperCase(), secret]))

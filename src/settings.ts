@@ -24,12 +24,23 @@ export interface RepositoryRef {
   repo: string
 }
 
+/** The run a `workflow_run` event was sent for (`github.event.workflow_run`). */
+export interface EventRun {
+  id: number
+  /** The `run_attempt` the event was sent for, when the payload gives it. */
+  attempt?: number
+  /** The `owner/repo` the payload names (its `repository`, else the run's), when it names one. */
+  repository?: string
+}
+
 /** What the runner tells about the workflow run this step is part of. */
 export interface RunnerContext {
   /** `GITHUB_EVENT_NAME`, e.g. `push`, `workflow_run`; empty outside a runner. */
   eventName: string
   /** The parsed `GITHUB_EVENT_PATH` payload, `{}` when there is none. */
   payload: Record<string, unknown>
+  /** On a `workflow_run` event whose payload names its run: that run, read once from the payload. */
+  eventRun?: EventRun
   /** `GITHUB_RUN_ID`: the run this step runs in, never cancelled by this action. */
   currentRunId?: number
   /** Base URL of the REST API (`GITHUB_API_URL`), without a trailing slash. */

@@ -192,7 +192,7 @@ describe('approve-fork-runs under faults', () => {
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
     // 3 pages of runs, then pull requests 0–29, each judged and then approved: the 27 safe ones
     // cost a lookup, a file listing, a re-read and 5 approvals; the 3 protected ones a lookup and a
-    // file listing. Pull request 30 is judged safe, and its third approval is refused.
+    // file listing. Pull request 30 is judged safe, and its second approval spends the last request.
     bucket.remaining = 3 + 27 * 8 + 3 * 2 + 3 + 2
     const result = await runAction({ apiUrl: s.url, with: INPUTS })
     expect(result.exitCode).toBe(0)
@@ -211,11 +211,11 @@ describe('approve-fork-runs under faults', () => {
     expect(result.result.filter(r => r.reason.startsWith('rate limit'))).toHaveLength(
       TARGETS - 31 * RUNS_PER_PULL + 3
     )
-    // The refused approval tells the boundary, which sends no other, and the handler, which reads
-    // no other pull request.
+    // That answer (x-ratelimit-remaining: 0) tells the boundary, which sends no other approval,
+    // and the handler, which reads no other pull request: nothing is sent after it.
     expect(s.requestCount({ operationId: 'pulls/list' })).toBe(31)
-    expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(27 * 5 + 3)
-    expect(s.requests).toHaveLength(3 + 27 * 8 + 3 * 2 + 3 + 3)
+    expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(27 * 5 + 2)
+    expect(s.requests).toHaveLength(3 + 27 * 8 + 3 * 2 + 3 + 2)
     expectStateToAgree(s, result.result)
   })
 

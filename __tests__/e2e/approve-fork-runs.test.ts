@@ -7,7 +7,13 @@ import {
   sourceFiles,
   withPulls
 } from '../../__fixtures__/approve-fork-runs.js'
-import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  repository,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -695,6 +701,86 @@ describe('approve-fork-runs', () => {
       ])
       expect(approvals(s)).toBe(1)
       expect([stateOf(s, 1), stateOf(s, 2)]).toEqual(['queued/', 'in_progress/'])
+    })
+  })
+
+  describe('when a run shows status action_required and no conclusion', () => {
+    it('should approve it when safe, and read it back as still waiting after an approval that failed', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, status: 'action_required', conclusion: null }),
+              forkRun({
+                id: 2,
+                status: 'action_required',
+                conclusion: null,
+                created_at: minutesAgo(10),
+                head_repository: 'eve/web',
+                actor: 'eve',
+                head_sha: sha('b')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' },
+                files: [{ filename: '.github/workflows/ci.yml' }]
+              })
+            ]
+          )
+        )
+      )
+      // The first approval fails before GitHub handles it: the run still waits, in the same form.
+      s.faults.add({
+        path: '/repos/acme/web/actions/runs/1/approve',
+        kind: 'status',
+        status: 502,
+        times: 1
+      })
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(0)
+      expect(outcomes(result)).toEqual([
+        [1, 'done', 'pull request #7 at aaaaaaa touches no protected path (1 file checked)'],
+        [2, 'skipped', 'touches .github/workflows/ci.yml (pull request #8)']
+      ])
+      expect(approvals(s)).toBe(2)
+      expect([stateOf(s, 1), stateOf(s, 2)]).toEqual(['queued/', 'action_required/'])
+    })
+  })
+
+  describe('when the primary rate limit runs out with repositories left', () => {
+    it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
+      const world = scenario(
+        withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]),
+        withPulls(
+          repository('acme/api', [forkRun({ id: 11, head_repository: 'mallory/api' })], 102),
+          [forkPull({ head: { ref: 'patch-1', sha: sha('a'), repo: 'mallory/api' } })]
+        )
+      )
+      // acme/web: the listing, the pull request lookup, its files, the re-read and the approval.
+      const s = await simulate(withRequestsLeft(world, 'ghs_write', 5))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'approve-fork-runs', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
+        [
+          'acme/web',
+          'run',
+          1,
+          'done',
+          'pull request #7 at aaaaaaa touches no protected path (1 file checked)'
+        ],
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
+      ])
+      // The approval's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+      expect(s.requests).toHaveLength(5)
+      expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/approve')
+      expect(s.state.repositories[1]?.runs[0]?.status).toBe('completed')
     })
   })
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  repository,
+  run,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { type Simulator } from '../../simulator/index.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -540,6 +547,36 @@ describe('cancel-stale', () => {
       ).toEqual([404])
       expect([statusOf(s, 1), statusOf(s, 2)]).toEqual(['completed/cancelled', 'in_progress/'])
       expect(result.stdout).toContain('::error::1 target(s) failed')
+    })
+  })
+
+  describe('when the primary rate limit runs out with repositories left', () => {
+    it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
+      const world = scenario(
+        repository('acme/web', [
+          run({ id: 1, created_at: minutesAgo(30) }),
+          run({ id: 2, created_at: minutesAgo(3) })
+        ]),
+        repository('acme/api', [
+          run({ id: 11, created_at: minutesAgo(30), head_repository: 'acme/api' }),
+          run({ id: 12, created_at: minutesAgo(3), head_repository: 'acme/api' })
+        ])
+      )
+      // Five listings (one per active status) and the cancel of acme/web spend the last request.
+      const s = await simulate(withRequestsLeft(world, 'ghs_write', 6))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
+        ['acme/web', 'run', 1, 'done', 'superseded by run 2'],
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
+      ])
+      // The cancel's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+      expect(s.requests).toHaveLength(6)
+      expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/cancel')
+      expect(statusOf(s, 11, 'acme/api')).toBe('in_progress/')
     })
   })
 

@@ -130,10 +130,12 @@ describe('delete-caches', () => {
         'closed-pull-requests': 'true',
         limit: '1'
       })
+      // The deletes first (cache 2, of pull request #5 too, past the limit), then the caches
+      // whose pull requests were never read.
       expect(outcomes(result)).toEqual([
         [3, 'done', 'last accessed 12d ago, 100 MiB, pull request #5 merged'],
-        [7, 'skipped', 'limit reached'],
         [2, 'skipped', 'limit reached'],
+        [7, 'skipped', 'limit reached'],
         [5, 'skipped', 'limit reached']
       ])
       expect(

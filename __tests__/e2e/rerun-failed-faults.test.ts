@@ -213,8 +213,9 @@ describe('rerun-failed under faults', () => {
     expect(new Set(skipped.map(r => r.reason))).toEqual(
       new Set([`rate limit exhausted until ${reset}`])
     )
-    // One refused re-run tells the action; the rest are not sent.
-    expect(s.requestCount({ operationId: RERUN })).toBe(101)
+    // The 100th re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+    expect(s.requestCount({ operationId: RERUN })).toBe(100)
+    expect(s.requests).toHaveLength(3 + 100)
     expectStateToAgree(s, result.result)
   })
 
@@ -222,20 +223,25 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of failed runs, 3 of recent runs, and 150 of the 300 job listings.
-    bucket.remaining = 3 + 3 + 150
+    // 3 pages of failed runs, 3 of recent runs, then per run its job listing and its re-run: 74
+    // runs are re-run, and the 75th run's job listing spends the last request.
+    bucket.remaining = 3 + 3 + 74 * 2 + 1
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'job-filter': 'test' }
     })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    expect(new Set(result.result.map(r => `${r.outcome}: ${r.reason}`))).toEqual(
-      new Set([`skipped: rate limit exhausted until ${reset}`])
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(74)
+    const skipped = result.result.filter(r => r.outcome === 'skipped')
+    expect(skipped).toHaveLength(RUNS - 74)
+    expect(new Set(skipped.map(r => r.reason))).toEqual(
+      new Set([`rate limit exhausted until ${reset}`])
     )
-    // One refused check and one refused re-run tell the action; nothing else is sent.
-    expect(s.requestCount({ operationId: JOBS })).toBe(151)
-    expect(s.requestCount({ operationId: RERUN })).toBe(1)
+    // That answer told the action: nothing was sent after it.
+    expect(s.requestCount({ operationId: JOBS })).toBe(75)
+    expect(s.requestCount({ operationId: RERUN })).toBe(74)
+    expect(s.requests).toHaveLength(3 + 3 + 74 * 2 + 1)
     expectStateToAgree(s, result.result)
   })
 })

@@ -9,7 +9,15 @@ import {
   runOf,
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
-import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  onArrival,
+  repository,
+  run,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -518,20 +526,21 @@ describe('rerun-failed', () => {
   })
 
   describe('when more runs qualify than the limit allows', () => {
-    it('should not read jobs or logs for the runs past the limit', async () => {
+    it('should not read jobs or logs for the runs past the limit, and give limit reached only to them', async () => {
       const s = await simulate(
         scenario(
-          repository(
-            'acme/web',
-            ['a', 'b', 'c', 'd'].map((branch, i) =>
+          repository('acme/web', [
+            ...['a', 'b', 'c', 'd'].map((branch, i) =>
               failedRun({
                 id: i + 1,
                 head_branch: branch,
                 created_at: minutesAgo(40 - i),
                 jobs: [job(i * 10 + 11, 'e2e', 'failure', 'ETIMEDOUT')]
               })
-            )
-          )
+            ),
+            // Older than the others, so met after the budget is spent: it keeps its own reason.
+            failedRun({ id: 5, head_branch: 'e', created_at: minutesAgo(50), run_attempt: 3 })
+          ])
         )
       )
       const result = await runAction({
@@ -540,6 +549,7 @@ describe('rerun-failed', () => {
       })
       expect(result.exitCode).toBe(0)
       expect(outcomes(result)).toEqual([
+        [5, 'skipped', 'max attempts reached'],
         [4, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
         [3, 'done', 'conclusion failure, attempt 1; log of e2e matches log-pattern'],
         [2, 'skipped', 'limit reached'],
@@ -727,6 +737,26 @@ describe('rerun-failed', () => {
         'acme/api#7:done'
       ])
       expect([runOf(s, 1).run_attempt, runOf(s, 7, 'acme/api').run_attempt]).toEqual([2, 2])
+    })
+  })
+
+  describe('when the primary rate limit runs out with repositories left', () => {
+    it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
+      // acme/web: the failed-run listing, its branch's later runs and the re-run.
+      const s = await simulate(withRequestsLeft(twoRepositories(), 'ghs_write', 3))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
+        ['acme/web', 'run', 1, 'done', 'conclusion failure, attempt 1'],
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
+      ])
+      // The re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+      expect(s.requests).toHaveLength(3)
+      expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/rerun-failed-jobs')
+      expect(runOf(s, 7, 'acme/api').run_attempt).toBe(1)
     })
   })
 

@@ -4,7 +4,7 @@ import {
   deployScenario,
   waitingRun
 } from '../../__fixtures__/review-deployments.js'
-import { minutesAgo, run } from '../../__fixtures__/scenario.js'
+import { exhaustedReason, minutesAgo, run, withRequestsLeft } from '../../__fixtures__/scenario.js'
 import { type RunState, type Simulator } from '../../simulator/index.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -130,13 +130,14 @@ describe('review-deployments', () => {
       })
       expect(result.exitCode).toBe(0)
       expect(stillPending(s, 1)).toEqual(['audit'])
-      expect(result.result.map(r => [r.action, r.outcome])).toEqual([
-        ['review', 'done'],
-        ['review', 'skipped']
+      // One entry for the run, saying both facts.
+      expect(result.result.map(r => [r.action, r.outcome, r.reason])).toEqual([
+        [
+          'review',
+          'done',
+          "approved staging; audit: the token may not approve (required reviewers: carol); pass a required reviewer's token in `github-token` (GITHUB_TOKEN cannot review); reviews so far: bob approved qa"
+        ]
       ])
-      expect(result.result[1]?.reason).toBe(
-        "audit: the token may not approve (required reviewers: carol); pass a required reviewer's token in `github-token` (GITHUB_TOKEN cannot review); reviews so far: bob approved qa"
-      )
       expect(s.requestCount({ operationId: 'actions/get-reviews-for-run' })).toBe(1)
     })
 
@@ -165,10 +166,9 @@ describe('review-deployments', () => {
       expect(result.exitCode).toBe(0)
       expect(stillPending(s, 1)).toEqual(['release'])
       expect(result.result.map(r => [r.outcome, r.reason])).toEqual([
-        ['done', 'approved staging'],
         [
-          'skipped',
-          'release: its required reviewers approved (bob); it waits for a deployment protection rule, which only the GitHub App that owns it can answer; reviews so far: bob approved release'
+          'done',
+          'approved staging; release: its required reviewers approved (bob); it waits for a deployment protection rule, which only the GitHub App that owns it can answer; reviews so far: bob approved release'
         ]
       ])
     })
@@ -196,7 +196,7 @@ describe('review-deployments', () => {
   })
 
   describe("when the server's status=waiting filter misses waiting runs", () => {
-    it('should still find them among the active runs', async () => {
+    it('should still find them, from one listing not filtered on status', async () => {
       const s = await simulate(
         deployScenario(
           deployRepository(
@@ -214,12 +214,20 @@ describe('review-deployments', () => {
         token: 'ghp_rita',
         with: { operation: 'review-deployments' }
       })
-      const waitingListings = s.requests.filter(r => r.query.status === 'waiting')
-      expect(waitingListings.length).toBeGreaterThan(0)
       expect(result.result.map(r => [r.id, r.outcome])).toEqual([[1, 'done']])
       expect(statusOf(s, 1)).toBe('in_progress/')
       expect(statusOf(s, 2)).toBe('in_progress/')
+      // Every run that can still be waiting fits on one page: one listing, bounded server-side
+      // by creation (60 days: a re-run within 30 days, then a wait of up to 30), no status filter.
+      const listings = s.requests.filter(
+        r => r.operationId === 'actions/list-workflow-runs-for-repo'
+      )
+      expect(listings).toHaveLength(1)
+      expect(listings[0]?.query.status).toBeUndefined()
+      const since = Date.parse((listings[0]?.query.created ?? '').replace(/^>=/, ''))
+      expect(Math.round((Date.now() - since) / 86_400_000)).toBe(60)
       expect(s.requestCount({ operationId: 'actions/get-pending-deployments-for-run' })).toBe(1)
+      expect(s.requests).toHaveLength(3)
     })
   })
 
@@ -242,6 +250,117 @@ describe('review-deployments', () => {
       expect(result.result.map(r => [r.id, r.outcome])).toEqual([[2, 'done']])
       expect(statusOf(s, 1)).toBe('waiting/')
       expect(statusOf(s, 2)).toBe('in_progress/')
+    })
+  })
+
+  describe('when the primary rate limit runs out with repositories left', () => {
+    it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
+      const world = deployScenario(
+        deployRepository([waitingRun(['staging'], { id: 1 })]),
+        deployRepository([waitingRun(['staging'], { id: 9 })], { fullName: 'acme/api', id: 102 })
+      )
+      // acme/web: the listing, the run's pending deployments and the review.
+      const s = await simulate(withRequestsLeft(world, 'ghp_rita', 3))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
+        ['acme/web', 'run', 1, 'done', 'approved staging'],
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s, 'ghp_rita')]
+      ])
+      // The review's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+      expect(s.requests).toHaveLength(3)
+      expect(s.requests.at(-1)?.method).toBe('POST')
+      expect(statusOf(s, 9, 'acme/api')).toBe('waiting/')
+    })
+  })
+
+  describe('when the limit is spent', () => {
+    it('should give limit reached only to runs it would review; a run it cannot review keeps its reason', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1, created_at: minutesAgo(3) }),
+            waitingRun(['audit'], { id: 2, created_at: minutesAgo(6) }),
+            waitingRun(['staging', 'audit'], { id: 3, created_at: minutesAgo(9) })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments', limit: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'approved staging'],
+        [
+          2,
+          'skipped',
+          "audit: the token may not approve (required reviewers: carol); pass a required reviewer's token in `github-token` (GITHUB_TOKEN cannot review)"
+        ],
+        [
+          3,
+          'skipped',
+          "limit reached; audit: the token may not approve (required reviewers: carol); pass a required reviewer's token in `github-token` (GITHUB_TOKEN cannot review)"
+        ]
+      ])
+      expect(result.stdout.match(/::warning::limit reached.*`limit` input/g)).toHaveLength(1)
+      expect(reviewCalls(s)).toBe(1)
+      expect([stillPending(s, 2), stillPending(s, 3)]).toEqual([['audit'], ['staging', 'audit']])
+    })
+  })
+
+  describe('when a review takes effect but its answer is lost', () => {
+    it('should find it in the review history and report it done, without sending it again', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging', 'production'], { id: 1 })]))
+      )
+      s.faults.add({
+        method: 'POST',
+        path: '/repos/acme/web/actions/runs/1/pending_deployments',
+        kind: 'status',
+        status: 502,
+        times: 1,
+        after: 'after-handler'
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'approved staging, production; wait timer on production: about 20 min left']
+      ])
+      expect(reviewCalls(s)).toBe(1)
+      expect(reviews(s, 1)).toEqual(['rita approved staging+production: Reviewed by actions-ops'])
+      expect(s.requests.filter(r => r.status === 422)).toEqual([])
+    })
+
+    it('should send it again when the read back shows it did not take effect', async () => {
+      const s = await simulate(
+        deployScenario(deployRepository([waitingRun(['staging'], { id: 1 })]))
+      )
+      s.faults.add({
+        method: 'POST',
+        path: '/repos/acme/web/actions/runs/1/pending_deployments',
+        kind: 'drop',
+        times: 1
+      })
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'approved staging']
+      ])
+      expect(reviewCalls(s)).toBe(2)
+      expect(reviews(s, 1)).toEqual(['rita approved staging: Reviewed by actions-ops'])
     })
   })
 
@@ -446,7 +565,29 @@ describe('review-deployments', () => {
       expect(result.result[0]?.reason).toContain(
         'only the GitHub App that owns the deployment protection rule may answer it'
       )
+      // No other token can answer it: nothing suggests a reviewer's or a personal access token.
+      expect(result.stdout).not.toMatch(/reviewer's token|personal access token with/)
       expect(result.stdout).toContain('::error::1 target(s) failed')
+      expect(statusOf(s, 7)).toBe('waiting/')
+    })
+
+    it('should name only the app that owns the rule when the token is invalid', async () => {
+      const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_revoked',
+        event: protectionRuleEvent(),
+        with: { operation: 'review-deployments' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [
+          7,
+          'failed',
+          "401 Bad credentials: the token is invalid or expired: only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in `github-token`"
+        ]
+      ])
+      expect(result.stdout).not.toMatch(/reviewer's token|personal access token/)
       expect(statusOf(s, 7)).toBe('waiting/')
     })
 
@@ -504,7 +645,7 @@ describe('review-deployments', () => {
       expect(statusOf(s, 7)).toBe('in_progress/')
     })
 
-    it('should report done when the answer landed but its reply was lost, and the retry is refused', async () => {
+    it('should report done when the answer landed but its reply was lost, without sending it again', async () => {
       const s = await simulate(deployScenario(deployRepository([waitingRun(['qa'], { id: 7 })])))
       s.faults.add({
         method: 'POST',
@@ -521,18 +662,22 @@ describe('review-deployments', () => {
         with: { operation: 'review-deployments' }
       })
       expect(result.exitCode).toBe(0)
-      // GitHub applied the first answer; the retry was refused, and nothing was answered twice.
-      expect(s.requests.filter(r => r.method === 'POST').map(r => r.status)).toEqual([502, 422])
+      // GitHub applied the first answer; the run read back shows it, so it is not sent again.
+      expect(s.requests.filter(r => r.method === 'POST').map(r => r.status)).toEqual([502])
+      expect(s.requests.map(r => `${r.method} ${r.path}`)).toEqual([
+        'POST /repos/acme/web/actions/runs/7/deployment_protection_rule',
+        'GET /repos/acme/web/actions/runs/7/pending_deployments',
+        'GET /repos/acme/web/actions/runs/7'
+      ])
       expect(runOf(s, 7)?.protection_rule_answers?.map(a => a.state)).toEqual(['approved'])
       expect(statusOf(s, 7)).toBe('in_progress/')
-      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'done']])
-      expect(result.result[0]?.reason).toBe(
-        'approved qa (custom deployment protection rule); qa no longer waits: the rule was answered already (this answer, whose reply was lost, or an earlier one), and GitHub refused the repeat (422 No deployment protection rule of deploy-gate[bot] is waiting on environment qa in workflow run 7)'
-      )
-      expect(result.result[0]?.reason).not.toContain('only the GitHub App')
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [7, 'done', 'approved qa (custom deployment protection rule)']
+      ])
+      expect(result.stdout).toContain('took effect though its answer was lost')
     })
 
-    it('should keep a refusal while the environment still waits, saying when its reviewers are what is left', async () => {
+    it('should report done when its reply was lost and the repeat is refused while only the reviewers are left', async () => {
       const repo = deployRepository([waitingRun(['release'], { id: 7 })])
       repo.environments?.push({
         id: 205,
@@ -555,11 +700,41 @@ describe('review-deployments', () => {
         event: protectionRuleEvent('release'),
         with: { operation: 'review-deployments' }
       })
+      // The environment still waits (for bob), so the read back cannot tell: the answer is sent
+      // again, and GitHub's refusal of the repeat says the rule no longer waits for the app.
+      expect(result.exitCode).toBe(0)
+      expect(stillPending(s, 7)).toEqual(['release'])
+      expect(s.requests.filter(r => r.method === 'POST').map(r => r.status)).toEqual([502, 422])
+      expect(runOf(s, 7)?.protection_rule_answers?.map(a => a.state)).toEqual(['approved'])
+      expect(result.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [
+          7,
+          'done',
+          "approved release (custom deployment protection rule); an earlier attempt's reply was lost and GitHub refused the repeat (422 No deployment protection rule of deploy-gate[bot] is waiting on environment release in workflow run 7): the rule no longer waits for this app, and release now waits for its required reviewers (bob)"
+        ]
+      ])
+    })
+
+    it('should keep a refusal while the environment still waits, saying when its reviewers are what is left', async () => {
+      const repo = deployRepository([waitingRun(['release'], { id: 7 })])
+      repo.environments?.push({
+        id: 205,
+        name: 'release',
+        reviewers: ['bob'],
+        protection_rule_app: 'deploy-gate[bot]'
+      })
+      const s = await simulate(deployScenario(repo))
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_other_app',
+        event: protectionRuleEvent('release'),
+        with: { operation: 'review-deployments' }
+      })
       expect(result.exitCode).toBe(1)
       expect(stillPending(s, 7)).toEqual(['release'])
       expect(result.result.map(r => [r.id, r.outcome])).toEqual([[7, 'failed']])
       expect(result.result[0]?.reason).toMatch(
-        /^422 No deployment protection rule of deploy-gate\[bot\] is waiting on environment release in workflow run 7: only the GitHub App that owns/
+        /^422 No deployment protection rule of other-app\[bot\] is waiting on environment release in workflow run 7: only the GitHub App that owns/
       )
       expect(result.result[0]?.reason).toContain(
         '(release also waits for its required reviewers, bob: if an earlier answer landed, only they are left)'
@@ -786,21 +961,33 @@ describe('review-deployments', () => {
       expect(planned.result.map(shape)).toEqual(
         done.result.map(shape).map(s => s.replace(':done:', ':planned:'))
       )
-      expect(done.result.map(r => [r.id, r.outcome])).toEqual([
-        [1, 'done'],
-        [2, 'done'],
-        [2, 'skipped'],
-        [3, 'skipped'],
-        [4, 'skipped']
+      // One entry per run: run 2's says both what was reviewed and what is left. Only run 3, which
+      // would be reviewed, is past the limit; run 4 keeps its own reason.
+      expect(done.result.map(r => [r.id, r.outcome, r.reason])).toEqual([
+        [1, 'done', 'approved staging'],
+        [
+          2,
+          'done',
+          "approved staging; audit: the token may not approve (required reviewers: carol); pass a required reviewer's token in `github-token` (GITHUB_TOKEN cannot review)"
+        ],
+        [3, 'skipped', 'limit reached'],
+        [
+          4,
+          'skipped',
+          'waiting on production, which `environments` (staging, audit) does not match'
+        ]
       ])
-      expect(done.result[3]?.reason).toMatch(/^limit reached/)
       expect(planned.outputs['run-ids']).toBe(done.outputs['run-ids'])
       expect(planned.outputs.count).toBe(done.outputs.count)
       expect(reviewCalls(real)).toBe(2)
-      // Past the limit no review can go out, so the pending deployments of runs 3 and 4 are not read.
-      const pendingReads = (sim: Simulator): number =>
-        sim.requestCount({ operationId: 'actions/get-pending-deployments-for-run' })
-      expect([pendingReads(dry), pendingReads(real)]).toEqual([2, 2])
+      // Past the limit each run's pending deployments are still read, to tell whether it would be
+      // reviewed; its review history is not.
+      const reads = (sim: Simulator, operationId: string): number =>
+        sim.requestCount({ operationId })
+      for (const sim of [dry, real]) {
+        expect(reads(sim, 'actions/get-pending-deployments-for-run')).toBe(4)
+        expect(reads(sim, 'actions/get-reviews-for-run')).toBe(1)
+      }
     })
   })
 })

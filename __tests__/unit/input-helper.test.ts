@@ -220,6 +220,24 @@ describe('run-id', () => {
     ) as SettingsFor<'rerun-failed'>
     expect(settings.filters.runId).toBe(555)
   })
+  it("reads the event's run once into the settings: id, attempt and repository", () => {
+    const env = {
+      ...runnerEnv,
+      GITHUB_EVENT_NAME: 'workflow_run',
+      GITHUB_EVENT_PATH: eventFile({
+        workflow_run: { id: 555, run_attempt: 2, repository: { full_name: 'acme/api' } }
+      })
+    }
+    for (const operation of ['rerun-failed', 'cancel-stale']) {
+      expect(getSettings(inputs({ operation }), env).runner.eventRun).toEqual({
+        id: 555,
+        attempt: 2,
+        repository: 'acme/api'
+      })
+    }
+    const push = { ...env, GITHUB_EVENT_NAME: 'push' }
+    expect(getSettings(inputs({ operation: 'rerun-failed' }), push).runner.eventRun).toBeUndefined()
+  })
   it('is not taken from the event for cancel-stale, which scans', () => {
     const env = {
       ...runnerEnv,

@@ -178,4 +178,111 @@ describe('Mutations', () => {
       expect(warnings[0]).toContain('now 1')
     })
   })
+
+  describe('when handlers ask whether to go on', () => {
+    const quietly = <T>(work: () => T): T => {
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+      try {
+        return work()
+      } finally {
+        write.mockRestore()
+      }
+    }
+    const soon = (seconds: number): Date => new Date(Date.now() + seconds * 1000)
+    const spent = (reset: Date): Record<string, string> => ({
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.floor(reset.getTime() / 1000))
+    })
+
+    it('should stop targets to change at the spent budget, and reads only at the spent rate limit', async () => {
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', true, new OperationsBudget(1), results)
+      expect([mutations.stopReason(), mutations.stopReason('read'), mutations.canRead()]).toEqual([
+        undefined,
+        undefined,
+        true
+      ])
+      await mutations.apply(
+        [{ target: target(1), reason: 'stale', send: async () => '' }],
+        'cancelled'
+      )
+      expect([mutations.stopReason(), mutations.stopReason('read')]).toEqual([
+        'limit reached',
+        undefined
+      ])
+      const reset = soon(3600)
+      quietly(() => mutations.rateLimit.observe(spent(reset)))
+      const exhausted = `rate limit exhausted until ${new Date(Math.floor(reset.getTime() / 1000) * 1000).toISOString()}`
+      // The budget decides first for a target that would change; reads see the rate limit.
+      expect([mutations.stopReason(), mutations.stopReason('read'), mutations.canRead()]).toEqual([
+        'limit reached',
+        exhausted,
+        false
+      ])
+    })
+
+    it('should record a stopped target with the stop reason, and name the limit input once', () => {
+      const stdout: string[] = []
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+        stdout.push(String(chunk))
+        return true
+      })
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(0), results)
+      try {
+        expect(() => mutations.skipStopped(target(1), 'read')).toThrow('run 1 was not stopped')
+        mutations.skipStopped(target(1))
+        mutations.skipStopped(target(2))
+        const reset = soon(600)
+        mutations.rateLimit.observe(spent(reset))
+        mutations.skipStopped(target(3), 'read')
+      } finally {
+        write.mockRestore()
+      }
+      expect(results.all().map(r => [r.id, r.reason])).toEqual([
+        [1, 'limit reached'],
+        [2, 'limit reached'],
+        [3, expect.stringMatching(/^rate limit exhausted until /)]
+      ])
+      expect(stdout.join('').match(/::warning::limit reached/g)).toHaveLength(1)
+    })
+
+    it('should take a refusal for the spent rate limit as the stop, even with a reset already past', () => {
+      const results = new Results()
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(5), results)
+      const past = new Date(Date.now() - 60_000)
+      expect(mutations.stoppedBy(apiError(404))).toBeUndefined()
+      expect(mutations.canRead()).toBe(true)
+      const reason = quietly(() => mutations.stoppedBy(apiError(403, spent(past))))
+      const exhausted = `rate limit exhausted until ${new Date(Math.floor(past.getTime() / 1000) * 1000).toISOString()}`
+      expect(reason).toBe(exhausted)
+      expect([mutations.canRead(), mutations.stopReason()]).toEqual([false, exhausted])
+      // An answer that shows requests left (the window was reset) lifts the stop.
+      mutations.rateLimit.observe({ 'x-ratelimit-remaining': '4999' })
+      expect([mutations.canRead(), mutations.stopReason()]).toEqual([true, undefined])
+    })
+
+    it('should not stop for a limit that resets within a minute: the client waits it out', () => {
+      const mutations = new Mutations('cancel-stale', false, new OperationsBudget(5), new Results())
+      mutations.rateLimit.observe(spent(soon(30)))
+      expect(mutations.canRead()).toBe(true)
+      mutations.rateLimit.observe(spent(soon(120)))
+      expect(quietly(() => mutations.canRead())).toBe(false)
+    })
+
+    it('should send no write once the rate limit is spent, yet plan writes in a dry run', async () => {
+      const real = new Mutations('cancel-stale', false, new OperationsBudget(5), new Results())
+      const dry = new Mutations('cancel-stale', true, new OperationsBudget(5), new Results())
+      const send = jest.fn(async () => '')
+      for (const mutations of [real, dry]) {
+        quietly(() => mutations.rateLimit.observe(spent(soon(3600))))
+        const [result] = await mutations.apply(
+          [{ target: target(1), reason: 'stale', send }],
+          'cancelled'
+        )
+        expect(result?.outcome).toBe(mutations === real ? 'skipped' : 'planned')
+      }
+      expect(send).not.toHaveBeenCalled()
+    })
+  })
 })

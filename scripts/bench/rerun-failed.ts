@@ -5,7 +5,8 @@ import {
   supersededWithin,
   supersessionKey
 } from '../../src/rules/rerun.js'
-import { newestFirst, type WorkflowRun } from '../../src/runs.js'
+import type { WorkflowRun } from '../../src/api-types.js'
+import { newestFirst } from '../../src/rules/ordering.js'
 import { pages, type BenchCase } from './types.js'
 
 const CONCLUSIONS = ['failure', 'timed_out', 'cancelled']

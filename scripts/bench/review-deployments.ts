@@ -1,7 +1,8 @@
 import { generateScenario, type ScenarioEnvironment } from '../../simulator/index.js'
 import { pages, type BenchCase } from './types.js'
 
-const ACTIVE = ['queued', 'in_progress', 'waiting', 'pending', 'requested']
+/** How far back a run can still be waiting: a re-run within 30 days, then up to 30 days waiting. */
+const WAITING_WINDOW_MS = 60 * 86_400_000
 
 const ENVIRONMENTS: ScenarioEnvironment[] = [
   { id: 301, name: 'staging', reviewers: ['rita'] },
@@ -48,19 +49,20 @@ export const reviewDeploymentsBench: BenchCase = {
   with: () => ({ limit: '10000', comment: 'Approved by the release train' }),
   token: 'ghp_rita',
   minimum: (scenario, run) => {
-    const runs = scenario.repositories.flatMap(repository => repository.runs)
-    // GitHub's status=waiting filter has been seen to miss waiting runs, so every active status
-    // is listed (README); the pending deployments of each waiting run are one read no listing
-    // gives; a run left waiting on environments the token may not approve gets its review
-    // history read, which the summary promises.
-    const listing = ACTIVE.reduce(
-      (sum, status) => sum + pages(runs.filter(r => r.status === status).length),
+    // GitHub's status=waiting filter has been seen to return nothing while runs wait, so no status
+    // filter can be trusted to find them: every run that can still be waiting is read, newest
+    // first, at 100 a page (README); the pending deployments of each waiting run are one read no
+    // listing gives; a run left waiting on environments the token may not approve gets its review
+    // history read, which its reason promises.
+    const since = Date.now() - WAITING_WINDOW_MS
+    const listing = scenario.repositories.reduce(
+      (sum, repository) =>
+        sum + pages(repository.runs.filter(r => Date.parse(r.created_at) >= since).length),
       0
     )
+    const runs = scenario.repositories.flatMap(repository => repository.runs)
     const waiting = runs.filter(r => r.status === 'waiting').length
-    const blocked = run.result.filter(
-      r => r.outcome === 'skipped' && r.reason.includes('may not approve')
-    ).length
+    const blocked = run.result.filter(r => r.reason.includes('may not approve')).length
     return {
       reads: listing + waiting + blocked,
       writes: run.result.filter(r => r.outcome === 'done').length

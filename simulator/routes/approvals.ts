@@ -1,6 +1,7 @@
 /**
  * Approving workflow runs of fork pull requests: a run waiting for approval (listed as `completed`
- * with conclusion `action_required`) is queued again; GitHub refuses the rest with 403, and a run
+ * with conclusion `action_required`, or shown with status `action_required` and no conclusion) is
+ * queued again; GitHub refuses the rest with 403, and a run
  * that waited more than 30 days is deleted (404).
  */
 import { ApiError, errorResponse, type ApiResponse } from '../responses.js'
@@ -19,9 +20,10 @@ export function registerRoutes(router: Router): void {
   router.register('actions/approve-workflow-run', approveRun)
 }
 
-/** Whether the run is waiting for a maintainer's approval. */
+/** Whether the run is waiting for a maintainer's approval, in either of the forms GitHub shows. */
 export function isWaitingForApproval(run: RunState): boolean {
-  return run.status === 'completed' && run.conclusion === 'action_required'
+  if (run.status === 'completed') return run.conclusion === 'action_required'
+  return run.status === 'action_required' && run.conclusion === null
 }
 
 function approveRun(ctx: HandlerContext): ApiResponse {

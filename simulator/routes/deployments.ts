@@ -55,7 +55,8 @@ declare module '../scenario.js' {
   interface ScenarioRepository {
     /**
      * `misses-waiting-runs` simulates GitHub's unreliable `status=waiting` filter: it returns
-     * nothing, and waiting runs are listed under `status=in_progress` (still showing `waiting`).
+     * nothing. No other status filter lists waiting runs either; a listing without a status
+     * filter shows them, with status `waiting`.
      */
     waiting_filter?: 'works' | 'misses-waiting-runs'
   }

@@ -105,7 +105,7 @@ function listRuns(ctx: HandlerContext, workflow?: WorkflowState): ApiResponse {
   // Sorted on parsed times: parsing in the comparator made big listings the simulator's hot spot.
   const matching = repo.runs
     .filter(run => workflow === undefined || run.workflow_id === workflow.id)
-    .filter(run => matchesRun(indexedAs(repo, run), filters, checkSuiteIdOf))
+    .filter(run => matchesRun(run, filters, checkSuiteIdOf) && !missedByFilter(repo, run, filters))
     .map(run => ({ run, at: Date.parse(run.created_at) }))
     .sort((a, b) => b.at - a.at || b.run.id - a.run.id)
     .map(({ run }) => run)
@@ -128,10 +128,16 @@ function listRuns(ctx: HandlerContext, workflow?: WorkflowState): ApiResponse {
   return json(body, 200, page.link ? { link: page.link } : undefined)
 }
 
-/** The run as the listing's filters see it: see `waiting_filter` (routes/deployments.ts). */
-function indexedAs(repo: RepositoryState, run: RunState): RunState {
-  if (repo.waiting_filter !== 'misses-waiting-runs' || run.status !== 'waiting') return run
-  return { ...run, status: 'in_progress' }
+/**
+ * Whether the listing leaves out a run its filters match: with `waiting_filter:
+ * 'misses-waiting-runs'` (routes/deployments.ts), `status=waiting` finds no waiting run.
+ */
+function missedByFilter(repo: RepositoryState, run: RunState, filters: RunFilters): boolean {
+  return (
+    repo.waiting_filter === 'misses-waiting-runs' &&
+    filters.status === 'waiting' &&
+    run.status === 'waiting'
+  )
 }
 
 function cancelRun(ctx: HandlerContext): ApiResponse {

@@ -6,7 +6,8 @@
  * not approved.
  *
  * REST endpoints:
- * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for `run-id`)
+ * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for
+ *   `run-id`); the filter matches the status or the conclusion, so both forms of a waiting run
  * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
  * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
  *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
@@ -15,10 +16,10 @@
  *   `GET .../runs/{run_id}` tells whether it took effect
  */
 import * as core from '@actions/core'
-import { describeApiError, firstLine, isApiError, rateLimitResetOf } from '../api-errors.js'
+import { describeApiError, firstLine, isApiError } from '../api-errors.js'
+import type { WorkflowRun } from '../api-types.js'
 import { SEND_ONCE } from '../client.js'
-import type { ErrorVerdict } from '../mutations.js'
-import type { Target } from '../outcomes.js'
+import type { ErrorVerdict, Mutations } from '../mutations.js'
 import { PullRequestReader } from '../pull-requests.js'
 import {
   checkActor,
@@ -28,20 +29,19 @@ import {
   shortSha,
   type Refusal
 } from '../rules/fork-approval.js'
-import { actorOf, listRuns, type WorkflowRun } from '../runs.js'
-import type { ApproveForkRunsSettings, RepositoryRef } from '../settings.js'
-import { forEachRepository, fullName, type Handler } from './context.js'
+import { actorOf, listRuns } from '../runs.js'
+import type { ApproveForkRunsSettings } from '../settings.js'
+import { forEachRepository, fullName, runTarget, type Handler } from './context.js'
 
 /**
  * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
  * one against the policy, oldest first, and approves each safe one through the mutation boundary
  * as soon as it is judged.
- * Runs past the `limit` budget and runs met after the primary rate limit ran out cost no reads.
+ * Runs met once the mutation boundary says the invocation must stop (the `limit` budget or the
+ * primary rate limit is spent) cost no reads: they are skipped with its reason.
  */
 export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
-  const { settings, octokit } = context
-  // Once a read meets the spent primary rate limit, every later read would too.
-  let rateLimitedUntil: Date | undefined
+  const { settings, octokit, mutations } = context
   await forEachRepository(context, async repository => {
     const listed = await listRuns(
       octokit,
@@ -54,7 +54,7 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
     let waiting = 0
     let safe = 0
     for (const run of [...listed].reverse()) {
-      const target = runTarget(repository, run)
+      const target = runTarget(repository, run, 'approve')
       // A run given by run-id may have been approved, cancelled or finished since.
       if (!isWaitingForApproval(run)) {
         context.results.skip(
@@ -70,28 +70,21 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         context.results.add(target, untrusted.outcome, untrusted.reason)
         continue
       }
-      // Approvals are sent as they are judged, so once they spent the `limit` budget, judging
-      // more runs (three reads each) is waste.
-      if (context.mutations.budgetLeft === 0) {
-        context.mutations.skipPastLimit(target)
+      // Approvals are sent as they are judged, so once they spent the `limit` budget (or the
+      // rate limit is spent), judging more runs (three reads each) is waste.
+      if (mutations.stopReason() !== undefined) {
+        mutations.skipStopped(target)
         continue
       }
-      // A refused approval tells of a spent rate limit as well as a refused read does.
-      rateLimitedUntil ??= context.mutations.rateLimitExhaustedUntil
-      if (rateLimitedUntil) {
-        context.results.skip(target, rateLimitReason(rateLimitedUntil))
-        continue
-      }
-      const verdict = await judge(run, pullRequests, settings)
+      const verdict = await judge(run, pullRequests, settings, mutations)
       if ('outcome' in verdict) {
-        rateLimitedUntil ??= verdict.rateLimitedUntil
         context.results.add(target, verdict.outcome, verdict.reason)
         continue
       }
       safe += 1
       // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
       // pacing puts between two approvals, instead of all reads coming first.
-      await context.mutations.apply(
+      await mutations.apply(
         [
           {
             target,
@@ -125,16 +118,17 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
   })
 }
 
-function rateLimitReason(reset: Date): string {
-  return `rate limit exhausted until ${reset.toISOString()}`
-}
+/** Why the run is safe to approve, or why not. */
+type Verdict = { reason: string } | Refusal
 
-/** A refusal, and when it came from the spent primary rate limit, the time it resets. */
-type Verdict = { reason: string } | (Refusal & { rateLimitedUntil?: Date })
-
-/** GitHub lists runs waiting for approval as completed, with conclusion `action_required`. */
-function isWaitingForApproval(run: WorkflowRun): boolean {
-  return run.status === 'completed' && run.conclusion === 'action_required'
+/**
+ * Whether a run waits for a maintainer's approval. GitHub lists such runs as completed with
+ * conclusion `action_required`; `workflow_run` payloads and some answers show them with status
+ * `action_required` and no conclusion yet.
+ */
+function isWaitingForApproval(run: Pick<WorkflowRun, 'status' | 'conclusion'>): boolean {
+  if (run.status === 'completed') return run.conclusion === 'action_required'
+  return run.status === 'action_required' && !run.conclusion
 }
 
 /**
@@ -145,8 +139,15 @@ function isWaitingForApproval(run: WorkflowRun): boolean {
 async function judge(
   run: WorkflowRun,
   pullRequests: PullRequestReader,
-  settings: ApproveForkRunsSettings
+  settings: ApproveForkRunsSettings,
+  mutations: Mutations
 ): Promise<Verdict> {
+  const readFailure = (what: string, error: unknown): Refusal => {
+    // A spent rate limit only postpones the run; any other failed read refuses it (fail closed).
+    const stopped = mutations.stoppedBy(error)
+    if (stopped !== undefined) return { outcome: 'skipped', reason: stopped }
+    return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` }
+  }
   const headRepository = run.head_repository?.full_name
   const headOwner = run.head_repository?.owner?.login
   const headBranch = run.head_branch
@@ -196,13 +197,6 @@ async function judge(
   }
 }
 
-/** A read that failed refuses the run (fail closed); a spent rate limit only postpones it. */
-function readFailure(what: string, error: unknown): Refusal & { rateLimitedUntil?: Date } {
-  const reset = rateLimitResetOf(error)
-  if (reset) return { outcome: 'skipped', reason: rateLimitReason(reset), rateLimitedUntil: reset }
-  return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` }
-}
-
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
 const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i
 /** The 403 for a run that no longer waits: approved by someone else, cancelled or re-run. */
@@ -239,15 +233,5 @@ function approveRefused(error: unknown): ErrorVerdict {
   return {
     outcome: 'failed',
     reason: `not approvable (403 ${message}): GitHub approves only runs of fork pull requests that are waiting for approval; approve or re-run it by hand`
-  }
-}
-
-function runTarget(repository: RepositoryRef, run: WorkflowRun): Target {
-  return {
-    repository: fullName(repository),
-    kind: 'run',
-    id: run.id,
-    action: 'approve',
-    url: run.html_url
   }
 }

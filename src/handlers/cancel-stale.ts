@@ -5,20 +5,20 @@
 import * as core from '@actions/core'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { statusOf } from '../api-errors.js'
+import type { WorkflowRun } from '../api-types.js'
 import { SEND_ONCE } from '../client.js'
-import type { Target, TargetResult } from '../outcomes.js'
-import {
-  ACTIVE_STATUSES,
-  actorOf,
-  listingRequests,
-  listRuns,
-  matchesLogin,
-  runIdIn,
-  type WorkflowRun
-} from '../runs.js'
+import type { TargetResult } from '../outcomes.js'
+import { matchesLogin } from '../rules/matching.js'
 import { findStaleRuns } from '../rules/stale.js'
+import { ACTIVE_STATUSES, actorOf, listingRequests, listRuns, runIdIn } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
-import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
+import {
+  forEachRepository,
+  fullName,
+  runTarget,
+  type Handler,
+  type HandlerContext
+} from './context.js'
 
 /** A 409 on cancel means the run finished meanwhile: nothing left to do, and never worth a retry. */
 const alreadyCompleted = (error: unknown): { outcome: 'skipped'; reason: string } | undefined =>
@@ -125,9 +125,10 @@ interface Relisting {
 }
 
 /**
- * Waits up to `force-cancel-after` for the cancelled runs to complete, polling them (`GET
- * .../runs/{run_id}` each, or one listing of the active runs when the runs to check outnumber
- * its pages), then force-cancels the ones still active.
+ * Waits up to `force-cancel-after` (by the handler's clock) for the cancelled runs to complete,
+ * polling them (`GET .../runs/{run_id}` each, or one listing of the active runs when the runs to
+ * check outnumber its pages), then force-cancels the ones still active. Once the primary rate
+ * limit is spent it stops polling: the runs keep their cancel result, and nothing is forced.
  */
 async function forceCancelStragglers(
   context: HandlerContext<'cancel-stale'>,
@@ -135,16 +136,17 @@ async function forceCancelStragglers(
   cancelled: TargetResult[],
   relisting: Relisting
 ): Promise<void> {
-  const { octokit, settings } = context
+  const { octokit, settings, mutations } = context
+  const clock = (): number => context.now().getTime()
   const deadline =
-    Date.now() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale
+    clock() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale
   let pending = cancelled
-  while (pending.length > 0) {
+  while (pending.length > 0 && mutations.canRead()) {
     pending = await stillActive(context, repository, pending, relisting)
-    if (pending.length === 0 || Date.now() >= deadline) break
-    await sleep(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - Date.now())))
+    if (pending.length === 0 || clock() >= deadline) break
+    await sleep(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - clock())))
   }
-  if (pending.length === 0) return
+  if (pending.length === 0 || !mutations.canRead()) return
   core.info(
     `${fullName(repository)}: ${pending.length} runs still active after cancel; force-cancelling`
   )
@@ -182,6 +184,7 @@ async function stillActive(
       const active = new Set((await relisting.relist()).map(run => run.id))
       return results.filter(result => active.has(Number(result.id)))
     } catch (error) {
+      if (context.mutations.stoppedBy(error) !== undefined) return results
       core.warning(
         `${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`
       )
@@ -189,6 +192,7 @@ async function stillActive(
   }
   const active: TargetResult[] = []
   for (const result of results) {
+    if (!context.mutations.canRead()) return [...active, ...results.slice(results.indexOf(result))]
     try {
       const { data } = await context.octokit.rest.actions.getWorkflowRun({
         ...repository,
@@ -202,8 +206,4 @@ async function stillActive(
     }
   }
   return active
-}
-
-function runTarget(repository: RepositoryRef, run: WorkflowRun, action: string): Target {
-  return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url }
 }

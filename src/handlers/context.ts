@@ -1,13 +1,14 @@
 /**
  * What every handler gets, and the per-repository loop they share: each repository in its own log
- * group, and a failure of one (say, a listing the token may not read) recorded without stopping
- * the next.
+ * group, a failure of one (say, a listing the token may not read) recorded without stopping the
+ * next, and no repository listed once the mutation boundary says the invocation must stop.
  */
 import * as core from '@actions/core'
 import { describeApiError } from '../api-errors.js'
+import type { WorkflowRun } from '../api-types.js'
 import type { Octokit } from '../client.js'
 import type { Mutations } from '../mutations.js'
-import type { Results } from '../outcomes.js'
+import type { Results, Target } from '../outcomes.js'
 import type { RepositoryRef, SettingsFor, OperationName } from '../settings.js'
 
 export interface HandlerContext<O extends OperationName> {
@@ -29,28 +30,54 @@ export function fullName(repository: RepositoryRef): string {
   return `${repository.owner}/${repository.repo}`
 }
 
+/** A workflow run as the target of `action` (e.g. `cancel`), linked to its page. */
+export function runTarget(
+  repository: RepositoryRef,
+  run: Pick<WorkflowRun, 'id' | 'html_url'>,
+  action: string
+): Target {
+  return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url }
+}
+
+/** A repository as a target of its own: one that could not be read or was not reached. */
+function repositoryTarget(repository: RepositoryRef): Target {
+  const name = fullName(repository)
+  return { repository: name, kind: 'repository', id: name, action: 'list', url: '' }
+}
+
 /**
- * Runs `work` for each repository of the settings, in a log group each. An error thrown by `work`
- * is recorded as a `failed` result for that repository (kind `repository`, action `list`) and the
- * loop goes on.
+ * Runs `work` for each repository of the settings, in a log group each. Before each one it asks
+ * the mutation boundary: once the primary rate limit is spent, the repositories left are not
+ * listed but reported `skipped` (kind `repository`) with the reset time. An error thrown by `work`
+ * is recorded for that repository (kind `repository`, action `list`) and the loop goes on:
+ * `skipped` with the reset time when it was the spent rate limit (the repository was not
+ * finished), `failed` otherwise.
  */
 export async function forEachRepository<O extends OperationName>(
   context: HandlerContext<O>,
   work: (repository: RepositoryRef) => Promise<void>
 ): Promise<void> {
+  const { mutations, results } = context
   for (const repository of context.settings.repositories) {
     const name = fullName(repository)
+    if (!mutations.canRead()) {
+      const skipped = mutations.skipStopped(repositoryTarget(repository), 'read')
+      core.info(`${name}: not listed, ${skipped.reason}`)
+      continue
+    }
     await core.group(name, async () => {
       try {
         await work(repository)
       } catch (error) {
+        const stopped = mutations.stoppedBy(error)
+        if (stopped !== undefined) {
+          core.info(`${name}: not finished, ${stopped}`)
+          results.skip(repositoryTarget(repository), stopped)
+          return
+        }
         const reason = describeApiError(error, context.settings.operation)
         core.error(`${name}: ${reason}`)
-        context.results.add(
-          { repository: name, kind: 'repository', id: name, action: 'list', url: '' },
-          'failed',
-          reason
-        )
+        results.add(repositoryTarget(repository), 'failed', reason)
       }
     })
   }

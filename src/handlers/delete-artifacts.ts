@@ -6,6 +6,7 @@
 import * as core from '@actions/core'
 import { SEND_ONCE, type Octokit } from '../client.js'
 import { alreadyDeleted, bytesFreed, goneWhen } from '../deletions.js'
+import { PER_PAGE } from '../github-limits.js'
 import type { PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import { selectArtifacts } from '../rules/artifact-retention.js'
@@ -72,7 +73,7 @@ async function listArtifacts(
   const { octokit, settings } = context
   const [only, ...more] = settings.artifactNames
   const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined
-  const params = { ...repository, per_page: 100, ...(name !== undefined && { name }) }
+  const params = { ...repository, per_page: PER_PAGE, ...(name !== undefined && { name }) }
   return runId === undefined
     ? octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params)
     : octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { ...params, run_id: runId })

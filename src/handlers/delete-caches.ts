@@ -5,9 +5,10 @@
  * Reports the bytes freed.
  */
 import * as core from '@actions/core'
-import { describeApiError, rateLimitResetOf, statusOf } from '../api-errors.js'
+import { describeApiError, statusOf } from '../api-errors.js'
 import { SEND_ONCE, type Octokit } from '../client.js'
 import { alreadyDeleted, bytesFreed } from '../deletions.js'
+import { PER_PAGE } from '../github-limits.js'
 import type { PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import {
@@ -30,7 +31,7 @@ type Cache = Awaited<
 type PullVerdict =
   | { closed: true; reason: string }
   | { closed: false }
-  | { closed?: undefined; outcome: 'skipped' | 'failed'; reason: string; rateLimited?: boolean }
+  | { closed?: undefined; outcome: 'skipped' | 'failed'; reason: string }
 
 /**
  * Lists each repository's caches least recently accessed first (`GET
@@ -61,14 +62,21 @@ export const deleteCaches: Handler<'delete-caches'> = async context => {
       pullRequestsOnly: settings.closedPullRequests,
       now
     })
-    const writes = settings.closedPullRequests
+    const { writes, unread } = settings.closedPullRequests
       ? await closedPullRequestWrites(context, repository, candidates)
-      : candidates.map(candidate => deleteWrite(context, repository, candidate, candidate.reason))
+      : {
+          writes: candidates.map(candidate =>
+            deleteWrite(context, repository, candidate, candidate.reason)
+          ),
+          unread: []
+        }
     const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]))
     core.info(
       `${fullName(repository)}: ${listed.length} caches listed, ${candidates.length} match${settings.closedPullRequests ? ` (${writes.length} of closed pull requests or past the limit)` : ''}`
     )
     const results = await context.mutations.apply(writes, 'deleted')
+    // Their pull requests were not read: the deletes above spent the `limit`, or the rate limit ran out.
+    for (const target of unread) context.mutations.skipStopped(target)
     const repositoryFreed = bytesFreed(results, result => sizes.get(Number(result.id)))
     if (repositoryFreed > 0) {
       core.info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`)
@@ -96,7 +104,7 @@ async function listCaches(
       ...listing,
       sort: 'last_accessed_at',
       direction: 'asc',
-      per_page: 100
+      per_page: PER_PAGE
     })
     for await (const page of pages) {
       const listed = page.data as unknown as Cache[]
@@ -112,32 +120,30 @@ async function listCaches(
 
 /**
  * The writes for caches of pull requests: each pull request read once, and only while the
- * `limit` can still reach its caches (those past it are skipped without a read). Caches of open
- * pull requests are no targets; one whose pull request cannot be read is not deleted (failed,
- * or skipped when it is gone or the rate limit is spent).
+ * `limit` can still reach its caches and the rate limit lasts (the caches past that are returned
+ * unread, to be skipped once the writes have spent the budget). Caches of open pull requests are
+ * no targets; one whose pull request cannot be read is not deleted (failed, or skipped when it is
+ * gone).
  */
 async function closedPullRequestWrites(
   context: Context,
   repository: RepositoryRef,
   candidates: CacheCandidate<Cache>[]
-): Promise<PlannedWrite[]> {
+): Promise<{ writes: PlannedWrite[]; unread: Target[] }> {
   const verdicts = new Map<number, PullVerdict>()
   const writes: PlannedWrite[] = []
-  // stop rule: once a read met the spent primary rate limit, every later read would too; the
-  // pull requests not read yet share its verdict.
-  let stopped: PullVerdict | undefined
+  const unread: Target[] = []
   for (const candidate of candidates) {
     const pullNumber = candidate.pullNumber ?? 0
     const target = cacheTarget(context, repository, candidate.cache)
     let verdict = verdicts.get(pullNumber)
     if (verdict === undefined) {
       // Past the `limit` a read decides nothing: the cache would be skipped either way.
-      if (writes.length >= context.mutations.budgetLeft) {
-        writes.push({ target, reason: '', send: notJudged })
+      if (writes.length >= context.mutations.budgetLeft || !context.mutations.canRead()) {
+        unread.push(target)
         continue
       }
-      verdict = stopped ?? (await readPullRequest(context, repository, pullNumber))
-      if (verdict.closed === undefined && verdict.rateLimited) stopped = verdict
+      verdict = await readPullRequest(context, repository, pullNumber)
       verdicts.set(pullNumber, verdict)
     }
     if (verdict.closed === true) {
@@ -148,29 +154,19 @@ async function closedPullRequestWrites(
       context.results.add(target, verdict.outcome, verdict.reason)
     }
   }
-  return writes
+  return { writes, unread }
 }
 
 /**
  * Whether pull request `pullNumber` is closed or merged (`GET
  * /repos/{owner}/{repo}/pulls/{pull_number}`). Never throws: an error becomes the verdict of its
- * caches.
+ * caches (a read refused for the spent primary rate limit stops the invocation's reads).
  */
 async function readPullRequest(
   context: Context,
   repository: RepositoryRef,
   pullNumber: number
 ): Promise<PullVerdict> {
-  // stop rule: a spent primary rate limit refuses reads as it refuses writes; the mutation
-  // boundary is asked before each read, so no read is sent after a write met it.
-  const spent = context.mutations.rateLimitExhaustedUntil
-  if (spent) {
-    return {
-      outcome: 'skipped',
-      reason: `rate limit exhausted until ${spent.toISOString()}`,
-      rateLimited: true
-    }
-  }
   try {
     const { data } = await context.octokit.rest.pulls.get({
       ...repository,
@@ -182,10 +178,8 @@ async function readPullRequest(
       reason: `pull request #${pullNumber} ${data.merged_at ? 'merged' : 'closed'}`
     }
   } catch (error) {
-    if (rateLimitResetOf(error) !== undefined) {
-      const reason = describeApiError(error, context.settings.operation)
-      return { outcome: 'skipped', reason, rateLimited: true }
-    }
+    const stopped = context.mutations.stoppedBy(error)
+    if (stopped !== undefined) return { outcome: 'skipped', reason: stopped }
     if (statusOf(error) === 404) {
       return { outcome: 'skipped', reason: `pull request #${pullNumber} not found` }
     }
@@ -220,17 +214,12 @@ function deleteWrite(
         ...repository,
         ...(cache.key !== undefined && { key: cache.key }),
         ...(cache.ref !== undefined && { ref: cache.ref }),
-        per_page: 100
+        per_page: PER_PAGE
       })
       return !data.actions_caches.some(listed => listed.id === cache.id)
     },
     onError: alreadyDeleted
   }
-}
-
-/** The write of a cache past the budget, which the mutation boundary never sends. */
-async function notJudged(): Promise<string> {
-  throw new Error('a cache past the limit was not judged and must not be deleted')
 }
 
 /** The cache, linked to the repository's cache page. */

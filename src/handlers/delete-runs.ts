@@ -7,8 +7,10 @@ import * as core from '@actions/core'
 import { statusOf } from '../api-errors.js'
 import { SEND_ONCE, type Octokit } from '../client.js'
 import { goneWhen, alreadyDeleted } from '../deletions.js'
+import type { WorkflowRun } from '../api-types.js'
+import { LISTING_CAP, PER_PAGE } from '../github-limits.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
-import type { Target } from '../outcomes.js'
+import { matchesAny, matchesLogin } from '../rules/matching.js'
 import { cutoffOf, isBefore, roughAge } from '../rules/retention.js'
 import {
   judgeRetention,
@@ -18,23 +20,23 @@ import {
 } from '../rules/run-retention.js'
 import {
   actorOf,
-  LISTING_CAP,
   listRuns,
-  matchesAny,
   matchesFilters,
-  matchesLogin,
   runIdIn,
   totalCountOf,
-  type RunStatusFilter,
-  type WorkflowRun
+  type RunStatusFilter
 } from '../runs.js'
 import type { RepositoryRef, RunConclusion, RunFilters } from '../settings.js'
-import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
+import {
+  forEachRepository,
+  fullName,
+  runTarget,
+  type Handler,
+  type HandlerContext
+} from './context.js'
 
 type Context = HandlerContext<'delete-runs'>
 
-/** Runs per listing page (GitHub's maximum). */
-const PER_PAGE = 100
 /** The conclusions the listing's `status` filter takes (it has no `startup_failure`). */
 const STATUS_FILTER_CONCLUSIONS: ReadonlySet<string> = new Set([
   'success',
@@ -71,16 +73,16 @@ export const deleteRuns: Handler<'delete-runs'> = async context => {
     core.info(
       `${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`
     )
-    const writes: PlannedWrite[] = []
+    const writes = verdicts
+      .filter(entry => entry.verdict === 'delete')
+      .map(entry => deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)))
+    await context.mutations.apply(writes, 'deleted')
+    // Left undecided because the `limit` could not reach them: the deletes above spent it.
     for (const entry of verdicts) {
-      if (entry.verdict === 'delete') {
-        writes.push(deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)))
-      } else if (entry.verdict === 'undecided') {
-        // Past the `limit`: the mutation boundary skips it (limit reached) without sending.
-        writes.push({ target: runTarget(repository, entry.run), reason: '', send: notJudged })
+      if (entry.verdict === 'undecided') {
+        context.mutations.skipStopped(runTarget(repository, entry.run, 'delete'))
       }
     }
-    await context.mutations.apply(writes, 'deleted')
   })
 }
 
@@ -331,7 +333,7 @@ async function deleteNamedRun(
   }
   const refusal = namedRunRefusal(context, run, cutoffMs)
   if (refusal !== undefined) {
-    context.results.skip(runTarget(repository, run), refusal)
+    context.results.skip(runTarget(repository, run, 'delete'), refusal)
     return
   }
   await context.mutations.apply(
@@ -401,7 +403,7 @@ function deleteWrite(
 ): PlannedWrite {
   const { octokit } = context
   return {
-    target: runTarget(repository, run),
+    target: runTarget(repository, run, 'delete'),
     reason,
     send: async () => {
       await octokit.rest.actions.deleteWorkflowRun({ ...repository, run_id: run.id, ...SEND_ONCE })
@@ -427,25 +429,10 @@ function refusedDelete(error: unknown): ErrorVerdict {
   return alreadyDeleted(error)
 }
 
-/** The write of a run past the budget, which the mutation boundary never sends. */
-async function notJudged(): Promise<string> {
-  throw new Error('a run past the limit was not judged and must not be deleted')
-}
-
 function reasonFor(context: Context, run: WorkflowRun): string {
   return `created ${ageOf(context, run)} ago, conclusion ${run.conclusion ?? 'none'}`
 }
 
 function ageOf(context: Context, run: WorkflowRun): string {
   return roughAge(context.now().getTime() - Date.parse(run.created_at))
-}
-
-function runTarget(repository: RepositoryRef, run: WorkflowRun): Target {
-  return {
-    repository: fullName(repository),
-    kind: 'run',
-    id: run.id,
-    action: 'delete',
-    url: run.html_url
-  }
 }

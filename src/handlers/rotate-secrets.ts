@@ -394,6 +394,9 @@ async function verifyWrites(
     `GitHub accepted the value (${result.reason === 'created' ? 'created, 201' : 'updated, 204'})`
   let listed: Map<string, ExistingSecret>
   try {
+    // Once the primary rate limit is spent the listing is not sent: the writes stay unproven.
+    const stopped = context.mutations.stopReason('read')
+    if (stopped !== undefined) throw new Error(stopped)
     listed = await scope.list()
   } catch (error) {
     const why = describeSecretsApiError(error, scope.app, scope.kind)

@@ -3,7 +3,8 @@
  * filters, were created before the cut-off, and are not among the newest `keep-latest` of their
  * group. Pure: no API, no clock of its own.
  */
-import { formatBytes, isBefore, matchesGlob, roughAge } from './retention.js'
+import { formatBytes, isBefore, roughAge } from './retention.js'
+import { matchesAny } from './matching.js'
 
 /** The fields of an artifact the rule reads, as the REST API returns them. */
 export interface RetentionArtifact {
@@ -79,10 +80,10 @@ export function selectArtifacts<A extends RetentionArtifact>(
     const newer = rank.get(artifact.id)
     if (newer === undefined) continue
     if (!rules.explicit && newer < rules.keepLatest) continue
-    if (rules.names.length > 0 && !matchesGlob(artifact.name, rules.names)) continue
+    if (rules.names.length > 0 && !matchesAny(artifact.name, rules.names)) continue
     const branch = artifact.workflow_run?.head_branch ?? ''
-    if (rules.branches.length > 0 && !matchesGlob(branch, rules.branches)) continue
-    if (rules.excludeBranches.length > 0 && matchesGlob(branch, rules.excludeBranches)) continue
+    if (rules.branches.length > 0 && !matchesAny(branch, rules.branches)) continue
+    if (rules.excludeBranches.length > 0 && matchesAny(branch, rules.excludeBranches)) continue
     const created = artifact.created_at
     if (!isBefore(created, rules.cutoffMs)) continue
     const age = created ? `created ${roughAge(rules.now.getTime() - Date.parse(created))} ago` : ''

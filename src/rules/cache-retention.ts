@@ -2,14 +2,8 @@
  * Which Actions caches delete-caches deletes, and how the cache listing narrows on the server.
  * Pure: no API, no clock of its own.
  */
-import {
-  formatBytes,
-  isBefore,
-  isLiteralGlob,
-  literalPrefix,
-  matchesGlob,
-  roughAge
-} from './retention.js'
+import { formatBytes, isBefore, isLiteralGlob, literalPrefix, roughAge } from './retention.js'
+import { matchesAny } from './matching.js'
 
 /** The fields of a cache the rule reads, as the REST API returns them. */
 export interface RetentionCache {
@@ -99,8 +93,8 @@ export function selectCaches<C extends RetentionCache>(
   for (const cache of unique.values()) {
     const key = cache.key ?? ''
     const ref = cache.ref ?? ''
-    if (rules.keys.length > 0 && !matchesGlob(key, rules.keys)) continue
-    if (rules.refs.length > 0 && !matchesGlob(ref, rules.refs)) continue
+    if (rules.keys.length > 0 && !matchesAny(key, rules.keys)) continue
+    if (rules.refs.length > 0 && !matchesAny(ref, rules.refs)) continue
     const accessed = lastAccessOf(cache)
     if (!isBefore(accessed, rules.cutoffMs)) continue
     const pullNumber = pullNumberOfRef(ref)

@@ -2,7 +2,7 @@
  * Which pending deployments of a workflow run this invocation may review, and the facts a
  * maintainer needs about the others (pure: no API calls).
  */
-import { matchesAny } from '../runs.js'
+import { matchesAny } from './matching.js'
 import type { RepositoryRef } from '../settings.js'
 
 /**

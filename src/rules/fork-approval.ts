@@ -5,7 +5,7 @@
  * facts and asks these functions in order (actor, pull request, changed files).
  */
 import { Minimatch } from 'minimatch'
-import { matchesLogin } from '../runs.js'
+import { matchesLogin } from './matching.js'
 
 /** A decision that stops the run from being approved. */
 export interface Refusal {
@@ -44,7 +44,7 @@ export interface ChangedFile {
  * @param patterns the `protected-paths` globs.
  * @returns a predicate on a changed file's path.
  */
-export function protectedPathMatcher(patterns: readonly string[]): (path: string) => boolean {
+function protectedPathMatcher(patterns: readonly string[]): (path: string) => boolean {
   const options = { dot: true, nocase: true }
   const matchers = patterns.flatMap(pattern => {
     const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '')

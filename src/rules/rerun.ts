@@ -4,11 +4,10 @@
  * rules decide from the failed jobs of the run's latest attempt.
  */
 import type { RE2JS } from 're2js'
-import { matchesAny, newestFirst, type WorkflowRun } from '../runs.js'
-import { GITHUB_MAX_RUN_ATTEMPTS } from '../input-helper.js'
-
-/** GitHub re-runs a run only up to 30 days after it was created (seconds). */
-export const RERUN_WINDOW_SECONDS = 30 * 24 * 3600
+import type { WorkflowRun } from '../api-types.js'
+import { MAX_RUN_ATTEMPTS, RERUN_WINDOW_SECONDS } from '../github-limits.js'
+import { matchesAny } from './matching.js'
+import { newestFirst } from './ordering.js'
 
 /** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
 export const FAILED_JOB_CONCLUSIONS: readonly string[] = ['failure', 'timed_out', 'cancelled']
@@ -61,7 +60,7 @@ export function cheapSkipReason(run: RerunCandidate, options: GuardOptions): str
   }
   const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000
   if (ageSeconds > RERUN_WINDOW_SECONDS) return 'older than 30 days (GitHub refuses re-runs)'
-  if (attempt >= GITHUB_MAX_RUN_ATTEMPTS) return "GitHub's 50-attempt cap reached"
+  if (attempt >= MAX_RUN_ATTEMPTS) return "GitHub's 50-attempt cap reached"
   if (attempt >= options.maxAttempts) return 'max attempts reached'
   return undefined
 }

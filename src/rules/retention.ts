@@ -1,17 +1,8 @@
 /**
- * What the clean-up rules share: glob matching, the `older-than` cut-off, and ages and sizes the
+ * What the clean-up rules share: literal globs, the `older-than` cut-off, and ages and sizes the
  * way a person reads them. Pure: no API, no clock of its own.
  */
-import { minimatch } from 'minimatch'
 import prettyBytes from 'pretty-bytes'
-
-/**
- * True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). An
- * empty list matches nothing: callers treat "no globs" as "no condition" themselves.
- */
-export function matchesGlob(value: string, globs: readonly string[]): boolean {
-  return globs.some(glob => minimatch(value, glob, { dot: true }))
-}
 
 // Characters that make a minimatch pattern more than a literal (escapes included).
 const GLOB_SPECIAL = /[*?[\]{}()!+@\\]/

@@ -2,7 +2,8 @@
  * Which active runs are stale: superseded within their group, or older than `stale-after`.
  * Pure: no API, no clock of its own.
  */
-import { newestFirst, type WorkflowRun } from '../runs.js'
+import type { WorkflowRun } from '../api-types.js'
+import { newestFirst } from './ordering.js'
 
 /** The fields of a run the rule reads. */
 export type StaleCandidate = Pick<
