@@ -142,7 +142,7 @@ export function firstLine(message: string): string {
  * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
  * as the fix (rotate-secrets names it per store, as each store has its own permission).
  */
-export const SECRET_PERMISSION_HINTS: Record<
+const SECRET_PERMISSION_HINTS: Record<
   SecretApp,
   Partial<Record<SecretScopeKind, string>>
 > = {

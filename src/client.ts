@@ -15,7 +15,7 @@ import type { PacingSettings } from './settings.js'
 export type Octokit = ReturnType<typeof getOctokit>
 
 /** Statuses never retried: client errors, and 409 (a conflict answers the same every time). 429 is the throttling plugin's. */
-export const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451]
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451]
 /** Retries after the first attempt of a request that failed with 5xx or a network error. */
 export const MAX_RETRIES = 3
 /**
