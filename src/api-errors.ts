@@ -91,6 +91,10 @@ export function rateLimitResetOf(error: unknown): Date | undefined {
   return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date()
 }
 
+/** The only token that may answer a custom deployment protection rule, phrased as the fix. */
+export const PROTECTION_RULE_TOKEN_HINT =
+  "only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in `github-token`"
+
 /** The permission each operation's token needs, phrased as the fix. */
 export const PERMISSION_HINTS: Record<OperationName, string> = {
   'cancel-stale': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
@@ -142,10 +146,7 @@ export function firstLine(message: string): string {
  * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
  * as the fix (rotate-secrets names it per store, as each store has its own permission).
  */
-const SECRET_PERMISSION_HINTS: Record<
-  SecretApp,
-  Partial<Record<SecretScopeKind, string>>
-> = {
+const SECRET_PERMISSION_HINTS: Record<SecretApp, Partial<Record<SecretScopeKind, string>>> = {
   actions: {
     repository:
       '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',

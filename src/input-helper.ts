@@ -5,7 +5,8 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { closest } from 'fastest-levenshtein'
-import { messageOf, PERMISSION_HINTS } from './api-errors.js'
+import { messageOf, PERMISSION_HINTS, PROTECTION_RULE_TOKEN_HINT } from './api-errors.js'
+import { protectionRulePayload } from './rules/deployment-review.js'
 import { MAX_RUN_ATTEMPTS, MAX_SECRET_BYTES } from './github-limits.js'
 import { SECRET_APPS, SECRET_APP_NAMES, SECRET_APP_SCOPES } from './rules/secret-writes.js'
 import {
@@ -89,7 +90,8 @@ const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**']
  * @param read input reader; defaults to `core.getInput` (the only call of it in the action).
  * @param env environment; defaults to `process.env` (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`).
  * @returns settings for the chosen operation; secret values and the token are already masked.
- * @throws InputError naming the input, the value and an accepted example.
+ * @throws InputError naming the input, the value and an accepted example; Error for a bad
+ *   `ACTIONS_OPS_TIME_SCALE`.
  */
 export function getSettings(
   read: InputReader = (name, options) => core.getInput(name, options),
@@ -266,7 +268,15 @@ export function parseOperation(raw: string): OperationName {
 }
 
 function readCommon(read: InputReader, env: Environment, operation: OperationName): CommonSettings {
-  const token = readToken(read('github-token'), operation)
+  const runner = readRunnerContext(env, operation)
+  // A protection rule is answered by its app alone: no other token is worth suggesting.
+  const answersRule =
+    operation === 'review-deployments' &&
+    protectionRulePayload(runner.eventName, runner.payload) !== undefined
+  const token = readToken(
+    read('github-token'),
+    `for ${operation}, ${answersRule ? PROTECTION_RULE_TOKEN_HINT : PERMISSION_HINTS[operation]}`
+  )
   core.setSecret(token)
   const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '')
   const repositories = dedupeRepositories(
@@ -284,7 +294,7 @@ function readCommon(read: InputReader, env: Environment, operation: OperationNam
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
     failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-    runner: readRunnerContext(env, operation),
+    runner,
     pacing: readPacing(env)
   }
 }
@@ -299,12 +309,12 @@ const TOKEN_CHARACTER = /^[\x21-\x7E]$/
  * is and what kind it is, never the value or any part of it.
  * @throws InputError for an empty token or one with a character outside printable ASCII.
  */
-function readToken(raw: string, operation: OperationName): string {
+function readToken(raw: string, need: string): string {
   const token = raw.trim()
   if (token === '') {
     throw new InputError(
       'github-token',
-      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`
+      `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`
     )
   }
   const characters = [...token]
@@ -421,9 +431,9 @@ function readPacing(env: Environment): PacingSettings {
   const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? ''
   const scale = raw === '' ? 1 : Number(raw)
   if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
-    throw new InputError(
-      'ACTIONS_OPS_TIME_SCALE',
-      `${JSON.stringify(raw)} is not a number from 0 to 1. Leave it unset outside tests.`
+    // An environment variable of tests and benchmarks, not an input of the step.
+    throw new Error(
+      `The environment variable ACTIONS_OPS_TIME_SCALE is ${JSON.stringify(raw)}, not a number from 0 to 1. Leave it unset outside tests.`
     )
   }
   return {

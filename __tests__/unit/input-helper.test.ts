@@ -847,3 +847,39 @@ describe('bad inputs', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40)
   })
 })
+
+describe('ACTIONS_OPS_TIME_SCALE', () => {
+  it('is named as the environment variable it is, not as an input', () => {
+    expect(() =>
+      getSettings(inputs({ operation: 'cancel-stale' }), {
+        ...runnerEnv,
+        ACTIONS_OPS_TIME_SCALE: 'fast'
+      })
+    ).toThrow(
+      'The environment variable ACTIONS_OPS_TIME_SCALE is "fast", not a number from 0 to 1.'
+    )
+  })
+})
+
+describe('an empty github-token on a deployment_protection_rule event', () => {
+  it("names the rule's app as the only token that can answer, not a personal access token", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'actions-ops-rule-'))
+    const eventPath = join(dir, 'event.json')
+    writeFileSync(
+      eventPath,
+      JSON.stringify({
+        environment: 'production',
+        deployment_callback_url:
+          'https://api.github.com/repos/acme/web/actions/runs/7/deployment_protection_rule'
+      })
+    )
+    const read = (): unknown =>
+      getSettings(inputs({ operation: 'review-deployments', 'github-token': '' }), {
+        ...runnerEnv,
+        GITHUB_EVENT_NAME: 'deployment_protection_rule',
+        GITHUB_EVENT_PATH: eventPath
+      })
+    expect(read).toThrow(/only the GitHub App that owns the deployment protection rule/)
+    expect(read).not.toThrow(/personal access token/)
+  })
+})

@@ -13,6 +13,7 @@ import {
   describeApiError,
   firstLine,
   isApiError,
+  PROTECTION_RULE_TOKEN_HINT,
   rateLimitResetOf,
   redactSecrets,
   statusOf
@@ -275,7 +276,7 @@ function notTheRuleOwner(error: unknown): ErrorVerdict {
   const invalid = status === 401 ? ': the token is invalid or expired' : ''
   return {
     outcome: 'failed',
-    reason: `${describeRuleError(error)}${invalid}: only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in \`github-token\``
+    reason: `${describeRuleError(error)}${invalid}: ${PROTECTION_RULE_TOKEN_HINT}`
   }
 }
 
