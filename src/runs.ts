@@ -35,7 +35,7 @@ export function runIdIn(filters: RunFilters, repository: RepositoryRef): number 
  * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
  * repository, and repositories the token cannot see all answer so.
  */
-class RunNotFoundError extends Error {
+export class RunNotFoundError extends Error {
   constructor(
     readonly runId: number,
     repository: RepositoryRef

@@ -80,7 +80,13 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
       now: context.now()
     })
     core.info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`)
-    if (runId !== undefined && stale.length === 0) {
+    if (runId !== undefined && !active.some(run => run.id === runId)) {
+      // Not among the active runs: read it by id, so a run-id that names no run fails saying so.
+      const [named] = await listRuns(octokit, repository, {}, settings.filters)
+      core.info(
+        `${fullName(repository)}: run ${runId} is ${named?.status ?? 'not active'}; nothing to cancel`
+      )
+    } else if (runId !== undefined && stale.length === 0) {
       core.info(
         `${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`
       )

@@ -11,7 +11,8 @@ import type { PlannedWrite } from '../mutations.js'
 import type { Target } from '../outcomes.js'
 import { selectArtifacts } from '../rules/artifact-retention.js'
 import { cutoffOf, formatBytes, isLiteralGlob } from '../rules/retention.js'
-import { runIdIn } from '../runs.js'
+import { RunNotFoundError, runIdIn } from '../runs.js'
+import { statusOf } from '../api-errors.js'
 import type { RepositoryRef } from '../settings.js'
 import { forEachRepository, fullName, type Handler, type HandlerContext } from './context.js'
 
@@ -63,7 +64,7 @@ export const deleteArtifacts: Handler<'delete-artifacts'> = async context => {
  * Every artifact of the repository, or of the run `runId`; narrowed to one name by the server
  * when `artifact-name` is a single literal name (a name is part of the group, so the groups stay
  * whole).
- * @throws the API error of any page.
+ * @throws RunNotFoundError when the run of `run-id` is answered 404; the API error of any page.
  */
 async function listArtifacts(
   context: Context,
@@ -74,9 +75,17 @@ async function listArtifacts(
   const [only, ...more] = settings.artifactNames
   const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined
   const params = { ...repository, per_page: PER_PAGE, ...(name !== undefined && { name }) }
-  return runId === undefined
-    ? octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params)
-    : octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { ...params, run_id: runId })
+  if (runId === undefined)
+    return octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params)
+  try {
+    return await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+      ...params,
+      run_id: runId
+    })
+  } catch (error) {
+    if (statusOf(error) === 404) throw new RunNotFoundError(runId, repository)
+    throw error
+  }
 }
 
 function deleteWrite(
