@@ -42,24 +42,47 @@ export interface RunQuery {
 }
 
 /**
+ * What a listing cost, and what it saw beyond the runs asked for; filled in by `listRuns`.
+ */
+export interface ListingReport {
+  /** Requests sent (pages, and the first page of each listing). */
+  requests: number
+  /**
+   * Every run the first pages showed, whatever their status, newest first, when those pages held
+   * the whole listing (no event filter sent, so they are all runs of the workflows since
+   * `createdAfter`); undefined otherwise.
+   */
+  everyRun?: WorkflowRun[]
+}
+
+/**
  * Lists the runs of one repository that match the query and the common filters, newest first,
  * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
  * run is fetched (and the filters are not applied: the caller asked for it by id).
  *
- * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
- * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
- * status × workflow × event (× branch when it is a single literal name). When a series hits the
- * 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count` is reached.
+ * Per workflow (or once, for every workflow), one first page without a status filter comes first:
+ * `GET /repos/{owner}/{repo}/actions/runs` or `GET .../actions/workflows/{workflow_id}/runs`,
+ * 100 per page, with `created>=` (`createdAfter`), a single `event` and a single literal `branch`
+ * when the filters give them. When its `total_count` is at most 100, every run is on that page
+ * and the statuses are picked on the client (a status filter matches a run's status or its
+ * conclusion, as GitHub's does), so a quiet repository costs one request whatever the number of
+ * statuses. Filters such as `created` cap a listing at 1,000 results, which cannot matter to a
+ * listing of at most 100. Otherwise the listing goes on as one series per status × event
+ * (× branch when it is a single literal name), 100 per page; when a series hits the 1,000-result
+ * cap it goes on with `created<=` the oldest run seen, until `total_count` is reached.
+ * @param report when given, receives the requests made and (see `ListingReport`) every run seen.
  * @throws the API error of any page (the caller reports it for the repository).
  */
 export async function listRuns(
   octokit: Octokit,
   repository: RepositoryRef,
   query: RunQuery,
-  filters: RunFilters
+  filters: RunFilters,
+  report: ListingReport = { requests: 0 }
 ): Promise<WorkflowRun[]> {
   const runId = runIdIn(filters, repository)
   if (runId !== undefined) {
+    report.requests += 1
     const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })
     return [data]
   }
@@ -67,8 +90,33 @@ export async function listRuns(
     filters.workflows.length > 0 ? filters.workflows : [undefined]
   const events: Array<string | undefined> = filters.events.length > 0 ? filters.events : [undefined]
   const branch = serverSideBranch(filters.branches)
+  // One event goes to the server; several are picked on the client from one first page.
+  const [onlyEvent, ...otherEvents] = filters.events
+  const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined
   const seen = new Map<number, WorkflowRun>()
+  let everyRun: WorkflowRun[] | undefined = firstPageEvent === undefined ? [] : undefined
   for (const workflow of workflows) {
+    const whole = await listWhole(
+      octokit,
+      workflow,
+      {
+        ...repository,
+        ...(firstPageEvent !== undefined && { event: firstPageEvent }),
+        ...(branch !== undefined && { branch })
+      },
+      query.createdAfter,
+      report
+    )
+    if (whole !== undefined) {
+      everyRun?.push(...whole)
+      for (const run of whole) {
+        if (query.statuses.some(status => run.status === status || run.conclusion === status)) {
+          seen.set(run.id, run)
+        }
+      }
+      continue
+    }
+    everyRun = undefined
     for (const event of events) {
       for (const status of query.statuses) {
         const params = {
@@ -77,13 +125,39 @@ export async function listRuns(
           ...(event !== undefined && { event }),
           ...(branch !== undefined && { branch })
         }
-        for (const run of await listSeries(octokit, workflow, params, query.createdAfter)) {
+        for (const run of await listSeries(octokit, workflow, params, query.createdAfter, report)) {
           seen.set(run.id, run)
         }
       }
     }
   }
+  if (everyRun !== undefined) report.everyRun = everyRun.sort(newestFirst)
   return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst)
+}
+
+/**
+ * The first page of a listing without a status filter, when it holds the whole listing
+ * (`total_count` at most 100); undefined when more runs follow.
+ */
+async function listWhole(
+  octokit: Octokit,
+  workflow: string | undefined,
+  params: RepositoryRef & { event?: string; branch?: string },
+  createdAfter: Date | undefined,
+  report: ListingReport
+): Promise<WorkflowRun[] | undefined> {
+  const created = createdRange(createdAfter, undefined)
+  const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) }
+  report.requests += 1
+  const { data } =
+    workflow === undefined
+      ? await octokit.rest.actions.listWorkflowRunsForRepo(request)
+      : await octokit.rest.actions.listWorkflowRuns({
+          ...request,
+          workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+        })
+  const runs = data.workflow_runs as WorkflowRun[]
+  return data.total_count <= PER_PAGE && runs.length >= data.total_count ? runs : undefined
 }
 
 type SeriesParams = RepositoryRef & { status: RunStatusFilter; event?: string; branch?: string }
@@ -92,7 +166,8 @@ async function listSeries(
   octokit: Octokit,
   workflow: string | undefined,
   params: SeriesParams,
-  createdAfter: Date | undefined
+  createdAfter: Date | undefined,
+  report: ListingReport
 ): Promise<WorkflowRun[]> {
   const runs = new Map<number, WorkflowRun>()
   let createdBefore: string | undefined
@@ -114,6 +189,7 @@ async function listSeries(
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
           })
     for await (const page of pages) {
+      report.requests += 1
       totalCount = totalCountOf(page) ?? totalCount
       for (const run of page.data as WorkflowRun[]) {
         listed += 1
@@ -147,18 +223,6 @@ async function listSeries(
  */
 export function totalCountOf(page: { data: unknown }): number | undefined {
   return (page.data as { total_count?: number }).total_count
-}
-
-/**
- * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
- * one series per status × workflow × event, and a page per 100 runs.
- */
-export function listingRequests(query: RunQuery, filters: RunFilters, runs: number): number {
-  const series =
-    Math.max(1, filters.workflows.length) *
-    Math.max(1, filters.events.length) *
-    query.statuses.length
-  return series + Math.ceil(runs / PER_PAGE)
 }
 
 function createdRange(after: Date | undefined, before: string | undefined): string | undefined {

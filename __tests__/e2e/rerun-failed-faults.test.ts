@@ -70,7 +70,8 @@ function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
 describe('rerun-failed under faults', () => {
   it('should survive 5xx bursts, dropped connections, lost answers and runs changed by others', async () => {
     const s = await flakyRepository()
-    // Reads: the failed listing (3 pages), then the listing of newer runs (below).
+    // Reads: the first page of every recent run, the failed listing (3 pages), then the listing
+    // of newer runs (below).
     s.faults.add({
       operationId: 'actions/list-workflow-runs-for-repo',
       kind: 'status',
@@ -97,7 +98,7 @@ describe('rerun-failed under faults', () => {
     let checking = false
     let writing = false
     onArrival(s, request => {
-      if (!checking && request.path === SCAN && request.query.status === undefined) {
+      if (!checking && request.path === SCAN && request.query.exclude_pull_requests === 'true') {
         checking = true
         // Its first page fails three times (within the retries), like the failed listing's.
         s.faults.add({ path: SCAN, kind: 'status', status: 503, times: 2 })
@@ -134,7 +135,7 @@ describe('rerun-failed under faults', () => {
       [5, 'skipped', 'deleted since listed']
     ])
     // One listing of recent runs (3 pages, the first after three failures) decided every run.
-    const scan = s.requests.filter(r => r.path === SCAN && r.query.status === undefined)
+    const scan = s.requests.filter(r => r.path === SCAN && r.query.exclude_pull_requests === 'true')
     expect(scan.map(r => r.status)).toEqual([503, 503, 0, 200, 200, 200])
     expect(s.requestCount({ operationId: 'actions/list-workflow-runs' })).toBe(0)
     // Run 260 is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
@@ -199,8 +200,9 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of failed runs, then 100 re-runs.
-    bucket.remaining = 3 + 100
+    // The first page of every recent run (more than one page holds), 3 pages of failed runs, then
+    // 100 re-runs.
+    bucket.remaining = 1 + 3 + 100
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'skip-superseded': 'false' }
@@ -222,8 +224,9 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of failed runs, 3 of recent runs, and 150 of the 300 job listings.
-    bucket.remaining = 3 + 3 + 150
+    // The first page of every recent run, 3 pages of failed runs, 3 of recent runs since the oldest
+    // candidate, and 150 of the 300 job listings.
+    bucket.remaining = 1 + 3 + 3 + 150
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'job-filter': 'test' }

@@ -197,13 +197,18 @@ describe('review-deployments', () => {
 
   describe("when the server's status=waiting filter misses waiting runs", () => {
     it('should still find them among the active runs', async () => {
+      // More runs than one page holds, so the active runs are listed status by status.
+      const history = Array.from({ length: 101 }, (_, i) =>
+        run({ id: 100 + i, status: 'completed', conclusion: 'success' })
+      )
       const s = await simulate(
         deployScenario(
           deployRepository(
             [
               waitingRun(['staging'], { id: 1 }),
               run({ id: 2, status: 'in_progress' }),
-              run({ id: 3, status: 'completed', conclusion: 'success' })
+              run({ id: 3, status: 'completed', conclusion: 'success' }),
+              ...history
             ],
             { waitingFilter: 'misses-waiting-runs' }
           )

@@ -10,8 +10,8 @@ import type { Target, TargetResult } from '../outcomes.js'
 import {
   ACTIVE_STATUSES,
   actorOf,
-  listingRequests,
   listRuns,
+  type ListingReport,
   matchesLogin,
   runIdIn,
   type WorkflowRun
@@ -47,8 +47,9 @@ function cancelLanded(
 }
 
 /**
- * Lists the active runs of each repository (one series per active status; `run-id` does not
- * narrow the listing, the run is judged within its group), cancels the stale ones
+ * Lists the active runs of each repository (see `listRuns`: one request for a repository whose
+ * runs fit on one page, else one series per active status; `run-id` does not narrow the listing,
+ * the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
  * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
@@ -67,7 +68,8 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
     const picked = (run: WorkflowRun): boolean =>
       (runId === undefined || run.id === runId) &&
       (actors.length === 0 || matchesLogin(actorOf(run), actors))
-    const active = await listRuns(octokit, repository, query, groupFilters)
+    const listing: ListingReport = { requests: 0 }
+    const active = await listRuns(octokit, repository, query, groupFilters, listing)
     const stale = findStaleRuns(active, {
       keepLatest: settings.keepLatest,
       ...(settings.staleAfterSeconds !== undefined && {
@@ -109,7 +111,7 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
         context,
         repository,
         cancelled.filter(result => result.outcome === 'done'),
-        { relist, cost: listingRequests(query, groupFilters, active.length) }
+        { relist, cost: listing.requests }
       )
     }
   })

@@ -24,6 +24,7 @@ import {
 import {
   LISTING_CAP,
   listRuns,
+  type ListingReport,
   newestFirst,
   runIdIn,
   totalCountOf,
@@ -41,14 +42,15 @@ const PER_PAGE = 100
 type Verdict = { rerun: true; reason: string; attempt: number } | { rerun: false; reason: string }
 
 /**
- * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
- * within `lookback`; or the one run of `run-id` / the `workflow_run` event), skips those the cheap
- * guards rule out, checks the rest for a newer run, failed jobs and log signature, and re-runs
- * the failed jobs of the remaining ones.
+ * Lists the failed runs of each repository (created within `lookback`: see `listRuns`, one request
+ * when they fit on one page, else one series per conclusion in `conclusions`; or the one run of
+ * `run-id` / the `workflow_run` event), skips those the cheap guards rule out, checks the rest
+ * for a newer run, failed jobs and log signature, and re-runs the failed jobs of the remaining
+ * ones.
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), then for skip-superseded `GET /repos/{owner}/{repo}/actions/runs?created=…`
- * (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (one per
+ * `.../runs/{run_id}`), then for skip-superseded (unless that one page showed every run since
+ * `lookback`) `GET /repos/{owner}/{repo}/actions/runs?created=…` (several candidates) or `GET .../workflows/{workflow_id}/runs?branch=…&created=>=…` (one per
  * workflow and branch the scan left undecided),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
@@ -62,11 +64,13 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
   // Re-runs planned so far, across repositories: the `limit` budget they will spend.
   let planned = 0
   await forEachRepository(context, async repository => {
+    const listing: ListingReport = { requests: 0 }
     const runs = await listRuns(
       octokit,
       repository,
       { statuses: settings.conclusions, createdAfter },
-      settings.filters
+      settings.filters,
+      listing
     )
     // A newer failed run in the same listing supersedes an older one at no extra request.
     const supersededBy = settings.skipSuperseded
@@ -93,9 +97,12 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
       `${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`
     )
 
-    const scanned = settings.skipSuperseded
-      ? await scanLaterRuns(context, repository, survivors)
-      : new Map<number, LaterRuns>()
+    // A listing that showed every run since `lookback` already shows each candidate's newer runs.
+    const scanned = !settings.skipSuperseded
+      ? new Map<number, LaterRuns>()
+      : listing.everyRun !== undefined
+        ? laterRunsAmong(listing.everyRun, survivors)
+        : await scanLaterRuns(context, repository, survivors)
     const perBranch = laterRunsPerBranch(
       context,
       repository,
@@ -306,6 +313,19 @@ async function scanLaterRuns(
   core.info(
     `${fullName(repository)}: recent runs decided ${finder.decided.size} of ${candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`
   )
+  return finder.decided
+}
+
+/**
+ * Decides every candidate from a complete listing, newest first, of the runs created since the
+ * oldest of them (no request).
+ */
+function laterRunsAmong(
+  everyRun: readonly WorkflowRun[],
+  candidates: readonly WorkflowRun[]
+): Map<number, LaterRuns> {
+  const finder = new LaterRunsFinder(candidates)
+  finder.observe(everyRun, true)
   return finder.decided
 }
 
