@@ -1,5 +1,5 @@
 /**
- * The action's entry: settings → client → handler → report. Exported so tests can call it
+ * The action's entry: settings → client → repositories → handler → report. Exported so tests can call it
  * without side effects at import.
  */
 import * as core from '@actions/core'
@@ -9,6 +9,7 @@ import { getSettings } from './input-helper.js'
 import { Mutations, OperationsBudget } from './mutations.js'
 import { Results } from './outcomes.js'
 import { publish } from './reporter.js'
+import { resolveRepositories } from './repositories.js'
 
 /**
  * Runs one invocation. Never throws: every error ends in `core.setFailed` with a message that
@@ -16,13 +17,16 @@ import { publish } from './reporter.js'
  */
 export async function run(): Promise<void> {
   try {
-    const settings = getSettings()
+    const parsed = getSettings()
     const client = createClient({
-      token: settings.token,
-      apiUrl: settings.runner.apiUrl,
-      pacing: settings.pacing
+      token: parsed.token,
+      apiUrl: parsed.runner.apiUrl,
+      pacing: parsed.pacing
     })
     const results = new Results()
+    // Patterns become repositories once, before any target is looked at; handlers read the
+    // resolved list from `settings.repositories`.
+    const settings = await resolveRepositories(client.octokit, parsed, results)
     const mutations = new Mutations(
       settings.operation,
       settings.dryRun,

@@ -1,11 +1,14 @@
 /**
- * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary table and,
- * with `fail-on-error`, fails the step naming the failed targets.
+ * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary (one table
+ * for one repository; for several, how many were processed and a line with the counts and a
+ * table per repository with targets, collapsed when there are many) and, with `fail-on-error`,
+ * fails the step naming the failed targets.
  */
 import * as core from '@actions/core'
 import type { RequestCounter } from './client.js'
 import type { Outcome, TargetResult } from './outcomes.js'
-import type { Settings } from './settings.js'
+import { readsPerRepository } from './repositories.js'
+import type { RepositoryRef, Settings } from './settings.js'
 
 const OUTCOME_ORDER: Outcome[] = ['done', 'planned', 'skipped', 'failed']
 
@@ -65,6 +68,11 @@ export async function publish(
   }
 }
 
+/** Repositories with targets past this many get their tables collapsed (`<details>`). */
+const OPEN_TABLES_UP_TO = 10
+/** Names of repositories with nothing to do listed at most (GitHub caps a step's summary at 1 MiB). */
+const QUIET_NAMES_UP_TO = 1000
+
 async function writeSummary(
   settings: Settings,
   results: readonly TargetResult[],
@@ -77,29 +85,113 @@ async function writeSummary(
   const summary = core.summary
     .addHeading(title, 2)
     .addRaw(`${totals} · API requests: ${counter.total}`, true)
-  if (results.length === 0) {
-    summary.addRaw('\nNo targets matched.', true)
-  } else {
-    summary.addTable([
-      [
-        { data: 'Repository', header: true },
-        { data: 'Target', header: true },
-        { data: 'Action', header: true },
-        { data: 'Outcome', header: true },
-        { data: 'Reason', header: true }
-      ],
-      ...results.map(result => [
-        escapeHtml(result.repository),
-        result.url
-          ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
-          : escapeHtml(String(result.id)),
-        escapeHtml(result.action),
-        result.outcome,
-        escapeHtml(result.reason)
+  const groups = groupByRepository(settings.repositories, results)
+  const named = settings.repositoryEntries.every(entry => entry.kind === 'named')
+  // One repository, or work that visits none (organization secrets, a protection rule's answer):
+  // one table, as it has always read.
+  if ((settings.repositories.length <= 1 && named) || readsPerRepository(settings) === 0) {
+    if (results.length === 0) {
+      summary.addRaw('\nNo targets matched.', true)
+    } else {
+      summary.addTable([
+        [
+          { data: 'Repository', header: true },
+          { data: 'Target', header: true },
+          { data: 'Action', header: true },
+          { data: 'Outcome', header: true },
+          { data: 'Reason', header: true }
+        ],
+        ...results.map(result => [
+          escapeHtml(result.repository),
+          targetCell(result),
+          escapeHtml(result.action),
+          result.outcome,
+          escapeHtml(result.reason)
+        ])
       ])
-    ])
+    }
+    await summary.write()
+    return
+  }
+  const withTargets = groups.filter(group => group.results.length > 0)
+  const quiet = groups.filter(group => group.results.length === 0)
+  summary.addRaw(
+    `\n**${settings.repositories.length} ${settings.repositories.length === 1 ? 'repository' : 'repositories'} processed**: ${withTargets.length} with targets, ${quiet.length} with nothing to do.`,
+    true
+  )
+  const collapse = withTargets.length > OPEN_TABLES_UP_TO
+  for (const group of withTargets) {
+    const line = `${escapeHtml(group.repository)}: ${describeCounts(tally(group.results))}`
+    if (collapse) {
+      summary.addDetails(line, `\n\n${targetTable(group.results)}\n`)
+    } else {
+      summary.addHeading(line, 3).addRaw(targetTable(group.results), true)
+    }
+  }
+  if (quiet.length > 0) {
+    const names = quiet.slice(0, QUIET_NAMES_UP_TO).map(group => escapeHtml(group.repository))
+    const more = quiet.length - names.length
+    const list = `${names.join(', ')}${more > 0 ? `, and ${more} more` : ''}`
+    const label = `${quiet.length} ${quiet.length === 1 ? 'repository' : 'repositories'} with nothing to do`
+    if (quiet.length > OPEN_TABLES_UP_TO) summary.addDetails(label, `\n\n${list}\n`)
+    else summary.addRaw(`\n${label}: ${list}`, true)
   }
   await summary.write()
+}
+
+/** The results of one repository (or organization, or unresolved entry), in first-seen order. */
+interface RepositoryGroup {
+  repository: string
+  results: TargetResult[]
+}
+
+/**
+ * Groups results by their `repository`: every processed repository in order (those without a
+ * result too, with none), then any other `repository` a result names (an organization of
+ * organization secrets, a pattern that could not be resolved).
+ */
+export function groupByRepository(
+  repositories: readonly RepositoryRef[],
+  results: readonly TargetResult[]
+): RepositoryGroup[] {
+  const groups = new Map<string, RepositoryGroup>()
+  for (const { owner, repo } of repositories) {
+    const name = `${owner}/${repo}`
+    groups.set(name.toLowerCase(), { repository: name, results: [] })
+  }
+  for (const result of results) {
+    const key = result.repository.toLowerCase()
+    let group = groups.get(key)
+    if (group === undefined) {
+      group = { repository: result.repository, results: [] }
+      groups.set(key, group)
+    }
+    group.results.push(result)
+  }
+  return [...groups.values()]
+}
+
+/** `2 done, 1 skipped` (only the outcomes that occur). */
+function describeCounts(counts: Record<Outcome, number>): string {
+  return OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
+    .map(outcome => `${counts[outcome]} ${outcome}`)
+    .join(', ')
+}
+
+function targetCell(result: TargetResult): string {
+  return result.url
+    ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
+    : escapeHtml(String(result.id))
+}
+
+/** One repository's targets as an HTML table (its repository is in the line above it). */
+function targetTable(results: readonly TargetResult[]): string {
+  const header = ['Target', 'Action', 'Outcome', 'Reason'].map(name => `<th>${name}</th>`).join('')
+  const rows = results.map(
+    result =>
+      `<tr><td>${targetCell(result)}</td><td>${escapeHtml(result.action)}</td><td>${result.outcome}</td><td>${escapeHtml(result.reason)}</td></tr>`
+  )
+  return `<table><tr>${header}</tr>${rows.join('')}</table>`
 }
 
 function escapeHtml(text: string): string {
