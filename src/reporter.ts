@@ -72,6 +72,13 @@ export async function publish(
 const OPEN_TABLES_UP_TO = 10
 /** Names of repositories with nothing to do listed at most (GitHub caps a step's summary at 1 MiB). */
 const QUIET_NAMES_UP_TO = 1000
+/**
+ * Characters of per-repository tables a summary holds at most; the repositories past it get
+ * their line only (GitHub drops a step summary over 1 MiB whole). The `result` output has them all.
+ */
+const TABLES_UP_TO_CHARS = 600_000
+/** Lines of repositories past the tables' budget listed at most. */
+const LINES_UP_TO = 2000
 
 async function writeSummary(
   settings: Settings,
@@ -120,13 +127,26 @@ async function writeSummary(
     true
   )
   const collapse = withTargets.length > OPEN_TABLES_UP_TO
+  let budget = TABLES_UP_TO_CHARS
+  const untabled: string[] = []
   for (const group of withTargets) {
     const line = `${escapeHtml(group.repository)}: ${describeCounts(tally(group.results))}`
-    if (collapse) {
-      summary.addDetails(line, `\n\n${targetTable(group.results)}\n`)
-    } else {
-      summary.addHeading(line, 3).addRaw(targetTable(group.results), true)
+    const table = untabled.length === 0 ? targetTable(group.results) : ''
+    if (untabled.length > 0 || table.length > budget) {
+      untabled.push(line)
+      continue
     }
+    budget -= table.length
+    if (collapse) summary.addDetails(line, `\n\n${table}\n`)
+    else summary.addHeading(line, 3).addRaw(table, true)
+  }
+  if (untabled.length > 0) {
+    const shown = untabled.slice(0, LINES_UP_TO)
+    const more = untabled.length - shown.length
+    summary.addDetails(
+      `${untabled.length} more repositories with targets (their tables would pass the summary's size limit; the \`result\` output has every target)`,
+      `\n\n${shown.map(line => `- ${line}`).join('\n')}${more > 0 ? `\n- and ${more} more` : ''}\n`
+    )
   }
   if (quiet.length > 0) {
     const names = quiet.slice(0, QUIET_NAMES_UP_TO).map(group => escapeHtml(group.repository))
