@@ -215,7 +215,7 @@ describe('approve-fork-runs under faults', () => {
     // no other pull request.
     expect(s.requestCount({ operationId: 'pulls/list' })).toBe(31)
     expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(27 * 5 + 3)
-    expect(s.requests).toHaveLength(3 + 27 * 8 + 3 * 2 + 3 + 3)
+    expect(s.requests).toHaveLength(1 + 3 + 27 * 8 + 3 * 2 + 3 + 3)
     expectStateToAgree(s, result.result)
   })
 
