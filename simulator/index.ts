@@ -26,10 +26,12 @@ export type {
 export { demoScenario, loadScenarioFile, parseScenario, rebaseScenario } from './scenario.js'
 export {
   DEFAULT_NOW,
+  generateOrganization,
   generateScenario,
   generatedTokens,
   mulberry32,
-  type GenerateOptions
+  type GenerateOptions,
+  type OrganizationOptions
 } from './generate.js'
 export type {
   JobState,

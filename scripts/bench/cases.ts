@@ -1,6 +1,13 @@
 /** The operations `npm run bench` measures. */
 import { approveForkRunsBench } from './approve-fork-runs.js'
 import { cancelStaleBench } from './cancel-stale.js'
+import {
+  cancelStaleOrganizationBench,
+  cancelStaleOrganizationDryRunBench,
+  memoryOrganizationBench,
+  rerunFailedOrganizationBench,
+  rotateSecretsOrganizationBench
+} from './organization.js'
 import { rerunFailedBench } from './rerun-failed.js'
 import { reviewDeploymentsBench } from './review-deployments.js'
 import { rotateSecretsBench } from './rotate-secrets.js'
@@ -11,5 +18,10 @@ export const BENCH_CASES: BenchCase[] = [
   rerunFailedBench,
   approveForkRunsBench,
   reviewDeploymentsBench,
-  rotateSecretsBench
+  rotateSecretsBench,
+  cancelStaleOrganizationDryRunBench,
+  cancelStaleOrganizationBench,
+  rerunFailedOrganizationBench,
+  rotateSecretsOrganizationBench,
+  memoryOrganizationBench
 ]
