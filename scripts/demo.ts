@@ -25,7 +25,7 @@ function table(run: ActionRun): string {
 /** The job summary's heading and totals as text; its table holds the rows printed below it. */
 function summaryHead(run: ActionRun): string {
   return run.summary
-    .replace(/<table>[\s\S]*<\/table>/, '')
+    .replace(/<table>[\s\S]*?<\/table>/g, '')
     .replace(/<[^>]+>/g, '')
     .split('\n')
     .map(line => line.trim())

@@ -1,6 +1,7 @@
 /** The operations the demo shows, in order. */
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
+import { organizationSweep } from './organization.js'
 import { rerunFailed } from './rerun-failed.js'
 import { reviewDeployments } from './review-deployments.js'
 import { rotateSecretsOrganization, rotateSecretsRepositories } from './rotate-secrets.js'
@@ -12,5 +13,6 @@ export const DEMO_STEPS: DemoStep[] = [
   approveForkRuns,
   reviewDeployments,
   rotateSecretsRepositories,
-  rotateSecretsOrganization
+  rotateSecretsOrganization,
+  organizationSweep
 ]
