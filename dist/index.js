@@ -33764,7 +33764,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9376);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9662);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33773,7 +33773,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9376:
+/***/ 9662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37441,6 +37441,8 @@ function rateLimitResetOf(error) {
     const reset = Number(headers['x-ratelimit-reset']);
     return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date();
 }
+/** The only token that may answer a custom deployment protection rule, phrased as the fix. */
+const PROTECTION_RULE_TOKEN_HINT = "only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in `github-token`";
 /** The permission each operation's token needs, phrased as the fix. */
 const PERMISSION_HINTS = {
     'cancel-stale': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
@@ -40600,17 +40602,25 @@ class RunNotFoundError extends Error {
  * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
  * run is fetched (and the filters are not applied: the caller asked for it by id).
  *
- * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
- * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
- * status × workflow × event (× branch when it is a single literal name). When a filtered series
- * hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count`
- * is reached.
+ * With `query.statuses`, per workflow (or once, for every workflow), one first page without a
+ * status filter comes first: `GET /repos/{owner}/{repo}/actions/runs` or
+ * `GET .../actions/workflows/{workflow_id}/runs`, 100 per page, with `created` (`createdAfter`,
+ * `createdBefore`), a single `event` and a single literal `branch` when the filters give them.
+ * When its `total_count` is at most 100, every run is on that page and the statuses are picked on
+ * the client (a status filter matches a run's status or its conclusion, as GitHub's does), so a
+ * quiet repository costs one request whatever the number of statuses. Otherwise the listing goes
+ * on as one series per status × event (× branch when it is a single literal name), 100 per page.
+ * Without `query.statuses` the one series is the listing without a status filter. When a
+ * filtered series hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until
+ * `total_count` is reached.
+ * @param report when given, receives the requests made and (see `ListingReport`) every run seen.
  * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
  *   other request (the caller reports it for the repository).
  */
-async function listRuns(octokit, repository, query, filters) {
+async function listRuns(octokit, repository, query, filters, report = { requests: 0 }) {
     const runId = runIdIn(filters, repository);
     if (runId !== undefined) {
+        report.requests += 1;
         try {
             const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
             return [data];
@@ -40624,25 +40634,67 @@ async function listRuns(octokit, repository, query, filters) {
     const workflows = filters.workflows.length > 0 ? filters.workflows : [undefined];
     const events = filters.events.length > 0 ? filters.events : [undefined];
     const branch = serverSideBranch(filters.branches);
+    const { statuses } = query;
+    // One event goes to the server; several are picked on the client from one first page.
+    const [onlyEvent, ...otherEvents] = filters.events;
+    const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined;
     const seen = new Map();
+    let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
     for (const workflow of workflows) {
+        // Without statuses the listing is unfiltered already: its first page is the series' own.
+        const whole = statuses === undefined || query.manyRuns === true
+            ? undefined
+            : await listWhole(octokit, workflow, {
+                ...repository,
+                ...(firstPageEvent !== undefined && { event: firstPageEvent }),
+                ...(branch !== undefined && { branch })
+            }, query, report);
+        if (whole !== undefined) {
+            everyRun?.push(...whole);
+            for (const run of whole) {
+                if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+                    seen.set(run.id, run);
+                }
+            }
+            continue;
+        }
+        everyRun = undefined;
         for (const event of events) {
-            for (const status of query.statuses ?? [undefined]) {
+            for (const status of statuses ?? [undefined]) {
                 const params = {
                     ...repository,
                     ...(status !== undefined && { status }),
                     ...(event !== undefined && { event }),
                     ...(branch !== undefined && { branch })
                 };
-                for (const run of await listSeries(octokit, workflow, params, query)) {
+                for (const run of await listSeries(octokit, workflow, params, query, report)) {
                     seen.set(run.id, run);
                 }
             }
         }
     }
+    if (everyRun !== undefined)
+        report.everyRun = everyRun.sort(newestFirst);
     return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
 }
-async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }) {
+/**
+ * The first page of a listing without a status filter, when it holds the whole listing
+ * (`total_count` at most 100); undefined when more runs follow.
+ */
+async function listWhole(octokit, workflow, params, { createdAfter, createdBefore }, report) {
+    const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
+    const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
+    report.requests += 1;
+    const { data } = workflow === undefined
+        ? await octokit.rest.actions.listWorkflowRunsForRepo(request)
+        : await octokit.rest.actions.listWorkflowRuns({
+            ...request,
+            workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+        });
+    const runs = data.workflow_runs;
+    return data.total_count <= PER_PAGE && runs.length >= data.total_count ? runs : undefined;
+}
+async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
     const runs = new Map();
     let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo);
     for (;;) {
@@ -40664,6 +40716,7 @@ async function listSeries(octokit, workflow, params, { createdAfter, createdBefo
                 workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
             });
         for await (const page of pages) {
+            report.requests += 1;
             totalCount = totalCountOf(page) ?? totalCount;
             for (const run of page.data) {
                 listed += 1;
@@ -40695,16 +40748,6 @@ async function listSeries(octokit, workflow, params, { createdAfter, createdBefo
  */
 function totalCountOf(page) {
     return page.data.total_count;
-}
-/**
- * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
- * one series per status × workflow × event, and a page per 100 runs.
- */
-function listingRequests(query, filters, runs) {
-    const series = Math.max(1, filters.workflows.length) *
-        Math.max(1, filters.events.length) *
-        (query.statuses?.length ?? 1);
-    return series + Math.ceil(runs / PER_PAGE);
 }
 /** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
 function isoSeconds(date) {
@@ -41125,8 +41168,9 @@ function cancelLanded(context, repository, runId) {
     };
 }
 /**
- * Lists the active runs of each repository (one series per active status; `run-id` does not
- * narrow the listing, the run is judged within its group), cancels the stale ones
+ * Lists the active runs of each repository (see `listRuns`: one request for a repository whose
+ * runs fit on one page, else one series per active status; `run-id` does not narrow the listing,
+ * the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
  * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
@@ -41144,7 +41188,8 @@ const cancelStale = async (context) => {
         const runId = runIdIn(settings.filters, repository);
         const picked = (run) => (runId === undefined || run.id === runId) &&
             (actors.length === 0 || matchesLogin(actorOf(run), actors));
-        const active = await listRuns(octokit, repository, query, groupFilters);
+        const listing = { requests: 0 };
+        const active = await listRuns(octokit, repository, query, groupFilters, listing);
         const stale = findStaleRuns(active, {
             keepLatest: settings.keepLatest,
             ...(settings.staleAfterSeconds !== undefined && {
@@ -41157,7 +41202,12 @@ const cancelStale = async (context) => {
             now: context.now()
         });
         info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`);
-        if (runId !== undefined && stale.length === 0) {
+        if (runId !== undefined && !active.some(run => run.id === runId)) {
+            // Not among the active runs: read it by id, so a run-id that names no run fails saying so.
+            const [named] = await listRuns(octokit, repository, {}, settings.filters);
+            info(`${fullName(repository)}: run ${runId} is ${named?.status ?? 'not active'}; nothing to cancel`);
+        }
+        else if (runId !== undefined && stale.length === 0) {
             info(`${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`);
         }
         const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
@@ -41176,7 +41226,7 @@ const cancelStale = async (context) => {
         })), 'cancelled');
         if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
             const relist = async () => listRuns(octokit, repository, query, groupFilters);
-            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: listingRequests(query, groupFilters, active.length) });
+            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: listing.requests });
         }
     });
 };
@@ -41715,6 +41765,7 @@ function selectArtifacts(artifacts, rules) {
 
 
 
+
 /**
  * Lists each repository's artifacts (`GET /repos/{owner}/{repo}/actions/artifacts`, or with
  * `run-id` `GET .../actions/runs/{run_id}/artifacts`; every page, 100 each, with the server's
@@ -41752,16 +41803,26 @@ const deleteArtifacts = async (context) => {
  * Every artifact of the repository, or of the run `runId`; narrowed to one name by the server
  * when `artifact-name` is a single literal name (a name is part of the group, so the groups stay
  * whole).
- * @throws the API error of any page.
+ * @throws RunNotFoundError when the run of `run-id` is answered 404; the API error of any page.
  */
 async function listArtifacts(context, repository, runId) {
     const { octokit, settings } = context;
     const [only, ...more] = settings.artifactNames;
     const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined;
     const params = { ...repository, per_page: PER_PAGE, ...(name !== undefined && { name }) };
-    return runId === undefined
-        ? octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params)
-        : octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { ...params, run_id: runId });
+    if (runId === undefined)
+        return octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params);
+    try {
+        return await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+            ...params,
+            run_id: runId
+        });
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            throw new RunNotFoundError(runId, repository);
+        throw error;
+    }
 }
 function deleteWrite(context, repository, artifact, reason) {
     const { octokit } = context;
@@ -42218,7 +42279,9 @@ async function judgeRepository(context, repository, cutoffMs) {
     const newer = new NewerRuns(octokit, repository, filters, cutoffMs, keepLatest);
     // The newest page first: for a repository whose completed runs fit on it, it is everything.
     const history = (await newer.probe()) ??
-        (await listRuns(octokit, repository, { statuses: ['completed'], ...before }, groupFilters(filters))).filter(isCompleted);
+        (await listRuns(octokit, repository, 
+        // The probe showed more completed runs than its page holds.
+        { statuses: ['completed'], ...before, manyRuns: true }, groupFilters(filters))).filter(isCompleted);
     const judge = () => judgeRetention(history, { keepLatest, newerCount: group => newer.count(group), isCandidate });
     let verdicts = judge();
     // Only runs the `limit` can still reach are worth the reads that decide them.
@@ -42909,6 +42972,16 @@ class LaterRunsReader {
         info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
     }
     /**
+     * Decides every candidate from a complete listing, newest first, of the runs created since the
+     * oldest of them (no request: the failed-run listing's one page, when it held every run).
+     */
+    decideFrom(everyRun) {
+        const finder = new LaterRunsFinder(this.candidates);
+        finder.observe(everyRun, true);
+        for (const [id, later] of finder.decided)
+            this.scanned.set(id, later);
+    }
+    /**
      * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
      * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
      * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made
@@ -43033,7 +43106,9 @@ class LaterRunsReader {
  * that passed the cheap guards are skipped with its reason, and no request is spent on them.
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), then for skip-superseded the later runs (see `LaterRunsReader`),
+ * `.../runs/{run_id}`; see `listRuns`: one request when the runs since `lookback` fit on one page,
+ * which then also shows every candidate's newer runs), then for skip-superseded the later runs
+ * (see `LaterRunsReader`),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
  * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
@@ -43045,7 +43120,8 @@ const rerunFailed = async (context) => {
     const event = settings.runner.eventRun;
     const describe = (error) => describeApiError(error, settings.operation);
     await forEachRepository(context, async (repository) => {
-        const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters);
+        const listing = { requests: 0 };
+        const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters, listing);
         // A newer failed run in the same listing supersedes an older one at no extra request.
         const supersededBy = settings.skipSuperseded
             ? supersededWithin(runs)
@@ -43069,7 +43145,11 @@ const rerunFailed = async (context) => {
         }
         info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
         const later = new LaterRunsReader(octokit, repository, survivors);
-        if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+        // A listing that showed every run since `lookback` already shows each candidate's newer runs.
+        if (settings.skipSuperseded && listing.everyRun !== undefined) {
+            later.decideFrom(listing.everyRun);
+        }
+        else if (settings.skipSuperseded && mutations.stopReason() === undefined) {
             await later.scan(describe);
         }
         for (const run of survivors) {
@@ -43662,7 +43742,7 @@ function notTheRuleOwner(error) {
     const invalid = status === 401 ? ': the token is invalid or expired' : '';
     return {
         outcome: 'failed',
-        reason: `${describeRuleError(error)}${invalid}: only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in \`github-token\``
+        reason: `${describeRuleError(error)}${invalid}: ${PROTECTION_RULE_TOKEN_HINT}`
     };
 }
 /**
@@ -51281,6 +51361,106 @@ function parseRequiredAgeSeconds(input, raw, example) {
         why: 'GitHub keeps runs and artifacts at most 400 days'
     }) ?? 0);
 }
+/** Characters that make a repository name a glob (minimatch: `*`, `?`, `[…]`). */
+const NAME_GLOB_CHARS = /[*?[\]]/;
+/** What a name glob may hold: a repository name's characters and the glob characters above. */
+const NAME_GLOB = /^[A-Za-z0-9._*?[\]!-]{1,100}$/;
+/** Brackets in pairs, each enclosing at least one character (`[ab]`, `[!a]`). */
+const PAIRED_BRACKETS = /^(?:[^[\]]|\[[^[\]]+\])*$/;
+/** Any glob character, for telling an owner glob (refused) from a bad owner. */
+const ANY_GLOB_CHARS = /[*?[\]{}!]/;
+const ENTRY_EXAMPLE = `Use owner/repo, owner/GLOB (only the name part may be a glob) or * for every repository the token can access, e.g. 'acme/web', 'acme/*' or 'acme/web-*'.`;
+/**
+ * Parses one entry of `repository`: `owner/repo`, a pattern `owner/GLOB` over the names of one
+ * owner's repositories (`acme/*`, `acme/web-*`, minimatch syntax without `/`), or `*` (every
+ * repository the token can access). Only the name part may be a glob.
+ * @returns a named repository (as written) or a pattern; `*` is a pattern without an owner.
+ * @throws InputError naming `input`, the value, what is wrong and accepted examples: for an owner
+ *   glob (`*\/web`, `*\/*`), a missing or empty part (`acme`, `acme/`, `/web`), an extra part
+ *   (`acme/web/x`), characters no repository name has, or a glob minimatch cannot compile.
+ */
+function parseRepositoryEntry(input, raw) {
+    const value = raw.trim();
+    if (value === '*')
+        return { kind: 'pattern', text: value, glob: '*' };
+    const refuse = (why) => {
+        throw new InputError(input, `${quote(value)} is not a repository or a pattern: ${why}. ${ENTRY_EXAMPLE}`);
+    };
+    const parts = value.split('/');
+    if (parts.length !== 2) {
+        return refuse(parts.length === 1 ? 'it has no owner/ part' : 'it has more than one /');
+    }
+    const [owner = '', name = ''] = parts;
+    if (owner === '')
+        return refuse('the owner is empty');
+    if (name === '')
+        return refuse('the name is empty');
+    if (ANY_GLOB_CHARS.test(owner))
+        return refuse('only the name part may be a glob');
+    if (!OWNER.test(owner))
+        return refuse(`${quote(owner)} is not an owner login`);
+    if (!NAME_GLOB_CHARS.test(name)) {
+        if (!REPO.test(name) || name === '.' || name === '..') {
+            return refuse(`${quote(name)} is not a repository name`);
+        }
+        return { kind: 'named', owner, repo: name };
+    }
+    if (!NAME_GLOB.test(name) ||
+        !PAIRED_BRACKETS.test(name) ||
+        name.startsWith('!') ||
+        compileNameGlob(name) === undefined) {
+        return refuse(`${quote(name)} is not a usable glob on repository names`);
+    }
+    return { kind: 'pattern', text: value, owner, glob: name };
+}
+/**
+ * Parses `repository`: a list of entries (see `parseRepositoryEntry`), each once. Entries that
+ * differ only in case are one (GitHub's owner and repository names ignore case); the first
+ * spelling is kept, in input order.
+ * @throws InputError as `parseRepositoryEntry` does.
+ */
+function parseRepositoryEntries(input, raw) {
+    const seen = new Set();
+    const entries = [];
+    for (const item of parseList(raw)) {
+        const entry = parseRepositoryEntry(input, item);
+        const key = entryText(entry).toLowerCase();
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        entries.push(entry);
+    }
+    return entries;
+}
+/** An entry as the user wrote it: `owner/repo`, or the pattern's text. */
+function entryText(entry) {
+    return entry.kind === 'named' ? `${entry.owner}/${entry.repo}` : entry.text;
+}
+/**
+ * Parses `exclude-repository`: globs on `owner/repo` (minimatch, case-insensitive), each with one
+ * `/` between a non-empty owner part and name part, e.g. `acme/legacy-*` or `*\/archive-*`.
+ * @throws InputError naming `input` for a glob without exactly one `/`, with an empty part, a
+ *   negation, or one minimatch cannot compile.
+ */
+function parseRepositoryGlobs(input, raw) {
+    const globs = parseList(raw);
+    for (const glob of globs) {
+        const parts = glob.split('/');
+        const usable = parts.length === 2 &&
+            parts.every(part => part !== '') &&
+            !glob.startsWith('!') &&
+            new Minimatch(glob, { nocase: true }).makeRe() !== false;
+        if (!usable) {
+            throw new InputError(input, `${quote(glob)} is not a glob on owner/repo. Give owner and name parts, either a glob, e.g. '${input}: acme/legacy-*' or '*/sandbox'.`);
+        }
+    }
+    return globs;
+}
+/** The compiled name glob (case-insensitive), or undefined when minimatch cannot compile it. */
+function compileNameGlob(glob) {
+    const compiled = new Minimatch(glob, { nocase: true, dot: true }).makeRe();
+    return compiled === false ? undefined : compiled;
+}
 
 ;// CONCATENATED MODULE: ./src/rules/secret-writes.ts
 /** The secret stores, in the order the documentation lists them (the `app` input's values). */
@@ -51966,6 +52146,400 @@ async function runOperation(operation, context) {
 
 // EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
 var mod = __nccwpck_require__(1916);
+;// CONCATENATED MODULE: ./src/repositories.ts
+/**
+ * Resolving `repository`: its patterns (`acme/*`, `acme/web-*`, `*`) become the repositories the
+ * token can access, once, before any target is looked at; named entries stay as written; the
+ * `exclude-repository` globs remove repositories in every case. Then an estimate of the reads the
+ * sweep needs, against the primary rate limit left.
+ *
+ * Which listing serves which pattern (every page, 100 per page):
+ * - an installation token (a GitHub App's, `GITHUB_TOKEN` too): `GET /installation/repositories`
+ *   alone, once, for every pattern: what the installation was not granted is never matched;
+ * - otherwise, `owner/GLOB`: `GET /orgs/{org}/repos` when the owner is an organization (a 404 says
+ *   it is not); for the token's own account (`GET /user` tells its login)
+ *   `GET /user/repos?affiliation=owner`, private ones included; for another user
+ *   `GET /users/{username}/repos` (public ones only) and the private ones the token collaborates
+ *   on from `GET /user/repos?affiliation=collaborator`;
+ * - otherwise, `*`: `GET /user/repos` (own, collaborator and organization-member repositories).
+ * Archived repositories found through a pattern are left out (they are read-only).
+ */
+
+
+
+
+
+/** `owner/repo`. */
+const fullNameOf = (repository) => `${repository.owner}/${repository.repo}`;
+/**
+ * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
+ * names starting with a dot included), or undefined.
+ */
+function excludedBy(fullName, globs) {
+    return globs.find(glob => minimatch(fullName, glob, { nocase: true, dot: true }));
+}
+/** Whether a pattern matches a repository: its owner (case-insensitive) and its name glob. */
+function matchesPattern(pattern, repository) {
+    if (pattern.owner !== undefined && pattern.owner.toLowerCase() !== repository.owner.toLowerCase())
+        return false;
+    return minimatch(repository.repo, pattern.glob, { nocase: true, dot: true });
+}
+/**
+ * Puts the list together (pure): entries in the order given, a pattern's repositories by name
+ * (case-insensitive, owner first for `*`), archived ones of a pattern left out, excluded ones
+ * removed, each repository once (case-insensitive; the first spelling wins).
+ * @param matchesOf the repositories each pattern matched (a pattern without an entry matched none).
+ */
+function assembleRepositories(entries, matchesOf, excludes) {
+    const seen = new Set();
+    const repositories = [];
+    const notes = [];
+    for (const entry of entries) {
+        const candidates = entry.kind === 'named'
+            ? [{ owner: entry.owner, repo: entry.repo, archived: false }]
+            : [...(matchesOf.get(entry) ?? [])].sort(byFullName);
+        const note = { entry, matched: candidates.length, archived: 0, excluded: [] };
+        notes.push(note);
+        for (const candidate of candidates) {
+            const name = fullNameOf(candidate);
+            if (candidate.archived && entry.kind === 'pattern') {
+                note.archived += 1;
+                continue;
+            }
+            const glob = excludedBy(name, excludes);
+            if (glob !== undefined) {
+                note.excluded.push({ repository: name, glob });
+                continue;
+            }
+            const key = name.toLowerCase();
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            repositories.push({ owner: candidate.owner, repo: candidate.repo });
+        }
+    }
+    return { repositories, notes };
+}
+function byFullName(a, b) {
+    const x = fullNameOf(a).toLowerCase();
+    const y = fullNameOf(b).toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+/**
+ * What a token's prefix says about it: `ghs_` tokens are installation tokens (a GitHub App's, and
+ * `GITHUB_TOKEN`); `ghp_`, `github_pat_`, `gho_` and `ghu_` tokens act for a user. Other tokens
+ * (older formats, some GitHub Enterprise Server versions) are `unknown`: `GET
+ * /installation/repositories` then tells, as it answers only installation tokens.
+ */
+function tokenKindOf(token) {
+    if (token.startsWith('ghs_'))
+        return 'installation';
+    if (/^(?:ghp|gho|ghu)_|^github_pat_/.test(token))
+        return 'user';
+    return 'unknown';
+}
+/**
+ * The reads each repository costs the operation at the least (its listings): one listing of the
+ * runs per workflow in `workflow` (one when empty) for the run operations; for rotate-secrets the
+ * public key, the secrets before and after the writes (and the environment, for that scope). Zero
+ * when the work does not grow with repositories (organization secrets, an answer to a deployment
+ * protection rule).
+ */
+function readsPerRepository(settings) {
+    switch (settings.operation) {
+        case 'rotate-secrets':
+            return settings.scope === 'organization' ? 0 : settings.scope === 'environment' ? 4 : 3;
+        case 'review-deployments':
+            return settings.runner.eventName === 'deployment_protection_rule'
+                ? 0
+                : Math.max(1, settings.filters.workflows.length);
+        default:
+            return 'filters' in settings ? Math.max(1, settings.filters.workflows.length) : 1;
+    }
+}
+/**
+ * Resolves `settings.repositoryEntries` into the repositories to process (see the module's doc
+ * for the endpoints), logs the list in one group, warns for every pattern that matched nothing
+ * (naming the token's reach) and, before the first listing of runs or secrets, when the sweep's
+ * reads (`readsPerRepository` × repositories) exceed the primary rate limit left as the
+ * repository listings showed it (see `warnWhenSweepWontFit`).
+ * A pattern whose listing fails is recorded in `results` (kind `repository`, id the pattern):
+ * `skipped` with the reset time when the rate limit is spent (`mutations.stoppedBy`, which makes
+ * it the invocation's stop), `failed` otherwise; the other
+ * entries go on. Makes no request when every entry is named.
+ * @returns the settings with `repositories` replaced by the resolved list.
+ * @throws only what `core` throws; API errors are recorded, never thrown.
+ */
+async function resolveRepositories(octokit, settings, results, mutations) {
+    const reader = new RepositoryReader(octokit, settings.token);
+    const matchesOf = new Map();
+    const unmatched = [];
+    for (const entry of settings.repositoryEntries) {
+        if (entry.kind !== 'pattern')
+            continue;
+        try {
+            const reach = await reader.reach(entry);
+            const matches = reach.repositories.filter(repository => matchesPattern(entry, repository));
+            matchesOf.set(entry, matches);
+            if (matches.every(repository => repository.archived))
+                unmatched.push({ entry, reach });
+        }
+        catch (error) {
+            recordUnresolved(results, mutations, entry, error, settings.operation === 'rotate-secrets');
+        }
+    }
+    const { repositories, notes } = assembleRepositories(settings.repositoryEntries, matchesOf, settings.excludeRepositories);
+    await group(`Repositories: ${repositories.length}`, async () => logList(repositories, notes));
+    for (const { entry, reach } of unmatched) {
+        const archived = matchesOf.get(entry)?.length ?? 0;
+        warning(`repository entry '${entry.text}' matches none of ${reach.description}${archived > 0 ? ` (${archived} archived left out)` : ''}; nothing to do for it. Check the pattern, or the token's access.`);
+    }
+    const resolved = { ...settings, repositories };
+    warnWhenSweepWontFit(resolved, reader.rateLimit);
+    return resolved;
+}
+/**
+ * Records a pattern that could not be resolved. A spent rate limit only postpones it (`skipped`
+ * with the reset time), except for a rotation, where a repository left on the old value must fail
+ * the step.
+ */
+function recordUnresolved(results, mutations, entry, error, mustFinish) {
+    const target = {
+        repository: entry.text,
+        kind: 'repository',
+        id: entry.text,
+        action: 'list',
+        url: ''
+    };
+    const stopped = mutations.stoppedBy(error);
+    if (stopped !== undefined && !mustFinish) {
+        results.skip(target, stopped);
+        return;
+    }
+    const reason = stopped !== undefined
+        ? `not resolved: ${stopped}; run again after that`
+        : describeListingError(error);
+    core_error(`repository entry '${entry.text}': ${reason}`);
+    results.add(target, 'failed', reason);
+}
+/** A failed repository listing, with what the token needs when it was refused. */
+function describeListingError(error) {
+    if (!isApiError(error))
+        return error instanceof Error ? error.message : String(error);
+    const message = `${error.status || 'network'} ${firstLine(error.message)}`;
+    if (error.status === 401)
+        return `${message}: the token is invalid or expired`;
+    if (error.status === 403)
+        return `${message}: the token cannot list these repositories (it needs \`metadata: read\` on them)`;
+    if (error.status >= 500 || error.status === 0)
+        return `${message} (GitHub did not answer in time; retries exhausted)`;
+    return message;
+}
+function logList(repositories, notes) {
+    for (const note of notes) {
+        if (note.entry.kind === 'named' && note.excluded.length === 0)
+            continue;
+        const parts = [
+            note.entry.kind === 'pattern' && `matched ${note.matched}`,
+            note.archived > 0 && `${note.archived} archived left out`,
+            note.excluded.length > 0 &&
+                `excluded ${note.excluded.map(({ repository, glob }) => `${repository} (${glob})`).join(', ')}`
+        ].filter((part) => typeof part === 'string');
+        info(`${entryText(note.entry)}: ${parts.join('; ')}`);
+    }
+    for (const repository of repositories)
+        info(fullNameOf(repository));
+}
+/**
+ * Warns when the sweep's reads will not fit in the primary rate limit left, as the last
+ * repository listing showed it (`x-ratelimit-remaining`, `x-ratelimit-reset`): repositories not
+ * reached are then reported skipped, and the warning says so before the first of them is listed.
+ * Nothing to compare with when no listing was made (every entry named) or none showed the limit
+ * (GitHub Enterprise Server without rate limits).
+ */
+function warnWhenSweepWontFit(settings, seen) {
+    const perRepository = readsPerRepository(settings);
+    const count = settings.repositories.length;
+    const reads = perRepository * count;
+    if (seen === undefined || reads <= seen.remaining)
+        return;
+    warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`);
+}
+/**
+ * Lists what patterns are matched against, each listing once per invocation, one request at a
+ * time, and keeps the last `x-ratelimit-*` headers it saw.
+ */
+class RepositoryReader {
+    octokit;
+    token;
+    /** The rate limit as the last answer showed it. */
+    rateLimit;
+    installation;
+    login;
+    collaborating;
+    /** The reach of each owner (lower-cased), and of `*`. */
+    reaches = new Map();
+    constructor(octokit, token) {
+        this.octokit = octokit;
+        this.token = token;
+    }
+    /**
+     * The repositories `pattern` is matched against, each listing made once per invocation.
+     * @throws the API error of a listing (a 404 for an owner that is no organization is not one).
+     */
+    async reach(pattern) {
+        const installation = await this.installationRepositories();
+        if (installation !== undefined) {
+            return {
+                repositories: installation,
+                description: `the ${count(installation.length, 'repository', 'repositories')} this installation token was granted`
+            };
+        }
+        const key = pattern.owner?.toLowerCase() ?? '*';
+        let reach = this.reaches.get(key);
+        if (reach === undefined) {
+            reach =
+                pattern.owner === undefined ? await this.everyReach() : await this.ownerReach(pattern.owner);
+            this.reaches.set(key, reach);
+        }
+        return reach;
+    }
+    async everyReach() {
+        const every = await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {});
+        return {
+            repositories: every,
+            description: `the ${count(every.length, 'repository', 'repositories')} this token can access (its own, and those it collaborates on or reaches as an organization member)`
+        };
+    }
+    async ownerReach(owner) {
+        let org;
+        try {
+            org = await this.collect(this.octokit.rest.repos.listForOrg, { org: owner, type: 'all' });
+        }
+        catch (error) {
+            // Not an organization (a user, or no such account): the user listings tell.
+            if (statusOf(error) !== 404)
+                throw error;
+        }
+        if (org !== undefined) {
+            return {
+                repositories: org,
+                description: `the ${count(org.length, 'repository', 'repositories')} of organization ${owner} this token can see`
+            };
+        }
+        if ((await this.ownLogin()).toLowerCase() === owner.toLowerCase()) {
+            const own = await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {
+                affiliation: 'owner'
+            });
+            return {
+                repositories: own,
+                description: `the ${count(own.length, 'repository', 'repositories')} of the token's own account ${owner}`
+            };
+        }
+        let visible;
+        try {
+            visible = await this.collect(this.octokit.rest.repos.listForUser, {
+                username: owner,
+                type: 'owner'
+            });
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+            return {
+                repositories: [],
+                description: `the repositories of ${owner}: no organization or user of that name is visible to this token`
+            };
+        }
+        // Public listings leave out the private repositories the token collaborates on.
+        this.collaborating ??= await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {
+            affiliation: 'collaborator'
+        });
+        const known = new Set(visible.map(repository => repository.repo.toLowerCase()));
+        const shared = this.collaborating.filter(repository => repository.owner.toLowerCase() === owner.toLowerCase() &&
+            !known.has(repository.repo.toLowerCase()));
+        const repositories = [...visible, ...shared];
+        return {
+            repositories,
+            description: `the ${count(repositories.length, 'repository', 'repositories')} of user ${owner} this token can see (public ones, and those it collaborates on)`
+        };
+    }
+    /**
+     * Every repository of the installation, or undefined for a token that is not an installation
+     * token (by its prefix, else because `GET /installation/repositories` refused it with 403/404).
+     */
+    async installationRepositories() {
+        if (this.installation === undefined) {
+            const kind = tokenKindOf(this.token);
+            if (kind === 'user') {
+                this.installation = 'not an installation';
+            }
+            else {
+                try {
+                    this.installation = await this.collect(this.octokit.rest.apps.listReposAccessibleToInstallation, {});
+                }
+                catch (error) {
+                    const status = statusOf(error);
+                    if (kind !== 'unknown' || (status !== 403 && status !== 404))
+                        throw error;
+                    this.installation = 'not an installation';
+                }
+            }
+        }
+        return this.installation === 'not an installation' ? undefined : this.installation;
+    }
+    /** The login of the token's user (`GET /user`), once. */
+    async ownLogin() {
+        if (this.login === undefined) {
+            const response = await this.octokit.rest.users.getAuthenticated();
+            this.note(response.headers);
+            this.login = response.data.login;
+        }
+        return this.login;
+    }
+    /**
+     * Every page of a repository listing, 100 per page, reduced to `ListedRepository`.
+     * @throws the API error of any page.
+     */
+    async collect(endpoint, params) {
+        const repositories = [];
+        try {
+            // Each listing answers its own repository shape; only the fields of RepositoryLike are read.
+            const iterate = this.octokit.paginate.iterator;
+            const pages = iterate(endpoint, { ...params, per_page: PER_PAGE });
+            for await (const page of pages) {
+                this.note(page.headers);
+                for (const repository of page.data) {
+                    repositories.push({
+                        owner: repository.owner.login,
+                        repo: repository.name,
+                        archived: repository.archived === true
+                    });
+                }
+            }
+        }
+        catch (error) {
+            if (isApiError(error))
+                this.note(error.response?.headers ?? {});
+            throw error;
+        }
+        return repositories;
+    }
+    note(headers) {
+        const remaining = Number(headers['x-ratelimit-remaining']);
+        const reset = Number(headers['x-ratelimit-reset']);
+        if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining))
+            return;
+        this.rateLimit = {
+            remaining,
+            reset: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date()
+        };
+    }
+}
+function count(n, one, many) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
 /** The operations, in the order the README documents them. */
 const OPERATIONS = [
@@ -51984,6 +52558,8 @@ const OPERATIONS = [
  * The one place that reads the step's inputs and the runner's environment. It validates every
  * value before the first API call and returns typed settings for exactly one operation.
  */
+
+
 
 
 
@@ -52030,7 +52606,8 @@ const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**'];
  * @param read input reader; defaults to `core.getInput` (the only call of it in the action).
  * @param env environment; defaults to `process.env` (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`).
  * @returns settings for the chosen operation; secret values and the token are already masked.
- * @throws InputError naming the input, the value and an accepted example.
+ * @throws InputError naming the input, the value and an accepted example; Error for a bad
+ *   `ACTIONS_OPS_TIME_SCALE`.
  */
 function getSettings(read = (name, options) => getInput(name, options), env = process.env) {
     const operation = parseOperation(read('operation'));
@@ -52160,20 +52737,33 @@ function parseOperation(raw) {
     throw new InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
 }
 function readCommon(read, env, operation) {
-    const token = readToken(read('github-token'), operation);
+    const runner = readRunnerContext(env, operation);
+    // A protection rule is answered by its app alone: no other token is worth suggesting.
+    const answersRule = operation === 'review-deployments' &&
+        protectionRulePayload(runner.eventName, runner.payload) !== undefined;
+    const token = readToken(read('github-token'), `for ${operation}, ${answersRule ? PROTECTION_RULE_TOKEN_HINT : PERMISSION_HINTS[operation]}`);
     core_setSecret(token);
     const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '');
-    const repositories = dedupeRepositories(parseList(rawRepositories).map(repository => parseRepository('repository', repository)));
-    if (repositories.length === 0) {
-        throw new InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web'.`);
+    const repositoryEntries = parseRepositoryEntries('repository', rawRepositories);
+    if (repositoryEntries.length === 0) {
+        throw new InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
     }
+    const excludeRepositories = parseRepositoryGlobs('exclude-repository', read('exclude-repository'));
+    // The named ones as they are; patterns join them when resolved (repositories.ts), before any
+    // target is looked at.
+    const repositories = repositoryEntries.flatMap(entry => entry.kind === 'named' &&
+        excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
+        ? [{ owner: entry.owner, repo: entry.repo }]
+        : []);
     return {
         token,
         repositories,
+        repositoryEntries,
+        excludeRepositories,
         dryRun: parseBoolean('dry-run', read('dry-run'), false),
         limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
         failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        runner: readRunnerContext(env, operation),
+        runner,
         pacing: readPacing(env)
     };
 }
@@ -52186,10 +52776,10 @@ const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
  * is and what kind it is, never the value or any part of it.
  * @throws InputError for an empty token or one with a character outside printable ASCII.
  */
-function readToken(raw, operation) {
+function readToken(raw, need) {
     const token = raw.trim();
     if (token === '') {
-        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding a personal access token; for ${operation}, ${PERMISSION_HINTS[operation]}.`);
+        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
     }
     const characters = [...token];
     const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
@@ -52211,16 +52801,6 @@ function describeCharacter(character) {
     if (code < 0x20 || code === 0x7f)
         return `a control character (${hex})`;
     return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
-}
-function dedupeRepositories(repositories) {
-    const seen = new Set();
-    return repositories.filter(({ owner, repo }) => {
-        const key = `${owner}/${repo}`.toLowerCase();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
 }
 /**
  * Reads what the runner provides about this run. The event payload is read here, once, rather than
@@ -52295,7 +52875,8 @@ function readPacing(env) {
     const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
     const scale = raw === '' ? 1 : Number(raw);
     if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
-        throw new InputError('ACTIONS_OPS_TIME_SCALE', `${JSON.stringify(raw)} is not a number from 0 to 1. Leave it unset outside tests.`);
+        // An environment variable of tests and benchmarks, not an input of the step.
+        throw new Error(`The environment variable ACTIONS_OPS_TIME_SCALE is ${JSON.stringify(raw)}, not a number from 0 to 1. Leave it unset outside tests.`);
     }
     return {
         timeScale: scale,
@@ -52329,6 +52910,10 @@ function readRunId(raw, common, operation) {
         if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
             throw new InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
         }
+        const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern');
+        if (pattern !== undefined) {
+            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
+        }
         const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
         if (more.length > 0) {
             throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
@@ -52340,11 +52925,17 @@ function readRunId(raw, common, operation) {
     if (!usesTriggeringRun || event === undefined)
         return {};
     const named = event.repository;
+    const hasPattern = common.repositoryEntries.some(entry => entry.kind === 'pattern');
     // A payload that names no repository can only be meant for a single one.
     const own = repositories
         .map(({ owner, repo }) => `${owner}/${repo}`)
-        .find(name => named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase());
-    return own === undefined ? {} : { runId: event.id, runIdRepository: own };
+        .find(name => named === undefined
+        ? repositories.length === 1 && !hasPattern
+        : name.toLowerCase() === named.toLowerCase());
+    if (own !== undefined)
+        return { runId: event.id, runIdRepository: own };
+    // A pattern may match the event's repository; the run belongs to it alone (see runIdIn).
+    return hasPattern && named !== undefined ? { runId: event.id, runIdRepository: named } : {};
 }
 const EVENT_NAME = /^[a-z_]+$/;
 function readEvents(raw) {
@@ -52447,11 +53038,22 @@ function readRotateSecrets(read, common) {
         apps,
         ...(scope === 'environment' && { environment }),
         ...(scope === 'organization' && {
-            organization: organization || (common.repositories[0]?.owner ?? '')
+            organization: organization || defaultOrganization(common)
         }),
         ...(visibility !== undefined && { visibility }),
         selectedRepositories
     };
+}
+/**
+ * The owner of the first entry of `repository` that names one (`acme/web` or `acme/*`).
+ * @throws InputError naming `organization` when every entry is `*`.
+ */
+function defaultOrganization(common) {
+    for (const entry of common.repositoryEntries) {
+        if (entry.owner !== undefined)
+            return entry.owner;
+    }
+    throw new InputError('organization', `is required with 'scope: organization' when 'repository' names no owner ('*'). Name the organization, e.g. 'organization: acme'.`);
 }
 /**
  * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
@@ -52523,9 +53125,12 @@ class Results {
 
 ;// CONCATENATED MODULE: ./src/reporter.ts
 /**
- * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary table and,
- * with `fail-on-error`, fails the step naming the failed targets.
+ * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary (one table
+ * for one repository; for several, how many were processed and a line with the counts and a
+ * table per repository with targets, collapsed when there are many) and, with `fail-on-error`,
+ * fails the step naming the failed targets.
  */
+
 
 
 
@@ -52586,6 +53191,17 @@ async function publish(settings, results, counter, extraOutputs = {}) {
         setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`);
     }
 }
+/** Repositories with targets past this many get their tables collapsed (`<details>`). */
+const OPEN_TABLES_UP_TO = 10;
+/** Names of repositories with nothing to do listed at most (GitHub caps a step's summary at 1 MiB). */
+const QUIET_NAMES_UP_TO = 1000;
+/**
+ * Characters of per-repository tables a summary holds at most; the repositories past it get
+ * their line only (GitHub drops a step summary over 1 MiB whole). The `result` output has them all.
+ */
+const TABLES_UP_TO_CHARS = 600_000;
+/** Lines of repositories past the tables' budget listed at most. */
+const LINES_UP_TO = 2000;
 async function writeSummary(settings, results, counts, counter, bytes) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
@@ -52594,30 +53210,74 @@ async function writeSummary(settings, results, counts, counter, bytes) {
     const summary = summary_summary
         .addHeading(title, 2)
         .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}`, true);
-    if (results.length === 0) {
-        summary.addRaw('\nNo targets matched.', true);
+    const groups = groupByRepository(settings.repositories, results);
+    const named = settings.repositoryEntries.every(entry => entry.kind === 'named');
+    // One repository, or work that visits none (organization secrets, a protection rule's answer):
+    // one table per secret store (one table for everything else), as it has always read.
+    if ((settings.repositories.length <= 1 && named) || readsPerRepository(settings) === 0) {
+        if (results.length === 0)
+            summary.addRaw('\nNo targets matched.', true);
+        for (const group of summaryGroups(results)) {
+            if (group.heading)
+                summary.addHeading(group.heading, 3);
+            summary.addTable([
+                [
+                    { data: 'Repository', header: true },
+                    { data: 'Target', header: true },
+                    { data: 'Action', header: true },
+                    { data: 'Outcome', header: true },
+                    { data: 'Reason', header: true }
+                ],
+                ...group.results.map(result => [
+                    escapeHtml(result.repository),
+                    targetCell(result),
+                    escapeHtml(result.action),
+                    result.outcome,
+                    escapeHtml(result.reason)
+                ])
+            ]);
+        }
+        await summary.write();
+        return;
     }
-    for (const group of summaryGroups(results)) {
-        if (group.heading)
-            summary.addHeading(group.heading, 3);
-        summary.addTable([
-            [
-                { data: 'Repository', header: true },
-                { data: 'Target', header: true },
-                { data: 'Action', header: true },
-                { data: 'Outcome', header: true },
-                { data: 'Reason', header: true }
-            ],
-            ...group.results.map(result => [
-                escapeHtml(result.repository),
-                result.url
-                    ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
-                    : escapeHtml(String(result.id)),
-                escapeHtml(result.action),
-                result.outcome,
-                escapeHtml(result.reason)
-            ])
-        ]);
+    const withTargets = groups.filter(group => group.results.length > 0);
+    const quiet = groups.filter(group => group.results.length === 0);
+    summary.addRaw(`\n**${settings.repositories.length} ${settings.repositories.length === 1 ? 'repository' : 'repositories'} processed**: ${withTargets.length} with targets, ${quiet.length} with nothing to do.`, true);
+    const collapse = withTargets.length > OPEN_TABLES_UP_TO;
+    let budget = TABLES_UP_TO_CHARS;
+    const untabled = [];
+    // Secrets of several stores: a section per store, its repositories within.
+    for (const store of summaryGroups(results)) {
+        if (store.heading)
+            summary.addHeading(store.heading, 3);
+        for (const group of groupByRepository([], store.results)) {
+            const line = `${escapeHtml(group.repository)}: ${describeCounts(tally(group.results))}`;
+            const table = untabled.length === 0 ? targetTable(group.results) : '';
+            if (untabled.length > 0 || table.length > budget) {
+                untabled.push(line);
+                continue;
+            }
+            budget -= table.length;
+            if (collapse)
+                summary.addDetails(line, `\n\n${table}\n`);
+            else
+                summary.addHeading(line, store.heading ? 4 : 3).addRaw(table, true);
+        }
+    }
+    if (untabled.length > 0) {
+        const shown = untabled.slice(0, LINES_UP_TO);
+        const more = untabled.length - shown.length;
+        summary.addDetails(`${untabled.length} more repositories with targets (their tables would pass the summary's size limit; the \`result\` output has every target)`, `\n\n${shown.map(line => `- ${line}`).join('\n')}${more > 0 ? `\n- and ${more} more` : ''}\n`);
+    }
+    if (quiet.length > 0) {
+        const names = quiet.slice(0, QUIET_NAMES_UP_TO).map(group => escapeHtml(group.repository));
+        const more = quiet.length - names.length;
+        const list = `${names.join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+        const label = `${quiet.length} ${quiet.length === 1 ? 'repository' : 'repositories'} with nothing to do`;
+        if (quiet.length > OPEN_TABLES_UP_TO)
+            summary.addDetails(label, `\n\n${list}\n`);
+        else
+            summary.addRaw(`\n${label}: ${list}`, true);
     }
     await summary.write();
 }
@@ -52637,15 +53297,55 @@ function summaryGroups(results) {
         ? { results: members }
         : { heading: `${SECRET_APP_NAMES[app]} secrets`, results: members });
 }
+/**
+ * Groups results by their `repository`: every processed repository in order (those without a
+ * result too, with none), then any other `repository` a result names (an organization of
+ * organization secrets, a pattern that could not be resolved).
+ */
+function groupByRepository(repositories, results) {
+    const groups = new Map();
+    for (const { owner, repo } of repositories) {
+        const name = `${owner}/${repo}`;
+        groups.set(name.toLowerCase(), { repository: name, results: [] });
+    }
+    for (const result of results) {
+        const key = result.repository.toLowerCase();
+        let group = groups.get(key);
+        if (group === undefined) {
+            group = { repository: result.repository, results: [] };
+            groups.set(key, group);
+        }
+        group.results.push(result);
+    }
+    return [...groups.values()];
+}
+/** `2 done, 1 skipped` (only the outcomes that occur). */
+function describeCounts(counts) {
+    return OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
+        .map(outcome => `${counts[outcome]} ${outcome}`)
+        .join(', ');
+}
+function targetCell(result) {
+    return result.url
+        ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
+        : escapeHtml(String(result.id));
+}
+/** One repository's targets as an HTML table (its repository is in the line above it). */
+function targetTable(results) {
+    const header = ['Target', 'Action', 'Outcome', 'Reason'].map(name => `<th>${name}</th>`).join('');
+    const rows = results.map(result => `<tr><td>${targetCell(result)}</td><td>${escapeHtml(result.action)}</td><td>${result.outcome}</td><td>${escapeHtml(result.reason)}</td></tr>`);
+    return `<table><tr>${header}</tr>${rows.join('')}</table>`;
+}
 function escapeHtml(text) {
     return text.replace(/[&<>"]/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char] ?? char);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * The action's entry: settings → client → handler → report. Exported so tests can call it
- * without side effects at import.
+ * The action's entry: settings → client → repositories → handler → report. Exported so tests can
+ * call it without side effects at import.
  */
+
 
 
 
@@ -52660,16 +53360,19 @@ function escapeHtml(text) {
  */
 async function run() {
     try {
-        const settings = getSettings();
+        const parsed = getSettings();
         const results = new Results();
-        const mutations = new Mutations(settings.operation, settings.dryRun, new OperationsBudget(settings.limit), results, settings.pacing.retryBaseMs);
+        const mutations = new Mutations(parsed.operation, parsed.dryRun, new OperationsBudget(parsed.limit), results, parsed.pacing.retryBaseMs);
         // The client tells the mutation boundary what every answer shows of the rate limit.
         const client = await createClient({
-            token: settings.token,
-            apiUrl: settings.runner.apiUrl,
-            pacing: settings.pacing,
+            token: parsed.token,
+            apiUrl: parsed.runner.apiUrl,
+            pacing: parsed.pacing,
             rateLimit: mutations.rateLimit
         });
+        // Patterns become repositories once, before any target is looked at; handlers read the
+        // resolved list from `settings.repositories`.
+        const settings = await resolveRepositories(client.octokit, parsed, results, mutations);
         const extraOutputs = {};
         if (settings.dryRun)
             info('Dry run: targets are found and reported as planned; nothing is changed.');

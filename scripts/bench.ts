@@ -1,7 +1,9 @@
 /**
- * `npm run bench [case…]`: runs each operation through dist/index.js against the simulator on
- * generated scenarios, with simulated network latency, and prints per operation the requests made
- * against the minimum possible, and the wall time against the floor GitHub's pacing sets.
+ * `npm run bench [operation or case name…]`: runs each operation through dist/index.js against the
+ * simulator on generated scenarios, with simulated network latency, and prints per operation the
+ * requests made against the minimum possible, and the wall time against the floor GitHub's pacing
+ * sets. Sweeps over an organization (`cancel-stale-org`, …) also print requests per repository and
+ * the step's peak resident memory.
  *
  * Waits are shrunk by ACTIONS_OPS_TIME_SCALE (BENCH_TIME_SCALE, default 0.1: writes 100 ms apart
  * instead of 1 s) so 5,000-run scenarios finish in minutes; the floor is computed at the same scale:
@@ -10,6 +12,9 @@
  * built on (Octokit with the retry and throttling plugins), measured first on this machine.
  */
 import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { generateScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { BENCH_CASES } from './bench/cases.js'
@@ -34,28 +39,42 @@ console.log(
     `every answer ${LATENCY_MS} ms after its request; writes ${WRITE_GAP_MS} ms apart (time scale ${TIME_SCALE})`
 )
 const REQUEST_COST_MS = await measureClientCost()
+/** Preloaded into the step of a sweep: records its peak resident memory. */
+const PEAK_RSS = new URL('bench/peak-rss.mjs', import.meta.url).href
 
-for (const bench of BENCH_CASES.filter(
-  b => only.length === 0 || only.includes(b.operation) || only.includes(b.name ?? b.operation)
-)) {
-  console.log(`\n${bench.name ?? bench.operation}`)
+const picked = BENCH_CASES.filter(
+  b => only.length === 0 || only.includes(b.name ?? b.operation) || only.includes(b.operation)
+)
+for (const bench of picked) {
+  const sweep = bench.repositories !== undefined
+  const latencyMs = bench.latencyMs ?? LATENCY_MS
   console.log(
-    '| size | requests | minimum | ratio | wall time | floor | ratio | start-up | outcomes |'
+    `\n${bench.name ?? bench.operation}${latencyMs !== LATENCY_MS ? ` (answers ${latencyMs} ms after their request)` : ''}`
   )
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|')
+  console.log(
+    `| size | requests | minimum | ratio | wall time | floor | ratio | start-up |${sweep ? ' per repository | peak RSS |' : ''} outcomes |`
+  )
+  console.log(`|---:|---:|---:|---:|---:|---:|---:|---:|${sweep ? '---:|---:|' : ''}---|`)
   for (const size of sizesOverride ?? bench.sizes) {
     // Generated scenarios have a fixed clock; the action judges ages by the real one.
     const scenario = rebaseScenario(bench.scenario(size))
     const simulator = await startSimulator({
       scenario: structuredClone(scenario),
-      latencyMs: LATENCY_MS
+      latencyMs
     })
+    const rssFile = join(mkdtempSync(join(tmpdir(), 'actions-ops-bench-')), 'peak-rss')
     try {
       const run = await runBundle({
         apiUrl: simulator.url,
         with: { operation: bench.operation, ...bench.with(scenario) },
         ...(bench.token && { token: bench.token }),
-        env: { ACTIONS_OPS_TIME_SCALE: String(TIME_SCALE) },
+        env: {
+          ACTIONS_OPS_TIME_SCALE: String(TIME_SCALE),
+          ...(sweep && {
+            NODE_OPTIONS: `--expose-gc --import ${PEAK_RSS}`,
+            ACTIONS_OPS_PEAK_RSS_FILE: rssFile
+          })
+        },
         // 5,000 paced writes take minutes even at the reduced scale.
         timeoutMs: 60 * 60_000
       })
@@ -72,19 +91,36 @@ for (const bench of BENCH_CASES.filter(
       const startup = (simulator.requests[0]?.at ?? run.exitedAt) - run.launchedAt
       const { reads, writes } = bench.minimum(scenario, run, simulator)
       const minimum = reads + writes
-      const floor =
-        startup + writes * Math.max(WRITE_GAP_MS, REQUEST_COST_MS) + reads * REQUEST_COST_MS
+      const requestCost =
+        latencyMs === LATENCY_MS ? REQUEST_COST_MS : REQUEST_COST_MS - LATENCY_MS + latencyMs
+      const floor = startup + writes * Math.max(WRITE_GAP_MS, requestCost) + reads * requestCost
       const counts = new Map<string, number>()
       for (const r of run.result) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1)
       const outcomes = [...counts].map(([o, n]) => `${n} ${o}`).join(', ')
+      const sweepColumns = sweep
+        ? ` ${(requests / Math.max(1, bench.repositories?.(scenario) ?? 1)).toFixed(3)} | ${peakRss(rssFile)} |`
+        : ''
       console.log(
-        `| ${size} ${bench.unit} | ${requests} | ${minimum} | ${(requests / minimum).toFixed(3)} | ${(wall / 1000).toFixed(1)} s | ${(floor / 1000).toFixed(1)} s | ${(wall / floor).toFixed(2)} | ${(startup / 1000).toFixed(2)} s | ${outcomes} |`
+        `| ${size} ${bench.unit} | ${requests} | ${minimum} | ${(requests / minimum).toFixed(3)} | ${(wall / 1000).toFixed(1)} s | ${(floor / 1000).toFixed(1)} s | ${(wall / floor).toFixed(2)} | ${(startup / 1000).toFixed(2)} s |${sweepColumns} ${outcomes} |`
       )
       if (simulator.violations.length > 0)
         console.log(`  OpenAPI violations: ${simulator.violations.length}`)
     } finally {
       await simulator.close()
     }
+  }
+}
+
+/**
+ * What `bench/peak-rss.mjs` recorded for the step: its peak resident memory and, after a full
+ * collection at exit, the heap still in use, e.g. `240 MB (live heap 14 MB)`.
+ */
+function peakRss(file: string): string {
+  try {
+    const { peak, live } = JSON.parse(readFileSync(file, 'utf8')) as { peak: number; live: number }
+    return `${Math.round(peak / 1024)} MB (live heap ${Math.round(live / 1048576)} MB)`
+  } catch {
+    return 'n/a'
   }
 }
 

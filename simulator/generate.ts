@@ -437,3 +437,147 @@ function generateJobs(
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
+
+export interface OrganizationOptions {
+  /** Seed of the PRNG: the same options always give the same scenario. */
+  seed: number
+  /** Repositories of the organization. */
+  repositories: number
+  /**
+   * How many of them, spread evenly, have work: generated runs (a realistic mix, active,
+   * superseded and failed ones included), named `svc-NNNN`. The others are quiet: `quietRuns`
+   * completed runs each, two days old, named `repo-NNNN`.
+   */
+  withWork: number
+  /** Runs of a repository with work, created over the last day (default 60). */
+  runsPerRepository?: number
+  /** Completed runs of a quiet repository (default 3). */
+  quietRuns?: number
+  /**
+   * Active runs of one group (workflow, event, branch) in each quiet repository, a minute apart:
+   * all but the newest are superseded (default 0).
+   */
+  quietActiveRuns?: number
+  /** Owner of the repositories (default `acme`), an organization. */
+  owner?: string
+  /** The scenario's fixed clock, ISO 8601 (default `2026-11-22T12:00:00Z`). */
+  now?: string
+}
+
+/**
+ * Generates an organization of many repositories of which a few have work, for sweeps over
+ * `owner/*`. Deterministic like `generateScenario`; repository ids start at 100,001, run ids are
+ * unique across repositories, every fourth repository is private.
+ * @throws Error when `repositories` or `withWork` is negative, or `withWork` exceeds `repositories`.
+ */
+export function generateOrganization(options: OrganizationOptions): Scenario {
+  const { repositories: count, withWork } = options
+  if (!Number.isInteger(count) || count < 0 || !Number.isInteger(withWork) || withWork < 0) {
+    throw new Error('generateOrganization: repositories and withWork must be non-negative integers')
+  }
+  if (withWork > count) {
+    throw new Error(`generateOrganization: withWork (${withWork}) exceeds repositories (${count})`)
+  }
+  const dice = new Dice(mulberry32(options.seed))
+  const now = options.now ?? DEFAULT_NOW
+  const nowMs = Date.parse(now)
+  const owner = options.owner ?? 'acme'
+  const every = withWork === 0 ? Infinity : count / withWork
+  const repositories: ScenarioRepository[] = []
+  let worked = 0
+  for (let index = 0; index < count; index++) {
+    const busy = worked < withWork && Math.floor(worked * every) === index
+    const id = 100_001 + index
+    const number = String(index + 1).padStart(4, '0')
+    if (busy) {
+      worked += 1
+      const generated = generateRepository(
+        dice,
+        {
+          seed: options.seed,
+          runsPerRepository: options.runsPerRepository ?? 60,
+          days: 1,
+          jobs: false,
+          owner
+        },
+        index,
+        nowMs
+      )
+      repositories.push({
+        ...renumber(generated, `svc-${number}`, id, index),
+        private: index % 4 === 3
+      })
+      continue
+    }
+    const workflows: ScenarioWorkflow[] = [
+      { id: id * 100 + 11, name: 'CI', path: '.github/workflows/ci.yml', state: 'active' }
+    ]
+    const quietRun = (i: number, created: number, active: boolean): ScenarioRun => ({
+      id: 9_000_000_000 + index * 1000 + i,
+      workflow_id: id * 100 + 11,
+      head_branch: 'main',
+      head_sha: dice.sha(),
+      event: 'push',
+      status: active ? 'in_progress' : 'completed',
+      conclusion: active ? null : 'success',
+      run_attempt: 1,
+      run_number: i + 1,
+      created_at: iso(created),
+      updated_at: iso(active ? created : created + 300_000),
+      actor: 'alice',
+      triggering_actor: 'alice',
+      head_repository: `${owner}/repo-${number}`,
+      pull_requests: []
+    })
+    const completed = options.quietRuns ?? 3
+    const active = options.quietActiveRuns ?? 0
+    const runs = [
+      ...Array.from({ length: completed }, (_, i) =>
+        quietRun(i, nowMs - 2 * 86_400_000 - (completed - i) * 3_600_000, false)
+      ),
+      ...Array.from({ length: active }, (_, i) =>
+        quietRun(completed + i, nowMs - (active - i) * 60_000, true)
+      )
+    ]
+    repositories.push({
+      owner,
+      name: `repo-${number}`,
+      id,
+      private: index % 4 === 3,
+      default_branch: 'main',
+      workflows,
+      runs
+    })
+  }
+  return {
+    now,
+    tokens: generatedTokens(),
+    rateLimit: { limit: 5000 },
+    organizations: [{ login: owner }],
+    repositories
+  }
+}
+
+/**
+ * A generated repository under another name and id, its runs renumbered so ids stay unique across
+ * the organization and its own runs' head repository follows the new name.
+ */
+function renumber(
+  generated: ScenarioRepository,
+  name: string,
+  id: number,
+  index: number
+): ScenarioRepository {
+  const oldFull = `${generated.owner}/${generated.name}`
+  const newFull = `${generated.owner}/${name}`
+  return {
+    ...generated,
+    name,
+    id,
+    runs: generated.runs.map((run, i) => ({
+      ...run,
+      id: 8_000_000_000 + index * 1000 + i,
+      head_repository: run.head_repository === oldFull ? newFull : run.head_repository
+    }))
+  }
+}

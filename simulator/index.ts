@@ -27,10 +27,12 @@ export type {
 export { demoScenario, loadScenarioFile, parseScenario, rebaseScenario } from './scenario.js'
 export {
   DEFAULT_NOW,
+  generateOrganization,
   generateScenario,
   generatedTokens,
   mulberry32,
-  type GenerateOptions
+  type GenerateOptions,
+  type OrganizationOptions
 } from './generate.js'
 export {
   addArtifacts,

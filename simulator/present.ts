@@ -61,9 +61,24 @@ export function presentFullRepository(
   return presentRepository(`${repo.owner}/${repo.name}`, repo.id, apiBase, {
     private: repo.private,
     visibility: repo.private ? 'private' : 'public',
-    fork: false,
+    fork: repo.fork === true,
+    archived: repo.archived === true,
+    disabled: false,
     default_branch: repo.default_branch
   })
+}
+
+/**
+ * A repository as the repository listings show it (`GET /orgs/{org}/repos`, `/user/repos`,
+ * `/users/{username}/repos`, `/installation/repositories`), its owner with its account type.
+ */
+export function presentListedRepository(
+  repo: RepositoryState,
+  apiBase: string,
+  ownerType: 'User' | 'Organization'
+): Record<string, unknown> {
+  const listed = presentFullRepository(repo, apiBase)
+  return { ...listed, owner: { ...(listed.owner as object), type: ownerType } }
 }
 
 /** The check suite id of a run: the scenario's, else one derived from the run id. */

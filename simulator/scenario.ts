@@ -118,6 +118,10 @@ export interface ScenarioRepository {
   name: string
   id: number
   private: boolean
+  /** Archived (read-only); default false. */
+  archived?: boolean
+  /** A fork of another repository; default false. */
+  fork?: boolean
   default_branch?: string
   workflows: ScenarioWorkflow[]
   runs: ScenarioRun[]

@@ -19,10 +19,13 @@ import {
   parseInteger,
   parseList,
   parseRegExp,
-  parseRepository,
   parseRequiredAgeSeconds,
+  entryText,
+  parseRepositoryEntries,
+  parseRepositoryGlobs,
   parseWorkflows
 } from './parse.js'
+import { excludedBy } from './repositories.js'
 import {
   OPERATIONS,
   type CommonSettings,
@@ -30,7 +33,6 @@ import {
   type FailedConclusion,
   type OperationName,
   type PacingSettings,
-  type RepositoryRef,
   type RunConclusion,
   type RunFilters,
   type RunnerContext,
@@ -279,18 +281,27 @@ function readCommon(read: InputReader, env: Environment, operation: OperationNam
   )
   core.setSecret(token)
   const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '')
-  const repositories = dedupeRepositories(
-    parseList(rawRepositories).map(repository => parseRepository('repository', repository))
-  )
-  if (repositories.length === 0) {
+  const repositoryEntries = parseRepositoryEntries('repository', rawRepositories)
+  if (repositoryEntries.length === 0) {
     throw new InputError(
       'repository',
-      `is empty. Name at least one, e.g. 'repository: octo-org/web'.`
+      `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`
     )
   }
+  const excludeRepositories = parseRepositoryGlobs('exclude-repository', read('exclude-repository'))
+  // The named ones as they are; patterns join them when resolved (repositories.ts), before any
+  // target is looked at.
+  const repositories = repositoryEntries.flatMap(entry =>
+    entry.kind === 'named' &&
+    excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
+      ? [{ owner: entry.owner, repo: entry.repo }]
+      : []
+  )
   return {
     token,
     repositories,
+    repositoryEntries,
+    excludeRepositories,
     dryRun: parseBoolean('dry-run', read('dry-run'), false),
     limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
     failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
@@ -337,16 +348,6 @@ function describeCharacter(character: string): string {
   if (/\s/.test(character)) return `a space (${hex})`
   if (code < 0x20 || code === 0x7f) return `a control character (${hex})`
   return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`
-}
-
-function dedupeRepositories(repositories: RepositoryRef[]): RepositoryRef[] {
-  const seen = new Set<string>()
-  return repositories.filter(({ owner, repo }) => {
-    const key = `${owner}/${repo}`.toLowerCase()
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
 }
 
 /**
@@ -481,6 +482,13 @@ function readRunId(
         `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`
       )
     }
+    const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern')
+    if (pattern !== undefined) {
+      throw new InputError(
+        'run-id',
+        `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`
+      )
+    }
     const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`)
     if (more.length > 0) {
       throw new InputError(
@@ -494,13 +502,18 @@ function readRunId(
   const event = runner.eventRun
   if (!usesTriggeringRun || event === undefined) return {}
   const named = event.repository
+  const hasPattern = common.repositoryEntries.some(entry => entry.kind === 'pattern')
   // A payload that names no repository can only be meant for a single one.
   const own = repositories
     .map(({ owner, repo }) => `${owner}/${repo}`)
     .find(name =>
-      named === undefined ? repositories.length === 1 : name.toLowerCase() === named.toLowerCase()
+      named === undefined
+        ? repositories.length === 1 && !hasPattern
+        : name.toLowerCase() === named.toLowerCase()
     )
-  return own === undefined ? {} : { runId: event.id, runIdRepository: own }
+  if (own !== undefined) return { runId: event.id, runIdRepository: own }
+  // A pattern may match the event's repository; the run belongs to it alone (see runIdIn).
+  return hasPattern && named !== undefined ? { runId: event.id, runIdRepository: named } : {}
 }
 
 const EVENT_NAME = /^[a-z_]+$/
@@ -663,11 +676,25 @@ function readRotateSecrets(read: InputReader, common: CommonSettings): Settings 
     apps,
     ...(scope === 'environment' && { environment }),
     ...(scope === 'organization' && {
-      organization: organization || (common.repositories[0]?.owner ?? '')
+      organization: organization || defaultOrganization(common)
     }),
     ...(visibility !== undefined && { visibility }),
     selectedRepositories
   }
+}
+
+/**
+ * The owner of the first entry of `repository` that names one (`acme/web` or `acme/*`).
+ * @throws InputError naming `organization` when every entry is `*`.
+ */
+function defaultOrganization(common: CommonSettings): string {
+  for (const entry of common.repositoryEntries) {
+    if (entry.owner !== undefined) return entry.owner
+  }
+  throw new InputError(
+    'organization',
+    `is required with 'scope: organization' when 'repository' names no owner ('*'). Name the organization, e.g. 'organization: acme'.`
+  )
 }
 
 /**

@@ -65,6 +65,16 @@ export class LaterRunsReader {
   }
 
   /**
+   * Decides every candidate from a complete listing, newest first, of the runs created since the
+   * oldest of them (no request: the failed-run listing's one page, when it held every run).
+   */
+  decideFrom(everyRun: readonly WorkflowRun[]): void {
+    const finder = new LaterRunsFinder(this.candidates)
+    finder.observe(everyRun, true)
+    for (const [id, later] of finder.decided) this.scanned.set(id, later)
+  }
+
+  /**
    * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
    * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
    * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made

@@ -1,6 +1,6 @@
 /**
- * The action's entry: settings → client → handler → report. Exported so tests can call it
- * without side effects at import.
+ * The action's entry: settings → client → repositories → handler → report. Exported so tests can
+ * call it without side effects at import.
  */
 import * as core from '@actions/core'
 import { messageOf, redactSecrets } from './api-errors.js'
@@ -10,6 +10,7 @@ import { getSettings } from './input-helper.js'
 import { Mutations, OperationsBudget } from './mutations.js'
 import { Results } from './outcomes.js'
 import { publish } from './reporter.js'
+import { resolveRepositories } from './repositories.js'
 
 /**
  * Runs one invocation. Never throws: every error ends in `core.setFailed` with a message that
@@ -17,22 +18,25 @@ import { publish } from './reporter.js'
  */
 export async function run(): Promise<void> {
   try {
-    const settings = getSettings()
+    const parsed = getSettings()
     const results = new Results()
     const mutations = new Mutations(
-      settings.operation,
-      settings.dryRun,
-      new OperationsBudget(settings.limit),
+      parsed.operation,
+      parsed.dryRun,
+      new OperationsBudget(parsed.limit),
       results,
-      settings.pacing.retryBaseMs
+      parsed.pacing.retryBaseMs
     )
     // The client tells the mutation boundary what every answer shows of the rate limit.
     const client = await createClient({
-      token: settings.token,
-      apiUrl: settings.runner.apiUrl,
-      pacing: settings.pacing,
+      token: parsed.token,
+      apiUrl: parsed.runner.apiUrl,
+      pacing: parsed.pacing,
       rateLimit: mutations.rateLimit
     })
+    // Patterns become repositories once, before any target is looked at; handlers read the
+    // resolved list from `settings.repositories`.
+    const settings = await resolveRepositories(client.octokit, parsed, results, mutations)
     const extraOutputs: Record<string, string> = {}
     if (settings.dryRun)
       core.info('Dry run: targets are found and reported as planned; nothing is changed.')

@@ -5,7 +5,7 @@
 import { Minimatch } from 'minimatch'
 import parseDuration from 'parse-duration'
 import { RE2JS } from 're2js'
-import type { RepositoryRef } from './settings.js'
+import type { RepositoryEntry, RepositoryRef } from './settings.js'
 
 /** A bad input value. `input` is the input's name as written in `with:`. */
 export class InputError extends Error {
@@ -271,4 +271,114 @@ export function parseRequiredAgeSeconds(input: string, raw: string, example: str
       why: 'GitHub keeps runs and artifacts at most 400 days'
     }) ?? 0
   )
+}
+
+/** Characters that make a repository name a glob (minimatch: `*`, `?`, `[…]`). */
+const NAME_GLOB_CHARS = /[*?[\]]/
+/** What a name glob may hold: a repository name's characters and the glob characters above. */
+const NAME_GLOB = /^[A-Za-z0-9._*?[\]!-]{1,100}$/
+/** Brackets in pairs, each enclosing at least one character (`[ab]`, `[!a]`). */
+const PAIRED_BRACKETS = /^(?:[^[\]]|\[[^[\]]+\])*$/
+/** Any glob character, for telling an owner glob (refused) from a bad owner. */
+const ANY_GLOB_CHARS = /[*?[\]{}!]/
+
+const ENTRY_EXAMPLE = `Use owner/repo, owner/GLOB (only the name part may be a glob) or * for every repository the token can access, e.g. 'acme/web', 'acme/*' or 'acme/web-*'.`
+
+/**
+ * Parses one entry of `repository`: `owner/repo`, a pattern `owner/GLOB` over the names of one
+ * owner's repositories (`acme/*`, `acme/web-*`, minimatch syntax without `/`), or `*` (every
+ * repository the token can access). Only the name part may be a glob.
+ * @returns a named repository (as written) or a pattern; `*` is a pattern without an owner.
+ * @throws InputError naming `input`, the value, what is wrong and accepted examples: for an owner
+ *   glob (`*\/web`, `*\/*`), a missing or empty part (`acme`, `acme/`, `/web`), an extra part
+ *   (`acme/web/x`), characters no repository name has, or a glob minimatch cannot compile.
+ */
+export function parseRepositoryEntry(input: string, raw: string): RepositoryEntry {
+  const value = raw.trim()
+  if (value === '*') return { kind: 'pattern', text: value, glob: '*' }
+  const refuse = (why: string): never => {
+    throw new InputError(
+      input,
+      `${quote(value)} is not a repository or a pattern: ${why}. ${ENTRY_EXAMPLE}`
+    )
+  }
+  const parts = value.split('/')
+  if (parts.length !== 2) {
+    return refuse(parts.length === 1 ? 'it has no owner/ part' : 'it has more than one /')
+  }
+  const [owner = '', name = ''] = parts
+  if (owner === '') return refuse('the owner is empty')
+  if (name === '') return refuse('the name is empty')
+  if (ANY_GLOB_CHARS.test(owner)) return refuse('only the name part may be a glob')
+  if (!OWNER.test(owner)) return refuse(`${quote(owner)} is not an owner login`)
+  if (!NAME_GLOB_CHARS.test(name)) {
+    if (!REPO.test(name) || name === '.' || name === '..') {
+      return refuse(`${quote(name)} is not a repository name`)
+    }
+    return { kind: 'named', owner, repo: name }
+  }
+  if (
+    !NAME_GLOB.test(name) ||
+    !PAIRED_BRACKETS.test(name) ||
+    name.startsWith('!') ||
+    compileNameGlob(name) === undefined
+  ) {
+    return refuse(`${quote(name)} is not a usable glob on repository names`)
+  }
+  return { kind: 'pattern', text: value, owner, glob: name }
+}
+
+/**
+ * Parses `repository`: a list of entries (see `parseRepositoryEntry`), each once. Entries that
+ * differ only in case are one (GitHub's owner and repository names ignore case); the first
+ * spelling is kept, in input order.
+ * @throws InputError as `parseRepositoryEntry` does.
+ */
+export function parseRepositoryEntries(input: string, raw: string): RepositoryEntry[] {
+  const seen = new Set<string>()
+  const entries: RepositoryEntry[] = []
+  for (const item of parseList(raw)) {
+    const entry = parseRepositoryEntry(input, item)
+    const key = entryText(entry).toLowerCase()
+    if (seen.has(key)) continue
+    seen.add(key)
+    entries.push(entry)
+  }
+  return entries
+}
+
+/** An entry as the user wrote it: `owner/repo`, or the pattern's text. */
+export function entryText(entry: RepositoryEntry): string {
+  return entry.kind === 'named' ? `${entry.owner}/${entry.repo}` : entry.text
+}
+
+/**
+ * Parses `exclude-repository`: globs on `owner/repo` (minimatch, case-insensitive), each with one
+ * `/` between a non-empty owner part and name part, e.g. `acme/legacy-*` or `*\/archive-*`.
+ * @throws InputError naming `input` for a glob without exactly one `/`, with an empty part, a
+ *   negation, or one minimatch cannot compile.
+ */
+export function parseRepositoryGlobs(input: string, raw: string): string[] {
+  const globs = parseList(raw)
+  for (const glob of globs) {
+    const parts = glob.split('/')
+    const usable =
+      parts.length === 2 &&
+      parts.every(part => part !== '') &&
+      !glob.startsWith('!') &&
+      new Minimatch(glob, { nocase: true }).makeRe() !== false
+    if (!usable) {
+      throw new InputError(
+        input,
+        `${quote(glob)} is not a glob on owner/repo. Give owner and name parts, either a glob, e.g. '${input}: acme/legacy-*' or '*/sandbox'.`
+      )
+    }
+  }
+  return globs
+}
+
+/** The compiled name glob (case-insensitive), or undefined when minimatch cannot compile it. */
+function compileNameGlob(glob: string): RegExp | undefined {
+  const compiled = new Minimatch(glob, { nocase: true, dot: true }).makeRe()
+  return compiled === false ? undefined : compiled
 }

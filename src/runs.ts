@@ -59,6 +59,25 @@ export interface RunQuery {
   createdAfter?: Date
   /** Upper bound on `created_at`, inclusive (to the second), sent as `created=<=…` or `A..B`. */
   createdBefore?: Date
+  /**
+   * The caller has seen more runs than one page holds in this listing: the first page without a
+   * status filter would only repeat that, so the series are asked at once.
+   */
+  manyRuns?: boolean
+}
+
+/**
+ * What a listing cost, and what it saw beyond the runs asked for; filled in by `listRuns`.
+ */
+export interface ListingReport {
+  /** Requests sent (pages, and the first page of each listing). */
+  requests: number
+  /**
+   * Every run the first pages showed, whatever their status, newest first, when those pages held
+   * the whole listing (no event filter sent, so they are all runs of the workflows since
+   * `createdAfter`); undefined otherwise.
+   */
+  everyRun?: WorkflowRun[]
 }
 
 /**
@@ -66,11 +85,18 @@ export interface RunQuery {
  * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
  * run is fetched (and the filters are not applied: the caller asked for it by id).
  *
- * Calls `GET /repos/{owner}/{repo}/actions/runs` or, per workflow,
- * `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs`, 100 per page; one series per
- * status × workflow × event (× branch when it is a single literal name). When a filtered series
- * hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until `total_count`
- * is reached.
+ * With `query.statuses`, per workflow (or once, for every workflow), one first page without a
+ * status filter comes first: `GET /repos/{owner}/{repo}/actions/runs` or
+ * `GET .../actions/workflows/{workflow_id}/runs`, 100 per page, with `created` (`createdAfter`,
+ * `createdBefore`), a single `event` and a single literal `branch` when the filters give them.
+ * When its `total_count` is at most 100, every run is on that page and the statuses are picked on
+ * the client (a status filter matches a run's status or its conclusion, as GitHub's does), so a
+ * quiet repository costs one request whatever the number of statuses. Otherwise the listing goes
+ * on as one series per status × event (× branch when it is a single literal name), 100 per page.
+ * Without `query.statuses` the one series is the listing without a status filter. When a
+ * filtered series hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until
+ * `total_count` is reached.
+ * @param report when given, receives the requests made and (see `ListingReport`) every run seen.
  * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
  *   other request (the caller reports it for the repository).
  */
@@ -78,10 +104,12 @@ export async function listRuns(
   octokit: Octokit,
   repository: RepositoryRef,
   query: RunQuery,
-  filters: RunFilters
+  filters: RunFilters,
+  report: ListingReport = { requests: 0 }
 ): Promise<WorkflowRun[]> {
   const runId = runIdIn(filters, repository)
   if (runId !== undefined) {
+    report.requests += 1
     try {
       const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })
       return [data]
@@ -94,23 +122,83 @@ export async function listRuns(
     filters.workflows.length > 0 ? filters.workflows : [undefined]
   const events: Array<string | undefined> = filters.events.length > 0 ? filters.events : [undefined]
   const branch = serverSideBranch(filters.branches)
+  const { statuses } = query
+  // One event goes to the server; several are picked on the client from one first page.
+  const [onlyEvent, ...otherEvents] = filters.events
+  const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined
   const seen = new Map<number, WorkflowRun>()
+  let everyRun: WorkflowRun[] | undefined =
+    statuses !== undefined && firstPageEvent === undefined ? [] : undefined
   for (const workflow of workflows) {
+    // Without statuses the listing is unfiltered already: its first page is the series' own.
+    const whole =
+      statuses === undefined || query.manyRuns === true
+        ? undefined
+        : await listWhole(
+            octokit,
+            workflow,
+            {
+              ...repository,
+              ...(firstPageEvent !== undefined && { event: firstPageEvent }),
+              ...(branch !== undefined && { branch })
+            },
+            query,
+            report
+          )
+    if (whole !== undefined) {
+      everyRun?.push(...whole)
+      for (const run of whole) {
+        if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+          seen.set(run.id, run)
+        }
+      }
+      continue
+    }
+    everyRun = undefined
     for (const event of events) {
-      for (const status of query.statuses ?? [undefined]) {
+      for (const status of statuses ?? [undefined]) {
         const params = {
           ...repository,
           ...(status !== undefined && { status }),
           ...(event !== undefined && { event }),
           ...(branch !== undefined && { branch })
         }
-        for (const run of await listSeries(octokit, workflow, params, query)) {
+        for (const run of await listSeries(octokit, workflow, params, query, report)) {
           seen.set(run.id, run)
         }
       }
     }
   }
+  if (everyRun !== undefined) report.everyRun = everyRun.sort(newestFirst)
   return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst)
+}
+
+/**
+ * The first page of a listing without a status filter, when it holds the whole listing
+ * (`total_count` at most 100); undefined when more runs follow.
+ */
+async function listWhole(
+  octokit: Octokit,
+  workflow: string | undefined,
+  params: RepositoryRef & { event?: string; branch?: string },
+  { createdAfter, createdBefore }: Pick<RunQuery, 'createdAfter' | 'createdBefore'>,
+  report: ListingReport
+): Promise<WorkflowRun[] | undefined> {
+  const created = createdRange(
+    createdAfter,
+    createdBefore === undefined ? undefined : isoSeconds(createdBefore)
+  )
+  const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) }
+  report.requests += 1
+  const { data } =
+    workflow === undefined
+      ? await octokit.rest.actions.listWorkflowRunsForRepo(request)
+      : await octokit.rest.actions.listWorkflowRuns({
+          ...request,
+          workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+        })
+  const runs = data.workflow_runs as WorkflowRun[]
+  return data.total_count <= PER_PAGE && runs.length >= data.total_count ? runs : undefined
 }
 
 type SeriesParams = RepositoryRef & { status?: RunStatusFilter; event?: string; branch?: string }
@@ -119,7 +207,8 @@ async function listSeries(
   octokit: Octokit,
   workflow: string | undefined,
   params: SeriesParams,
-  { createdAfter, createdBefore: upTo }: Pick<RunQuery, 'createdAfter' | 'createdBefore'>
+  { createdAfter, createdBefore: upTo }: Pick<RunQuery, 'createdAfter' | 'createdBefore'>,
+  report: ListingReport
 ): Promise<WorkflowRun[]> {
   const runs = new Map<number, WorkflowRun>()
   let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo)
@@ -143,6 +232,7 @@ async function listSeries(
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
           })
     for await (const page of pages) {
+      report.requests += 1
       totalCount = totalCountOf(page) ?? totalCount
       for (const run of page.data as WorkflowRun[]) {
         listed += 1
@@ -177,18 +267,6 @@ async function listSeries(
  */
 export function totalCountOf(page: { data: unknown }): number | undefined {
   return (page.data as { total_count?: number }).total_count
-}
-
-/**
- * About how many requests `listRuns` takes for `query` and `filters` when it lists `runs` runs:
- * one series per status × workflow × event, and a page per 100 runs.
- */
-export function listingRequests(query: RunQuery, filters: RunFilters, runs: number): number {
-  const series =
-    Math.max(1, filters.workflows.length) *
-    Math.max(1, filters.events.length) *
-    (query.statuses?.length ?? 1)
-  return series + Math.ceil(runs / PER_PAGE)
 }
 
 /** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */

@@ -33,6 +33,22 @@ export interface EventRun {
   repository?: string
 }
 
+/**
+ * One entry of `repository`: a repository named outright (processed as named), or a pattern that
+ * `resolveRepositories` (repositories.ts) turns into the repositories the token can access.
+ */
+export type RepositoryEntry =
+  | { kind: 'named'; owner: string; repo: string }
+  | {
+      kind: 'pattern'
+      /** The entry as written, e.g. `acme/web-*` or `*`. */
+      text: string
+      /** The owner whose repositories are matched; absent for `*` (every repository). */
+      owner?: string
+      /** Minimatch glob on the repository name (case-insensitive); `*` for `owner/*` and `*`. */
+      glob: string
+    }
+
 /** What the runner tells about the workflow run this step is part of. */
 export interface RunnerContext {
   /** `GITHUB_EVENT_NAME`, e.g. `push`, `workflow_run`; empty outside a runner. */
@@ -69,8 +85,17 @@ export interface PacingSettings {
 export interface CommonSettings {
   /** The token for every API call. Never logged. */
   token: string
-  /** Every repository to process, in input order, without duplicates. */
+  /**
+   * Every repository to process, in order, without duplicates, none excluded. As parsed: the named
+   * entries of `repository`. `resolveRepositories` (repositories.ts, run once in main.ts before
+   * the handler) replaces it with the named and matched repositories in entry order, so handlers
+   * read the resolved list here.
+   */
   repositories: RepositoryRef[]
+  /** The entries of `repository` as given (named and patterns), without duplicates. */
+  repositoryEntries: RepositoryEntry[]
+  /** `exclude-repository`: globs on `owner/repo` (case-insensitive) never processed. */
+  excludeRepositories: string[]
   /** Plan and report only; send no POST, PUT or DELETE. */
   dryRun: boolean
   /** The most targets to change in one invocation. */

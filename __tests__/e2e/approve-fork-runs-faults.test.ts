@@ -190,10 +190,11 @@ describe('approve-fork-runs under faults', () => {
     const s = await busyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of runs, then pull requests 0–29, each judged and then approved: the 27 safe ones
-    // cost a lookup, a file listing, a re-read and 5 approvals; the 3 protected ones a lookup and a
-    // file listing. Pull request 30 is judged safe, and its second approval spends the last request.
-    bucket.remaining = 3 + 27 * 8 + 3 * 2 + 3 + 2
+    // The first page of every run (more than one page holds them), 3 pages of waiting runs, then
+    // pull requests 0–29, each judged and then approved: the 27 safe ones cost a lookup, a file
+    // listing, a re-read and 5 approvals; the 3 protected ones a lookup and a file listing. Pull
+    // request 30 is judged safe, and its second approval spends the last request.
+    bucket.remaining = 1 + 3 + 27 * 8 + 3 * 2 + 3 + 2
     const result = await runAction({ apiUrl: s.url, with: INPUTS })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
@@ -215,7 +216,7 @@ describe('approve-fork-runs under faults', () => {
     // and the handler, which reads no other pull request: nothing is sent after it.
     expect(s.requestCount({ operationId: 'pulls/list' })).toBe(31)
     expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(27 * 5 + 2)
-    expect(s.requests).toHaveLength(3 + 27 * 8 + 3 * 2 + 3 + 2)
+    expect(s.requests).toHaveLength(1 + 3 + 27 * 8 + 3 * 2 + 3 + 2)
     expectStateToAgree(s, result.result)
   })
 

@@ -296,13 +296,13 @@ describe('cancel-stale', () => {
         [1, 'force-cancel', 'done'],
         [2, 'cancel', 'done']
       ])
-      // Two runs to check: reading each costs less than listing the active runs again.
+      // Once one run is left to check, reading it costs no more than listing them all again.
       expect(s.requestCount({ operationId: 'actions/get-workflow-run' })).toBeGreaterThan(0)
     })
 
     it('should poll many cancelled runs by listing the active runs again, not run by run', async () => {
       // 19 superseded runs on main, 3 of which ignore the cancel: checking them costs more
-      // requests one by one than the 5 listings (one per active status) that show them all.
+      // requests one by one than the listing that shows them all.
       const s = await simulate(
         scenario(
           repository(
@@ -335,9 +335,44 @@ describe('cancel-stale', () => {
         'completed/cancelled',
         'in_progress/'
       ])
-      // The first poll lists the active runs again (five listings, one per status); the runs 1 to
-      // 3 it leaves are few enough to be read one by one on later polls.
-      expect(s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })).toBe(10)
+      // The runs fit on one page: every poll lists them again, one request, which costs less than
+      // reading even the 3 runs that ignore the cancel one by one.
+      expect(
+        s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })
+      ).toBeGreaterThanOrEqual(2)
+      expect(s.requestCount({ operationId: 'actions/get-workflow-run' })).toBe(0)
+    })
+
+    it('should read the runs left one by one once they are fewer than the listings of a busy repository', async () => {
+      // 19 superseded runs on main, 3 of which ignore the cancel, and more runs than one page
+      // holds: the active runs take six listings (the first page, then one per active status).
+      const history = Array.from({ length: 101 }, (_, i) =>
+        run({
+          id: 100 + i,
+          status: 'completed',
+          conclusion: 'success',
+          created_at: minutesAgo(300)
+        })
+      )
+      const active = Array.from({ length: 20 }, (_, i) =>
+        run({
+          id: i + 1,
+          created_at: minutesAgo(40 - i),
+          ...(i < 3 && { on_cancel: 'ignore' as const })
+        })
+      )
+      const s = await simulate(scenario(repository('acme/web', [...active, ...history])))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'cancel-stale', 'force-cancel-after': '5m' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(
+        result.result.filter(r => r.action === 'force-cancel' && r.outcome === 'done')
+      ).toHaveLength(3)
+      // The first poll lists the active runs again (six listings); the runs 1 to 3 it leaves are
+      // few enough to be read one by one on later polls.
+      expect(s.requestCount({ operationId: 'actions/list-workflow-runs-for-repo' })).toBe(12)
       const read = s.requests
         .filter(r => r.operationId === 'actions/get-workflow-run')
         .map(r => Number(r.path.split('/').pop()))
@@ -562,8 +597,8 @@ describe('cancel-stale', () => {
           run({ id: 12, created_at: minutesAgo(3), head_repository: 'acme/api' })
         ])
       )
-      // Five listings (one per active status) and the cancel of acme/web spend the last request.
-      const s = await simulate(withRequestsLeft(world, 'ghs_write', 6))
+      // acme/web's one listing (its runs fit on one page) and its cancel spend the last request.
+      const s = await simulate(withRequestsLeft(world, 'ghs_write', 2))
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'cancel-stale', repository: 'acme/web, acme/api' }
@@ -574,7 +609,7 @@ describe('cancel-stale', () => {
         ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
       ])
       // The cancel's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
-      expect(s.requests).toHaveLength(6)
+      expect(s.requests).toHaveLength(2)
       expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/cancel')
       expect(statusOf(s, 11, 'acme/api')).toBe('in_progress/')
     })

@@ -70,7 +70,8 @@ function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
 describe('rerun-failed under faults', () => {
   it('should survive 5xx bursts, dropped connections, lost answers and runs changed by others', async () => {
     const s = await flakyRepository()
-    // Reads: the failed listing (3 pages), then the listing of newer runs (below).
+    // Reads: the first page of every recent run, the failed listing (3 pages), then the listing
+    // of newer runs (below).
     s.faults.add({
       operationId: 'actions/list-workflow-runs-for-repo',
       kind: 'status',
@@ -97,7 +98,7 @@ describe('rerun-failed under faults', () => {
     let checking = false
     let writing = false
     onArrival(s, request => {
-      if (!checking && request.path === SCAN && request.query.status === undefined) {
+      if (!checking && request.path === SCAN && request.query.exclude_pull_requests === 'true') {
         checking = true
         // Its first page fails three times (within the retries), like the failed listing's.
         s.faults.add({ path: SCAN, kind: 'status', status: 503, times: 2 })
@@ -134,7 +135,7 @@ describe('rerun-failed under faults', () => {
       [5, 'skipped', 'deleted since listed']
     ])
     // One listing of recent runs (3 pages, the first after three failures) decided every run.
-    const scan = s.requests.filter(r => r.path === SCAN && r.query.status === undefined)
+    const scan = s.requests.filter(r => r.path === SCAN && r.query.exclude_pull_requests === 'true')
     expect(scan.map(r => r.status)).toEqual([503, 503, 0, 200, 200, 200])
     expect(s.requestCount({ operationId: 'actions/list-workflow-runs' })).toBe(0)
     // Run 260 is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
@@ -199,8 +200,9 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of failed runs, then 100 re-runs.
-    bucket.remaining = 3 + 100
+    // The first page of every recent run (more than one page holds), 3 pages of failed runs, then
+    // 100 re-runs.
+    bucket.remaining = 1 + 3 + 100
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'skip-superseded': 'false' }
@@ -215,7 +217,7 @@ describe('rerun-failed under faults', () => {
     )
     // The 100th re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
     expect(s.requestCount({ operationId: RERUN })).toBe(100)
-    expect(s.requests).toHaveLength(3 + 100)
+    expect(s.requests).toHaveLength(1 + 3 + 100)
     expectStateToAgree(s, result.result)
   })
 
@@ -223,9 +225,10 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 3 pages of failed runs, 3 of recent runs, then per run its job listing and its re-run: 74
-    // runs are re-run, and the 75th run's job listing spends the last request.
-    bucket.remaining = 3 + 3 + 74 * 2 + 1
+    // The first page of every recent run, 3 pages of failed runs, 3 of recent runs, then per run
+    // its job listing and its re-run: 74 runs are re-run, and the 75th run's job listing spends the
+    // last request.
+    bucket.remaining = 1 + 3 + 3 + 74 * 2 + 1
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'job-filter': 'test' }
@@ -241,7 +244,7 @@ describe('rerun-failed under faults', () => {
     // That answer told the action: nothing was sent after it.
     expect(s.requestCount({ operationId: JOBS })).toBe(75)
     expect(s.requestCount({ operationId: RERUN })).toBe(74)
-    expect(s.requests).toHaveLength(3 + 3 + 74 * 2 + 1)
+    expect(s.requests).toHaveLength(1 + 3 + 3 + 74 * 2 + 1)
     expectStateToAgree(s, result.result)
   })
 })

@@ -33,6 +33,17 @@ const posts = (s: Simulator): number => s.requests.filter(r => r.method !== 'GET
 const listings = (s: Simulator, operationId: string): Array<Record<string, string>> =>
   s.requests.filter(r => r.operationId === operationId).map(r => r.query)
 const createdAtOf = (s: Simulator, id: number): string => runOf(s, id).created_at
+// `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
+const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
+  Array.from({ length: count }, (_, i) =>
+    run({
+      id: from + i,
+      head_branch: `busy/${from + i}`,
+      status: 'completed',
+      conclusion: 'success',
+      created_at: minutesAgo(oldest - (i * (oldest - newest)) / count)
+    })
+  )
 
 describe('rerun-failed', () => {
   describe('when triggered by workflow_run for a failed run', () => {
@@ -131,32 +142,36 @@ describe('rerun-failed', () => {
   })
 
   describe('when lookback and conclusions narrow the scan', () => {
-    it('should ask the server for each conclusion created within lookback, and re-run only those', async () => {
-      const s = await simulate(
-        scenario(
-          repository('acme/web', [
-            failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(20) }),
-            failedRun({
-              id: 2,
-              head_branch: 'b',
-              conclusion: 'timed_out',
-              created_at: minutesAgo(20)
-            }),
-            failedRun({
-              id: 3,
-              head_branch: 'c',
-              conclusion: 'cancelled',
-              created_at: minutesAgo(20)
-            }),
-            failedRun({
-              id: 4,
-              head_branch: 'd',
-              conclusion: 'timed_out',
-              created_at: minutesAgo(90)
-            })
-          ])
-        )
+    const world = (...more: ScenarioRun[]): Scenario =>
+      scenario(
+        repository('acme/web', [
+          failedRun({ id: 1, head_branch: 'a', created_at: minutesAgo(20) }),
+          failedRun({
+            id: 2,
+            head_branch: 'b',
+            conclusion: 'timed_out',
+            created_at: minutesAgo(20)
+          }),
+          failedRun({
+            id: 3,
+            head_branch: 'c',
+            conclusion: 'cancelled',
+            created_at: minutesAgo(20)
+          }),
+          failedRun({
+            id: 4,
+            head_branch: 'd',
+            conclusion: 'timed_out',
+            created_at: minutesAgo(90)
+          }),
+          ...more
+        ])
       )
+    const since = (query: Record<string, string>): number =>
+      Date.parse((query.created ?? '').replace(/^>=/, ''))
+
+    it('should list the runs created within lookback once, and re-run only those conclusions', async () => {
+      const s = await simulate(world())
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'rerun-failed', lookback: '1h', conclusions: 'timed_out, cancelled' }
@@ -166,34 +181,40 @@ describe('rerun-failed', () => {
         [3, 'done']
       ])
       expect([1, 2, 3, 4].map(id => runOf(s, id).run_attempt)).toEqual([1, 2, 2, 1])
+      // Every run since lookback fits on one page: its statuses are picked on the client, and
+      // the same page shows that nothing newer supersedes the candidates.
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      expect(queries).toEqual([{ created: expect.any(String), per_page: '100' }])
+      expect(Math.abs(Date.now() - 3600_000 - since(queries[0] ?? {}))).toBeLessThan(60_000)
+      expect(s.requests.filter(r => r.method === 'GET')).toHaveLength(1)
+    })
+
+    it('should ask the server for each conclusion when the runs within lookback take more pages', async () => {
+      const s = await simulate(world(...busy(100, 101, 50, 30)))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', lookback: '1h', conclusions: 'timed_out, cancelled' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome]).sort()).toEqual([
+        [2, 'done'],
+        [3, 'done']
+      ])
       // The listing without a status is the one that looks for newer runs of the candidates.
       const queries = listings(s, 'actions/list-workflow-runs-for-repo').filter(
         q => q.status !== undefined
       )
       expect(queries.map(q => q.status).sort()).toEqual(['cancelled', 'timed_out'])
       for (const query of queries) {
-        const since = Date.parse((query.created ?? '').replace(/^>=/, ''))
-        expect(Math.abs(Date.now() - 3600_000 - since)).toBeLessThan(60_000)
+        expect(Math.abs(Date.now() - 3600_000 - since(query))).toBeLessThan(60_000)
       }
     })
   })
 
   describe('when a newer run of the same workflow and branch exists', () => {
-    // `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
-    const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
-      Array.from({ length: count }, (_, i) =>
-        run({
-          id: from + i,
-          head_branch: `busy/${from + i}`,
-          status: 'completed',
-          conclusion: 'success',
-          created_at: minutesAgo(oldest - (i * (oldest - newest)) / count)
-        })
-      )
-
-    const world = (): Scenario =>
+    const world = (...more: ScenarioRun[]): Scenario =>
       scenario(
         repository('acme/web', [
+          ...more,
           failedRun({ id: 1, created_at: minutesAgo(50) }),
           failedRun({ id: 2, created_at: minutesAgo(40) }),
           run({ id: 3, status: 'completed', conclusion: 'success', created_at: minutesAgo(30) }),
@@ -215,8 +236,26 @@ describe('rerun-failed', () => {
         ])
       )
 
-    it('should skip the superseded runs, with one listing of the runs since the oldest candidate', async () => {
+    it('should decide every candidate from the one page that lists all runs since lookback', async () => {
       const s = await simulate(world())
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'superseded by run 2'],
+        [2, 'skipped', 'superseded by run 3'],
+        [4, 'done', 'conclusion failure, attempt 1'],
+        [5, 'done', 'conclusion failure, attempt 1'],
+        [6, 'done', 'conclusion failure, attempt 1']
+      ])
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
+        { created: expect.any(String), per_page: '100' }
+      ])
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
+      expect(rerunCount(s)).toBe(3)
+    })
+
+    it('should skip the superseded runs, with one listing of the runs since the oldest candidate', async () => {
+      // 101 older runs within lookback: the failed runs are listed by conclusion.
+      const s = await simulate(world(...busy(100, 101, 600, 300)))
       const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
       expect(outcomes(result).sort()).toEqual([
         [1, 'skipped', 'superseded by run 2'],
@@ -228,6 +267,7 @@ describe('rerun-failed', () => {
       // Candidates 2, 4, 5 and 6 (the newest failed run of each group): one listing of every run
       // created since run 6 decides them all, where one listing per group would cost four.
       expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
+        { created: expect.any(String), per_page: '100' },
         expect.objectContaining({ status: 'failure' }),
         expect.objectContaining({ created: `>=${createdAtOf(s, 6)}` })
       ])
@@ -253,7 +293,8 @@ describe('rerun-failed', () => {
         [1, 'done', 'conclusion failure, attempt 1'],
         [2, 'skipped', 'superseded by run 999']
       ])
-      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(2)
+      // The first page of every run since lookback, the failed runs, the first page since run 1.
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(3)
       expect(listings(s, 'actions/list-workflow-runs').map(q => q.branch)).toEqual(['a'])
     })
 
@@ -276,9 +317,11 @@ describe('rerun-failed', () => {
         [1, 'skipped', 'superseded by run 999'],
         [2, 'done', 'conclusion failure, attempt 1']
       ])
-      // The failed runs, a first page since run 1, then the rest down to run 2 only.
+      // The first page of every run since lookback, the failed runs, a first page since run 1,
+      // then the rest down to run 2 only.
       const queries = listings(s, 'actions/list-workflow-runs-for-repo')
       expect(queries.map(q => [q.status, q.created?.split('..')[0], q.page])).toEqual([
+        [undefined, expect.any(String), undefined],
         ['failure', expect.any(String), undefined],
         [undefined, `>=${createdAtOf(s, 1)}`, undefined],
         [undefined, createdAtOf(s, 2), undefined]
@@ -292,6 +335,7 @@ describe('rerun-failed', () => {
       const s = await simulate(
         scenario(
           repository('acme/web', [
+            ...busy(100, 101, 600, 300),
             failedRun({ id: 1, created_at: minutesAgo(50) }),
             failedRun({
               id: 2,
@@ -312,6 +356,7 @@ describe('rerun-failed', () => {
         expect.objectContaining({ branch: 'main', created: `>=${createdAtOf(s, 1)}` })
       ])
       expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
+        { created: expect.any(String), per_page: '100' },
         expect.objectContaining({ status: 'failure' })
       ])
     })
@@ -742,8 +787,9 @@ describe('rerun-failed', () => {
 
   describe('when the primary rate limit runs out with repositories left', () => {
     it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
-      // acme/web: the failed-run listing, its branch's later runs and the re-run.
-      const s = await simulate(withRequestsLeft(twoRepositories(), 'ghs_write', 3))
+      // acme/web: one listing (its runs since lookback fit on one page, which also shows whether a
+      // newer run exists) and the re-run.
+      const s = await simulate(withRequestsLeft(twoRepositories(), 'ghs_write', 2))
       const result = await runAction({
         apiUrl: s.url,
         with: { operation: 'rerun-failed', repository: 'acme/web, acme/api' }
@@ -754,7 +800,7 @@ describe('rerun-failed', () => {
         ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
       ])
       // The re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
-      expect(s.requests).toHaveLength(3)
+      expect(s.requests).toHaveLength(2)
       expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/rerun-failed-jobs')
       expect(runOf(s, 7, 'acme/api').run_attempt).toBe(1)
     })

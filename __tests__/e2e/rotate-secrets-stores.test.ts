@@ -131,7 +131,9 @@ describe('rotate-secrets into several stores', () => {
       const dependabot = run.summary.indexOf('Dependabot secrets')
       expect(actions).toBeGreaterThan(-1)
       expect(dependabot).toBeGreaterThan(actions)
-      expect((run.summary.match(/<table>/g) ?? []).length).toBe(2)
+      // A section per store, a table per repository within it.
+      expect((run.summary.match(/<table>/g) ?? []).length).toBe(4)
+      expect(run.summary.indexOf('acme/api: 1 done', dependabot)).toBeGreaterThan(dependabot)
     })
   })
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   demoScenario,
+  generateOrganization,
   generateScenario,
   mulberry32,
   parseScenario,
@@ -92,5 +93,46 @@ describe('demo scenario', () => {
     const answer = await call(sim, '/repos/acme/api/actions/runs?status=in_progress')
     expect(answer.status).toBe(200)
     await sim.close()
+  })
+})
+
+describe('generateOrganization', () => {
+  it('spreads the repositories with work evenly, with unique ids, and is deterministic', () => {
+    const options = { seed: 3, repositories: 50, withWork: 5, quietActiveRuns: 2 }
+    const org = generateOrganization(options)
+    expect(generateOrganization(options)).toEqual(org)
+    expect(parseScenario(JSON.parse(JSON.stringify(org)))).toEqual(org)
+    const names = org.repositories.map(repo => repo.name)
+    expect(names.filter(name => name.startsWith('svc-'))).toEqual([
+      'svc-0001',
+      'svc-0011',
+      'svc-0021',
+      'svc-0031',
+      'svc-0041'
+    ])
+    expect(org.organizations).toEqual([{ login: 'acme' }])
+    const runIds = org.repositories.flatMap(repo => repo.runs.map(run => run.id))
+    expect(new Set(runIds).size).toBe(runIds.length)
+    const quiet = org.repositories.find(repo => repo.name === 'repo-0002')
+    expect(quiet?.runs.map(run => run.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'in_progress',
+      'in_progress'
+    ])
+    const busy = org.repositories.find(repo => repo.name === 'svc-0011')
+    expect(busy?.runs).toHaveLength(60)
+    expect(
+      busy?.runs
+        .filter(run => run.head_repository.startsWith('acme/'))
+        .every(run => run.head_repository === 'acme/svc-0011')
+    ).toBe(true)
+  })
+
+  it('refuses more repositories with work than repositories', () => {
+    expect(() => generateOrganization({ seed: 1, repositories: 2, withWork: 3 })).toThrow(
+      /withWork \(3\) exceeds repositories \(2\)/
+    )
   })
 })

@@ -41,7 +41,7 @@ describe('operation list', () => {
     ) as { operations: Record<string, unknown> }
     const ids = validator.operationIds()
     expect(ids).toEqual(Object.keys(file.operations).sort())
-    expect(ids).toHaveLength(71)
+    expect(ids).toHaveLength(75)
     expect(ids).toContain('actions/review-custom-gates-for-run')
     expect(ids).toContain('users/get-authenticated')
   })

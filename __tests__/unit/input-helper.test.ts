@@ -518,6 +518,22 @@ const BAD_INPUTS: Array<[string, Record<string, string>, RegExp]> = [
     { operation: 'cancel-stale', repository: 'https://github.com/acme/web' },
     /'repository'/
   ],
+  [
+    'owner glob in repository',
+    { operation: 'cancel-stale', repository: '*/web' },
+    /'repository'.*only the name part may be a glob/
+  ],
+  ['repository without a name', { operation: 'cancel-stale', repository: 'acme/' }, /'repository'/],
+  [
+    'exclude-repository without an owner part',
+    { operation: 'cancel-stale', 'exclude-repository': 'legacy-*' },
+    /'exclude-repository'/
+  ],
+  [
+    'run-id with a repository pattern',
+    { operation: 'cancel-stale', repository: 'acme/*', 'run-id': '5' },
+    /'run-id'.*pattern/
+  ],
   ['bad dry-run', { operation: 'cancel-stale', 'dry-run': 'yes' }, /'dry-run'.*true or false/],
   ['bad fail-on-error', { operation: 'cancel-stale', 'fail-on-error': 'nope' }, /'fail-on-error'/],
   ['negative limit', { operation: 'cancel-stale', limit: '-5' }, /'limit'.*whole number/],

@@ -7,6 +7,13 @@ import {
   deleteRunsDryRunBench,
   deleteRunsLimitBench
 } from './clean-up.js'
+import {
+  cancelStaleOrganizationBench,
+  cancelStaleOrganizationDryRunBench,
+  memoryOrganizationBench,
+  rerunFailedOrganizationBench,
+  rotateSecretsOrganizationBench
+} from './organization.js'
 import { rerunFailedBench } from './rerun-failed.js'
 import { reviewDeploymentsBench } from './review-deployments.js'
 import { rotateSecretsBench, rotateSecretsStoresBench } from './rotate-secrets.js'
@@ -22,5 +29,10 @@ export const BENCH_CASES: BenchCase[] = [
   deleteRunsDryRunBench,
   deleteRunsLimitBench,
   deleteArtifactsBench,
-  deleteCachesBench
+  deleteCachesBench,
+  cancelStaleOrganizationDryRunBench,
+  cancelStaleOrganizationBench,
+  rerunFailedOrganizationBench,
+  rotateSecretsOrganizationBench,
+  memoryOrganizationBench
 ]

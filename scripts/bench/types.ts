@@ -3,9 +3,16 @@ import type { Scenario, Simulator } from '../../simulator/index.js'
 import type { ActionRun } from '../lib/runner.js'
 
 export interface BenchCase {
-  operation: string
-  /** Names the case's table and selects it on the command line; default `operation`. */
+  /** What `npm run bench <name>` picks and the table's title; default the operation. */
   name?: string
+  operation: string
+  /** Answer latency of the simulator for this case (ms); default the bench's (BENCH_LATENCY_MS). */
+  latencyMs?: number
+  /**
+   * For sweeps over many repositories: how many the step processes. The table then also shows
+   * requests per repository and the step's peak resident memory.
+   */
+  repositories?: (scenario: Scenario) => number
   /** The sizes measured (runs, or repositories for secrets), and what the size counts. */
   sizes: number[]
   unit: string

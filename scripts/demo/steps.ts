@@ -2,6 +2,7 @@
 import { approveForkRuns } from './approve-fork-runs.js'
 import { cancelStale } from './cancel-stale.js'
 import { deleteArtifactsNightly, deleteCachesOfClosedPulls, deleteRunsNightly } from './clean-up.js'
+import { organizationSweep } from './organization.js'
 import { rerunFailed } from './rerun-failed.js'
 import { reviewDeployments } from './review-deployments.js'
 import { rotateSecretsOrganization, rotateSecretsRepositories } from './rotate-secrets.js'
@@ -16,5 +17,6 @@ export const DEMO_STEPS: DemoStep[] = [
   rotateSecretsOrganization,
   deleteRunsNightly,
   deleteArtifactsNightly,
-  deleteCachesOfClosedPulls
+  deleteCachesOfClosedPulls,
+  organizationSweep
 ]

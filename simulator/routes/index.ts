@@ -10,6 +10,7 @@ import { registerRoutes as deployments } from './deployments.js'
 import { registerRoutes as jobs } from './jobs.js'
 import { registerRoutes as meta } from './meta.js'
 import { registerRoutes as pulls } from './pulls.js'
+import { registerRoutes as repositories } from './repositories.js'
 import { registerRoutes as reruns } from './reruns.js'
 import { registerRoutes as runs } from './runs.js'
 import { registerRoutes as secrets } from './secrets.js'
@@ -17,6 +18,7 @@ import { registerRoutes as workflows } from './workflows.js'
 
 const FEATURES: ((router: Router) => void)[] = [
   meta,
+  repositories,
   workflows,
   runs,
   jobs,

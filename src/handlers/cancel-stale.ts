@@ -10,7 +10,7 @@ import { SEND_ONCE } from '../client.js'
 import type { TargetResult } from '../outcomes.js'
 import { matchesLogin } from '../rules/matching.js'
 import { findStaleRuns } from '../rules/stale.js'
-import { ACTIVE_STATUSES, actorOf, listingRequests, listRuns, runIdIn } from '../runs.js'
+import { ACTIVE_STATUSES, actorOf, listRuns, runIdIn, type ListingReport } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import {
   forEachRepository,
@@ -47,8 +47,9 @@ function cancelLanded(
 }
 
 /**
- * Lists the active runs of each repository (one series per active status; `run-id` does not
- * narrow the listing, the run is judged within its group), cancels the stale ones
+ * Lists the active runs of each repository (see `listRuns`: one request for a repository whose
+ * runs fit on one page, else one series per active status; `run-id` does not narrow the listing,
+ * the run is judged within its group), cancels the stale ones
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
  * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
@@ -67,7 +68,8 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
     const picked = (run: WorkflowRun): boolean =>
       (runId === undefined || run.id === runId) &&
       (actors.length === 0 || matchesLogin(actorOf(run), actors))
-    const active = await listRuns(octokit, repository, query, groupFilters)
+    const listing: ListingReport = { requests: 0 }
+    const active = await listRuns(octokit, repository, query, groupFilters, listing)
     const stale = findStaleRuns(active, {
       keepLatest: settings.keepLatest,
       ...(settings.staleAfterSeconds !== undefined && {
@@ -115,7 +117,7 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
         context,
         repository,
         cancelled.filter(result => result.outcome === 'done'),
-        { relist, cost: listingRequests(query, groupFilters, active.length) }
+        { relist, cost: listing.requests }
       )
     }
   })

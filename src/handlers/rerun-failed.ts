@@ -22,7 +22,7 @@ import {
   lineMatcher,
   supersededWithin
 } from '../rules/rerun.js'
-import { listRuns, runIdIn } from '../runs.js'
+import { listRuns, runIdIn, type ListingReport } from '../runs.js'
 import type { RepositoryRef } from '../settings.js'
 import {
   forEachRepository,
@@ -46,7 +46,9 @@ type Verdict = { rerun: true; reason: string; attempt: number } | { rerun: false
  * that passed the cheap guards are skipped with its reason, and no request is spent on them.
  *
  * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`), then for skip-superseded the later runs (see `LaterRunsReader`),
+ * `.../runs/{run_id}`; see `listRuns`: one request when the runs since `lookback` fit on one page,
+ * which then also shows every candidate's newer runs), then for skip-superseded the later runs
+ * (see `LaterRunsReader`),
  * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
  * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
  * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
@@ -58,11 +60,13 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
   const event = settings.runner.eventRun
   const describe = (error: unknown): string => describeApiError(error, settings.operation)
   await forEachRepository(context, async repository => {
+    const listing: ListingReport = { requests: 0 }
     const runs = await listRuns(
       octokit,
       repository,
       { statuses: settings.conclusions, createdAfter },
-      settings.filters
+      settings.filters,
+      listing
     )
     // A newer failed run in the same listing supersedes an older one at no extra request.
     const supersededBy = settings.skipSuperseded
@@ -90,7 +94,10 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     )
 
     const later = new LaterRunsReader(octokit, repository, survivors)
-    if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+    // A listing that showed every run since `lookback` already shows each candidate's newer runs.
+    if (settings.skipSuperseded && listing.everyRun !== undefined) {
+      later.decideFrom(listing.everyRun)
+    } else if (settings.skipSuperseded && mutations.stopReason() === undefined) {
       await later.scan(describe)
     }
     for (const run of survivors) {
