@@ -3,7 +3,17 @@
  * XSalsa20-Poly1305 with an ephemeral key) to the scope's public key. Only GitHub, holding the
  * private key, can open it. No crypto is written here: libsodium-wrappers does all of it.
  */
-import sodium from 'libsodium-wrappers'
+import type Sodium from 'libsodium-wrappers'
+
+/**
+ * libsodium, loaded on first use: its WebAssembly takes about 12 MB, which only rotate-secrets
+ * needs. Bundled into the one file all the same (`eager`), evaluated when first asked for.
+ */
+async function libsodium(): Promise<typeof Sodium> {
+  const { default: sodium } = await import(/* webpackMode: "eager" */ 'libsodium-wrappers')
+  await sodium.ready
+  return sodium
+}
 
 /** A scope's public key as `GET .../secrets/public-key` answers it. */
 export interface PublicKey {
@@ -21,7 +31,7 @@ export interface PublicKey {
  *   key_id).
  */
 export async function decodePublicKey(publicKey: PublicKey): Promise<Uint8Array> {
-  await sodium.ready
+  const sodium = await libsodium()
   let key: Uint8Array
   try {
     key = sodium.from_base64(publicKey.key, sodium.base64_variants.ORIGINAL)
@@ -44,6 +54,7 @@ export async function decodePublicKey(publicKey: PublicKey): Promise<Uint8Array>
  */
 export async function sealSecretValue(value: string, publicKey: PublicKey): Promise<string> {
   const key = await decodePublicKey(publicKey)
+  const sodium = await libsodium()
   const sealed = sodium.crypto_box_seal(sodium.from_string(value), key)
   return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL)
 }
