@@ -1,22 +1,32 @@
 /**
- * approve-fork-runs under faults: 300 fork runs waiting for approval (60 pull requests, five
- * workflows each), with 5xx bursts, dropped connections, lost answers, secondary and primary rate
- * limits, hung requests, and runs and pull requests that change while the action works. After every
- * run, the simulator's state and the action's `result` must agree run by run.
+ * approve-fork-runs under faults: fork runs waiting for approval (PULLS pull requests of
+ * RUNS_PER_PULL runs each), with 5xx bursts, dropped connections, lost answers, secondary and
+ * primary rate limits, hung requests, and runs and pull requests that change while the action
+ * works. After every run, the simulator's state and the action's `result` must agree run by run,
+ * and every fault injected must have happened.
  */
 import { describe, expect, it } from '@jest/globals'
 import { backlogSha, forkBacklog, type BacklogPull } from '../../__fixtures__/approve-fork-runs.js'
+import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type RunState, type ScenarioPull, type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
-const PULLS = 60
-const RUNS_PER_PULL = 5
+/**
+ * The backlog: 60 pull requests of five runs (two workflows) with `ACTIONS_OPS_E2E=heavy`, else 20
+ * of two: enough for each fault to hit a pull request of its own, and for the rate-limit test to
+ * have a protected pull request (every tenth: 9, 19, …) on each side of where it stops.
+ */
+const [PULLS, RUNS_PER_PULL] = E2E_HEAVY ? [60, 5] : [20, 2]
 const TARGETS = RUNS_PER_PULL * PULLS
+/**
+ * The listing's requests: the first page of every run, which holds them all up to 100; past that,
+ * the waiting runs' pages, 100 runs each.
+ */
+const LISTING = TARGETS <= 100 ? 1 : 1 + Math.ceil(TARGETS / 100)
 const WAITING = 'completed/action_required'
 const INPUTS = { operation: 'approve-fork-runs', limit: '1000' }
 
-const simulate = simulatorPerTest()
+const simulate = simulatorPerFaultTest()
 let backlog: BacklogPull[] = []
 
 async function busyRepository(): Promise<Simulator> {
@@ -30,6 +40,15 @@ const pullOf = (k: number): BacklogPull => {
   if (!pull) throw new Error(`the backlog has no pull request ${k}`)
   return pull
 }
+/**
+ * The backlog pull request `fraction` of the way from the oldest (0, judged first) to the newest
+ * (1); never a protected one, whose runs are not approved.
+ */
+const at = (fraction: number): number => {
+  const k = Math.floor(fraction * PULLS)
+  if (pullOf(k).protected) throw new Error(`pull request ${k} is protected: pick another fraction`)
+  return k
+}
 /** The id of run `w` of backlog pull request k. */
 const runOf = (k: number, w = 0): number => {
   const id = pullOf(k).runs[w]
@@ -37,6 +56,8 @@ const runOf = (k: number, w = 0): number => {
   return id
 }
 const approvePath = (id: number): string => `/repos/acme/web/actions/runs/${id}/approve`
+const pullPath = (k: number): string => `/repos/acme/web/pulls/${pullOf(k).number}`
+const filesPath = (k: number): string => `${pullPath(k)}/files`
 const stateOf = (s: Simulator, id: number): string => {
   const run = s.state.repositories[0]?.runs.find(r => r.id === id)
   return run ? `${run.status}/${run.conclusion ?? ''}` : 'missing'
@@ -84,23 +105,18 @@ describe('approve-fork-runs under faults', () => {
       times: 2
     })
     s.faults.add({ operationId: 'pulls/list', kind: 'status', status: 503, times: 3 })
-    s.faults.add({ path: '/repos/acme/web/pulls/1010/files', kind: 'drop', times: 2 })
-    s.faults.add({
-      path: '/repos/acme/web/pulls/1020/files',
-      kind: 'status',
-      status: 500,
-      times: 3
-    })
-    s.faults.add({ path: '/repos/acme/web/pulls/1030', kind: 'status', status: 502, times: 2 })
+    s.faults.add({ path: filesPath(at(1 / 6)), kind: 'drop', times: 2 })
+    s.faults.add({ path: filesPath(at(1 / 3)), kind: 'status', status: 500, times: 3 })
+    s.faults.add({ path: pullPath(at(1 / 2)), kind: 'status', status: 502, times: 2 })
     // Bursts on different runs' approvals, each within the three retries the client allows.
-    const [burst500, burstDrop] = [runOf(40, 0), runOf(40, 1)]
-    const burst503 = runOf(45)
+    const [burst500, burstDrop] = [runOf(at(2 / 3), 0), runOf(at(2 / 3), 1)]
+    const burst503 = runOf(at(3 / 4))
     s.faults.add({ path: approvePath(burst500), kind: 'status', status: 500, times: 3 })
     s.faults.add({ path: approvePath(burstDrop), kind: 'drop', times: 2 })
     s.faults.add({ path: approvePath(burst503), kind: 'status', status: 503, times: 1 })
     // Two approvals take effect, but their answers are lost (an error, a dropped connection).
-    const lost502 = runOf(50)
-    const lostDrop = runOf(55)
+    const lost502 = runOf(at(5 / 6))
+    const lostDrop = runOf(at(11 / 12))
     for (const [id, kind] of [
       [lost502, 'status'],
       [lostDrop, 'drop']
@@ -172,8 +188,9 @@ describe('approve-fork-runs under faults', () => {
       times: 1
     })
     // Hung requests: a file listing and an approval that never answer.
-    s.faults.add({ path: '/repos/acme/web/pulls/1035/files', kind: 'hang', times: 1 })
-    s.faults.add({ path: approvePath(runOf(52, 1)), kind: 'hang', times: 1 })
+    const hungApproval = runOf(at(13 / 15), 1)
+    s.faults.add({ path: filesPath(at(7 / 12)), kind: 'hang', times: 1 })
+    s.faults.add({ path: approvePath(hungApproval), kind: 'hang', times: 1 })
 
     const result = await runAction({ apiUrl: s.url, with: INPUTS })
     expect(result.exitCode).toBe(0)
@@ -181,7 +198,7 @@ describe('approve-fork-runs under faults', () => {
     expect(result.result.filter(r => r.outcome === 'failed')).toEqual([])
     const protectedRuns = backlog.filter(pull => pull.protected).length * RUNS_PER_PULL
     expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(TARGETS - protectedRuns)
-    expect(stateOf(s, runOf(52, 1))).toBe('queued/')
+    expect(stateOf(s, hungApproval)).toBe('queued/')
     expect(s.requests.filter(r => r.fault === 'hang')).toHaveLength(2)
     expectStateToAgree(s, result.result)
   })
@@ -190,15 +207,19 @@ describe('approve-fork-runs under faults', () => {
     const s = await busyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // The first page of every run (more than one page holds them), 3 pages of waiting runs, then
-    // pull requests 0–29, each judged and then approved: the 27 safe ones cost a lookup, a file
-    // listing, a re-read and 5 approvals; the 3 protected ones a lookup and a file listing. Pull
-    // request 30 is judged safe, and its second approval spends the last request.
-    bucket.remaining = 1 + 3 + 27 * 8 + 3 * 2 + 3 + 2
+    // The listing, then the first half of the pull requests, each judged and then approved:
+    // a safe one costs a lookup, a file listing, a re-read and an approval per run; a protected one
+    // a lookup and a file listing. The next one is judged safe, and its first approval spends the
+    // last request.
+    const cut = at(1 / 2)
+    const safe = backlog.slice(0, cut).filter(pull => !pull.protected).length
+    const approvals = safe * RUNS_PER_PULL + 1
+    const allowed = LISTING + safe * 3 + (cut - safe) * 2 + 3 + approvals
+    bucket.remaining = allowed
     const result = await runAction({ apiUrl: s.url, with: INPUTS })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    const judged = backlog.slice(0, 31)
+    const judged = backlog.slice(0, cut + 1)
     expect(reasonsOf(result, 'skipped')).toEqual(
       new Set([
         `rate limit exhausted until ${reset}`,
@@ -207,37 +228,35 @@ describe('approve-fork-runs under faults', () => {
           .map(pull => `touches .github/workflows/ci.yml (pull request #${pull.number})`)
       ])
     )
-    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(27 * 5 + 2)
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(approvals)
     expect(result.result.filter(r => r.outcome === 'failed')).toEqual([])
+    // Every run of the pull requests not judged, and the judged one's runs after its first.
     expect(result.result.filter(r => r.reason.startsWith('rate limit'))).toHaveLength(
-      TARGETS - 31 * RUNS_PER_PULL + 3
+      TARGETS - judged.length * RUNS_PER_PULL + RUNS_PER_PULL - 1
     )
     // That answer (x-ratelimit-remaining: 0) tells the boundary, which sends no other approval,
     // and the handler, which reads no other pull request: nothing is sent after it.
-    expect(s.requestCount({ operationId: 'pulls/list' })).toBe(31)
-    expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(27 * 5 + 2)
-    expect(s.requests).toHaveLength(1 + 3 + 27 * 8 + 3 * 2 + 3 + 2)
+    expect(s.requestCount({ operationId: 'pulls/list' })).toBe(judged.length)
+    expect(s.requestCount({ operationId: 'actions/approve-workflow-run' })).toBe(approvals)
+    expect(s.requests).toHaveLength(allowed)
     expectStateToAgree(s, result.result)
   })
 
   it('should give each run that changed while the action worked the right outcome', async () => {
     const s = await busyRepository()
-    // Pull request 5's file listing is held back; meanwhile, the world changes.
-    s.faults.add({
-      path: '/repos/acme/web/pulls/1005/files',
-      kind: 'latency',
-      delayMs: 1500,
-      times: 1
-    })
+    // Pull request 5's file listing is held back (0–4 are judged and approved by then);
+    // meanwhile, the world changes.
+    const held = 5
+    s.faults.add({ path: filesPath(held), kind: 'latency', delayMs: 1500, times: 1 })
     const running = runAction({ apiUrl: s.url, with: INPUTS })
     for (let i = 0; i < 400; i++) {
-      if (s.requests.some(r => r.path === '/repos/acme/web/pulls/1005/files')) break
+      if (s.requests.some(r => r.path === filesPath(held))) break
       await new Promise(resolve => setTimeout(resolve, 25))
     }
     const repo = s.state.repositories[0]
     const pull = (k: number): ScenarioPull => {
-      const found = repo?.pulls?.find(p => p.number === 1000 + k)
-      if (!found) throw new Error(`no pull request ${1000 + k}`)
+      const found = repo?.pulls?.find(p => p.number === pullOf(k).number)
+      if (!found) throw new Error(`no pull request ${pullOf(k).number}`)
       return found
     }
     const run = (id: number): RunState => {
@@ -245,19 +264,21 @@ describe('approve-fork-runs under faults', () => {
       if (!found) throw new Error(`no run ${id}`)
       return found
     }
-    // Pull request 5 gets a new commit while its files are read; 40 before its lookup; 3 after
-    // it was judged safe and approved.
-    Object.assign(pull(5).head, { sha: 'e'.repeat(40) })
-    Object.assign(pull(40).head, { sha: 'f'.repeat(40) })
+    // Pull request 5 gets a new commit while its files are read; a later one before its lookup; 3
+    // after it was judged safe and approved.
+    const movedLater = at(2 / 3)
+    Object.assign(pull(held).head, { sha: 'e'.repeat(40) })
+    Object.assign(pull(movedLater).head, { sha: 'f'.repeat(40) })
     Object.assign(pull(3).head, { sha: 'd'.repeat(40) })
     pull(3).files = [{ filename: '.github/workflows/ci.yml' }]
-    // Pull request 45 is closed; a run of 2 (approved already) and of 48 (not judged yet) are
-    // approved by a maintainer; a run of 52 is cancelled; a run of 56 is deleted.
-    pull(45).state = 'closed'
+    // A later pull request is closed; a run of 2 (approved already) and of a later one (not
+    // judged yet) are approved by a maintainer; later runs are cancelled, deleted.
+    const closed = at(3 / 4)
+    pull(closed).state = 'closed'
     const approvedJudged = runOf(2)
-    const approvedLater = runOf(48)
-    const cancelled = runOf(52)
-    const deleted = runOf(56)
+    const approvedLater = runOf(at(4 / 5))
+    const cancelled = runOf(at(13 / 15))
+    const deleted = runOf(at(14 / 15))
     Object.assign(run(approvedJudged), { status: 'queued', conclusion: null })
     Object.assign(run(approvedLater), { status: 'queued', conclusion: null })
     Object.assign(run(cancelled), { status: 'completed', conclusion: 'cancelled' })
@@ -271,20 +292,18 @@ describe('approve-fork-runs under faults', () => {
     }
     const notWaiting =
       'skipped: no longer waiting for approval (403 This workflow run is not waiting for approval): approved, cancelled or re-run meanwhile'
-    expect(new Set(pullOf(5).runs.map(outcome))).toEqual(
-      new Set([
-        `skipped: pull request #1005 moved to eeeeeee (run is at ${backlogSha(5).slice(0, 7)})`
-      ])
-    )
-    expect(outcome(runOf(40))).toBe(
-      `skipped: pull request #1040 moved to fffffff (run is at ${backlogSha(40).slice(0, 7)})`
-    )
-    expect(outcome(runOf(3))).toMatch(/^done: pull request #1003 at /)
-    expect(outcome(runOf(45))).toBe(
-      `skipped: no open pull request at ${backlogSha(45).slice(0, 7)}`
+    const moved = (k: number, to: string): string =>
+      `skipped: pull request #${pullOf(k).number} moved to ${to} (run is at ${backlogSha(k).slice(0, 7)})`
+    expect(new Set(pullOf(held).runs.map(outcome))).toEqual(new Set([moved(held, 'eeeeeee')]))
+    expect(outcome(runOf(movedLater))).toBe(moved(movedLater, 'fffffff'))
+    expect(outcome(runOf(3))).toMatch(new RegExp(`^done: pull request #${pullOf(3).number} at `))
+    expect(outcome(runOf(closed))).toBe(
+      `skipped: no open pull request at ${backlogSha(closed).slice(0, 7)}`
     )
     // Pull request 2's runs were approved as soon as judged, before the maintainer's approval.
-    expect(outcome(approvedJudged)).toMatch(/^done: pull request #1002 at /)
+    expect(outcome(approvedJudged)).toMatch(
+      new RegExp(`^done: pull request #${pullOf(2).number} at `)
+    )
     expect([approvedLater, cancelled].map(outcome)).toEqual([notWaiting, notWaiting])
     expect(outcome(deleted)).toBe(
       'skipped: run gone or already approved (404 Not Found); nothing left to approve'

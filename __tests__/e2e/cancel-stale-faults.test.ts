@@ -1,21 +1,30 @@
 /**
- * cancel-stale under faults: 300 stale runs, with 5xx bursts, dropped connections, lost answers,
- * secondary and primary rate limits, and hung requests injected into the simulator, and runs that
- * others complete between the listing and the cancel. After every run, the simulator's state and
- * the action's `result` must agree run by run.
+ * cancel-stale under faults: stale runs (STALE of them), with 5xx bursts, dropped connections, lost
+ * answers, secondary and primary rate limits, and hung requests injected into the simulator, and
+ * runs that others complete between the listing and the cancel. After every run, the simulator's
+ * state and the action's `result` must agree run by run, and every fault injected must have
+ * happened.
  */
 import { describe, expect, it } from '@jest/globals'
 import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
-const STALE = 300
+/** Stale runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit its own run. */
+const STALE = E2E_HEAVY ? 300 : 30
 const FIRST_ID = 20_000
-const simulate = simulatorPerTest()
+/** The stale run `fraction` of the way from the oldest (0) to the newest (1 is the survivor). */
+const at = (fraction: number): number => FIRST_ID + Math.floor(fraction * STALE)
+/**
+ * The listing's requests: the first page of every run, which holds them all up to 100; past that,
+ * a page per 100 runs in progress and one (empty) per other active status.
+ */
+const LISTING = STALE + 1 <= 100 ? 1 : 1 + Math.ceil((STALE + 1) / 100) + 4
+const simulate = simulatorPerFaultTest()
 
-/** 301 active runs of one group: the newest survives, 300 are superseded. */
+/** STALE + 1 active runs of one group: the newest survives, the STALE others are superseded. */
 async function busyRepository(): Promise<Simulator> {
   const runs = Array.from({ length: STALE + 1 }, (_, i) =>
     run({ id: FIRST_ID + i, created_at: minutesAgo(600 - i) })
@@ -67,19 +76,20 @@ describe('cancel-stale under faults', () => {
     s.faults.add({ operationId: list, kind: 'drop', times: 1 })
     // Bursts on different runs' cancels: each within the three retries the client allows.
     const cancelOf = (id: number): string => `/repos/acme/web/actions/runs/${id}/cancel`
-    s.faults.add({ path: cancelOf(20_010), kind: 'status', status: 500, times: 3 })
-    s.faults.add({ path: cancelOf(20_100), kind: 'status', status: 503, times: 2 })
-    s.faults.add({ path: cancelOf(20_150), kind: 'drop', times: 2 })
-    s.faults.add({ path: cancelOf(20_200), kind: 'status', status: 502, times: 1 })
-    // The cancels of runs 20_250 and 20_260 take effect, but their answers are lost.
+    s.faults.add({ path: cancelOf(at(1 / 30)), kind: 'status', status: 500, times: 3 })
+    s.faults.add({ path: cancelOf(at(1 / 3)), kind: 'status', status: 503, times: 2 })
+    s.faults.add({ path: cancelOf(at(1 / 2)), kind: 'drop', times: 2 })
+    s.faults.add({ path: cancelOf(at(2 / 3)), kind: 'status', status: 502, times: 1 })
+    // The cancels of these two runs take effect, but their answers are lost.
+    const [lost502, lostDrop] = [at(5 / 6), at(13 / 15)]
     s.faults.add({
-      path: cancelOf(20_250),
+      path: cancelOf(lost502),
       kind: 'status',
       status: 502,
       times: 1,
       after: 'after-handler'
     })
-    s.faults.add({ path: cancelOf(20_260), kind: 'drop', times: 1, after: 'after-handler' })
+    s.faults.add({ path: cancelOf(lostDrop), kind: 'drop', times: 1, after: 'after-handler' })
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'cancel-stale', limit: '1000' }
@@ -92,8 +102,8 @@ describe('cancel-stale under faults', () => {
     // A lost answer: the first attempt cancelled the run, a read of it showed so, and no second
     // cancel was sent.
     const lost: Array<[number, number]> = [
-      [20_250, 502],
-      [20_260, 0]
+      [lost502, 502],
+      [lostDrop, 0]
     ]
     for (const [id, status] of lost) {
       expect([id, s.requests.filter(r => r.path === cancelOf(id)).map(r => r.status)]).toEqual([
@@ -176,24 +186,24 @@ describe('cancel-stale under faults', () => {
     const s = await busyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // 9 list requests (the first page of every run, which shows more than one page holds; 4 pages
-    // of in_progress, 1 per other active status) and 100 cancels.
-    bucket.remaining = 109
+    // The listing, then a third of the stale runs' cancels.
+    const cancels = STALE / 3
+    bucket.remaining = LISTING + cancels
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'cancel-stale', limit: '1000' }
     })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(100)
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(cancels)
     const skipped = result.result.filter(r => r.outcome === 'skipped')
-    expect(skipped).toHaveLength(STALE - 100)
+    expect(skipped).toHaveLength(STALE - cancels)
     expect(new Set(skipped.map(r => r.reason))).toEqual(
       new Set([`rate limit exhausted until ${reset}`])
     )
-    // The 100th cancel's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
-    expect(s.requestCount({ operationId: 'actions/cancel-workflow-run' })).toBe(100)
-    expect(s.requests).toHaveLength(109)
+    // The last cancel's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+    expect(s.requestCount({ operationId: 'actions/cancel-workflow-run' })).toBe(cancels)
+    expect(s.requests).toHaveLength(LISTING + cancels)
     expectStateToAgree(s, result.result)
   })
 
@@ -225,7 +235,7 @@ describe('cancel-stale under faults', () => {
 
   it('should skip runs that others complete between the listing and the cancel', async () => {
     const s = await busyRepository()
-    const finishedElsewhere = [FIRST_ID + 40, FIRST_ID + 150, FIRST_ID + STALE - 1]
+    const finishedElsewhere = [at(2 / 15), at(1 / 2), FIRST_ID + STALE - 1]
     // The first cancel is the moment the listing is over: someone else's runs finish right then.
     let listed = false
     onArrival(s, request => {

@@ -1,8 +1,9 @@
 /**
- * rerun-failed under faults: 300 failed runs, with 5xx bursts, dropped connections, lost answers,
- * secondary and primary rate limits, hung requests, and runs re-run or deleted by someone else
- * between the listing and the re-run. After every run, the simulator's state and the action's
- * `result` must agree run by run, and no run may have been re-run twice.
+ * rerun-failed under faults: failed runs (RUNS of them), with 5xx bursts, dropped connections, lost
+ * answers, secondary and primary rate limits, hung requests, and runs re-run or deleted by someone
+ * else between the listing and the re-run. After every run, the simulator's state and the action's
+ * `result` must agree run by run, no run may have been re-run twice, and every fault injected must
+ * have happened.
  */
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -12,24 +13,49 @@ import {
   retriedElsewhere,
   runOf
 } from '../../__fixtures__/rerun-failed.js'
-import { onArrival } from '../../__fixtures__/scenario.js'
+import { minutesAgo, onArrival, run } from '../../__fixtures__/scenario.js'
+import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
-const RUNS = 300
+/** Failed runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit its own run. */
+const RUNS = E2E_HEAVY ? 300 : 30
+/** Pages of each listing of them (the failed runs, the recent runs): 100 runs per page. */
+const PAGES = Math.ceil(RUNS / 100)
+/**
+ * Successful runs older than every failed one, so that the repository holds more runs than one
+ * page (100) in either size: the action then lists the failed runs with a status filter and scans
+ * the runs created since the oldest of them (the listings the faults below hit), where a quieter
+ * repository would be decided from one page.
+ */
+const OLDER_RUNS = Math.max(0, 101 - RUNS)
 const RERUN = 'actions/re-run-workflow-failed-jobs'
 const JOBS = 'actions/list-jobs-for-workflow-run'
 /** The listing of failed runs (with `status`) and of every recent run (without). */
 const SCAN = '/repos/acme/web/actions/runs'
 const ALREADY_RUNNING = 'already being retried (GitHub: already running)'
-const simulate = simulatorPerTest()
+const simulate = simulatorPerFaultTest()
 
 async function flakyRepository(): Promise<Simulator> {
-  return simulate(flakyScenario(RUNS))
+  const world = flakyScenario(RUNS)
+  const older = Array.from({ length: OLDER_RUNS }, (_, k) =>
+    run({
+      id: FLAKY_FIRST_ID - 1 - k,
+      status: 'completed',
+      conclusion: 'success',
+      created_at: minutesAgo(RUNS + 20 + k)
+    })
+  )
+  world.repositories[0]?.runs.push(...older)
+  return simulate(world)
 }
 
 const id = (n: number): number => FLAKY_FIRST_ID + n
+/**
+ * The run `fraction` of the way from the oldest (0) to the newest (1). The newest is checked and
+ * re-run first.
+ */
+const at = (fraction: number): number => id(Math.floor(fraction * RUNS))
 const rerunPath = (run: number): string => `/repos/acme/web/actions/runs/${run}/rerun-failed-jobs`
 
 /**
@@ -70,8 +96,8 @@ function expectStateToAgree(s: Simulator, result: ActionRun['result']): void {
 describe('rerun-failed under faults', () => {
   it('should survive 5xx bursts, dropped connections, lost answers and runs changed by others', async () => {
     const s = await flakyRepository()
-    // Reads: the first page of every recent run, the failed listing (3 pages), then the listing
-    // of newer runs (below).
+    // Reads: the first page of every recent run, the failed listing (PAGES pages), then the
+    // listing of newer runs (below).
     s.faults.add({
       operationId: 'actions/list-workflow-runs-for-repo',
       kind: 'status',
@@ -80,19 +106,24 @@ describe('rerun-failed under faults', () => {
     })
     s.faults.add({ operationId: 'actions/list-workflow-runs-for-repo', kind: 'drop', times: 1 })
     // Writes: bursts on different runs' re-runs, each within the three retries the client allows.
-    s.faults.add({ path: rerunPath(id(200)), kind: 'status', status: 500, times: 3 })
-    s.faults.add({ path: rerunPath(id(150)), kind: 'status', status: 503, times: 2 })
-    s.faults.add({ path: rerunPath(id(120)), kind: 'drop', times: 2 })
-    s.faults.add({ path: rerunPath(id(100)), kind: 'status', status: 502, times: 1 })
+    s.faults.add({ path: rerunPath(at(2 / 3)), kind: 'status', status: 500, times: 3 })
+    s.faults.add({ path: rerunPath(at(1 / 2)), kind: 'status', status: 503, times: 2 })
+    s.faults.add({ path: rerunPath(at(2 / 5)), kind: 'drop', times: 2 })
+    s.faults.add({ path: rerunPath(at(1 / 3)), kind: 'status', status: 502, times: 1 })
     // The re-runs of these take effect, but their answers are lost (an error, a dropped connection).
+    const [lost502, lostDrop] = [at(1 / 6), at(2 / 15)]
     s.faults.add({
-      path: rerunPath(id(50)),
+      path: rerunPath(lost502),
       kind: 'status',
       status: 502,
       times: 1,
       after: 'after-handler'
     })
-    s.faults.add({ path: rerunPath(id(40)), kind: 'drop', times: 1, after: 'after-handler' })
+    s.faults.add({ path: rerunPath(lostDrop), kind: 'drop', times: 1, after: 'after-handler' })
+    // Runs someone else re-runs before the checks (queued, passed, failed again), and one re-run
+    // and one deleted after the checks: the oldest two, re-run last.
+    const [queued, passed, failedAgain] = [at(14 / 15), at(9 / 10), at(13 / 15)]
+    const [retriedLater, deleted] = [id(1), id(0)]
 
     // Someone else acts while the action works: after the listing, before the checks...
     let checking = false
@@ -103,17 +134,17 @@ describe('rerun-failed under faults', () => {
         // Its first page fails three times (within the retries), like the failed listing's.
         s.faults.add({ path: SCAN, kind: 'status', status: 503, times: 2 })
         s.faults.add({ path: SCAN, kind: 'drop', times: 1 })
-        retriedElsewhere(s, id(280), null) // re-ran it; attempt 2 is queued
-        retriedElsewhere(s, id(270), 'success') // re-ran it; attempt 2 passed
-        retriedElsewhere(s, id(260), 'failure') // re-ran it; attempt 2 failed again
+        retriedElsewhere(s, queued, null) // re-ran it; attempt 2 is queued
+        retriedElsewhere(s, passed, 'success') // re-ran it; attempt 2 passed
+        retriedElsewhere(s, failedAgain, 'failure') // re-ran it; attempt 2 failed again
       }
       // ... and after every check, before the re-runs.
       if (!writing && request.method === 'POST') {
         writing = true
-        retriedElsewhere(s, id(10), null)
+        retriedElsewhere(s, retriedLater, null)
         const runs = s.state.repositories[0]?.runs ?? []
         runs.splice(
-          runs.findIndex(r => r.id === id(5)),
+          runs.findIndex(r => r.id === deleted),
           1
         )
       }
@@ -127,24 +158,30 @@ describe('rerun-failed under faults', () => {
     expect(result.result.filter(r => r.outcome === 'failed')).toEqual([])
     const notDone = result.result
       .filter(r => r.outcome !== 'done')
-      .map(r => [Number(r.id) - FLAKY_FIRST_ID, r.outcome, r.reason])
+      .map(r => [r.id, r.outcome, r.reason])
     expect(notDone).toEqual([
-      [280, 'skipped', 'changed since listed: already being retried (attempt 2 is queued)'],
-      [270, 'skipped', 'changed since listed: conclusion success is not in conclusions (failure)'],
-      [10, 'skipped', ALREADY_RUNNING],
-      [5, 'skipped', 'deleted since listed']
+      [queued, 'skipped', 'changed since listed: already being retried (attempt 2 is queued)'],
+      [
+        passed,
+        'skipped',
+        'changed since listed: conclusion success is not in conclusions (failure)'
+      ],
+      [retriedLater, 'skipped', ALREADY_RUNNING],
+      [deleted, 'skipped', 'deleted since listed']
     ])
-    // One listing of recent runs (3 pages, the first after three failures) decided every run.
+    // One listing of recent runs (every page, the first after three failures) decided every run.
     const scan = s.requests.filter(r => r.path === SCAN && r.query.exclude_pull_requests === 'true')
-    expect(scan.map(r => r.status)).toEqual([503, 503, 0, 200, 200, 200])
+    expect(scan.map(r => r.status)).toEqual([503, 503, 0, ...Array<number>(PAGES).fill(200)])
     expect(s.requestCount({ operationId: 'actions/list-workflow-runs' })).toBe(0)
-    // Run 260 is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
-    expect(result.result.find(r => r.id === id(260))?.reason).toBe('conclusion failure, attempt 2')
-    expect(runOf(s, id(260)).run_attempt).toBe(3)
+    // This run is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
+    expect(result.result.find(r => r.id === failedAgain)?.reason).toBe(
+      'conclusion failure, attempt 2'
+    )
+    expect(runOf(s, failedAgain).run_attempt).toBe(3)
     // The lost answers: re-run once by the first attempt, which a read of the run then showed.
     const lost: Array<[number, number]> = [
-      [id(50), 502],
-      [id(40), 0]
+      [lost502, 502],
+      [lostDrop, 0]
     ]
     for (const [run, status] of lost) {
       expect([run, rerunsOf(s, run)]).toEqual([run, 1])
@@ -153,9 +190,9 @@ describe('rerun-failed under faults', () => {
       expect([run, read.map(r => r.status)]).toEqual([run, [200]])
     }
     expect(result.outputs['run-ids']?.split(',')).toEqual(
-      expect.arrayContaining([String(id(50)), String(id(40))])
+      expect.arrayContaining([String(lost502), String(lostDrop)])
     )
-    expect(rerunsOf(s, id(10))).toBe(0)
+    expect(rerunsOf(s, retriedLater)).toBe(0)
     expectStateToAgree(s, result.result)
   })
 
@@ -178,7 +215,8 @@ describe('rerun-failed under faults', () => {
       })
     }
     s.faults.add({ operationId: 'actions/list-workflow-runs-for-repo', kind: 'hang', times: 1 })
-    s.faults.add({ path: rerunPath(id(150)), kind: 'hang', times: 1 })
+    const hung = at(1 / 2)
+    s.faults.add({ path: rerunPath(hung), kind: 'hang', times: 1 })
     // Without the newer-run checks: this run is about the listing and the writes.
     const result = await runAction({
       apiUrl: s.url,
@@ -189,10 +227,8 @@ describe('rerun-failed under faults', () => {
     expect(result.stdout).toContain('Secondary rate limit')
     expect(s.requests.filter(r => r.fault === 'secondary-rate-limit')).toHaveLength(4)
     // The hung re-run had no effect; its retry re-ran the run, once.
-    expect(s.requests.filter(r => r.path === rerunPath(id(150))).map(r => r.status)).toEqual([
-      0, 201
-    ])
-    expect(rerunsOf(s, id(150))).toBe(1)
+    expect(s.requests.filter(r => r.path === rerunPath(hung)).map(r => r.status)).toEqual([0, 201])
+    expect(rerunsOf(s, hung)).toBe(1)
     expectStateToAgree(s, result.result)
   })
 
@@ -200,24 +236,26 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // The first page of every recent run (more than one page holds), 3 pages of failed runs, then
-    // 100 re-runs.
-    bucket.remaining = 1 + 3 + 100
+    // The first page of every recent run, the pages of failed runs, then re-runs of a third of
+    // them.
+    const reruns = RUNS / 3
+    const allowed = 1 + PAGES + reruns
+    bucket.remaining = allowed
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'skip-superseded': 'false' }
     })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(100)
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(reruns)
     const skipped = result.result.filter(r => r.outcome === 'skipped')
-    expect(skipped).toHaveLength(RUNS - 100)
+    expect(skipped).toHaveLength(RUNS - reruns)
     expect(new Set(skipped.map(r => r.reason))).toEqual(
       new Set([`rate limit exhausted until ${reset}`])
     )
-    // The 100th re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
-    expect(s.requestCount({ operationId: RERUN })).toBe(100)
-    expect(s.requests).toHaveLength(1 + 3 + 100)
+    // The last re-run's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+    expect(s.requestCount({ operationId: RERUN })).toBe(reruns)
+    expect(s.requests).toHaveLength(allowed)
     expectStateToAgree(s, result.result)
   })
 
@@ -225,26 +263,29 @@ describe('rerun-failed under faults', () => {
     const s = await flakyRepository()
     const bucket = s.state.rateLimits.ghs_write
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghs_write')
-    // The first page of every recent run, 3 pages of failed runs, 3 of recent runs, then per run
-    // its job listing and its re-run: 74 runs are re-run, and the 75th run's job listing spends the
-    // last request.
-    bucket.remaining = 1 + 3 + 3 + 74 * 2 + 1
+    // The first page of every recent run, the pages of failed runs and of recent runs, then per
+    // run its job listing and its re-run: a quarter of the runs less one are re-run, and the next
+    // run's job listing spends the last request.
+    const checked = Math.floor(RUNS / 4)
+    const reruns = checked - 1
+    const allowed = 1 + 2 * PAGES + reruns * 2 + 1
+    bucket.remaining = allowed
     const result = await runAction({
       apiUrl: s.url,
       with: { operation: 'rerun-failed', limit: '1000', 'job-filter': 'test' }
     })
     expect(result.exitCode).toBe(0)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(74)
+    expect(result.result.filter(r => r.outcome === 'done')).toHaveLength(reruns)
     const skipped = result.result.filter(r => r.outcome === 'skipped')
-    expect(skipped).toHaveLength(RUNS - 74)
+    expect(skipped).toHaveLength(RUNS - reruns)
     expect(new Set(skipped.map(r => r.reason))).toEqual(
       new Set([`rate limit exhausted until ${reset}`])
     )
     // That answer told the action: nothing was sent after it.
-    expect(s.requestCount({ operationId: JOBS })).toBe(75)
-    expect(s.requestCount({ operationId: RERUN })).toBe(74)
-    expect(s.requests).toHaveLength(1 + 3 + 3 + 74 * 2 + 1)
+    expect(s.requestCount({ operationId: JOBS })).toBe(checked)
+    expect(s.requestCount({ operationId: RERUN })).toBe(reruns)
+    expect(s.requests).toHaveLength(allowed)
     expectStateToAgree(s, result.result)
   })
 })

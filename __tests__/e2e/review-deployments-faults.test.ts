@@ -1,20 +1,36 @@
 /**
- * review-deployments under faults: 300 runs waiting for a review, with 5xx bursts, dropped
- * connections, lost answers, hung requests, secondary and primary rate limits, and runs that
- * change between the action's read and its review. After every run, the simulator's state and the
- * action's `result` must agree run by run.
+ * review-deployments under faults: runs waiting for a review (WAITING of them), with 5xx bursts,
+ * dropped connections, lost answers, hung requests, secondary and primary rate limits, and runs
+ * that change between the action's read and its review. After every run, the simulator's state
+ * and the action's `result` must agree run by run, and every fault injected must have happened.
  */
 import { describe, expect, it } from '@jest/globals'
 import { BUSY_FIRST_ID, busyDeployments, busyWaits } from '../../__fixtures__/review-deployments.js'
+import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type RunState, type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
-const WAITING = 300
+/**
+ * Waiting runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit a run of its
+ * own (a multiple of ten: see `busyWaits`).
+ */
+const WAITING = E2E_HEAVY ? 300 : 30
 /** Every tenth run also waits on audit, which rita may not approve. */
 const BLOCKED = WAITING / 10
-const simulate = simulatorPerTest()
+/** Pages of the listing of every run (the waiting ones and two others): 100 runs per page. */
+const PAGES = Math.ceil((WAITING + 2) / 100)
+/** Run `i` of the world: 0 is the oldest, and the newest is reviewed first. */
+const idOf = (i: number): number => BUSY_FIRST_ID + i
+/** The run `fraction` of the way from the oldest (0) to the newest (1). */
+const at = (fraction: number): number => Math.floor(fraction * WAITING)
+/** The first run from `at(fraction)` on that waits on exactly `environments` (see `busyWaits`). */
+function waitingOn(fraction: number, environments: string[]): number {
+  for (let i = at(fraction); i < WAITING; i++)
+    if (busyWaits(i).join() === environments.join()) return i
+  throw new Error(`no run from ${at(fraction)} on waits on ${environments.join(', ')}`)
+}
+const simulate = simulatorPerFaultTest()
 
 async function busyRepository(): Promise<Simulator> {
   return simulate(busyDeployments(WAITING))
@@ -149,16 +165,16 @@ describe('review-deployments under faults', () => {
     s.faults.add({ operationId: list, kind: 'status', status: 502, times: 2 })
     s.faults.add({ operationId: list, kind: 'drop', times: 1 })
     // Reads of single runs: each burst within the three retries the client allows.
-    const run = (i: number): number => BUSY_FIRST_ID + i
+    const run = (fraction: number): number => idOf(at(fraction))
     s.faults.add({
-      path: pendingPath(run(290)),
+      path: pendingPath(run(9 / 10)),
       method: 'GET',
       kind: 'status',
       status: 500,
       times: 3
     })
-    s.faults.add({ path: pendingPath(run(250)), method: 'GET', kind: 'drop', times: 2 })
-    s.faults.add({ path: pendingPath(run(200)), method: 'GET', kind: 'hang', times: 1 })
+    s.faults.add({ path: pendingPath(run(5 / 6)), method: 'GET', kind: 'drop', times: 2 })
+    s.faults.add({ path: pendingPath(run(2 / 3)), method: 'GET', kind: 'hang', times: 1 })
     s.faults.add({
       operationId: 'actions/get-reviews-for-run',
       kind: 'status',
@@ -167,22 +183,24 @@ describe('review-deployments under faults', () => {
     })
     // Reviews: bursts before GitHub handled them (no effect)...
     s.faults.add({
-      path: pendingPath(run(280)),
+      path: pendingPath(run(14 / 15)),
       method: 'POST',
       kind: 'status',
       status: 503,
       times: 3
     })
-    s.faults.add({ path: pendingPath(run(180)), method: 'POST', kind: 'drop', times: 1 })
-    s.faults.add({ path: pendingPath(run(150)), method: 'POST', kind: 'hang', times: 1 })
-    // ...and reviews that took effect but whose answer was lost: the retry is refused (422).
-    for (const [i, kind] of [
-      [120, 'status'],
-      [91, 'drop'],
-      [59, 'status']
-    ] as const)
+    s.faults.add({ path: pendingPath(run(3 / 5)), method: 'POST', kind: 'drop', times: 1 })
+    s.faults.add({ path: pendingPath(run(1 / 2)), method: 'POST', kind: 'hang', times: 1 })
+    // ...and reviews that took effect but whose answer was lost, of runs waiting on staging, on
+    // staging and production, and on staging and audit: the retry is refused (422).
+    const lost: Array<[number, 'status' | 'drop']> = [
+      [idOf(waitingOn(2 / 5, ['staging'])), 'status'],
+      [idOf(waitingOn(3 / 10, ['staging', 'production'])), 'drop'],
+      [idOf(waitingOn(1 / 6, ['staging', 'audit'])), 'status']
+    ]
+    for (const [id, kind] of lost)
       s.faults.add({
-        path: pendingPath(run(i)),
+        path: pendingPath(id),
         method: 'POST',
         kind,
         status: 502,
@@ -210,10 +228,10 @@ describe('review-deployments under faults', () => {
     ).toHaveLength(BLOCKED)
     expect(result.stdout).toContain('Secondary rate limit')
     // The lost answers were found in the review history: done, and not sent again.
-    for (const i of [120, 91, 59]) {
-      expect(result.result.find(r => r.id === run(i))?.outcome).toBe('done')
+    for (const [id] of lost) {
+      expect(result.result.find(r => r.id === id)?.outcome).toBe('done')
       expect(
-        s.requests.filter(r => r.method === 'POST' && r.path === pendingPath(run(i)))
+        s.requests.filter(r => r.method === 'POST' && r.path === pendingPath(id))
       ).toHaveLength(1)
     }
     // One review per run and the attempts the faults took; none after a lost answer.
@@ -227,18 +245,24 @@ describe('review-deployments under faults', () => {
     const s = await busyRepository()
     const bucket = s.state.rateLimits.ghp_rita
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for ghp_rita')
-    // 4 pages listing every run (302), then per ten runs ten reads, ten reviews and one history
-    // read (the run that also waits on audit). After 20 runs, the 21st (which waits on audit too)
-    // costs 3, and the 22nd's read spends the last request.
-    const allowed = 4 + 2 * 21 + 3 + 1
+    // The pages listing every run, then, newest first, per run a read and a review, and a read
+    // of the review history for a run that also waits on audit. The runs down to one that waits
+    // on audit too are reviewed, and the next run's read spends the last request.
+    const last = waitingOn(3 / 5, ['staging', 'audit'])
+    const reviewed = Array.from({ length: WAITING - last }, (_, k) => WAITING - 1 - k)
+    const cost = (i: number): number => (busyWaits(i).includes('audit') ? 3 : 2)
+    const allowed = PAGES + reviewed.reduce((sum, i) => sum + cost(i), 0) + 1
     bucket.remaining = allowed
     const result = await review(s)
     const reset = new Date(bucket.reset * 1000).toISOString()
     expect(result.exitCode).toBe(0)
-    expect(tally(result.result)).toEqual({ done: 21, skipped: WAITING - 21 })
+    expect(tally(result.result)).toEqual({
+      done: reviewed.length,
+      skipped: WAITING - reviewed.length
+    })
     const limited = result.result.filter(r => r.reason.startsWith('rate limit'))
     expect(limited.map(r => r.id)).toEqual(
-      Array.from({ length: WAITING - 21 }, (_, i) => BUSY_FIRST_ID + WAITING - 22 - i)
+      Array.from({ length: last }, (_, k) => idOf(last - 1 - k))
     )
     expect(new Set(limited.map(r => r.reason))).toEqual(
       new Set([`rate limit exhausted until ${reset}`])
@@ -251,51 +275,79 @@ describe('review-deployments under faults', () => {
 
   it('should tell a review made meanwhile from its own, skip runs that moved on, and fail a review the token may no longer make', async () => {
     const s = await busyRepository()
-    const id = (i: number): number => BUSY_FIRST_ID + i
+    const [
+      approvedStaging,
+      rejected,
+      cancelledBeforeReview,
+      approvedProduction,
+      cancelledBeforeRead
+    ] = [
+      idOf(waitingOn(14 / 15, ['staging'])),
+      idOf(waitingOn(7 / 10, ['staging', 'production'])),
+      idOf(waitingOn(17 / 30, ['staging'])),
+      idOf(waitingOn(1 / 3, ['staging', 'production'])),
+      idOf(waitingOn(1 / 5, ['staging']))
+    ]
+    // The oldest run, reviewed last; it waits on staging only.
+    const last = idOf(0)
     const result = await reviewWhile(s, [
       // Between the read and the review: bob approves, bob rejects, someone cancels, bob
       // approves production only (the run still waits on staging, left for the next invocation).
       {
-        id: id(280),
+        id: approvedStaging,
         method: 'POST',
-        path: pendingPath(id(280)),
+        path: pendingPath(approvedStaging),
         change: bobReviews('approved', ['staging'])
       },
       {
-        id: id(211),
+        id: rejected,
         method: 'POST',
-        path: pendingPath(id(211)),
+        path: pendingPath(rejected),
         change: bobReviews('rejected', ['staging', 'production'])
       },
-      { id: id(170), method: 'POST', path: pendingPath(id(170)), change: cancelled },
       {
-        id: id(101),
+        id: cancelledBeforeReview,
         method: 'POST',
-        path: pendingPath(id(101)),
+        path: pendingPath(cancelledBeforeReview),
+        change: cancelled
+      },
+      {
+        id: approvedProduction,
+        method: 'POST',
+        path: pendingPath(approvedProduction),
         change: bobReviews('approved', ['production'])
       },
       // Between the listing and the read: cancelled.
-      { id: id(60), method: 'GET', path: pendingPath(id(60)), change: cancelled },
+      {
+        id: cancelledBeforeRead,
+        method: 'GET',
+        path: pendingPath(cancelledBeforeRead),
+        change: cancelled
+      },
       // Before the last review, rita is removed from staging's reviewers.
-      { id: id(0), method: 'POST', path: pendingPath(id(0)), change: () => dropRitaFromStaging(s) }
+      { id: last, method: 'POST', path: pendingPath(last), change: () => dropRitaFromStaging(s) }
     ])
     // The refused review fails the step; the others went through.
     expect(result.exitCode).toBe(1)
-    const outcome = (i: number): string[] =>
-      result.result.filter(r => r.id === id(i)).map(r => `${r.outcome}: ${r.reason}`)
-    expect(outcome(280)).toEqual(['skipped: reviewed meanwhile: bob approved staging'])
-    expect(outcome(211)).toEqual(['skipped: reviewed meanwhile: bob rejected staging, production'])
-    expect(outcome(170)).toEqual([
+    const outcome = (id: number): string[] =>
+      result.result.filter(r => r.id === id).map(r => `${r.outcome}: ${r.reason}`)
+    expect(outcome(approvedStaging)).toEqual(['skipped: reviewed meanwhile: bob approved staging'])
+    expect(outcome(rejected)).toEqual([
+      'skipped: reviewed meanwhile: bob rejected staging, production'
+    ])
+    expect(outcome(cancelledBeforeReview)).toEqual([
       'skipped: no longer waiting on staging: the run was cancelled or completed meanwhile'
     ])
-    expect(outcome(101)).toEqual(['skipped: reviewed meanwhile: bob approved production'])
-    expect(outcome(60)).toEqual([
+    expect(outcome(approvedProduction)).toEqual([
+      'skipped: reviewed meanwhile: bob approved production'
+    ])
+    expect(outcome(cancelledBeforeRead)).toEqual([
       'skipped: no pending deployments: reviewed, cancelled or completed since it was listed'
     ])
-    expect(outcome(0)).toEqual([
+    expect(outcome(last)).toEqual([
       "failed: 422 rita is not a required reviewer of environment staging: the token is not a required reviewer of staging (or may not review its own run); pass a required reviewer's token in `github-token`"
     ])
-    expect(pendingOf(s, id(101))).toEqual(['staging'])
+    expect(pendingOf(s, approvedProduction)).toEqual(['staging'])
     expect(tally(result.result)).toEqual({ done: WAITING - 6, skipped: 5, failed: 1 })
     expectStateToAgree(s, result.result)
   })

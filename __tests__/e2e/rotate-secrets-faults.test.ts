@@ -1,8 +1,9 @@
 /**
- * rotate-secrets under faults: 15 secrets into each of 20 repositories (300 targets), with 5xx
- * bursts, dropped connections, hung requests, lost answers, secondary and primary rate limits, and
- * secrets or keys that change between the plan and the writes. After every run, the simulator's
- * state and the action's `result` must agree secret by secret, and no write may land twice.
+ * rotate-secrets under faults: 15 secrets into each of REPOSITORIES repositories, with 5xx bursts,
+ * dropped connections, hung requests, lost answers, secondary and primary rate limits, and secrets
+ * or keys that change between the plan and the writes. After every run, the simulator's state and
+ * the action's `result` must agree secret by secret, no write may land twice, and every fault
+ * injected must have happened.
  */
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -13,6 +14,7 @@ import {
   ROTATOR_TOKEN,
   svc
 } from '../../__fixtures__/rotate-secrets.js'
+import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import {
   rotatePublicKey,
   rotatePublicKeyOnRead,
@@ -20,14 +22,20 @@ import {
   type ScenarioRepository,
   type Simulator
 } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
-const REPOSITORIES = 20
+/**
+ * Repositories written, in order: 20 (300 targets) with `ACTIONS_OPS_E2E=heavy`, else 3 (45): the
+ * first one's writes go unfaulted, so its proof is the first read once the writes have begun, and
+ * the faults go to the two others.
+ */
+const REPOSITORIES = E2E_HEAVY ? 20 : 3
 const TARGETS = REPOSITORIES * BUSY_SECRETS.length
+/** The repository `fraction` of the way from the first written (0) to the last (1). */
+const at = (fraction: number): number => Math.floor(fraction * REPOSITORIES)
 const VALUE = 'rotated-4mV9qX2pLk7Tz3Wc'
 
-const start = simulatorPerTest()
+const start = simulatorPerFaultTest()
 let world: Scenario = busySecretsWorld(REPOSITORIES)
 
 async function simulate(): Promise<Simulator> {
@@ -118,13 +126,9 @@ describe('rotate-secrets under faults', () => {
     })
     // The third public key read hangs until the client's timeout.
     s.faults.add({ operationId: 'actions/get-repo-public-key', kind: 'hang', times: 1 })
-    s.faults.add({ path: '/repos/acme/svc-002/actions/secrets', kind: 'drop', times: 1 })
-    s.faults.add({
-      path: '/repos/acme/svc-003/actions/secrets',
-      kind: 'status',
-      status: 503,
-      times: 3
-    })
+    const [early, late] = [svc(at(1 / 3)), svc(at(2 / 3))]
+    s.faults.add({ path: `/repos/${early}/actions/secrets`, kind: 'drop', times: 1 })
+    s.faults.add({ path: `/repos/${late}/actions/secrets`, kind: 'status', status: 503, times: 3 })
     // The first read once the writes have begun (the proof that they landed): three failures.
     onFirstRequest(
       s,
@@ -136,12 +140,12 @@ describe('rotate-secrets under faults', () => {
       }
     )
     // Writes: each burst within the three retries the client allows.
-    s.faults.add({ path: putPath(svc(3), 'KEY_01'), kind: 'status', status: 500, times: 3 })
-    s.faults.add({ path: putPath(svc(5), 'KEY_02'), kind: 'status', status: 503, times: 2 })
-    s.faults.add({ path: putPath(svc(7), 'KEY_15'), kind: 'drop', times: 2 })
+    s.faults.add({ path: putPath(early, 'KEY_01'), kind: 'status', status: 500, times: 3 })
+    s.faults.add({ path: putPath(late, 'KEY_02'), kind: 'status', status: 503, times: 2 })
+    s.faults.add({ path: putPath(early, 'KEY_15'), kind: 'drop', times: 2 })
     // Writes that land but whose answer is lost (an error, a dropped connection, no answer at
     // all): updates of existing secrets and creations of new ones.
-    const lost = [putPath(svc(9), 'KEY_01'), putPath(svc(11), 'KEY_15'), putPath(svc(4), 'KEY_12')]
+    const lost = [putPath(late, 'KEY_01'), putPath(late, 'KEY_15'), putPath(early, 'KEY_12')]
     s.faults.add({ path: lost[0], kind: 'status', status: 502, times: 1, after: 'after-handler' })
     s.faults.add({ path: lost[1], kind: 'drop', times: 1, after: 'after-handler' })
     s.faults.add({ path: lost[2], kind: 'hang', times: 1, after: 'after-handler' })
@@ -178,17 +182,19 @@ describe('rotate-secrets under faults', () => {
       status: 429,
       times: 1
     })
-    // GitHub rotates svc-008's key right after the plan reads it, and svc-016's during the writes.
-    rotatePublicKeyOnRead(stateOf(s, 8))
+    // GitHub rotates one repository's key right after the plan reads it, and a later one's during
+    // the writes (once the first repository's begin).
+    rotatePublicKeyOnRead(stateOf(s, at(2 / 5)))
+    const [deletedIn, createdIn] = [at(9 / 10), REPOSITORIES - 1]
     onFirstRequest(
       s,
       r => r.method === 'PUT',
       () => {
-        void rotatePublicKey(stateOf(s, 16))
-        // Someone deletes svc-018's KEY_02 and creates svc-019's KEY_14 meanwhile.
-        const deleted = stateOf(s, 18)
+        void rotatePublicKey(stateOf(s, at(4 / 5)))
+        // Meanwhile, someone deletes KEY_02 of one repository and creates KEY_14 in the last.
+        const deleted = stateOf(s, deletedIn)
         deleted.secrets = deleted.secrets?.filter(secret => secret.name !== 'KEY_02')
-        stateOf(s, 19).secrets?.push({ name: 'KEY_14', value: 'set-by-someone-else' })
+        stateOf(s, createdIn).secrets?.push({ name: 'KEY_14', value: 'set-by-someone-else' })
       }
     )
 
@@ -200,8 +206,8 @@ describe('rotate-secrets under faults', () => {
     // What each write did is what the answer said, not what the plan expected.
     const reasonOf = (index: number, name: string): string | undefined =>
       run.result.find(r => r.repository === svc(index) && r.id === name)?.reason
-    expect(reasonOf(18, 'KEY_02')).toBe('created')
-    expect(reasonOf(19, 'KEY_14')).toBe('updated')
+    expect(reasonOf(deletedIn, 'KEY_02')).toBe('created')
+    expect(reasonOf(createdIn, 'KEY_14')).toBe('updated')
     expectStateToAgree(s, run)
   })
 
@@ -209,22 +215,25 @@ describe('rotate-secrets under faults', () => {
     const s = await simulate()
     const bucket = s.state.rateLimits[ROTATOR_TOKEN]
     if (!bucket) throw new Error('the scenario has no rate-limit bucket for the rotator token')
-    // The plan (a public key and a listing per repository), then 10 repositories written in full
-    // (15 PUTs and one listing to prove them) and one more PUT.
-    const allowed = 2 * REPOSITORIES + 16 * 10 + 1
+    // The plan (a public key and a listing per repository), then the first half of the
+    // repositories written in full (15 PUTs and one listing to prove them) and one more PUT.
+    const written = at(1 / 2)
+    const perRepository = BUSY_SECRETS.length
+    const allowed = 2 * REPOSITORIES + (perRepository + 1) * written + 1
     bucket.remaining = allowed
     const run = await rotateAll(s)
     const reset = new Date(bucket.reset * 1000).toISOString()
-    expect(run.result.filter(r => r.outcome === 'done')).toHaveLength(150)
+    const done = perRepository * written
+    expect(run.result.filter(r => r.outcome === 'done')).toHaveLength(done)
     expect(run.result.filter(r => r.outcome === 'skipped')).toEqual([])
     const failed = run.result.filter(r => r.outcome === 'failed')
-    expect(failed).toHaveLength(TARGETS - 150)
+    expect(failed).toHaveLength(TARGETS - done)
     // The last write was sent but could not be read back: failed, saying GitHub accepted it.
     const [unverified, ...unwritten] = failed
     expect(unverified).toMatchObject({
-      repository: svc(10),
+      repository: svc(written),
       id: 'KEY_01',
-      reason: `GitHub accepted the value (updated, 204), but it could not be read back (rate limit exhausted until ${reset}); check the secret in https://github.com/${svc(10)}/settings/secrets/actions`
+      reason: `GitHub accepted the value (updated, 204), but it could not be read back (rate limit exhausted until ${reset}); check the secret in https://github.com/${svc(written)}/settings/secrets/actions`
     })
     expect(new Set(unwritten.map(r => r.reason))).toEqual(
       new Set([
@@ -233,13 +242,13 @@ describe('rotate-secrets under faults', () => {
     )
     // A half-done rotation fails the step, naming each target, so no one revokes the old value.
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toContain(`::error::${TARGETS - 150} target(s) failed`)
+    expect(run.stdout).toContain(`::error::${TARGETS - done} target(s) failed`)
     expect(run.stdout).toContain(
-      `${svc(19)} actions secret KEY_15: not written: rate limit exhausted until ${reset}`
+      `${svc(REPOSITORIES - 1)} actions secret KEY_15: not written: rate limit exhausted until ${reset}`
     )
     // The last PUT's answer showed x-ratelimit-remaining: 0: no write or read was sent after it.
-    expect(s.requestCount({ method: 'PUT' })).toBe(151)
+    expect(s.requestCount({ method: 'PUT' })).toBe(done + 1)
     expect(s.requests).toHaveLength(allowed)
-    expectStateToAgree(s, run, [], [`${svc(10)} KEY_01`])
+    expectStateToAgree(s, run, [], [`${svc(written)} KEY_01`])
   })
 })
