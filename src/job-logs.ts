@@ -22,7 +22,7 @@ import type { PacingSettings, RepositoryRef } from './settings.js'
  * The most bytes of one log that are read (16 MiB), from its end: the error that failed a job is
  * near the end of its log, and a huge log must not hold the step for long.
  */
-export const LOG_TAIL_BYTES = 16 * 1024 * 1024
+const LOG_TAIL_BYTES = 16 * 1024 * 1024
 
 /** The log storage refused the download, or never answered, on every attempt. */
 export class LogDownloadError extends Error {

@@ -270,7 +270,7 @@ function logList(repositories: readonly RepositoryRef[], notes: readonly EntryNo
  * Nothing to compare with when no listing was made (every entry named) or none showed the limit
  * (GitHub Enterprise Server without rate limits).
  */
-export function warnWhenSweepWontFit(settings: Settings, seen: RateLimitSeen | undefined): void {
+function warnWhenSweepWontFit(settings: Settings, seen: RateLimitSeen | undefined): void {
   const perRepository = readsPerRepository(settings)
   const count = settings.repositories.length
   const reads = perRepository * count

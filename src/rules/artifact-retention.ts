@@ -52,7 +52,7 @@ export function artifactGroupKey(artifact: RetentionArtifact): string {
 }
 
 /** Orders artifacts newest first: by `created_at`, then by id. */
-export function newestArtifactFirst(a: RetentionArtifact, b: RetentionArtifact): number {
+function newestArtifactFirst(a: RetentionArtifact, b: RetentionArtifact): number {
   return Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id
 }
 
