@@ -29,3 +29,21 @@ export const MAX_PROTECTION_RULE_COMMENT = 1024
 
 /** Bytes GitHub accepts in a secret value (48 KB). */
 export const MAX_SECRET_BYTES = 48 * 1024
+
+/** Every conclusion GitHub gives a completed workflow run. */
+export const RUN_CONCLUSIONS = [
+  'success',
+  'failure',
+  'neutral',
+  'cancelled',
+  'skipped',
+  'timed_out',
+  'action_required',
+  'stale',
+  'startup_failure'
+] as const
+
+/** The conclusions a run listing's `status` filter takes: every one but `startup_failure`. */
+export const STATUS_FILTER_CONCLUSIONS: ReadonlySet<string> = new Set(
+  RUN_CONCLUSIONS.filter(conclusion => conclusion !== 'startup_failure')
+)

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { closest } from 'fastest-levenshtein'
 import { messageOf, PERMISSION_HINTS, PROTECTION_RULE_TOKEN_HINT } from './api-errors.js'
 import { protectionRulePayload } from './rules/deployment-review.js'
-import { MAX_RUN_ATTEMPTS, MAX_SECRET_BYTES } from './github-limits.js'
+import { MAX_RUN_ATTEMPTS, MAX_SECRET_BYTES, RUN_CONCLUSIONS } from './github-limits.js'
 import { SECRET_APPS, SECRET_APP_NAMES, SECRET_APP_SCOPES } from './rules/secret-writes.js'
 import {
   InputError,
@@ -71,17 +71,6 @@ const FORCE_CANCEL_AFTER_BOUNDS: DurationBounds = {
 }
 
 const FAILED_CONCLUSIONS: readonly FailedConclusion[] = ['failure', 'timed_out', 'cancelled']
-const RUN_CONCLUSIONS: readonly RunConclusion[] = [
-  'success',
-  'failure',
-  'neutral',
-  'cancelled',
-  'skipped',
-  'timed_out',
-  'action_required',
-  'stale',
-  'startup_failure'
-]
 /** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
 const MAX_KEEP_LATEST = 1000
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/

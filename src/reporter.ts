@@ -39,10 +39,7 @@ export function tally(results: readonly TargetResult[]): Record<Outcome, number>
  * The line on bytes freed, when the operation reports them (`bytes-freed`, a count of bytes):
  * e.g. `bytes freed: 1.2 GiB (1288490189 bytes)`, or `bytes to free` in a dry run.
  */
-function bytesFreedLine(
-  extraOutputs: Record<string, string>,
-  dryRun: boolean
-): string | undefined {
+function bytesFreedLine(extraOutputs: Record<string, string>, dryRun: boolean): string | undefined {
   const raw = extraOutputs['bytes-freed']
   if (raw === undefined) return undefined
   const bytes = Number(raw)

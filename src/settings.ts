@@ -3,6 +3,7 @@
  * inputs and the runner's environment; nothing else reads inputs.
  */
 import type { RE2JS } from 're2js'
+import type { RUN_CONCLUSIONS } from './github-limits.js'
 
 /** The operations, in the order the README documents them. */
 export const OPERATIONS = [
@@ -130,16 +131,7 @@ export interface RunFilters {
 export type FailedConclusion = 'failure' | 'timed_out' | 'cancelled'
 
 /** Every conclusion a completed workflow run can have. */
-export type RunConclusion =
-  | 'success'
-  | 'failure'
-  | 'neutral'
-  | 'cancelled'
-  | 'skipped'
-  | 'timed_out'
-  | 'action_required'
-  | 'stale'
-  | 'startup_failure'
+export type RunConclusion = (typeof RUN_CONCLUSIONS)[number]
 
 export interface RerunFailedSettings extends CommonSettings {
   operation: 'rerun-failed'

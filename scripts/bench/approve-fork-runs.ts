@@ -1,5 +1,5 @@
 import { generateScenario, type ScenarioPull } from '../../simulator/index.js'
-import { pages, type BenchCase } from './types.js'
+import { pages, runListingMinimum, type BenchCase } from './types.js'
 
 const PROTECTED = '.github/workflows/ci.yml'
 
@@ -59,7 +59,7 @@ export const approveForkRunsBench: BenchCase = {
     const runs = repository?.runs ?? []
     const waiting = runs.filter(r => r.conclusion === 'action_required')
     const heads = new Set(waiting.map(r => `${r.head_repository}:${r.head_branch}`))
-    let reads = pages(waiting.length) + heads.size
+    let reads = runListingMinimum(runs, ['action_required']) + heads.size
     for (const pull of repository?.pulls ?? []) {
       const atRun = waiting.some(
         r => r.head_branch === pull.head.ref && r.head_sha === pull.head.sha

@@ -1,5 +1,5 @@
 import { generateScenario } from '../../simulator/index.js'
-import { pages, type BenchCase } from './types.js'
+import { runListingMinimum, type BenchCase } from './types.js'
 
 const ACTIVE = ['queued', 'in_progress', 'waiting', 'pending', 'requested']
 
@@ -19,9 +19,8 @@ export const cancelStaleBench: BenchCase = {
   },
   with: () => ({ 'stale-after': '2d', limit: '10000' }),
   minimum: (scenario, run) => {
-    const runs = scenario.repositories.flatMap(repository => repository.runs)
-    const reads = ACTIVE.reduce(
-      (sum, status) => sum + pages(runs.filter(r => r.status === status).length),
+    const reads = scenario.repositories.reduce(
+      (sum, repository) => sum + runListingMinimum(repository.runs, ACTIVE),
       0
     )
     return { reads, writes: run.result.filter(r => r.outcome === 'done').length }

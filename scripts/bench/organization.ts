@@ -5,7 +5,7 @@
  */
 import { generateOrganization, type Scenario } from '../../simulator/index.js'
 import type { ActionRun } from '../lib/runner.js'
-import { pages, type BenchCase } from './types.js'
+import { pages, runListingMinimum, type BenchCase } from './types.js'
 
 const REPOSITORIES = 1000
 const WITH_WORK = 20
@@ -46,15 +46,7 @@ function listingMinimum(
     const runs = repository.runs.filter(
       run => createdAfter === undefined || Date.parse(run.created_at) >= createdAfter
     )
-    if (runs.length <= 100) return sum + 1
-    return (
-      sum +
-      statuses.reduce(
-        (n, status) =>
-          n + pages(runs.filter(run => run.status === status || run.conclusion === status).length),
-        0
-      )
-    )
+    return sum + runListingMinimum(runs, statuses)
   }, 0)
 }
 

@@ -34,3 +34,20 @@ export interface BenchCase {
 
 /** Pages of 100 needed to list `count` items (an empty listing still costs one request). */
 export const pages = (count: number): number => Math.max(1, Math.ceil(count / 100))
+
+/**
+ * The fewest requests that list the runs of one repository with any of `statuses`: one page when
+ * every run fits on it (the statuses are then picked from it), else the pages of each status's
+ * own listing (a status filter matches a run's status or its conclusion).
+ */
+export function runListingMinimum(
+  runs: ReadonlyArray<{ status: string; conclusion: string | null }>,
+  statuses: readonly string[]
+): number {
+  if (runs.length <= 100) return 1
+  return statuses.reduce(
+    (sum, status) =>
+      sum + pages(runs.filter(run => run.status === status || run.conclusion === status).length),
+    0
+  )
+}

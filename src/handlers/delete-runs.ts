@@ -8,7 +8,7 @@ import { statusOf } from '../api-errors.js'
 import { SEND_ONCE, type Octokit } from '../client.js'
 import { goneWhen, alreadyDeleted } from '../deletions.js'
 import type { WorkflowRun } from '../api-types.js'
-import { LISTING_CAP, PER_PAGE } from '../github-limits.js'
+import { LISTING_CAP, PER_PAGE, STATUS_FILTER_CONCLUSIONS } from '../github-limits.js'
 import type { ErrorVerdict, PlannedWrite } from '../mutations.js'
 import { matchesAny, matchesLogin } from '../rules/matching.js'
 import { cutoffOf, isBefore, roughAge } from '../rules/retention.js'
@@ -36,18 +36,6 @@ import {
 } from './context.js'
 
 type Context = HandlerContext<'delete-runs'>
-
-/** The conclusions the listing's `status` filter takes (it has no `startup_failure`). */
-const STATUS_FILTER_CONCLUSIONS: ReadonlySet<string> = new Set([
-  'success',
-  'failure',
-  'neutral',
-  'cancelled',
-  'skipped',
-  'timed_out',
-  'action_required',
-  'stale'
-])
 
 /**
  * Lists each repository's completed runs created before the cut-off (`GET
