@@ -37572,6 +37572,20 @@ const ENVIRONMENT_WAIT_SECONDS = 30 * 24 * 3600;
 const MAX_PROTECTION_RULE_COMMENT = 1024;
 /** Bytes GitHub accepts in a secret value (48 KB). */
 const MAX_SECRET_BYTES = 48 * 1024;
+/** Every conclusion GitHub gives a completed workflow run. */
+const RUN_CONCLUSIONS = [
+    'success',
+    'failure',
+    'neutral',
+    'cancelled',
+    'skipped',
+    'timed_out',
+    'action_required',
+    'stale',
+    'startup_failure'
+];
+/** The conclusions a run listing's `status` filter takes: every one but `startup_failure`. */
+const STATUS_FILTER_CONCLUSIONS = new Set(RUN_CONCLUSIONS.filter(conclusion => conclusion !== 'startup_failure'));
 
 ;// CONCATENATED MODULE: ./src/pull-requests.ts
 
@@ -42234,17 +42248,6 @@ function undecidedWithin(verdicts, budget) {
 
 
 
-/** The conclusions the listing's `status` filter takes (it has no `startup_failure`). */
-const STATUS_FILTER_CONCLUSIONS = new Set([
-    'success',
-    'failure',
-    'neutral',
-    'cancelled',
-    'skipped',
-    'timed_out',
-    'action_required',
-    'stale'
-]);
 /**
  * Lists each repository's completed runs created before the cut-off (`GET
  * /repos/{owner}/{repo}/actions/runs?status=completed&created=<=…`, per workflow
@@ -52613,17 +52616,6 @@ const FORCE_CANCEL_AFTER_BOUNDS = {
     why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
 };
 const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
-const RUN_CONCLUSIONS = [
-    'success',
-    'failure',
-    'neutral',
-    'cancelled',
-    'skipped',
-    'timed_out',
-    'action_required',
-    'stale',
-    'startup_failure'
-];
 /** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
 const MAX_KEEP_LATEST = 1000;
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
