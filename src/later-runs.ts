@@ -17,6 +17,7 @@ import type { RepositoryRef } from './settings.js'
 /** The later runs of the candidates of one repository, each listing made at most once. */
 export class LaterRunsReader {
   private readonly scanned = new Map<number, LaterRuns>()
+  private seedPage: { runs: readonly WorkflowRun[]; complete: boolean } | undefined
   /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
   private byBranch: Map<string, WorkflowRun[]> | undefined
   private readonly branchListings = new Map<string, Promise<Map<number, LaterRuns>>>()
@@ -39,8 +40,9 @@ export class LaterRunsReader {
    * left are no more than the candidates still undecided. When it stops early, and the oldest
    * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
    * stopped it), the listing restarts below the last run seen and down to that candidate only: its
-   * first page tells the exact count left, and is a page the scan needed anyway. A failed scan is
-   * logged, not thrown: `of` then asks per branch.
+   * first page tells the exact count left, and is a page the scan needed anyway. A page given to
+   * `seed` is read first, and the listing starts below it. A failed scan is logged, not thrown:
+   * `of` then asks per branch.
    *
    * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
    * nothing when a single branch listing would decide every candidate.
@@ -48,15 +50,32 @@ export class LaterRunsReader {
    */
   async scan(describe: (error: unknown) => string): Promise<void> {
     const finder = new LaterRunsFinder(this.candidates)
+    let upper: string | undefined
+    if (this.seedPage !== undefined && this.candidates.length > 0) {
+      const { runs, complete } = this.seedPage
+      const last = runs.at(-1)
+      // A page that reaches below the oldest candidate holds every run created after it.
+      const reachesOldest =
+        last !== undefined &&
+        Date.parse(last.created_at) < Date.parse(oldestOf(this.candidates).created_at)
+      finder.observe(runs, complete || reachesOldest)
+      // That page was read before the failed runs were: the failed-run listing shows a candidate
+      // as it is more recently than the page does.
+      for (const [id, later] of finder.decided) {
+        if (later.newer === undefined) finder.decided.set(id, {})
+      }
+      upper = last?.created_at
+    }
     // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
-    if (finder.branchListings() < 2) return
     const name = `${this.repository.owner}/${this.repository.repo}`
-    try {
-      await this.scanPages(finder)
-    } catch (error) {
-      core.info(
-        `${name}: listing recent runs failed (${describe(error)}); asking per branch instead`
-      )
+    if (finder.pending.length > 0 && finder.branchListings() >= 2) {
+      try {
+        await this.scanPages(finder, upper)
+      } catch (error) {
+        core.info(
+          `${name}: listing recent runs failed (${describe(error)}); asking per branch instead`
+        )
+      }
     }
     for (const [id, later] of finder.decided) this.scanned.set(id, later)
     core.info(
@@ -65,13 +84,13 @@ export class LaterRunsReader {
   }
 
   /**
-   * Decides every candidate from a complete listing, newest first, of the runs created since the
-   * oldest of them (no request: the failed-run listing's one page, when it held every run).
+   * Takes a page the failed-run listing already read: the newest runs since `lookback`, newest
+   * first, of the whole repository or of the one workflow or head branch that listing was
+   * narrowed to (never of one event: a run of another event supersedes too). `complete` when it
+   * holds all of them. `scan` decides what it can from it and lists only below it.
    */
-  decideFrom(everyRun: readonly WorkflowRun[]): void {
-    const finder = new LaterRunsFinder(this.candidates)
-    finder.observe(everyRun, true)
-    for (const [id, later] of finder.decided) this.scanned.set(id, later)
+  seed(runs: readonly WorkflowRun[], complete: boolean): void {
+    this.seedPage = { runs, complete }
   }
 
   /**
@@ -109,8 +128,12 @@ export class LaterRunsReader {
     return groups
   }
 
-  private async scanPages(finder: LaterRunsFinder<WorkflowRun>): Promise<void> {
-    let upper: string | undefined
+  /** @param start when set, the listing starts at runs created at or before it (see `scan`). */
+  private async scanPages(
+    finder: LaterRunsFinder<WorkflowRun>,
+    start: string | undefined
+  ): Promise<void> {
+    let upper = start
     for (;;) {
       const lowest = oldestOf(finder.pending)
       const pages = this.octokit.paginate.iterator(

@@ -78,6 +78,12 @@ export interface ListingReport {
    * `createdAfter`); undefined otherwise.
    */
   everyRun?: WorkflowRun[]
+  /**
+   * When the listing holds more than one page: its first page without a status filter, newest
+   * first (the newest runs since `createdAfter`; of the one workflow or branch the filters name,
+   * never of one event), for a caller that reads the same runs further down. Undefined otherwise.
+   */
+  firstPage?: WorkflowRun[]
 }
 
 /**
@@ -131,10 +137,10 @@ export async function listRuns(
     statuses !== undefined && firstPageEvent === undefined ? [] : undefined
   for (const workflow of workflows) {
     // Without statuses the listing is unfiltered already: its first page is the series' own.
-    const whole =
+    const first =
       statuses === undefined || query.manyRuns === true
         ? undefined
-        : await listWhole(
+        : await listFirstPage(
             octokit,
             workflow,
             {
@@ -145,6 +151,15 @@ export async function listRuns(
             query,
             report
           )
+    const whole = first?.whole === true ? first.runs : undefined
+    if (
+      first !== undefined &&
+      !first.whole &&
+      workflows.length === 1 &&
+      firstPageEvent === undefined
+    ) {
+      report.firstPage = first.runs
+    }
     if (whole !== undefined) {
       everyRun?.push(...whole)
       for (const run of whole) {
@@ -174,16 +189,16 @@ export async function listRuns(
 }
 
 /**
- * The first page of a listing without a status filter, when it holds the whole listing
- * (`total_count` at most 100); undefined when more runs follow.
+ * The first page of a listing without a status filter, and whether it holds the whole listing
+ * (`total_count` at most 100).
  */
-async function listWhole(
+async function listFirstPage(
   octokit: Octokit,
   workflow: string | undefined,
   params: RepositoryRef & { event?: string; branch?: string },
   { createdAfter, createdBefore }: Pick<RunQuery, 'createdAfter' | 'createdBefore'>,
   report: ListingReport
-): Promise<WorkflowRun[] | undefined> {
+): Promise<{ runs: WorkflowRun[]; whole: boolean }> {
   const created = createdRange(
     createdAfter,
     createdBefore === undefined ? undefined : isoSeconds(createdBefore)
@@ -198,7 +213,7 @@ async function listWhole(
           workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
         })
   const runs = data.workflow_runs as WorkflowRun[]
-  return data.total_count <= PER_PAGE && runs.length >= data.total_count ? runs : undefined
+  return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count }
 }
 
 type SeriesParams = RepositoryRef & { status?: RunStatusFilter; event?: string; branch?: string }

@@ -20,15 +20,21 @@ import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
 /** Failed runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit its own run. */
 const RUNS = E2E_HEAVY ? 300 : 30
-/** Pages of each listing of them (the failed runs, the recent runs): 100 runs per page. */
+/** Pages of the listing of failed runs: 100 runs per page. */
 const PAGES = Math.ceil(RUNS / 100)
 /**
- * Successful runs older than every failed one, so that the repository holds more runs than one
- * page (100) in either size: the action then lists the failed runs with a status filter and scans
- * the runs created since the oldest of them (the listings the faults below hit), where a quieter
+ * Pages of the listing of recent runs below the first page: the failed runs, and the oldest run of
+ * that first page again (its upper bound is inclusive, so runs of the same second are not missed).
+ */
+const SCAN_PAGES = Math.ceil((RUNS + 1) / 100)
+/**
+ * Successful runs newer than every failed one, so that the repository holds more runs than one
+ * page (100) in either size and the first page of every recent run shows none of the failed runs:
+ * the action then lists the failed runs with a status filter and scans the runs created since the
+ * oldest of them below that first page (the listings the faults below hit), where a quieter
  * repository would be decided from one page.
  */
-const OLDER_RUNS = Math.max(0, 101 - RUNS)
+const NEWER_RUNS = 100
 const RERUN = 'actions/re-run-workflow-failed-jobs'
 const JOBS = 'actions/list-jobs-for-workflow-run'
 /** The listing of failed runs (with `status`) and of every recent run (without). */
@@ -38,15 +44,17 @@ const simulate = simulatorPerFaultTest()
 
 async function flakyRepository(): Promise<Simulator> {
   const world = flakyScenario(RUNS)
-  const older = Array.from({ length: OLDER_RUNS }, (_, k) =>
+  // The newest failed run was created 11 minutes ago; these, one a few seconds, in the last 10.
+  const newer = Array.from({ length: NEWER_RUNS }, (_, k) =>
     run({
-      id: FLAKY_FIRST_ID - 1 - k,
+      id: FLAKY_FIRST_ID + 10_000 + k,
+      head_branch: `busy/${k}`,
       status: 'completed',
       conclusion: 'success',
-      created_at: minutesAgo(RUNS + 20 + k)
+      created_at: minutesAgo(10 - (k * 9) / NEWER_RUNS)
     })
   )
-  world.repositories[0]?.runs.push(...older)
+  world.repositories[0]?.runs.push(...newer)
   return simulate(world)
 }
 
@@ -171,7 +179,7 @@ describe('rerun-failed under faults', () => {
     ])
     // One listing of recent runs (every page, the first after three failures) decided every run.
     const scan = s.requests.filter(r => r.path === SCAN && r.query.exclude_pull_requests === 'true')
-    expect(scan.map(r => r.status)).toEqual([503, 503, 0, ...Array<number>(PAGES).fill(200)])
+    expect(scan.map(r => r.status)).toEqual([503, 503, 0, ...Array<number>(SCAN_PAGES).fill(200)])
     expect(s.requestCount({ operationId: 'actions/list-workflow-runs' })).toBe(0)
     // This run is judged as it is now: attempt 2 failed again, so attempt 3 is the action's.
     expect(result.result.find(r => r.id === failedAgain)?.reason).toBe(
@@ -268,7 +276,7 @@ describe('rerun-failed under faults', () => {
     // run's job listing spends the last request.
     const checked = Math.floor(RUNS / 4)
     const reruns = checked - 1
-    const allowed = 1 + 2 * PAGES + reruns * 2 + 1
+    const allowed = 1 + PAGES + SCAN_PAGES + reruns * 2 + 1
     bucket.remaining = allowed
     const result = await runAction({
       apiUrl: s.url,

@@ -253,7 +253,7 @@ describe('rerun-failed', () => {
       expect(rerunCount(s)).toBe(3)
     })
 
-    it('should skip the superseded runs, with one listing of the runs since the oldest candidate', async () => {
+    it('should skip the superseded runs, decided by the first page when it reaches past the oldest candidate', async () => {
       // 101 older runs within lookback: the failed runs are listed by conclusion.
       const s = await simulate(world(...busy(100, 101, 600, 300)))
       const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
@@ -264,20 +264,43 @@ describe('rerun-failed', () => {
         [5, 'done', 'conclusion failure, attempt 1'],
         [6, 'done', 'conclusion failure, attempt 1']
       ])
-      // Candidates 2, 4, 5 and 6 (the newest failed run of each group): one listing of every run
-      // created since run 6 decides them all, where one listing per group would cost four.
+      // Candidates 2, 4, 5 and 6 (the newest failed run of each group): the first page of every
+      // run since lookback reaches below run 6, so it shows every newer run; one listing per group
+      // would cost four more.
       expect(listings(s, 'actions/list-workflow-runs-for-repo')).toEqual([
         { created: expect.any(String), per_page: '100' },
-        expect.objectContaining({ status: 'failure' }),
-        expect.objectContaining({ created: `>=${createdAtOf(s, 6)}` })
+        expect.objectContaining({ status: 'failure' })
       ])
       expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
       expect(rerunCount(s)).toBe(3)
     })
 
+    it('should list the runs since the oldest candidate below that first page when it does not reach it', async () => {
+      // 150 runs newer than every candidate: the first page holds 100 of them and decides nothing.
+      const s = await simulate(world(...busy(100, 150, 9, 1)))
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'rerun-failed' } })
+      expect(outcomes(result).sort()).toEqual([
+        [1, 'skipped', 'superseded by run 2'],
+        [2, 'skipped', 'superseded by run 3'],
+        [4, 'done', 'conclusion failure, attempt 1'],
+        [5, 'done', 'conclusion failure, attempt 1'],
+        [6, 'done', 'conclusion failure, attempt 1']
+      ])
+      // One listing from run 6 up to where the first page ended decides the three branches.
+      const queries = listings(s, 'actions/list-workflow-runs-for-repo')
+      expect(queries).toEqual([
+        { created: expect.any(String), per_page: '100' },
+        expect.objectContaining({ status: 'failure' }),
+        expect.objectContaining({ created: expect.stringMatching(/\.\./) })
+      ])
+      expect(queries[2]?.created?.split('..')[0]).toBe(createdAtOf(s, 6))
+      expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
+    })
+
     it('should ask per branch when the runs since the oldest candidate take more pages than that', async () => {
-      // Two candidates under 401 newer runs: the first page shows run 999, newer than run 2 on its
-      // branch; for run 1, the four pages left would cost more than one listing of its branch.
+      // Two candidates under 401 newer runs: the first page of every run since lookback shows run
+      // 999, newer than run 2 on its branch; run 1 is left alone, and one listing of its branch
+      // costs less than the four pages left.
       const s = await simulate(
         scenario(
           repository('acme/web', [
@@ -293,13 +316,14 @@ describe('rerun-failed', () => {
         [1, 'done', 'conclusion failure, attempt 1'],
         [2, 'skipped', 'superseded by run 999']
       ])
-      // The first page of every run since lookback, the failed runs, the first page since run 1.
-      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(3)
+      // The first page of every run since lookback and the failed runs; no scan for one branch.
+      expect(listings(s, 'actions/list-workflow-runs-for-repo')).toHaveLength(2)
       expect(listings(s, 'actions/list-workflow-runs').map(q => q.branch)).toEqual(['a'])
     })
 
     it('should narrow the listing to the oldest candidate still undecided', async () => {
-      // Run 1 (60 min old) is superseded by run 999, on the first page; run 2 (30 min) lies under
+      // 100 runs newer than all fill the first page of every run since lookback. Below it, run 1
+      // (60 min old) is superseded by run 999, on the scan's first page; run 2 (30 min) lies under
       // 150 newer runs, and 300 more separate it from run 1.
       const s = await simulate(
         scenario(
@@ -308,7 +332,8 @@ describe('rerun-failed', () => {
             ...busy(1000, 300, 59, 31),
             failedRun({ id: 2, head_branch: 'b', created_at: minutesAgo(30) }),
             ...busy(2000, 150, 29, 2),
-            run({ id: 999, head_branch: 'a', created_at: minutesAgo(1) })
+            run({ id: 999, head_branch: 'a', created_at: minutesAgo(1) }),
+            ...busy(3000, 100, 0.9, 0.1)
           ])
         )
       )
@@ -317,13 +342,13 @@ describe('rerun-failed', () => {
         [1, 'skipped', 'superseded by run 999'],
         [2, 'done', 'conclusion failure, attempt 1']
       ])
-      // The first page of every run since lookback, the failed runs, a first page since run 1,
-      // then the rest down to run 2 only.
+      // The first page of every run since lookback, the failed runs, a first page from run 1 up
+      // to where that first page ended, then the rest down to run 2 only.
       const queries = listings(s, 'actions/list-workflow-runs-for-repo')
       expect(queries.map(q => [q.status, q.created?.split('..')[0], q.page])).toEqual([
         [undefined, expect.any(String), undefined],
         ['failure', expect.any(String), undefined],
-        [undefined, `>=${createdAtOf(s, 1)}`, undefined],
+        [undefined, createdAtOf(s, 1), undefined],
         [undefined, createdAtOf(s, 2), undefined]
       ])
       expect(listings(s, 'actions/list-workflow-runs')).toEqual([])
@@ -336,6 +361,8 @@ describe('rerun-failed', () => {
         scenario(
           repository('acme/web', [
             ...busy(100, 101, 600, 300),
+            // Newer than both candidates: the first page of every run since lookback holds them.
+            ...busy(300, 100, 9, 1),
             failedRun({ id: 1, created_at: minutesAgo(50) }),
             failedRun({
               id: 2,

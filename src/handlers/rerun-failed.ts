@@ -94,10 +94,11 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
     )
 
     const later = new LaterRunsReader(octokit, repository, survivors)
-    // A listing that showed every run since `lookback` already shows each candidate's newer runs.
-    if (settings.skipSuperseded && listing.everyRun !== undefined) {
-      later.decideFrom(listing.everyRun)
-    } else if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+    if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+      // The newest runs since `lookback`, which the listing read first, show newer runs too: all of
+      // them when every run fit on that page.
+      if (listing.everyRun !== undefined) later.seed(listing.everyRun, true)
+      else if (listing.firstPage !== undefined) later.seed(listing.firstPage, false)
       await later.scan(describe)
     }
     for (const run of survivors) {
