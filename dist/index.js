@@ -40685,13 +40685,20 @@ async function listRuns(octokit, repository, query, filters, report = { requests
     let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
     for (const workflow of workflows) {
         // Without statuses the listing is unfiltered already: its first page is the series' own.
-        const whole = statuses === undefined || query.manyRuns === true
+        const first = statuses === undefined || query.manyRuns === true
             ? undefined
-            : await listWhole(octokit, workflow, {
+            : await listFirstPage(octokit, workflow, {
                 ...repository,
                 ...(firstPageEvent !== undefined && { event: firstPageEvent }),
                 ...(branch !== undefined && { branch })
             }, query, report);
+        const whole = first?.whole === true ? first.runs : undefined;
+        if (first !== undefined &&
+            !first.whole &&
+            workflows.length === 1 &&
+            firstPageEvent === undefined) {
+            report.firstPage = first.runs;
+        }
         if (whole !== undefined) {
             everyRun?.push(...whole);
             for (const run of whole) {
@@ -40721,10 +40728,10 @@ async function listRuns(octokit, repository, query, filters, report = { requests
     return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
 }
 /**
- * The first page of a listing without a status filter, when it holds the whole listing
- * (`total_count` at most 100); undefined when more runs follow.
+ * The first page of a listing without a status filter, and whether it holds the whole listing
+ * (`total_count` at most 100).
  */
-async function listWhole(octokit, workflow, params, { createdAfter, createdBefore }, report) {
+async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report) {
     const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
     const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
     report.requests += 1;
@@ -40735,7 +40742,7 @@ async function listWhole(octokit, workflow, params, { createdAfter, createdBefor
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
         });
     const runs = data.workflow_runs;
-    return data.total_count <= PER_PAGE && runs.length >= data.total_count ? runs : undefined;
+    return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count };
 }
 async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
     const runs = new Map();
@@ -42960,6 +42967,7 @@ class LaterRunsReader {
     repository;
     candidates;
     scanned = new Map();
+    seedPage;
     /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
     byBranch;
     branchListings = new Map();
@@ -42980,8 +42988,9 @@ class LaterRunsReader {
      * left are no more than the candidates still undecided. When it stops early, and the oldest
      * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
      * stopped it), the listing restarts below the last run seen and down to that candidate only: its
-     * first page tells the exact count left, and is a page the scan needed anyway. A failed scan is
-     * logged, not thrown: `of` then asks per branch.
+     * first page tells the exact count left, and is a page the scan needed anyway. A page given to
+     * `seed` is read first, and the listing starts below it. A failed scan is logged, not thrown:
+     * `of` then asks per branch.
      *
      * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
      * nothing when a single branch listing would decide every candidate.
@@ -42989,29 +42998,44 @@ class LaterRunsReader {
      */
     async scan(describe) {
         const finder = new LaterRunsFinder(this.candidates);
-        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
-        if (finder.branchListings() < 2)
-            return;
-        const name = `${this.repository.owner}/${this.repository.repo}`;
-        try {
-            await this.scanPages(finder);
+        let upper;
+        if (this.seedPage !== undefined && this.candidates.length > 0) {
+            const { runs, complete } = this.seedPage;
+            const last = runs.at(-1);
+            // A page that reaches below the oldest candidate holds every run created after it.
+            const reachesOldest = last !== undefined &&
+                Date.parse(last.created_at) < Date.parse(oldestOf(this.candidates).created_at);
+            finder.observe(runs, complete || reachesOldest);
+            // That page was read before the failed runs were: the failed-run listing shows a candidate
+            // as it is more recently than the page does.
+            for (const [id, later] of finder.decided) {
+                if (later.newer === undefined)
+                    finder.decided.set(id, {});
+            }
+            upper = last?.created_at;
         }
-        catch (error) {
-            info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
+        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
+        const name = `${this.repository.owner}/${this.repository.repo}`;
+        if (finder.pending.length > 0 && finder.branchListings() >= 2) {
+            try {
+                await this.scanPages(finder, upper);
+            }
+            catch (error) {
+                info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
+            }
         }
         for (const [id, later] of finder.decided)
             this.scanned.set(id, later);
         info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
     }
     /**
-     * Decides every candidate from a complete listing, newest first, of the runs created since the
-     * oldest of them (no request: the failed-run listing's one page, when it held every run).
+     * Takes a page the failed-run listing already read: the newest runs since `lookback`, newest
+     * first, of the whole repository or of the one workflow or head branch that listing was
+     * narrowed to (never of one event: a run of another event supersedes too). `complete` when it
+     * holds all of them. `scan` decides what it can from it and lists only below it.
      */
-    decideFrom(everyRun) {
-        const finder = new LaterRunsFinder(this.candidates);
-        finder.observe(everyRun, true);
-        for (const [id, later] of finder.decided)
-            this.scanned.set(id, later);
+    seed(runs, complete) {
+        this.seedPage = { runs, complete };
     }
     /**
      * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
@@ -43049,8 +43073,9 @@ class LaterRunsReader {
         }
         return groups;
     }
-    async scanPages(finder) {
-        let upper;
+    /** @param start when set, the listing starts at runs created at or before it (see `scan`). */
+    async scanPages(finder, start) {
+        let upper = start;
         for (;;) {
             const lowest = oldestOf(finder.pending);
             const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRunsForRepo, {
@@ -43177,11 +43202,13 @@ const rerunFailed = async (context) => {
         }
         info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
         const later = new LaterRunsReader(octokit, repository, survivors);
-        // A listing that showed every run since `lookback` already shows each candidate's newer runs.
-        if (settings.skipSuperseded && listing.everyRun !== undefined) {
-            later.decideFrom(listing.everyRun);
-        }
-        else if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+        if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+            // The newest runs since `lookback`, which the listing read first, show newer runs too: all of
+            // them when every run fit on that page.
+            if (listing.everyRun !== undefined)
+                later.seed(listing.everyRun, true);
+            else if (listing.firstPage !== undefined)
+                later.seed(listing.firstPage, false);
             await later.scan(describe);
         }
         for (const run of survivors) {
