@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { forkPull, forkRun, withPulls } from '../../__fixtures__/approve-fork-runs.js'
+import { artifact, cache, completedRun } from '../../__fixtures__/clean-up.js'
 import { failedRun, runOf } from '../../__fixtures__/rerun-failed.js'
 import {
   deployRepository,
@@ -204,6 +205,39 @@ describe('repository patterns', () => {
       expect(['acme/api', 'acme/docs', 'acme/web'].map(name => listingsOf(s, name))).toEqual([
         1, 1, 1
       ])
+    })
+  })
+
+  describe.each([
+    ['delete-runs', 'run', 80],
+    ['delete-artifacts', 'artifact', 81],
+    ['delete-caches', 'cache', 82]
+  ])('%s over acme/*', (operation, kind, target) => {
+    it('should delete what is old in the repository that has it, and nothing elsewhere', async () => {
+      // acme/web holds an old run (kept back by no newer one: keep-latest 0), its artifact and an
+      // old cache; acme/api and acme/docs only things of today.
+      const web = repo('acme/web', [completedRun(40, { id: 80, head_repository: 'acme/web' })])
+      web.artifacts = [artifact({ id: 80 }, 'build', 40, { id: 81 })]
+      web.caches = [cache('Linux-node-a', 'refs/heads/main', 40, { id: 82 })]
+      const fresh = (name: string, id: number): ScenarioRepository => {
+        const other = repo(name, [completedRun(0, { id, head_repository: name })])
+        other.artifacts = [artifact({ id }, 'build', 0, { id: id + 1 })]
+        other.caches = [cache('Linux-node-b', 'refs/heads/main', 0, { id: id + 2 })]
+        return other
+      }
+      const s = await simulate(
+        world([web, fresh('acme/api', 90), fresh('acme/docs', 95)], { ghs_sweeper: SWEEPER })
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_sweeper',
+        with: { operation, repository: 'acme/*', 'older-than': '30d', 'keep-latest': '0' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome])).toEqual([
+        ['acme/web', kind, target, 'done']
+      ])
+      expect(s.requests.filter(r => r.method === 'DELETE').map(r => r.path)).toHaveLength(1)
     })
   })
 
