@@ -40602,11 +40602,29 @@ function oldestOf(runs) {
     return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
 }
 
+;// CONCATENATED MODULE: ./src/settings.ts
+/** The operations, in the order the README documents them. */
+const OPERATIONS = [
+    'rerun-failed',
+    'cancel-stale',
+    'approve-fork-runs',
+    'review-deployments',
+    'rotate-secrets',
+    'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+/** `owner/repo`, as GitHub writes a repository's full name. */
+function fullName(repository) {
+    return `${repository.owner}/${repository.repo}`;
+}
+
 ;// CONCATENATED MODULE: ./src/runs.ts
 /**
  * Finding workflow runs, shared by every run operation: server-side filters first, every page,
  * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
  */
+
 
 
 
@@ -40623,9 +40641,7 @@ function runIdIn(filters, repository) {
     const owned = filters.runIdRepository;
     if (owned === undefined)
         return filters.runId;
-    return owned.toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase()
-        ? filters.runId
-        : undefined;
+    return owned.toLowerCase() === fullName(repository).toLowerCase() ? filters.runId : undefined;
 }
 /**
  * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
@@ -40634,7 +40650,7 @@ function runIdIn(filters, repository) {
 class RunNotFoundError extends Error {
     runId;
     constructor(runId, repository) {
-        const name = `${repository.owner}/${repository.repo}`;
+        const name = fullName(repository);
         super(`workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`);
         this.runId = runId;
         this.name = 'RunNotFoundError';
@@ -40858,10 +40874,8 @@ function matchesFilters(run, filters) {
  */
 
 
-/** `owner/repo`. */
-function fullName(repository) {
-    return `${repository.owner}/${repository.repo}`;
-}
+
+
 /** A workflow run as the target of `action` (e.g. `cancel`), linked to its page. */
 function runTarget(repository, run, action) {
     return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
@@ -52226,8 +52240,8 @@ var mod = __nccwpck_require__(1916);
 
 
 
+
 /** `owner/repo`. */
-const fullNameOf = (repository) => `${repository.owner}/${repository.repo}`;
 /**
  * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
  * names starting with a dot included), or undefined.
@@ -52258,7 +52272,7 @@ function assembleRepositories(entries, matchesOf, excludes) {
         const note = { entry, matched: candidates.length, archived: 0, excluded: [] };
         notes.push(note);
         for (const candidate of candidates) {
-            const name = fullNameOf(candidate);
+            const name = fullName(candidate);
             if (candidate.archived && entry.kind === 'pattern') {
                 note.archived += 1;
                 continue;
@@ -52278,8 +52292,8 @@ function assembleRepositories(entries, matchesOf, excludes) {
     return { repositories, notes };
 }
 function byFullName(a, b) {
-    const x = fullNameOf(a).toLowerCase();
-    const y = fullNameOf(b).toLowerCase();
+    const x = fullName(a).toLowerCase();
+    const y = fullName(b).toLowerCase();
     return x < y ? -1 : x > y ? 1 : 0;
 }
 /**
@@ -52405,7 +52419,7 @@ function logList(repositories, notes) {
         info(`${entryText(note.entry)}: ${parts.join('; ')}`);
     }
     for (const repository of repositories)
-        info(fullNameOf(repository));
+        info(fullName(repository));
 }
 /**
  * Warns when the sweep's reads will not fit in the primary rate limit left, as the last
@@ -52596,19 +52610,6 @@ class RepositoryReader {
 function count(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
 }
-
-;// CONCATENATED MODULE: ./src/settings.ts
-/** The operations, in the order the README documents them. */
-const OPERATIONS = [
-    'rerun-failed',
-    'cancel-stale',
-    'approve-fork-runs',
-    'review-deployments',
-    'rotate-secrets',
-    'delete-runs',
-    'delete-artifacts',
-    'delete-caches'
-];
 
 ;// CONCATENATED MODULE: ./src/input-helper.ts
 /**

@@ -23,7 +23,7 @@ import { PER_PAGE } from './github-limits.js'
 import type { Mutations } from './mutations.js'
 import type { Results } from './outcomes.js'
 import { entryText } from './parse.js'
-import type { RepositoryEntry, RepositoryRef, Settings } from './settings.js'
+import { fullName, type RepositoryEntry, type RepositoryRef, type Settings } from './settings.js'
 
 type Pattern = Extract<RepositoryEntry, { kind: 'pattern' }>
 
@@ -48,7 +48,6 @@ export interface RateLimitSeen {
 }
 
 /** `owner/repo`. */
-const fullNameOf = (repository: RepositoryRef): string => `${repository.owner}/${repository.repo}`
 
 /**
  * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
@@ -98,7 +97,7 @@ export function assembleRepositories(
     const note: EntryNote = { entry, matched: candidates.length, archived: 0, excluded: [] }
     notes.push(note)
     for (const candidate of candidates) {
-      const name = fullNameOf(candidate)
+      const name = fullName(candidate)
       if (candidate.archived && entry.kind === 'pattern') {
         note.archived += 1
         continue
@@ -118,8 +117,8 @@ export function assembleRepositories(
 }
 
 function byFullName(a: ListedRepository, b: ListedRepository): number {
-  const x = fullNameOf(a).toLowerCase()
-  const y = fullNameOf(b).toLowerCase()
+  const x = fullName(a).toLowerCase()
+  const y = fullName(b).toLowerCase()
   return x < y ? -1 : x > y ? 1 : 0
 }
 
@@ -260,7 +259,7 @@ function logList(repositories: readonly RepositoryRef[], notes: readonly EntryNo
     ].filter((part): part is string => typeof part === 'string')
     core.info(`${entryText(note.entry)}: ${parts.join('; ')}`)
   }
-  for (const repository of repositories) core.info(fullNameOf(repository))
+  for (const repository of repositories) core.info(fullName(repository))
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Octokit } from './client.js'
 import { LISTING_CAP, PER_PAGE } from './github-limits.js'
 import { matchesAny, matchesLogin } from './rules/matching.js'
 import { newestFirst } from './rules/ordering.js'
-import type { RepositoryRef, RunFilters } from './settings.js'
+import { fullName, type RepositoryRef, type RunFilters } from './settings.js'
 /** A value of the listing's `status` filter (a status or a conclusion). */
 export type RunStatusFilter = NonNullable<
   NonNullable<Parameters<Octokit['rest']['actions']['listWorkflowRunsForRepo']>[0]>['status']
@@ -26,9 +26,7 @@ export const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', '
 export function runIdIn(filters: RunFilters, repository: RepositoryRef): number | undefined {
   const owned = filters.runIdRepository
   if (owned === undefined) return filters.runId
-  return owned.toLowerCase() === `${repository.owner}/${repository.repo}`.toLowerCase()
-    ? filters.runId
-    : undefined
+  return owned.toLowerCase() === fullName(repository).toLowerCase() ? filters.runId : undefined
 }
 
 /**
@@ -40,7 +38,7 @@ export class RunNotFoundError extends Error {
     readonly runId: number,
     repository: RepositoryRef
   ) {
-    const name = `${repository.owner}/${repository.repo}`
+    const name = fullName(repository)
     super(
       `workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`
     )

@@ -25,6 +25,11 @@ export interface RepositoryRef {
   repo: string
 }
 
+/** `owner/repo`, as GitHub writes a repository's full name. */
+export function fullName(repository: RepositoryRef): string {
+  return `${repository.owner}/${repository.repo}`
+}
+
 /** The run a `workflow_run` event was sent for (`github.event.workflow_run`). */
 export interface EventRun {
   id: number

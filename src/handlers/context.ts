@@ -9,7 +9,7 @@ import type { WorkflowRun } from '../api-types.js'
 import type { Octokit } from '../client.js'
 import type { Mutations } from '../mutations.js'
 import type { Results, Target } from '../outcomes.js'
-import type { RepositoryRef, SettingsFor, OperationName } from '../settings.js'
+import { fullName, type RepositoryRef, type SettingsFor, type OperationName } from '../settings.js'
 
 export interface HandlerContext<O extends OperationName> {
   settings: SettingsFor<O>
@@ -25,10 +25,7 @@ export interface HandlerContext<O extends OperationName> {
 /** A handler plans and applies one operation over every configured target. */
 export type Handler<O extends OperationName> = (context: HandlerContext<O>) => Promise<void>
 
-/** `owner/repo`. */
-export function fullName(repository: RepositoryRef): string {
-  return `${repository.owner}/${repository.repo}`
-}
+export { fullName }
 
 /** A workflow run as the target of `action` (e.g. `cancel`), linked to its page. */
 export function runTarget(
