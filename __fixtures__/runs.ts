@@ -1,5 +1,5 @@
 /** Builders for workflow runs as the REST API returns them, with only the fields tests care about set. */
-import type { WorkflowRun } from '../src/api-types.js'
+import type { WorkflowRun } from '../src/readers/api-types.js'
 
 let nextId = 1000
 

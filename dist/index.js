@@ -33760,49 +33760,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * The bundle's entry. The main thread starts the action in a worker thread and ends with its exit
- * code; the worker runs `run()` (main.ts). Why a worker: V8 sizes a process's young generation for
- * its allocation rate, and a sweep over thousands of repositories made it grow to a few hundred
- * megabytes while the action's own data stayed near 10 MB. An action cannot pass Node flags, but
- * a worker's heap takes limits.
- */
-
-/** The young generation of the worker's heap, in megabytes (V8's own default is far larger). */
-const YOUNG_GENERATION_MB = 2;
-if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
-    const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(new URL(import.meta.url), {
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
-    });
-    worker.on('error', error => {
-        // `run()` reports every error itself; this is the worker dying (out of memory, say). Its
-        // message is not printed: it could quote what the step was given.
-        process.stdout.write(`::error::actions-ops stopped unexpectedly (${error.name})\n`);
-        process.exitCode = 1;
-    });
-    worker.on('exit', code => {
-        if (code !== 0)
-            process.exitCode = code;
-    });
-}
-else {
-    // Eager: bundled into this one file, evaluated only here.
-    const { run } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2364));
-    await run();
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2364:
+/***/ 3359:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37090,7 +37048,7 @@ throttling.triggersNotification = triggersNotification;
 // EXTERNAL MODULE: ./node_modules/bottleneck/lib/index.js
 var lib = __nccwpck_require__(2203);
 var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
-;// CONCATENATED MODULE: ./src/client.ts
+;// CONCATENATED MODULE: ./src/boundary/client.ts
 /**
  * The one REST client of an invocation: `@actions/github`'s Octokit with retries, GitHub's
  * write pacing, per-attempt timeouts and a count of every request sent.
@@ -37318,7 +37276,7 @@ function clientPlugins(counter, timeoutMs, rateLimit) {
     return [countAttempts, retry, throttling];
 }
 
-;// CONCATENATED MODULE: ./src/rate-limit.ts
+;// CONCATENATED MODULE: ./src/boundary/rate-limit.ts
 /**
  * The primary rate limit as the API's answers show it. The client's request hook reports the
  * `x-ratelimit-*` headers of every answer (a success or an error) here; the mutation boundary owns
@@ -37394,7 +37352,7 @@ class RateLimitWatch {
     }
 }
 
-;// CONCATENATED MODULE: ./src/api-errors.ts
+;// CONCATENATED MODULE: ./src/boundary/api-errors.ts
 /**
  * Turns failed requests into messages a user can act on. Errors are recognised by their shape
  * (`status`, `response`), never by their class: the Octokit that built them may be another copy
@@ -37587,7 +37545,7 @@ const RUN_CONCLUSIONS = [
 /** The conclusions a run listing's `status` filter takes: every one but `startup_failure`. */
 const STATUS_FILTER_CONCLUSIONS = new Set(RUN_CONCLUSIONS.filter(conclusion => conclusion !== 'startup_failure'));
 
-;// CONCATENATED MODULE: ./src/pull-requests.ts
+;// CONCATENATED MODULE: ./src/readers/pull-requests.ts
 
 function toOpenPullRequest(pull) {
     const headRepository = pull.head.repo?.full_name;
@@ -40457,7 +40415,7 @@ function matchesLogin(login, globs) {
     return matchesAny(login, globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&')));
 }
 
-;// CONCATENATED MODULE: ./src/rules/fork-approval.ts
+;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/rules.ts
 /**
  * Whether a workflow run waiting for approval is safe to approve. Approving lets the code of the
  * run's commit execute on the repository's runners, so every check here fails closed: a fact that
@@ -40619,7 +40577,7 @@ function fullName(repository) {
     return `${repository.owner}/${repository.repo}`;
 }
 
-;// CONCATENATED MODULE: ./src/runs.ts
+;// CONCATENATED MODULE: ./src/readers/runs.ts
 /**
  * Finding workflow runs, shared by every run operation: server-side filters first, every page,
  * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
@@ -40866,7 +40824,7 @@ function matchesFilters(run, filters) {
     return true;
 }
 
-;// CONCATENATED MODULE: ./src/handlers/context.ts
+;// CONCATENATED MODULE: ./src/operations/context.ts
 /**
  * What every handler gets, and the per-repository loop they share: each repository in its own log
  * group, a failure of one (say, a listing the token may not read) recorded without stopping the
@@ -40921,7 +40879,7 @@ async function forEachRepository(context, work) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/handlers/approve-fork-runs.ts
+;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/handler.ts
 /**
  * approve-fork-runs: approve workflow runs of fork pull requests that wait for a maintainer's
  * approval, only when it is safe: the actor is trusted (when `trusted-actors` is set), an open pull
@@ -41136,7 +41094,7 @@ function approveRefused(error) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/rules/stale.ts
+;// CONCATENATED MODULE: ./src/operations/cancel-stale/rules.ts
 
 /**
  * The group a run competes in: same workflow, event, head branch and head repository, so a fork's
@@ -41199,7 +41157,7 @@ function formatAge(seconds) {
     return text || '0s';
 }
 
-;// CONCATENATED MODULE: ./src/handlers/cancel-stale.ts
+;// CONCATENATED MODULE: ./src/operations/cancel-stale/handler.ts
 /**
  * cancel-stale: cancel active runs that a newer run of their group superseded, or that are older
  * than `stale-after`; then, with `force-cancel-after`, force-cancel those that ignore the cancel.
@@ -41367,7 +41325,7 @@ async function stillActive(context, repository, results, relisting) {
     return active;
 }
 
-;// CONCATENATED MODULE: ./src/deletions.ts
+;// CONCATENATED MODULE: ./src/operations/clean-up.ts
 /**
  * What the clean-up operations' DELETE writes share: how a lost answer is checked, how GitHub's
  * refusals read, and the bytes a set of deletions freed.
@@ -41753,7 +41711,7 @@ function formatBytes(bytes) {
     return prettyBytes(bytes, { binary: true, maximumFractionDigits: 1 });
 }
 
-;// CONCATENATED MODULE: ./src/rules/artifact-retention.ts
+;// CONCATENATED MODULE: ./src/operations/delete-artifacts/rules.ts
 /**
  * Which artifacts delete-artifacts deletes: unexpired ones that pass the name and head-branch
  * filters, were created before the cut-off, and are not among the newest `keep-latest` of their
@@ -41815,7 +41773,7 @@ function selectArtifacts(artifacts, rules) {
     return targets.sort((a, b) => newestArtifactFirst(b.artifact, a.artifact));
 }
 
-;// CONCATENATED MODULE: ./src/handlers/delete-artifacts.ts
+;// CONCATENATED MODULE: ./src/operations/delete-artifacts/handler.ts
 /**
  * delete-artifacts: delete unexpired artifacts created before now − `older-than`, except the
  * newest `keep-latest` of each group (name, head branch, head repository); or, with `run-id`,
@@ -41920,7 +41878,7 @@ function artifactTarget(context, repository, artifact) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/rules/cache-retention.ts
+;// CONCATENATED MODULE: ./src/operations/delete-caches/rules.ts
 /**
  * Which Actions caches delete-caches deletes, and how the cache listing narrows on the server.
  * Pure: no API, no clock of its own.
@@ -41991,7 +41949,7 @@ function selectCaches(caches, rules) {
         (a.cache.id ?? 0) - (b.cache.id ?? 0));
 }
 
-;// CONCATENATED MODULE: ./src/handlers/delete-caches.ts
+;// CONCATENATED MODULE: ./src/operations/delete-caches/handler.ts
 /**
  * delete-caches: delete Actions caches last accessed before now − `older-than` whose key and ref
  * match the globs; with `closed-pull-requests`, only caches of pull requests that are closed or
@@ -42033,7 +41991,7 @@ const deleteCaches = async (context) => {
         const { writes, unread } = settings.closedPullRequests
             ? await closedPullRequestWrites(context, repository, candidates)
             : {
-                writes: candidates.map(candidate => delete_caches_deleteWrite(context, repository, candidate, candidate.reason)),
+                writes: candidates.map(candidate => handler_deleteWrite(context, repository, candidate, candidate.reason)),
                 unread: []
             };
         const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]));
@@ -42101,7 +42059,7 @@ async function closedPullRequestWrites(context, repository, candidates) {
             verdicts.set(pullNumber, verdict);
         }
         if (verdict.closed === true) {
-            writes.push(delete_caches_deleteWrite(context, repository, candidate, `${candidate.reason}, ${verdict.reason}`));
+            writes.push(handler_deleteWrite(context, repository, candidate, `${candidate.reason}, ${verdict.reason}`));
         }
         else if (verdict.closed === undefined) {
             context.results.add(target, verdict.outcome, verdict.reason);
@@ -42140,7 +42098,7 @@ async function readPullRequest(context, repository, pullNumber) {
         };
     }
 }
-function delete_caches_deleteWrite(context, repository, { cache }, reason) {
+function handler_deleteWrite(context, repository, { cache }, reason) {
     const { octokit } = context;
     return {
         target: cacheTarget(context, repository, cache),
@@ -42177,7 +42135,7 @@ function cacheTarget(context, repository, cache) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/rules/run-retention.ts
+;// CONCATENATED MODULE: ./src/operations/delete-runs/rules.ts
 /**
  * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
  * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
@@ -42253,7 +42211,7 @@ function undecidedWithin(verdicts, budget) {
     return reached;
 }
 
-;// CONCATENATED MODULE: ./src/handlers/delete-runs.ts
+;// CONCATENATED MODULE: ./src/operations/delete-runs/handler.ts
 /**
  * delete-runs: delete completed workflow runs created before now − `older-than`, except the newest
  * `keep-latest` completed runs of each group (workflow, head branch, head repository); or the one
@@ -42293,7 +42251,7 @@ const deleteRuns = async (context) => {
         info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`);
         const writes = verdicts
             .filter(entry => entry.verdict === 'delete')
-            .map(entry => delete_runs_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
+            .map(entry => delete_runs_handler_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
         await context.mutations.apply(writes, 'deleted');
         // Left undecided because the `limit` could not reach them: the deletes above spent it.
         for (const entry of verdicts) {
@@ -42524,7 +42482,7 @@ async function deleteNamedRun(context, repository, runId, cutoffMs) {
         context.results.skip(runTarget(repository, run, 'delete'), refusal);
         return;
     }
-    await context.mutations.apply([delete_runs_deleteWrite(context, repository, run, `named by run-id; ${reasonFor(context, run)}`)], 'deleted');
+    await context.mutations.apply([delete_runs_handler_deleteWrite(context, repository, run, `named by run-id; ${reasonFor(context, run)}`)], 'deleted');
 }
 /**
  * `GET /repos/{owner}/{repo}/actions/runs/{run_id}`.
@@ -42573,7 +42531,7 @@ function namedRunRefusal(context, run, cutoffMs) {
     }
     return undefined;
 }
-function delete_runs_deleteWrite(context, repository, run, reason) {
+function delete_runs_handler_deleteWrite(context, repository, run, reason) {
     const { octokit } = context;
     return {
         target: runTarget(repository, run, 'delete'),
@@ -42619,7 +42577,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/job-logs.ts
+;// CONCATENATED MODULE: ./src/readers/job-logs.ts
 /**
  * Reading a job's log to look for a flaky-failure signature. GitHub answers the log request with a
  * 302 to a short-lived URL on its log storage (another host); the API token must not travel there,
@@ -42792,7 +42750,7 @@ async function logTailMatches(file, matches, tailBytes) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/rules/rerun.ts
+;// CONCATENATED MODULE: ./src/operations/rerun-failed/rules.ts
 
 
 
@@ -42962,7 +42920,7 @@ function lineMatcher(pattern) {
 }
 const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
 
-;// CONCATENATED MODULE: ./src/later-runs.ts
+;// CONCATENATED MODULE: ./src/readers/later-runs.ts
 /**
  * Reading the runs created after failed runs, to tell which of them a newer run of the same
  * workflow and branch superseded, at few requests: one listing of the repository's recent runs
@@ -43152,7 +43110,7 @@ class LaterRunsReader {
     }
 }
 
-;// CONCATENATED MODULE: ./src/handlers/rerun-failed.ts
+;// CONCATENATED MODULE: ./src/operations/rerun-failed/handler.ts
 /**
  * rerun-failed: re-run the failed jobs of failed workflow runs, once per invocation, with the
  * guards scripts forget: active runs, runs already being retried, the 30-day window, GitHub's
@@ -43382,7 +43340,7 @@ function refusedRerun(error) {
 }
 const target = (repository, run) => runTarget(repository, run, 'rerun-failed-jobs');
 
-;// CONCATENATED MODULE: ./src/deployments.ts
+;// CONCATENATED MODULE: ./src/readers/deployments.ts
 /**
  * The environments run `runId` waits on, in the API's order (empty when it waits on none).
  *
@@ -43427,7 +43385,7 @@ function toPendingDeployment(entry) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/rules/deployment-review.ts
+;// CONCATENATED MODULE: ./src/operations/review-deployments/rules.ts
 /**
  * Which pending deployments of a workflow run this invocation may review, and the facts a
  * maintainer needs about the others (pure: no API calls).
@@ -43581,7 +43539,7 @@ function parseDeploymentCallbackUrl(value) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/handlers/answer-protection-rule.ts
+;// CONCATENATED MODULE: ./src/operations/review-deployments/protection-rule.ts
 /**
  * review-deployments on a `deployment_protection_rule` event: answer the custom deployment
  * protection rule GitHub asks about, for the run and environment of the payload. Only the GitHub
@@ -43842,7 +43800,7 @@ function repositoryNameOfPayload(payload) {
     return typeof repository?.full_name === 'string' ? repository.full_name : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/handlers/review-deployments.ts
+;// CONCATENATED MODULE: ./src/operations/review-deployments/handler.ts
 /**
  * review-deployments: approve or reject the pending deployments of waiting workflow runs. On a
  * `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`) the handler
@@ -43896,13 +43854,13 @@ const reviewDeployments = async (context) => {
         const waiting = runs.filter(run => byId ? run.status !== 'completed' : run.status === 'waiting');
         info(`${fullName(repository)}: ${runs.length} runs listed, ${waiting.length} waiting`);
         if (byId && waiting.length === 0 && runs[0]) {
-            context.results.skip(review_deployments_target(repository, runs[0]), 'already completed');
+            context.results.skip(handler_target(repository, runs[0]), 'already completed');
         }
         for (const run of waiting) {
             if (mutations.canRead())
                 await reviewRun(context, repository, run);
             else
-                mutations.skipStopped(review_deployments_target(repository, run), 'read');
+                mutations.skipStopped(handler_target(repository, run), 'read');
         }
     });
 };
@@ -43922,13 +43880,13 @@ async function reviewRun(context, repository, run) {
         const stopped = mutations.stoppedBy(error);
         // One run that cannot be read (deleted meanwhile, say) must not stop the others.
         if (stopped !== undefined)
-            results.skip(review_deployments_target(repository, run), stopped);
+            results.skip(handler_target(repository, run), stopped);
         else
-            results.add(review_deployments_target(repository, run), 'failed', describeApiError(error, 'review-deployments'));
+            results.add(handler_target(repository, run), 'failed', describeApiError(error, 'review-deployments'));
         return;
     }
     if (pending.length === 0) {
-        results.skip(review_deployments_target(repository, run), run.status === 'waiting'
+        results.skip(handler_target(repository, run), run.status === 'waiting'
             ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
             : `no pending deployments (status ${run.status})`);
         return;
@@ -43936,7 +43894,7 @@ async function reviewRun(context, repository, run) {
     const plan = planReview(pending, settings.environments, context.now());
     if (plan.review.length === 0 && plan.blocked.length === 0) {
         const names = plan.unmatched.map(deployment => deployment.environment.name).join(', ');
-        results.skip(review_deployments_target(repository, run), `waiting on ${names}, which \`environments\` (${settings.environments.join(', ')}) does not match`);
+        results.skip(handler_target(repository, run), `waiting on ${names}, which \`environments\` (${settings.environments.join(', ')}) does not match`);
         return;
     }
     const stop = plan.review.length > 0 ? mutations.stopReason() : undefined;
@@ -43953,12 +43911,12 @@ async function reviewRun(context, repository, run) {
         ].join('; ');
     }
     if (plan.review.length === 0) {
-        results.skip(review_deployments_target(repository, run), left ?? '');
+        results.skip(handler_target(repository, run), left ?? '');
         return;
     }
     const [result] = stop === undefined
         ? await mutations.apply([reviewWrite(context, repository, run, plan.review)], settings.state)
-        : [mutations.skipStopped(review_deployments_target(repository, run))];
+        : [mutations.skipStopped(handler_target(repository, run))];
     if (result && left)
         results.update(result, { reason: `${result.reason}; ${left}` });
 }
@@ -43970,7 +43928,7 @@ async function reviewRun(context, repository, run) {
 function reviewWrite(context, repository, run, reviewed) {
     const { settings, octokit } = context;
     return {
-        target: review_deployments_target(repository, run),
+        target: handler_target(repository, run),
         reason: describeReview(settings.state, reviewed, context.now()),
         send: async () => {
             try {
@@ -43987,7 +43945,7 @@ function reviewWrite(context, repository, run, reviewed) {
             catch (error) {
                 if (statusOf(error) !== 422)
                     throw error;
-                throw new RefusedReview(await review_deployments_explainRefusal(context, repository, run.id, reviewed, error));
+                throw new RefusedReview(await handler_explainRefusal(context, repository, run.id, reviewed, error));
             }
         },
         landed: async () => {
@@ -44057,7 +44015,7 @@ function movedOn(found) {
  * refused), or the run moved on, meanwhile.
  * @throws the read's error when it met the spent primary rate limit (the run is then skipped).
  */
-async function review_deployments_explainRefusal(context, repository, runId, reviewed, error) {
+async function handler_explainRefusal(context, repository, runId, reviewed, error) {
     const refused = describeApiError(error, 'review-deployments');
     let found;
     try {
@@ -44093,9 +44051,9 @@ async function reviewsSoFar(context, repository, run) {
         return [];
     }
 }
-const review_deployments_target = (repository, run) => runTarget(repository, run, 'review');
+const handler_target = (repository, run) => runTarget(repository, run, 'review');
 
-;// CONCATENATED MODULE: ./src/mutations.ts
+;// CONCATENATED MODULE: ./src/boundary/mutations.ts
 /**
  * The mutation boundary: the only place writes are sent, and the one place that decides when an
  * invocation stops. In a dry run it records writes as `planned` instead; either way it spends the
@@ -51234,7 +51192,7 @@ function re(stringsOrFlags, ...values) {
 }
 
 
-;// CONCATENATED MODULE: ./src/parse.ts
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
 /**
  * Pure parsers for input values. Each throws an `InputError` that names the input, quotes the
  * value and shows an accepted example, so a mistyped step fails before the first API call.
@@ -51535,7 +51493,7 @@ function compileNameGlob(glob) {
     return compiled === false ? undefined : compiled;
 }
 
-;// CONCATENATED MODULE: ./src/rules/secret-writes.ts
+;// CONCATENATED MODULE: ./src/operations/rotate-secrets/rules.ts
 /** The secret stores, in the order the documentation lists them (the `app` input's values). */
 const SECRET_APPS = ['actions', 'dependabot', 'codespaces'];
 /** How messages and the job summary name each store. */
@@ -51588,7 +51546,7 @@ function describeAccess(access) {
     return `visibility selected (${count} ${count === 1 ? 'repository' : 'repositories'})`;
 }
 
-;// CONCATENATED MODULE: ./src/sealed-box.ts
+;// CONCATENATED MODULE: ./src/operations/rotate-secrets/sealed-box.ts
 /**
  * libsodium, loaded on first use: its WebAssembly takes about 12 MB, which only rotate-secrets
  * needs. Bundled into the one file all the same (`eager`), evaluated when first asked for.
@@ -51632,7 +51590,7 @@ async function sealSecretValue(value, publicKey) {
     return sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL);
 }
 
-;// CONCATENATED MODULE: ./src/secret-scopes.ts
+;// CONCATENATED MODULE: ./src/readers/secret-scopes.ts
 /**
  * The places a secret lives — a repository, an environment of a repository, an organization — for
  * each secret store (`actions`, `dependabot`, `codespaces`), behind one shape, so rotate-secrets
@@ -51766,7 +51724,7 @@ async function listSelectedRepositoryIds(octokit, app, org, name) {
     return repositories.map(repository => repository.id);
 }
 
-;// CONCATENATED MODULE: ./src/secret-values.ts
+;// CONCATENATED MODULE: ./src/operations/rotate-secrets/secret-values.ts
 /**
  * Fresh secret values for `generate: true`: random bytes from the operating system's CSPRNG
  * (`node:crypto` `randomBytes`), written in the requested encoding. Pure apart from the random
@@ -51822,7 +51780,7 @@ function alphanumeric(length, random) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/handlers/rotate-secrets.ts
+;// CONCATENATED MODULE: ./src/operations/rotate-secrets/handler.ts
 /**
  * rotate-secrets: write a new value of each named secret into every scope that holds it — each
  * repository, an environment of each repository, or an organization — and into every secret store
@@ -51847,7 +51805,7 @@ function alphanumeric(length, random) {
  * dropped connection or a timeout the secret is read back (`GET …/secrets/{secret_name}`) before
  * the PUT is sent again.
  *
- * Endpoints (see src/secret-scopes.ts for each scope's), `{app}` being `actions`, `dependabot` or
+ * Endpoints (see readers/secret-scopes.ts for each scope's), `{app}` being `actions`, `dependabot` or
  * `codespaces`:
  * - `GET /repos/{owner}/{repo}/{app}/secrets/public-key`, `…/secrets`, `…/secrets/{secret_name}`,
  *   `PUT /repos/{owner}/{repo}/{app}/secrets/{secret_name}`;
@@ -52182,7 +52140,7 @@ function planError(what, error, why = describeApiError(error, 'rotate-secrets'))
     return new Error(`rotate-secrets could not ${what}: ${why}${hint}. Nothing was written.`);
 }
 
-;// CONCATENATED MODULE: ./src/handlers/index.ts
+;// CONCATENATED MODULE: ./src/operations/index.ts
 
 
 
@@ -52217,7 +52175,7 @@ async function runOperation(operation, context) {
 
 // EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
 var mod = __nccwpck_require__(1916);
-;// CONCATENATED MODULE: ./src/repositories.ts
+;// CONCATENATED MODULE: ./src/readers/repositories.ts
 /**
  * Resolving `repository`: its patterns (`acme/*`, `acme/web-*`, `*`) become the repositories the
  * token can access, once, before any target is looked at; named entries stay as written; the
@@ -52611,7 +52569,7 @@ function count(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
 }
 
-;// CONCATENATED MODULE: ./src/input-helper.ts
+;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
 /**
  * The one place that reads the step's inputs and the runner's environment. It validates every
  * value before the first API call and returns typed settings for exactly one operation.
@@ -53142,7 +53100,7 @@ function readSecretNames(raw) {
     return [...seen];
 }
 
-;// CONCATENATED MODULE: ./src/outcomes.ts
+;// CONCATENATED MODULE: ./src/boundary/outcomes.ts
 /** Every result of the invocation, in the order they were decided. */
 class Results {
     entries = [];
@@ -53170,7 +53128,7 @@ class Results {
     }
 }
 
-;// CONCATENATED MODULE: ./src/reporter.ts
+;// CONCATENATED MODULE: ./src/adapters/action/report.ts
 /**
  * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary (one table
  * for one repository; for several, how many were processed and a line with the counts and a
@@ -53387,7 +53345,7 @@ function escapeHtml(text) {
     return text.replace(/[&<>"]/g, char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char] ?? char);
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/adapters/action/main.ts
 /**
  * The action's entry: settings → client → repositories → handler → report. Exported so tests can
  * call it without side effects at import.
@@ -53439,6 +53397,48 @@ async function run() {
     }
 }
 
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The bundle's entry. The main thread starts the action in a worker thread and ends with its exit
+ * code; the worker runs `run()` (main.ts). Why a worker: V8 sizes a process's young generation for
+ * its allocation rate, and a sweep over thousands of repositories made it grow to a few hundred
+ * megabytes while the action's own data stayed near 10 MB. An action cannot pass Node flags, but
+ * a worker's heap takes limits.
+ */
+
+/** The young generation of the worker's heap, in megabytes (V8's own default is far larger). */
+const YOUNG_GENERATION_MB = 2;
+if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
+    const worker = new node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.Worker(new URL(import.meta.url), {
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
+    });
+    worker.on('error', error => {
+        // `run()` reports every error itself; this is the worker dying (out of memory, say). Its
+        // message is not printed: it could quote what the step was given.
+        process.stdout.write(`::error::actions-ops stopped unexpectedly (${error.name})\n`);
+        process.exitCode = 1;
+    });
+    worker.on('exit', code => {
+        if (code !== 0)
+            process.exitCode = code;
+    });
+}
+else {
+    // Eager: bundled into this one file, evaluated only here.
+    const { run } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 3359));
+    await run();
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

@@ -25,6 +25,6 @@ if (isMainThread) {
   })
 } else {
   // Eager: bundled into this one file, evaluated only here.
-  const { run } = await import(/* webpackMode: "eager" */ './main.js')
+  const { run } = await import(/* webpackMode: "eager" */ './adapters/action/main.js')
   await run()
 }

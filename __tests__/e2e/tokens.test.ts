@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { repository, run, scenario } from '../../__fixtures__/scenario.js'
-import { PERMISSION_HINTS } from '../../src/api-errors.js'
+import { PERMISSION_HINTS } from '../../src/boundary/api-errors.js'
 import { OPERATIONS } from '../../src/settings.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'

@@ -72,7 +72,7 @@ async function runInProcess(options: RunOptions): Promise<ActionRun> {
   const env = { ...stepEnvironment(options, files), GITHUB_STEP_SUMMARY: SUMMARY_FILE }
   writeFileSync(SUMMARY_FILE, '')
   core.summary.emptyBuffer()
-  const { run } = await import('../../src/main.js')
+  const { run } = await import('../../src/adapters/action/main.js')
   const stdout: string[] = []
   const stderr: string[] = []
   const saved = {

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { describeApiError, redactSecrets, registerSecret, statusOf } from '../../src/api-errors.js'
+import { describeApiError, redactSecrets, registerSecret, statusOf } from '../../src/boundary/api-errors.js'
 import {
   attemptHook,
   createClient,
@@ -14,7 +14,7 @@ import {
   isNetworkFailure,
   RequestCounter,
   RequestNotSentError
-} from '../../src/client.js'
+} from '../../src/boundary/client.js'
 import type { PacingSettings } from '../../src/settings.js'
 import { clientWithForeignErrors, ForeignRequestError } from '../../__fixtures__/foreign-octokit.js'
 

@@ -9,7 +9,7 @@ import {
   waitTimerLeftSeconds,
   type PastReview,
   type PendingDeployment
-} from '../../src/rules/deployment-review.js'
+} from '../../src/operations/review-deployments/rules.js'
 
 const now = new Date('2026-11-22T12:00:00Z')
 

@@ -8,7 +8,7 @@ import {
   shortSha,
   type ChangedFile,
   type OpenPullRequest
-} from '../../src/rules/fork-approval.js'
+} from '../../src/operations/approve-fork-runs/rules.js'
 
 const DEFAULT_PROTECTED = ['.github/workflows/**', '.github/actions/**']
 const RUN_SHA = 'a'.repeat(40)

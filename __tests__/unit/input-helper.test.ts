@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
-import { getSettings, parseOperation } from '../../src/input-helper.js'
+import { getSettings, parseOperation } from '../../src/inputs/read-settings.js'
 import type { PacingSettings, SettingsFor } from '../../src/settings.js'
 
 // @actions/core announces masks on stdout; keep them for the assertions below, out of the test log.

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startBlobHost, type BlobHost, type BlobViolation } from '../../simulator/blobs.js'
-import { downloadLog, LogDownloadError, logTailMatches } from '../../src/job-logs.js'
-import { parseRegExp } from '../../src/parse.js'
-import { lineMatcher } from '../../src/rules/rerun.js'
+import { downloadLog, LogDownloadError, logTailMatches } from '../../src/readers/job-logs.js'
+import { parseRegExp } from '../../src/inputs/parse.js'
+import { lineMatcher } from '../../src/operations/rerun-failed/rules.js'
 
 const LOG = [
   '2026-12-01T10:00:00.0000000Z ##[group]Run npm test',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { Mutations, OperationsBudget } from '../../src/mutations.js'
-import { Results, type Target } from '../../src/outcomes.js'
-import { outputsFor } from '../../src/reporter.js'
+import { Mutations, OperationsBudget } from '../../src/boundary/mutations.js'
+import { Results, type Target } from '../../src/boundary/outcomes.js'
+import { outputsFor } from '../../src/adapters/action/report.js'
 
 const target = (id: number): Target => ({
   repository: 'acme/web',

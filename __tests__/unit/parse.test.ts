@@ -11,7 +11,7 @@ import {
   parseRepository,
   parseRequiredAgeSeconds,
   parseWorkflows
-} from '../../src/parse.js'
+} from '../../src/inputs/parse.js'
 
 describe('parseList', () => {
   it('splits on newlines and commas and drops blanks', () => {

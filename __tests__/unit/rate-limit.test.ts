@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { repository, scenario } from '../../__fixtures__/scenario.js'
-import { createClient } from '../../src/client.js'
-import { RateLimitWatch } from '../../src/rate-limit.js'
+import { createClient } from '../../src/boundary/client.js'
+import { RateLimitWatch } from '../../src/boundary/rate-limit.js'
 import { startSimulator, type Simulator } from '../../simulator/index.js'
 
 const PACING = {

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
-import { RequestCounter } from '../../src/client.js'
-import { getSettings } from '../../src/input-helper.js'
-import type { TargetResult } from '../../src/outcomes.js'
-import { groupByRepository, publish } from '../../src/reporter.js'
+import { RequestCounter } from '../../src/boundary/client.js'
+import { getSettings } from '../../src/inputs/read-settings.js'
+import type { TargetResult } from '../../src/boundary/outcomes.js'
+import { groupByRepository, publish } from '../../src/adapters/action/report.js'
 
 const saved = { ...process.env }
 // @actions/core keeps the summary's path once it has read it: one file for this test file.

@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
-import { getSettings } from '../../src/input-helper.js'
+import { getSettings } from '../../src/inputs/read-settings.js'
 import {
   InputError,
   parseRepositoryEntries,
   parseRepositoryEntry,
   parseRepositoryGlobs
-} from '../../src/parse.js'
+} from '../../src/inputs/parse.js'
 import {
   assembleRepositories,
   excludedBy,
@@ -17,7 +17,7 @@ import {
   readsPerRepository,
   tokenKindOf,
   type ListedRepository
-} from '../../src/repositories.js'
+} from '../../src/readers/repositories.js'
 import type { RepositoryEntry, SettingsFor } from '../../src/settings.js'
 
 // @actions/core announces the token's mask on stdout: keep it out of the test log.

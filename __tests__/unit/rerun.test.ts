@@ -10,7 +10,7 @@ import {
   supersededWithin,
   supersedes,
   type GuardOptions
-} from '../../src/rules/rerun.js'
+} from '../../src/operations/rerun-failed/rules.js'
 
 const now = new Date('2026-11-22T12:00:00Z')
 const options: GuardOptions = { now, maxAttempts: 3, conclusions: ['failure'] }

@@ -4,14 +4,14 @@ import {
   selectArtifacts,
   type ArtifactRules,
   type RetentionArtifact
-} from '../../src/rules/artifact-retention.js'
+} from '../../src/operations/delete-artifacts/rules.js'
 import {
   cacheListings,
   pullNumberOfRef,
   selectCaches,
   type CacheRules,
   type RetentionCache
-} from '../../src/rules/cache-retention.js'
+} from '../../src/operations/delete-caches/rules.js'
 import {
   cutoffOf,
   formatBytes,
@@ -25,7 +25,7 @@ import {
   retentionGroupKey,
   undecidedWithin,
   type RetentionRun
-} from '../../src/rules/run-retention.js'
+} from '../../src/operations/delete-runs/rules.js'
 
 const now = new Date('2026-11-22T12:00:00Z')
 const daysAgo = (days: number, minutes = 0): string =>

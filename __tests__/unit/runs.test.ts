@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { aRun } from '../../__fixtures__/runs.js'
 import { matchesAny, matchesLogin } from '../../src/rules/matching.js'
-import { matchesFilters } from '../../src/runs.js'
+import { matchesFilters } from '../../src/readers/runs.js'
 import type { RunFilters } from '../../src/settings.js'
 
 const none: RunFilters = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import sodium from 'libsodium-wrappers'
-import { decodePublicKey, sealSecretValue } from '../../src/sealed-box.js'
+import { decodePublicKey, sealSecretValue } from '../../src/operations/rotate-secrets/sealed-box.js'
 
 async function keyPair(): Promise<{ key_id: string; key: string; open: (b64: string) => string }> {
   await sodium.ready

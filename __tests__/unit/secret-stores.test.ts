@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { describeSecretsApiError, PERMISSION_HINTS } from '../../src/api-errors.js'
-import type { TargetResult } from '../../src/outcomes.js'
-import { summaryGroups } from '../../src/reporter.js'
+import { describeSecretsApiError, PERMISSION_HINTS } from '../../src/boundary/api-errors.js'
+import type { TargetResult } from '../../src/boundary/outcomes.js'
+import { summaryGroups } from '../../src/adapters/action/report.js'
 import type { SecretApp, SecretScopeKind } from '../../src/settings.js'
 
 /** An error shaped like Octokit's RequestError. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ALPHANUMERIC, generateSecretValue, type RandomSource } from '../../src/secret-values.js'
+import { ALPHANUMERIC, generateSecretValue, type RandomSource } from '../../src/operations/rotate-secrets/secret-values.js'
 import type { SecretEncoding } from '../../src/settings.js'
 
 /** A random source that hands out `bytes` in order, cycling, and records what was asked. */

@@ -4,7 +4,7 @@ import {
   isWriteVerified,
   orgSecretAccess,
   type OrgSecretAccess
-} from '../../src/rules/secret-writes.js'
+} from '../../src/operations/rotate-secrets/rules.js'
 import type { SecretVisibility } from '../../src/settings.js'
 
 const ids150 = Array.from({ length: 150 }, (_, i) => 1000 + i)

@@ -11,14 +11,14 @@ import {
   type Scenario,
   type ScenarioRun
 } from '../../simulator/index.js'
-import { lastAccessOf, pullNumberOfRef } from '../../src/rules/cache-retention.js'
+import { lastAccessOf, pullNumberOfRef } from '../../src/operations/delete-caches/rules.js'
 import {
   judgeRetention,
   newestRunFirst,
   retentionGroupKey,
   undecidedWithin,
   type RetentionRun
-} from '../../src/rules/run-retention.js'
+} from '../../src/operations/delete-runs/rules.js'
 import { pages, type BenchCase } from './types.js'
 
 const DAY_MS = 86_400_000

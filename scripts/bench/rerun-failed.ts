@@ -4,8 +4,8 @@ import {
   cheapSkipReason,
   supersededWithin,
   supersessionKey
-} from '../../src/rules/rerun.js'
-import type { WorkflowRun } from '../../src/api-types.js'
+} from '../../src/operations/rerun-failed/rules.js'
+import type { WorkflowRun } from '../../src/readers/api-types.js'
 import { newestFirst } from '../../src/rules/ordering.js'
 import { pages, runListingMinimum, type BenchCase } from './types.js'
 
