@@ -9,7 +9,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import { RequestError } from '@octokit/request-error'
 import Bottleneck from 'bottleneck'
 import { isHttpAnswer, messageOf, redactSecrets, registerSecret } from './api-errors.js'
-import type { RateLimitWatch } from './rate-limit.js'
+import { MAX_RATE_LIMIT_WAIT_SECONDS, type RateLimitWatch } from './rate-limit.js'
 import type { PacingSettings } from '../settings.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -25,9 +25,6 @@ export const MAX_RETRIES = 3
  * (`sendLandingOnce` in mutations.ts). Secondary rate limits are still waited out.
  */
 export const SEND_ONCE = { request: { retries: 0 } }
-/** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
-export const MAX_RATE_LIMIT_WAIT_SECONDS = 60
-
 /** Counts requests as they are sent, retries included. */
 export class RequestCounter {
   total = 0

@@ -5,7 +5,9 @@
  * (`GET /rate_limit` aside) while it says the limit is spent.
  */
 import * as core from '@actions/core'
-import { MAX_RATE_LIMIT_WAIT_SECONDS } from './client.js'
+
+/** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
+export const MAX_RATE_LIMIT_WAIT_SECONDS = 60
 
 /** GitHub's primary rate-limit window (seconds), assumed when an answer omits `x-ratelimit-reset`. */
 const WINDOW_SECONDS = 3600
