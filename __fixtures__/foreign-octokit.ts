@@ -4,7 +4,12 @@
  * the bundle's `RequestError`, with the same fields.
  */
 import { getOctokit } from '@actions/github'
-import { clientOptions, clientPlugins, RequestCounter, type ApiClient } from '../src/boundary/client.js'
+import {
+  clientOptions,
+  clientPlugins,
+  RequestCounter,
+  type ApiClient
+} from '../src/boundary/client.js'
 import type { PacingSettings } from '../src/settings.js'
 
 /** An error with the fields of Octokit's `RequestError`, of another class. */

@@ -1,5 +1,5 @@
 /** Inputs as a step's `with:` would give them, read the way `core.getInput` reads them. */
-import type { Environment, InputReader } from '../src/inputs/read-settings.js'
+import type { Environment, InputReader } from '../src/inputs/step-inputs.js'
 
 /** A reader over `with`, defaulting only what every step needs (operation and token). */
 export function inputs(withInputs: Record<string, string>): InputReader {

@@ -33760,7 +33760,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3359:
+/***/ 6591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36582,7 +36582,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -36605,7 +36605,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
+function error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -36716,6 +36716,269 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/log.ts
+/**
+ * Where the operations write what they are doing. Below the adapters nothing knows which front door
+ * it runs behind: it writes here. The action's adapter keeps the default sink (`@actions/core`:
+ * plain lines, `::warning::`/`::error::` annotations, `::group::` folds and masks); the command
+ * line installs its own with {@link useLog} (plain `warning: …` lines on stderr, never a workflow
+ * command).
+ */
+
+/** GitHub's runner: `@actions/core`'s commands. */
+const actionsLog = {
+    info: message => info(message),
+    warning: message => warning(message),
+    error: message => error(message),
+    debug: message => core_debug(message),
+    group: async (name, work) => group(name, work),
+    mask: value => core_setSecret(value)
+};
+let sink = actionsLog;
+/** Makes `next` the sink of every later line; an adapter calls it once, before anything runs. */
+function useLog(next) {
+    sink = next;
+}
+/** The current sink's methods, for the code below the adapters. */
+const log = {
+    info: message => sink.info(message),
+    warning: message => sink.warning(message),
+    error: message => sink.error(message),
+    debug: message => sink.debug(message),
+    group: async (name, work) => sink.group(name, work),
+    mask: value => sink.mask(value)
+};
+
+;// CONCATENATED MODULE: ./src/boundary/rate-limit.ts
+/**
+ * The primary rate limit as the API's answers show it. The client's request hook reports the
+ * `x-ratelimit-*` headers of every answer (a success or an error) here; the mutation boundary owns
+ * the watch and asks it whether anything more may be sent; the client refuses to send a request
+ * (`GET /rate_limit` aside) while it says the limit is spent.
+ */
+
+/** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 60;
+/** GitHub's primary rate-limit window (seconds), assumed when an answer omits `x-ratelimit-reset`. */
+const WINDOW_SECONDS = 3600;
+/** The reason every target and repository not reached is reported with. */
+function rateLimitReason(reset) {
+    return `rate limit exhausted until ${reset.toISOString()}`;
+}
+/** What the answers so far tell of the primary rate limit. */
+class RateLimitWatch {
+    resetAt;
+    /** Set when a request was refused for the spent limit (the client gave up waiting, if it waited). */
+    refused = false;
+    warned = false;
+    /**
+     * Takes the headers of one answer. `x-ratelimit-remaining: 0` means that answer spent the last
+     * request of the window (a 200 as well as a refusal); a later answer showing requests left (the
+     * window was reset) lifts the stop.
+     * @param headers the answer's headers, lower-case names; undefined for an answer without any.
+     */
+    observe(headers) {
+        const remaining = headers?.['x-ratelimit-remaining'];
+        if (remaining === undefined || remaining === null)
+            return;
+        if (String(remaining) !== '0') {
+            this.resetAt = undefined;
+            this.refused = false;
+            return;
+        }
+        const reset = Number(headers?.['x-ratelimit-reset']);
+        this.resetAt =
+            Number.isFinite(reset) && reset > 0
+                ? new Date(reset * 1000)
+                : new Date(Date.now() + WINDOW_SECONDS * 1000);
+        this.warnOnce();
+    }
+    /**
+     * Takes a request that reached the caller refused for the spent limit: after it, nothing more is
+     * sent until an answer shows requests left, whatever the clock says of `reset`.
+     */
+    noteRefusal(reset) {
+        this.resetAt = reset;
+        this.refused = true;
+        this.warnOnce();
+    }
+    /**
+     * When the limit resets, while nothing may be sent; undefined while requests may go. A limit
+     * that resets within `MAX_RATE_LIMIT_WAIT_SECONDS` does not stop anything: the client waits it
+     * out on the refusal, unless a refusal already reached the caller.
+     * @param now epoch milliseconds.
+     */
+    stoppedUntil(now = Date.now()) {
+        if (this.resetAt === undefined)
+            return undefined;
+        if (this.refused)
+            return this.resetAt;
+        return this.resetAt.getTime() - now > MAX_RATE_LIMIT_WAIT_SECONDS * 1000
+            ? this.resetAt
+            : undefined;
+    }
+    warnOnce() {
+        const until = this.stoppedUntil();
+        if (this.warned || until === undefined)
+            return;
+        this.warned = true;
+        log.warning(`The primary rate limit is spent until ${until.toISOString()}: nothing more is read or written in this invocation, and every target or repository not reached is reported with that time. Run again after it.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/boundary/api-errors.ts
+/**
+ * Turns failed requests into messages a user can act on. Errors are recognised by their shape
+ * (`status`, `response`), never by their class: the Octokit that built them may be another copy
+ * than this bundle's (GitHub's local action runner brings its own), and `instanceof` then fails.
+ * Every text this module returns has the secrets registered with {@link registerSecret} replaced
+ * by `***`, whatever the error carried (undici's header errors quote the header value).
+ */
+
+/**
+ * True for an error that came back from the API with a status, or a network failure the client
+ * reports as status 500 without a response.
+ */
+function isApiError(error) {
+    return (typeof error === 'object' &&
+        error !== null &&
+        typeof error.status === 'number');
+}
+/**
+ * True for an error that carries an HTTP answer: a numeric `status` and a `response` object, as
+ * Octokit's `RequestError` has for every status the server sent, whichever copy of Octokit made it.
+ */
+function isHttpAnswer(error) {
+    if (!isApiError(error))
+        return false;
+    const { response } = error;
+    return typeof response === 'object' && response !== null;
+}
+/**
+ * The message of anything thrown, read by shape: an error made in another realm (Node's `fs` or
+ * `fetch` seen from a test's sandbox) is not `instanceof Error` here.
+ */
+function messageOf(error) {
+    const message = error?.message;
+    return typeof message === 'string' ? message : String(error);
+}
+/** Pieces of a secret shorter than this are not scrubbed: they would match ordinary words. */
+const MIN_SCRUBBED_LENGTH = 8;
+const scrubbed = new Set();
+/**
+ * Adds a secret (the token) to what {@link redactSecrets} replaces, as a whole and, when it holds
+ * whitespace, each piece between (an error may quote only the first line of a header value).
+ * Pieces shorter than 8 characters are left alone. Process-wide, like the runner's masks.
+ */
+function registerSecret(value) {
+    for (const piece of [value, ...value.split(/\s+/)]) {
+        if (piece.length >= MIN_SCRUBBED_LENGTH)
+            scrubbed.add(piece);
+    }
+}
+/** `text` with every registered secret (see {@link registerSecret}) replaced by `***`. */
+function redactSecrets(text) {
+    let redacted = text;
+    // Longest first, so a whole value goes before the pieces it contains.
+    for (const secret of [...scrubbed].sort((a, b) => b.length - a.length)) {
+        redacted = redacted.split(secret).join('***');
+    }
+    return redacted;
+}
+/** The HTTP status of a failed request, or undefined for other errors. */
+function statusOf(error) {
+    return isApiError(error) ? error.status : undefined;
+}
+/**
+ * When the error is the primary rate limit (`x-ratelimit-remaining: 0`), the moment it resets.
+ * @returns undefined for every other error.
+ */
+function rateLimitResetOf(error) {
+    if (!isApiError(error) || (error.status !== 403 && error.status !== 429))
+        return undefined;
+    const headers = error.response?.headers ?? {};
+    if (String(headers['x-ratelimit-remaining']) !== '0')
+        return undefined;
+    const reset = Number(headers['x-ratelimit-reset']);
+    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date();
+}
+/** The only token that may answer a custom deployment protection rule, phrased as the fix. */
+const PROTECTION_RULE_TOKEN_HINT = "only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in `github-token`";
+/** The permission each operation's token needs, phrased as the fix. */
+const PERMISSION_HINTS = {
+    'cancel-stale': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'rerun-failed': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'approve-fork-runs': 'the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job',
+    'review-deployments': "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
+    'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
+    'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-artifacts': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-caches': 'the token needs `actions: write` (and `pull-requests: read` with `closed-pull-requests`); add them under `permissions:` in the job'
+};
+/**
+ * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
+ * permission the operation needs (a replacement for a revoked token needs it too). Registered
+ * secrets are replaced by `***` (see {@link redactSecrets}).
+ */
+function describeApiError(error, operation) {
+    return redactSecrets(describe(error, operation));
+}
+function describe(error, operation) {
+    if (!isApiError(error))
+        return messageOf(error);
+    const reset = rateLimitResetOf(error);
+    if (reset)
+        return rateLimitReason(reset);
+    // Scrubbed before the first line is taken: a secret may span lines.
+    const message = firstLine(redactSecrets(error.message));
+    if (error.status === 401) {
+        return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`;
+    }
+    if (error.status === 403)
+        return `${error.status} ${message}: ${PERMISSION_HINTS[operation]}`;
+    if (error.status >= 500 || error.status === 0)
+        return `${error.status || 'network'} ${message} (GitHub did not answer in time; retries exhausted)`;
+    return `${error.status} ${message}`;
+}
+/** The first line of an API error message, without the documentation link Octokit appends. */
+function firstLine(message) {
+    // Octokit appends " - https://docs.github.com/..." to API messages.
+    return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '');
+}
+/**
+ * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
+ * as the fix (rotate-secrets names it per store, as each store has its own permission).
+ */
+const SECRET_PERMISSION_HINTS = {
+    actions: {
+        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',
+        environment: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of environments also need `environments: write` and `actions: read`; a classic token needs `repo`) in `github-token`',
+        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_secrets: write` (Actions secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+    },
+    dependabot: {
+        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `dependabot_secrets: write` (Dependabot secrets of repositories; a classic token needs `repo`) in `github-token`',
+        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_dependabot_secrets: write` (Dependabot secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+    },
+    codespaces: {
+        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `codespaces_secrets: write` (Codespaces secrets of repositories; a classic token needs `repo`) in `github-token`',
+        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`) in `github-token`'
+    }
+};
+/**
+ * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
+ * scope: a 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the operation's;
+ * every other error (a 401 of a revoked token included) reads as `describeApiError` has it.
+ * Dependabot and Codespaces have no environment scope (the settings refuse it), so they have no
+ * hint for one.
+ */
+function describeSecretsApiError(error, app, kind) {
+    const hint = SECRET_PERMISSION_HINTS[app][kind];
+    if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) || !hint) {
+        return describeApiError(error, 'rotate-secrets');
+    }
+    return `${error.status} ${firstLine(error.message)}: ${hint}`;
+}
+
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
 // EXTERNAL MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
@@ -37059,6 +37322,7 @@ var lib_default = /*#__PURE__*/__nccwpck_require__.n(lib);
 
 
 
+
 /** Statuses never retried: client errors, and 409 (a conflict answers the same every time). 429 is the throttling plugin's. */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 /** Retries after the first attempt of a request that failed with 5xx or a network error. */
@@ -37070,8 +37334,6 @@ const MAX_RETRIES = 3;
  * (`sendLandingOnce` in mutations.ts). Secondary rate limits are still waited out.
  */
 const SEND_ONCE = { request: { retries: 0 } };
-/** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
-const MAX_RATE_LIMIT_WAIT_SECONDS = 60;
 /** Counts requests as they are sent, retries included. */
 class RequestCounter {
     total = 0;
@@ -37113,14 +37375,14 @@ function clientOptions(config) {
             retryAfterBaseValue: 1000 * config.pacing.retryAfterScale,
             onRateLimit: (retryAfter, options, _octokit, retryCount) => {
                 if (retryCount === 0 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS) {
-                    warning(`Rate limit reached on ${options.method} ${options.url}; waiting ${retryAfter} s for the reset.`);
+                    log.warning(`Rate limit reached on ${options.method} ${options.url}; waiting ${retryAfter} s for the reset.`);
                     return true;
                 }
-                warning(`Rate limit reached on ${options.method} ${options.url}; it resets in ${retryAfter} s, too long to wait.`);
+                log.warning(`Rate limit reached on ${options.method} ${options.url}; it resets in ${retryAfter} s, too long to wait.`);
                 return false;
             },
             onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
-                warning(`Secondary rate limit on ${options.method} ${options.url}; waiting ${retryAfter} s (retry ${retryCount + 1} of 3).`);
+                log.warning(`Secondary rate limit on ${options.method} ${options.url}; waiting ${retryAfter} s (retry ${retryCount + 1} of 3).`);
                 return retryCount < 3;
             }
         }
@@ -37159,7 +37421,7 @@ function attemptHook(counter, timeoutMs, rateLimit) {
             throw notSent(options, until);
         }
         counter.record(options.method, route);
-        core_debug(`${options.method} ${route}`);
+        log.debug(`${options.method} ${route}`);
         const signal = AbortSignal.timeout(timeoutMs);
         // The hooks inside this one were bound to this very options object, so the signal must be
         // set on it rather than on a copy.
@@ -37276,378 +37538,278 @@ function clientPlugins(counter, timeoutMs, rateLimit) {
     return [countAttempts, retry, throttling];
 }
 
-;// CONCATENATED MODULE: ./src/boundary/rate-limit.ts
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/boundary/mutations.ts
 /**
- * The primary rate limit as the API's answers show it. The client's request hook reports the
- * `x-ratelimit-*` headers of every answer (a success or an error) here; the mutation boundary owns
- * the watch and asks it whether anything more may be sent; the client refuses to send a request
- * (`GET /rate_limit` aside) while it says the limit is spent.
+ * The mutation boundary: the only place writes are sent, and the one place that decides when an
+ * invocation stops. In a dry run it records writes as `planned` instead; either way it spends the
+ * `limit` budget, so a dry run plans exactly what a real run would do.
+ *
+ * Two things stop an invocation, and handlers ask about them here rather than keeping counters:
+ * the `limit` budget, spent by the targets that would be changed (`limit reached`); and the
+ * primary rate limit, spent by reads and writes alike (`rate limit exhausted until <ISO time>`),
+ * which the client reports into `rateLimit` from every answer's headers.
  */
 
 
-/** GitHub's primary rate-limit window (seconds), assumed when an answer omits `x-ratelimit-reset`. */
-const WINDOW_SECONDS = 3600;
-/** The reason every target and repository not reached is reported with. */
-function rateLimitReason(reset) {
-    return `rate limit exhausted until ${reset.toISOString()}`;
+
+
+
+/** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
+class OperationsBudget {
+    limit;
+    used = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    /** Takes one unit; false when none is left. */
+    tryConsume() {
+        if (this.used >= this.limit)
+            return false;
+        this.used += 1;
+        return true;
+    }
+    get remaining() {
+        return this.limit - this.used;
+    }
 }
-/** What the answers so far tell of the primary rate limit. */
-class RateLimitWatch {
-    resetAt;
-    /** Set when a request was refused for the spent limit (the client gave up waiting, if it waited). */
-    refused = false;
-    warned = false;
-    /**
-     * Takes the headers of one answer. `x-ratelimit-remaining: 0` means that answer spent the last
-     * request of the window (a 200 as well as a refusal); a later answer showing requests left (the
-     * window was reset) lifts the stop.
-     * @param headers the answer's headers, lower-case names; undefined for an answer without any.
-     */
-    observe(headers) {
-        const remaining = headers?.['x-ratelimit-remaining'];
-        if (remaining === undefined || remaining === null)
-            return;
-        if (String(remaining) !== '0') {
-            this.resetAt = undefined;
-            this.refused = false;
-            return;
+/**
+ * Sends a write so that it takes effect once. `send` must not be retried by the client
+ * (`SEND_ONCE`): an attempt that failed with 5xx, a dropped connection or a timeout may have been
+ * applied with its answer lost. After the client's backoff (1×, 4×, 9× `backoffMs`) `landed`
+ * reads the target back, and the write is sent again only when it did not land, at most
+ * `MAX_RETRIES` more times. After the last failed attempt `landed` is asked once more (after
+ * 16× `backoffMs`), so a write that did land is not reported failed.
+ * @param landed resolves to the value to return when the write took effect, undefined when not.
+ * @param options.what names the write in the log line of a lost answer, e.g. `cancel of run 7 in acme/web`.
+ * @returns what `send` resolved to, or what `landed` found.
+ * @throws any other error of `send` at once (4xx); the error of the last attempt when every one
+ *   failed and none landed; the error of an intermediate read back.
+ */
+async function sendLandingOnce(send, landed, options) {
+    for (let retry = 1;; retry++) {
+        try {
+            return await send();
         }
-        const reset = Number(headers?.['x-ratelimit-reset']);
-        this.resetAt =
-            Number.isFinite(reset) && reset > 0
-                ? new Date(reset * 1000)
-                : new Date(Date.now() + WINDOW_SECONDS * 1000);
-        this.warnOnce();
+        catch (error) {
+            const status = statusOf(error) ?? 0;
+            if (status < 500)
+                throw error;
+            await (0,promises_namespaceObject.setTimeout)(options.backoffMs * retry ** 2);
+            const last = retry > MAX_RETRIES;
+            let found;
+            try {
+                found = await landed();
+            }
+            catch (readError) {
+                // After the last attempt the write's own error says more than the read's.
+                throw last ? error : readError;
+            }
+            if (found !== undefined) {
+                // Someone else's write in these seconds would look the same: a race no client can tell.
+                log.info(`${options.what} took effect though its answer was lost (${status}); not sending it again`);
+                return found;
+            }
+            if (last)
+                throw error;
+        }
+    }
+}
+/** Progress is logged at most this often during long write sequences (ms). */
+const PROGRESS_EVERY_MS = 10_000;
+/** The reason of a target that would be changed but is past the spent `limit` budget. */
+const LIMIT_REACHED = 'limit reached';
+/**
+ * Sends or plans writes, one at a time, records one result per target, and says when the
+ * invocation must stop.
+ */
+class Mutations {
+    operation;
+    dryRun;
+    budget;
+    results;
+    retryBaseMs;
+    rateLimit;
+    /**
+     * @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`).
+     * @param rateLimit the watch the client reports every answer's rate-limit headers to (pass it
+     *   to `createClient`).
+     */
+    constructor(operation, dryRun, budget, results, retryBaseMs = 1000, rateLimit = new RateLimitWatch()) {
+        this.operation = operation;
+        this.dryRun = dryRun;
+        this.budget = budget;
+        this.results = results;
+        this.retryBaseMs = retryBaseMs;
+        this.rateLimit = rateLimit;
+    }
+    /** The writes the `limit` budget still allows (dry-run writes spend it too). */
+    get budgetLeft() {
+        return this.budget.remaining;
+    }
+    /** When the spent primary rate limit resets, while nothing more may be sent; else undefined. */
+    get rateLimitExhaustedUntil() {
+        return this.rateLimit.stoppedUntil();
+    }
+    /** False once the primary rate limit is spent: no request may be sent. */
+    canRead() {
+        return this.rateLimitExhaustedUntil === undefined;
     }
     /**
-     * Takes a request that reached the caller refused for the spent limit: after it, nothing more is
-     * sent until an answer shows requests left, whatever the clock says of `reset`.
+     * Why a target cannot be reached now, or undefined while it can.
+     * @param need `change` (the default): a target that would be changed; it is stopped by the spent
+     *   `limit` budget (`limit reached`) first, then by the spent primary rate limit. `read`: a
+     *   target (or repository) that only needs requests; only the rate limit stops it.
+     * @returns `limit reached`, or `rate limit exhausted until <ISO time>`.
      */
-    noteRefusal(reset) {
-        this.resetAt = reset;
-        this.refused = true;
-        this.warnOnce();
+    stopReason(need = 'change') {
+        if (need === 'change' && this.budget.remaining <= 0)
+            return LIMIT_REACHED;
+        const until = this.rateLimitExhaustedUntil;
+        return until === undefined ? undefined : rateLimitReason(until);
     }
     /**
-     * When the limit resets, while nothing may be sent; undefined while requests may go. A limit
-     * that resets within `MAX_RATE_LIMIT_WAIT_SECONDS` does not stop anything: the client waits it
-     * out on the refusal, unless a refusal already reached the caller.
-     * @param now epoch milliseconds.
+     * When `error` is GitHub's refusal for the spent primary rate limit (or the client's, which did
+     * not send the request): the reason to report for the target it stopped, and from now on the
+     * boundary's stop. Undefined for every other error.
      */
-    stoppedUntil(now = Date.now()) {
-        if (this.resetAt === undefined)
+    stoppedBy(error) {
+        const reset = rateLimitResetOf(error);
+        if (reset === undefined)
             return undefined;
-        if (this.refused)
-            return this.resetAt;
-        return this.resetAt.getTime() - now > MAX_RATE_LIMIT_WAIT_SECONDS * 1000
-            ? this.resetAt
-            : undefined;
+        this.rateLimit.noteRefusal(this.rateLimitExhaustedUntil ?? reset);
+        return this.stopReason('read');
     }
-    warnOnce() {
-        const until = this.stoppedUntil();
-        if (this.warned || until === undefined)
+    /**
+     * Records a target the invocation stopped before: `skipped` with `stopReason(need)`. The first
+     * `limit reached` also logs a warning that names the `limit` input.
+     * @throws Error when nothing stops the invocation (a handler that should have gone on).
+     */
+    skipStopped(target, need = 'change') {
+        const reason = this.stopReason(need);
+        if (reason === undefined)
+            throw new Error(`${target.kind} ${target.id} was not stopped`);
+        return reason === LIMIT_REACHED ? this.skipPastLimit(target) : this.results.skip(target, reason);
+    }
+    /**
+     * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
+     * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
+     * Errors of one write never stop the next.
+     * @param verb past tense for progress lines, e.g. `cancelled`.
+     * @returns the result of each write, in order.
+     */
+    async apply(writes, verb) {
+        const recorded = [];
+        const started = Date.now();
+        let lastProgress = started;
+        let sent = 0;
+        for (const [index, write] of writes.entries()) {
+            recorded.push(await this.applyOne(write));
+            if (!this.dryRun)
+                sent += 1;
+            const now = Date.now();
+            if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
+                lastProgress = now;
+                const perWrite = (now - started) / Math.max(sent, 1);
+                const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000);
+                log.info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`);
+            }
+        }
+        return recorded;
+    }
+    /** Applies a single follow-up write to a target that already has a result (no budget spent). */
+    async followUp(previous, write) {
+        if (this.dryRun)
             return;
-        this.warned = true;
-        warning(`The primary rate limit is spent until ${until.toISOString()}: nothing more is read or written in this invocation, and every target or repository not reached is reported with that time. Run again after it.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/boundary/api-errors.ts
-/**
- * Turns failed requests into messages a user can act on. Errors are recognised by their shape
- * (`status`, `response`), never by their class: the Octokit that built them may be another copy
- * than this bundle's (GitHub's local action runner brings its own), and `instanceof` then fails.
- * Every text this module returns has the secrets registered with {@link registerSecret} replaced
- * by `***`, whatever the error carried (undici's header errors quote the header value).
- */
-
-/**
- * True for an error that came back from the API with a status, or a network failure the client
- * reports as status 500 without a response.
- */
-function isApiError(error) {
-    return (typeof error === 'object' &&
-        error !== null &&
-        typeof error.status === 'number');
-}
-/**
- * True for an error that carries an HTTP answer: a numeric `status` and a `response` object, as
- * Octokit's `RequestError` has for every status the server sent, whichever copy of Octokit made it.
- */
-function isHttpAnswer(error) {
-    if (!isApiError(error))
-        return false;
-    const { response } = error;
-    return typeof response === 'object' && response !== null;
-}
-/**
- * The message of anything thrown, read by shape: an error made in another realm (Node's `fs` or
- * `fetch` seen from a test's sandbox) is not `instanceof Error` here.
- */
-function messageOf(error) {
-    const message = error?.message;
-    return typeof message === 'string' ? message : String(error);
-}
-/** Pieces of a secret shorter than this are not scrubbed: they would match ordinary words. */
-const MIN_SCRUBBED_LENGTH = 8;
-const scrubbed = new Set();
-/**
- * Adds a secret (the token) to what {@link redactSecrets} replaces, as a whole and, when it holds
- * whitespace, each piece between (an error may quote only the first line of a header value).
- * Pieces shorter than 8 characters are left alone. Process-wide, like the runner's masks.
- */
-function registerSecret(value) {
-    for (const piece of [value, ...value.split(/\s+/)]) {
-        if (piece.length >= MIN_SCRUBBED_LENGTH)
-            scrubbed.add(piece);
-    }
-}
-/** `text` with every registered secret (see {@link registerSecret}) replaced by `***`. */
-function redactSecrets(text) {
-    let redacted = text;
-    // Longest first, so a whole value goes before the pieces it contains.
-    for (const secret of [...scrubbed].sort((a, b) => b.length - a.length)) {
-        redacted = redacted.split(secret).join('***');
-    }
-    return redacted;
-}
-/** The HTTP status of a failed request, or undefined for other errors. */
-function statusOf(error) {
-    return isApiError(error) ? error.status : undefined;
-}
-/**
- * When the error is the primary rate limit (`x-ratelimit-remaining: 0`), the moment it resets.
- * @returns undefined for every other error.
- */
-function rateLimitResetOf(error) {
-    if (!isApiError(error) || (error.status !== 403 && error.status !== 429))
-        return undefined;
-    const headers = error.response?.headers ?? {};
-    if (String(headers['x-ratelimit-remaining']) !== '0')
-        return undefined;
-    const reset = Number(headers['x-ratelimit-reset']);
-    return Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date();
-}
-/** The only token that may answer a custom deployment protection rule, phrased as the fix. */
-const PROTECTION_RULE_TOKEN_HINT = "only the GitHub App that owns the deployment protection rule may answer it; pass that app's installation token (e.g. from actions/create-github-app-token) in `github-token`";
-/** The permission each operation's token needs, phrased as the fix. */
-const PERMISSION_HINTS = {
-    'cancel-stale': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'rerun-failed': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'approve-fork-runs': 'the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job',
-    'review-deployments': "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
-    'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
-    'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'delete-artifacts': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
-    'delete-caches': 'the token needs `actions: write` (and `pull-requests: read` with `closed-pull-requests`); add them under `permissions:` in the job'
-};
-/**
- * A one-line description of a failed request: the status, GitHub's message, and for 401/403 the
- * permission the operation needs (a replacement for a revoked token needs it too). Registered
- * secrets are replaced by `***` (see {@link redactSecrets}).
- */
-function describeApiError(error, operation) {
-    return redactSecrets(describe(error, operation));
-}
-function describe(error, operation) {
-    if (!isApiError(error))
-        return messageOf(error);
-    const reset = rateLimitResetOf(error);
-    if (reset)
-        return rateLimitReason(reset);
-    // Scrubbed before the first line is taken: a secret may span lines.
-    const message = firstLine(redactSecrets(error.message));
-    if (error.status === 401) {
-        return `${error.status} ${message}: the token is invalid or expired; pass a valid one in \`github-token\` (for ${operation}, ${PERMISSION_HINTS[operation]})`;
-    }
-    if (error.status === 403)
-        return `${error.status} ${message}: ${PERMISSION_HINTS[operation]}`;
-    if (error.status >= 500 || error.status === 0)
-        return `${error.status || 'network'} ${message} (GitHub did not answer in time; retries exhausted)`;
-    return `${error.status} ${message}`;
-}
-/** The first line of an API error message, without the documentation link Octokit appends. */
-function firstLine(message) {
-    // Octokit appends " - https://docs.github.com/..." to API messages.
-    return (message.split('\n')[0] ?? '').replace(/ - https:\/\/docs\.github\.com\S*$/, '');
-}
-/**
- * The permission a token needs to write one secret store's secrets in one kind of scope, phrased
- * as the fix (rotate-secrets names it per store, as each store has its own permission).
- */
-const SECRET_PERMISSION_HINTS = {
-    actions: {
-        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of repositories; a classic token needs `repo`) in `github-token`',
-        environment: '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (Actions secrets of environments also need `environments: write` and `actions: read`; a classic token needs `repo`) in `github-token`',
-        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_secrets: write` (Actions secrets of organizations; a classic token needs `admin:org`) in `github-token`'
-    },
-    dependabot: {
-        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `dependabot_secrets: write` (Dependabot secrets of repositories; a classic token needs `repo`) in `github-token`',
-        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_dependabot_secrets: write` (Dependabot secrets of organizations; a classic token needs `admin:org`) in `github-token`'
-    },
-    codespaces: {
-        repository: '`GITHUB_TOKEN` cannot write secrets: pass a token with `codespaces_secrets: write` (Codespaces secrets of repositories; a classic token needs `repo`) in `github-token`',
-        organization: '`GITHUB_TOKEN` cannot write secrets: pass a token with `organization_codespaces_secrets: write` (Codespaces secrets of organizations; a classic token needs `admin:org`) in `github-token`'
-    }
-};
-/**
- * Like `describeApiError` for rotate-secrets, for a request to one store's secrets in one kind of
- * scope: a 403 names that store's permission (`SECRET_PERMISSION_HINTS`), not the operation's;
- * every other error (a 401 of a revoked token included) reads as `describeApiError` has it.
- * Dependabot and Codespaces have no environment scope (the settings refuse it), so they have no
- * hint for one.
- */
-function describeSecretsApiError(error, app, kind) {
-    const hint = SECRET_PERMISSION_HINTS[app][kind];
-    if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) || !hint) {
-        return describeApiError(error, 'rotate-secrets');
-    }
-    return `${error.status} ${firstLine(error.message)}: ${hint}`;
-}
-
-;// CONCATENATED MODULE: ./src/github-limits.ts
-/**
- * GitHub's own limits that decide what the action may ask for and when to stop. Each is GitHub's
- * number, not a choice of this action.
- */
-/** Items per page of a REST listing: GitHub's maximum `per_page`. */
-const PER_PAGE = 100;
-/**
- * A run listing with any filter (`status`, `created`, `branch`, `event`, …) returns at most this
- * many runs, whatever its `total_count` says.
- */
-const LISTING_CAP = 1000;
-/** GitHub re-runs a workflow run at most this many times (`run_attempt` 50 is the last). */
-const MAX_RUN_ATTEMPTS = 50;
-/** GitHub re-runs a workflow run only up to this long after it was created (seconds). */
-const RERUN_WINDOW_SECONDS = 30 * 24 * 3600;
-/**
- * A job waiting on an environment's protection rules fails after this long (seconds), so a run
- * waits for a review at most this long after its latest attempt started.
- */
-const ENVIRONMENT_WAIT_SECONDS = 30 * 24 * 3600;
-/** Characters GitHub accepts in the comment of an answer to a custom deployment protection rule. */
-const MAX_PROTECTION_RULE_COMMENT = 1024;
-/** Bytes GitHub accepts in a secret value (48 KB). */
-const MAX_SECRET_BYTES = 48 * 1024;
-/** Every conclusion GitHub gives a completed workflow run. */
-const RUN_CONCLUSIONS = [
-    'success',
-    'failure',
-    'neutral',
-    'cancelled',
-    'skipped',
-    'timed_out',
-    'action_required',
-    'stale',
-    'startup_failure'
-];
-/** The conclusions a run listing's `status` filter takes: every one but `startup_failure`. */
-const STATUS_FILTER_CONCLUSIONS = new Set(RUN_CONCLUSIONS.filter(conclusion => conclusion !== 'startup_failure'));
-
-;// CONCATENATED MODULE: ./src/readers/pull-requests.ts
-
-function toOpenPullRequest(pull) {
-    const headRepository = pull.head.repo?.full_name;
-    const changedFiles = 'changed_files' in pull ? pull.changed_files : undefined;
-    return {
-        number: pull.number,
-        headSha: pull.head.sha,
-        ...(headRepository !== undefined && { headRepository }),
-        ...(typeof changedFiles === 'number' && { changedFiles })
-    };
-}
-/** Pull-request reads for one repository, each made at most once per invocation. */
-class PullRequestReader {
-    octokit;
-    repository;
-    openByHead = new Map();
-    filesByNumber = new Map();
-    afterByNumber = new Map();
-    /**
-     * @param octokit the invocation's client.
-     * @param repository the base repository the pull requests target.
-     */
-    constructor(octokit, repository) {
-        this.octokit = octokit;
-        this.repository = repository;
-    }
-    /**
-     * The open pull requests whose head is `headOwner:headBranch` (a fork's owner and branch, or
-     * this repository's owner for a branch of its own).
-     *
-     * Calls `GET /repos/{owner}/{repo}/pulls?state=open&head={headOwner}:{headBranch}`, every page.
-     * @throws the API error of any page.
-     */
-    async openPullRequests(headOwner, headBranch) {
-        const head = `${headOwner}:${headBranch}`;
-        // Logins are case-insensitive, git branch names are not: `Fix` and `fix` are two branches.
-        const key = `${headOwner.toLowerCase()}:${headBranch}`;
-        let read = this.openByHead.get(key);
-        if (!read) {
-            read = this.octokit
-                .paginate(this.octokit.rest.pulls.list, {
-                ...this.repository,
-                state: 'open',
-                head,
-                per_page: PER_PAGE
-            })
-                .then(pulls => pulls.map(toOpenPullRequest));
-            this.openByHead.set(key, read);
+        const outcome = await this.send(write);
+        if (outcome.outcome === 'done') {
+            this.results.update(previous, {
+                action: write.target.action,
+                outcome: 'done',
+                reason: outcome.reason
+            });
         }
-        return await read;
-    }
-    /**
-     * Every changed file of pull request `pullNumber` (GitHub lists at most 3,000), with renamed
-     * files' `previous_filename`. The listing describes the pull request's head at the time of the
-     * request, which may be newer than the head its lookup returned: see `headAfterFiles`.
-     *
-     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, every page (100 per page).
-     * @throws the API error of any page.
-     */
-    async changedFiles(pullNumber) {
-        let read = this.filesByNumber.get(pullNumber);
-        if (!read) {
-            read = this.listFiles(pullNumber);
-            this.filesByNumber.set(pullNumber, read);
+        else if (outcome.outcome === 'failed') {
+            this.results.update(previous, {
+                action: write.target.action,
+                outcome: 'failed',
+                reason: outcome.reason
+            });
         }
-        return await read;
     }
+    /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
+    limitWarned = false;
     /**
-     * Pull request `pullNumber` read again once its files have been listed, so the caller can
-     * confirm the files describe the commit it expects (a push between the lookup and the listing
-     * changes them). Only needed when the files pass: a refusal needs no confirmation.
-     *
-     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}` after the listing has completed.
-     * @returns the pull request with its `changedFiles` count, or undefined when it is no longer open.
-     * @throws the API error of the listing or of the request.
+     * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
+     * a warning that names the `limit` input. `skipStopped` does the same for whichever stop holds.
      */
-    async headAfterFiles(pullNumber) {
-        let read = this.afterByNumber.get(pullNumber);
-        if (!read) {
-            read = this.changedFiles(pullNumber).then(async () => await this.readOpen(pullNumber));
-            this.afterByNumber.set(pullNumber, read);
+    skipPastLimit(target) {
+        if (!this.limitWarned) {
+            this.limitWarned = true;
+            log.warning(`limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`);
         }
-        return await read;
+        return this.results.skip(target, LIMIT_REACHED);
     }
-    async listFiles(pullNumber) {
-        const listed = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
-            ...this.repository,
-            pull_number: pullNumber,
-            per_page: PER_PAGE
-        });
-        return listed.map(file => ({
-            filename: file.filename,
-            status: file.status,
-            ...(file.previous_filename !== undefined && { previous_filename: file.previous_filename })
-        }));
+    async applyOne(write) {
+        if (!this.budget.tryConsume())
+            return this.skipPastLimit(write.target);
+        if (this.dryRun)
+            return this.results.add(write.target, 'planned', write.reason);
+        const { outcome, reason } = await this.send(write);
+        return this.results.add(write.target, outcome, reason);
     }
-    async readOpen(pullNumber) {
-        const { data } = await this.octokit.rest.pulls.get({
-            ...this.repository,
-            pull_number: pullNumber
-        });
-        return data.state === 'open' ? toOpenPullRequest(data) : undefined;
+    async send(write) {
+        const stopped = this.stopReason('read');
+        if (stopped !== undefined)
+            return { outcome: 'skipped', reason: stopped };
+        try {
+            const { landed, target } = write;
+            const reason = landed
+                ? await sendLandingOnce(write.send, async () => ((await landed()) ? '' : undefined), {
+                    backoffMs: this.retryBaseMs,
+                    what: `${target.action} of ${target.kind} ${target.id} in ${target.repository}`
+                })
+                : await write.send();
+            return { outcome: 'done', reason: reason || write.reason };
+        }
+        catch (error) {
+            const stop = this.stoppedBy(error);
+            if (stop !== undefined)
+                return { outcome: 'skipped', reason: stop };
+            const verdict = write.onError?.(error);
+            if (verdict)
+                return verdict;
+            return { outcome: 'failed', reason: describeApiError(error, this.operation) };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/boundary/outcomes.ts
+/** Every result of the invocation, in the order they were decided. */
+class Results {
+    entries = [];
+    /** Records a result. */
+    add(target, outcome, reason = '') {
+        const result = { ...target, outcome, reason };
+        this.entries.push(result);
+        return result;
+    }
+    /** Records `skipped` with a reason a maintainer can act on. */
+    skip(target, reason) {
+        return this.add(target, 'skipped', reason);
+    }
+    /** Replaces the result of a target that got a follow-up write (e.g. `force-cancel` after `cancel`). */
+    update(previous, change) {
+        Object.assign(previous, change);
+    }
+    /** All results, in order. */
+    all() {
+        return this.entries;
+    }
+    /** Results with the given outcome. */
+    with(outcome) {
+        return this.entries.filter(entry => entry.outcome === outcome);
     }
 }
 
@@ -40399,3904 +40561,45 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./src/rules/matching.ts
-/** Glob matching of names and logins, as every input that takes globs uses it. Pure. */
-
-/** True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). */
-function matchesAny(value, globs) {
-    return globs.some(glob => minimatch(value, glob, { dot: true }));
-}
+;// CONCATENATED MODULE: ./src/github-limits.ts
 /**
- * True when a login matches one of the globs. Logins hold no brackets except a bot's `[bot]`
- * suffix, so brackets in these globs are literal: as a character class, `dependabot[bot]` would
- * match the user `dependabotb` and miss the bot.
+ * GitHub's own limits that decide what the action may ask for and when to stop. Each is GitHub's
+ * number, not a choice of this action.
  */
-function matchesLogin(login, globs) {
-    return matchesAny(login, globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&')));
-}
-
-;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/rules.ts
+/** Items per page of a REST listing: GitHub's maximum `per_page`. */
+const PER_PAGE = 100;
 /**
- * Whether a workflow run waiting for approval is safe to approve. Approving lets the code of the
- * run's commit execute on the repository's runners, so every check here fails closed: a fact that
- * is missing or could not be read never approves. Pure: no API, no clock; the handler reads the
- * facts and asks these functions in order (actor, pull request, changed files).
+ * A run listing with any filter (`status`, `created`, `branch`, `event`, …) returns at most this
+ * many runs, whatever its `total_count` says.
  */
-
-
+const LISTING_CAP = 1000;
+/** GitHub re-runs a workflow run at most this many times (`run_attempt` 50 is the last). */
+const MAX_RUN_ATTEMPTS = 50;
+/** GitHub re-runs a workflow run only up to this long after it was created (seconds). */
+const RERUN_WINDOW_SECONDS = 30 * 24 * 3600;
 /**
- * The matcher of `protected-paths`. Each pattern is a minimatch glob against the repository-relative
- * path, with three liberties that can only protect more: a leading `/` (or `./`) is dropped, a
- * pattern also matches everything below it (`.github` protects `.github/**`), and case is ignored,
- * because a runner on a case-insensitive file system checks `.GitHub/workflows/x.yml` out as
- * `.github/workflows/x.yml`. Dot files match like any other (`.github/**` covers `.github/.x`).
- * @param patterns the `protected-paths` globs.
- * @returns a predicate on a changed file's path.
+ * A job waiting on an environment's protection rules fails after this long (seconds), so a run
+ * waits for a review at most this long after its latest attempt started.
  */
-function protectedPathMatcher(patterns) {
-    const options = { dot: true, nocase: true };
-    const matchers = patterns.flatMap(pattern => {
-        const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
-        if (rooted === '')
-            return [];
-        return [new Minimatch(rooted, options), new Minimatch(`${rooted}/**`, options)];
-    });
-    return path => matchers.some(matcher => matcher.match(path));
-}
-/** GitHub lists at most this many changed files of a pull request, however many it has. */
-const MAX_LISTED_FILES = 3000;
-/** The first 7 hex digits of a commit SHA, the way GitHub shows it. */
-function shortSha(sha) {
-    return sha.slice(0, 7);
-}
-/**
- * Checks the run's triggering actor against `trusted-actors` (globs; empty = anyone).
- * @param actor login of the run's triggering actor (else its actor); '' when unknown.
- * @returns undefined when the actor may be approved, else a `skipped` refusal naming the login.
- */
-function checkActor(actor, trustedActors) {
-    if (trustedActors.length === 0)
-        return undefined;
-    if (actor !== '' && matchesLogin(actor, trustedActors))
-        return undefined;
-    return {
-        outcome: 'skipped',
-        reason: `actor ${actor || '(unknown)'} not trusted (trusted-actors: ${trustedActors.join(', ')})`
-    };
-}
-/**
- * Picks the open pull requests that describe the run: those whose head is exactly the run's
- * commit and lives in the run's head repository. A pull request from the same branch whose head
- * moved on describes a newer commit, not this run.
- * @param headSha the run's `head_sha`.
- * @param headRepository `owner/name` of the run's head repository (compared case-insensitively).
- * @param open the open pull requests of the run's head branch (`head=owner:branch`).
- * @returns the matching pull requests (at least one), or a `skipped` refusal:
- *   `pull request #N moved to <sha>` or `no open pull request at <sha>`.
- */
-function matchPullRequests(headSha, headRepository, open) {
-    const fromHead = open.filter(pull => pull.headRepository?.toLowerCase() === headRepository.toLowerCase());
-    const atRun = fromHead.filter(pull => pull.headSha === headSha);
-    if (atRun.length > 0)
-        return atRun;
-    const moved = fromHead[0];
-    if (moved) {
-        return {
-            outcome: 'skipped',
-            reason: `pull request #${moved.number} moved to ${shortSha(moved.headSha)} (run is at ${shortSha(headSha)})`
-        };
-    }
-    return { outcome: 'skipped', reason: `no open pull request at ${shortSha(headSha)}` };
-}
-/**
- * Checks every changed file of a pull request against `protected-paths` (see
- * `protectedPathMatcher`), the new path and, for renamed or copied files, the previous one.
- * @param pullNumber for the reason.
- * @param files every listed file (every page).
- * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
- *   `touches <path> (pull request #N)`, or, when GitHub's 3,000-file listing limit was reached,
- *   that the rest cannot be checked.
- */
-function checkChangedFiles(pullNumber, files, protectedPaths) {
-    const isProtected = protectedPathMatcher(protectedPaths);
-    for (const file of files) {
-        if (isProtected(file.filename)) {
-            return {
-                outcome: 'skipped',
-                reason: `touches ${file.filename} (pull request #${pullNumber})`
-            };
-        }
-        const previous = file.previous_filename;
-        if (previous !== undefined && previous !== '' && isProtected(previous)) {
-            return {
-                outcome: 'skipped',
-                reason: `touches ${previous} (${file.status} to ${file.filename}; pull request #${pullNumber})`
-            };
-        }
-    }
-    if (files.length >= MAX_LISTED_FILES) {
-        return {
-            outcome: 'skipped',
-            reason: `pull request #${pullNumber} changes ${MAX_LISTED_FILES} files or more; GitHub lists only ${MAX_LISTED_FILES}, so the rest cannot be checked: review it by hand`
-        };
-    }
-    return undefined;
-}
-/**
- * Checks that a file listing is the whole pull request: GitHub's `changed_files` count (read with
- * the pull request after the listing) must equal the number of files listed. A listing that came
- * back short, for whatever reason, hides files that were never checked.
- * @param pullNumber for the reason.
- * @param files every listed file.
- * @param changedFiles the pull request's `changed_files`; undefined when it had none.
- * @returns undefined when they agree; else a `skipped` refusal.
- */
-function checkListingComplete(pullNumber, files, changedFiles) {
-    if (changedFiles === files.length)
-        return undefined;
-    if (changedFiles === undefined || !Number.isInteger(changedFiles)) {
-        return {
-            outcome: 'skipped',
-            reason: `pull request #${pullNumber} gave no count of its changed files, so the listing of ${files.length} cannot be confirmed complete: review it by hand`
-        };
-    }
-    return {
-        outcome: 'skipped',
-        reason: `pull request #${pullNumber} changes ${changedFiles} ${changedFiles === 1 ? 'file' : 'files'} but GitHub listed ${files.length}, so the rest cannot be checked: review it by hand`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/rules/ordering.ts
-/** The order GitHub lists workflow runs in, and what follows from it. Pure. */
-/** Orders runs newest first, as GitHub lists them: by `created_at`, then by id. */
-function newestFirst(a, b) {
-    const byTime = Date.parse(b.created_at) - Date.parse(a.created_at);
-    return byTime !== 0 ? byTime : b.id - a.id;
-}
-/** The run created first (the lowest id among those created the same second). */
-function oldestOf(runs) {
-    if (runs.length === 0)
-        throw new Error('oldestOf needs at least one run');
-    return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-/** The operations, in the order the README documents them. */
-const OPERATIONS = [
-    'rerun-failed',
-    'cancel-stale',
-    'approve-fork-runs',
-    'review-deployments',
-    'rotate-secrets',
-    'delete-runs',
-    'delete-artifacts',
-    'delete-caches'
+const ENVIRONMENT_WAIT_SECONDS = 30 * 24 * 3600;
+/** Characters GitHub accepts in the comment of an answer to a custom deployment protection rule. */
+const MAX_PROTECTION_RULE_COMMENT = 1024;
+/** Bytes GitHub accepts in a secret value (48 KB). */
+const MAX_SECRET_BYTES = 48 * 1024;
+/** Every conclusion GitHub gives a completed workflow run. */
+const RUN_CONCLUSIONS = [
+    'success',
+    'failure',
+    'neutral',
+    'cancelled',
+    'skipped',
+    'timed_out',
+    'action_required',
+    'stale',
+    'startup_failure'
 ];
-/** `owner/repo`, as GitHub writes a repository's full name. */
-function fullName(repository) {
-    return `${repository.owner}/${repository.repo}`;
-}
-
-;// CONCATENATED MODULE: ./src/readers/runs.ts
-/**
- * Finding workflow runs, shared by every run operation: server-side filters first, every page,
- * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
- */
-
-
-
-
-
-
-/** The statuses of runs that have not completed. */
-const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
-/**
- * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
- * case-insensitively, as GitHub does), and every other repository is scanned.
- * @returns the run id, or undefined when `repository` is to be scanned.
- */
-function runIdIn(filters, repository) {
-    const owned = filters.runIdRepository;
-    if (owned === undefined)
-        return filters.runId;
-    return owned.toLowerCase() === fullName(repository).toLowerCase() ? filters.runId : undefined;
-}
-/**
- * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
- * repository, and repositories the token cannot see all answer so.
- */
-class RunNotFoundError extends Error {
-    runId;
-    constructor(runId, repository) {
-        const name = fullName(repository);
-        super(`workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`);
-        this.runId = runId;
-        this.name = 'RunNotFoundError';
-    }
-}
-/**
- * Lists the runs of one repository that match the query and the common filters, newest first,
- * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
- * run is fetched (and the filters are not applied: the caller asked for it by id).
- *
- * With `query.statuses`, per workflow (or once, for every workflow), one first page without a
- * status filter comes first: `GET /repos/{owner}/{repo}/actions/runs` or
- * `GET .../actions/workflows/{workflow_id}/runs`, 100 per page, with `created` (`createdAfter`,
- * `createdBefore`), a single `event` and a single literal `branch` when the filters give them.
- * When its `total_count` is at most 100, every run is on that page and the statuses are picked on
- * the client (a status filter matches a run's status or its conclusion, as GitHub's does), so a
- * quiet repository costs one request whatever the number of statuses. Otherwise the listing goes
- * on as one series per status × event (× branch when it is a single literal name), 100 per page.
- * Without `query.statuses` the one series is the listing without a status filter. When a
- * filtered series hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until
- * `total_count` is reached.
- * @param report when given, receives the requests made and (see `ListingReport`) every run seen.
- * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
- *   other request (the caller reports it for the repository).
- */
-async function listRuns(octokit, repository, query, filters, report = { requests: 0 }) {
-    const runId = runIdIn(filters, repository);
-    if (runId !== undefined) {
-        report.requests += 1;
-        try {
-            const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
-            return [data];
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                throw new RunNotFoundError(runId, repository);
-            throw error;
-        }
-    }
-    const workflows = filters.workflows.length > 0 ? filters.workflows : [undefined];
-    const events = filters.events.length > 0 ? filters.events : [undefined];
-    const branch = serverSideBranch(filters.branches);
-    const { statuses } = query;
-    // One event goes to the server; several are picked on the client from one first page.
-    const [onlyEvent, ...otherEvents] = filters.events;
-    const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined;
-    const seen = new Map();
-    let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
-    for (const workflow of workflows) {
-        // Without statuses the listing is unfiltered already: its first page is the series' own.
-        const first = statuses === undefined || query.manyRuns === true
-            ? undefined
-            : await listFirstPage(octokit, workflow, {
-                ...repository,
-                ...(firstPageEvent !== undefined && { event: firstPageEvent }),
-                ...(branch !== undefined && { branch })
-            }, query, report);
-        const whole = first?.whole === true ? first.runs : undefined;
-        if (first !== undefined &&
-            !first.whole &&
-            workflows.length === 1 &&
-            firstPageEvent === undefined) {
-            report.firstPage = first.runs;
-        }
-        if (whole !== undefined) {
-            everyRun?.push(...whole);
-            for (const run of whole) {
-                if (statuses?.some(status => run.status === status || run.conclusion === status)) {
-                    seen.set(run.id, run);
-                }
-            }
-            continue;
-        }
-        everyRun = undefined;
-        for (const event of events) {
-            for (const status of statuses ?? [undefined]) {
-                const params = {
-                    ...repository,
-                    ...(status !== undefined && { status }),
-                    ...(event !== undefined && { event }),
-                    ...(branch !== undefined && { branch })
-                };
-                for (const run of await listSeries(octokit, workflow, params, query, report)) {
-                    seen.set(run.id, run);
-                }
-            }
-        }
-    }
-    if (everyRun !== undefined)
-        report.everyRun = everyRun.sort(newestFirst);
-    return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
-}
-/**
- * The first page of a listing without a status filter, and whether it holds the whole listing
- * (`total_count` at most 100).
- */
-async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report) {
-    const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
-    const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
-    report.requests += 1;
-    const { data } = workflow === undefined
-        ? await octokit.rest.actions.listWorkflowRunsForRepo(request)
-        : await octokit.rest.actions.listWorkflowRuns({
-            ...request,
-            workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
-        });
-    const runs = data.workflow_runs;
-    return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count };
-}
-async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
-    const runs = new Map();
-    let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo);
-    for (;;) {
-        const created = createdRange(createdAfter, createdBefore);
-        const request = {
-            ...params,
-            per_page: PER_PAGE,
-            ...(created !== undefined && { created })
-        };
-        // GitHub caps only filtered listings; `workflow_id` is part of the path, not a filter.
-        const capped = Object.keys(request).some(key => CAPPING_FILTERS.includes(key));
-        let listed = 0;
-        let totalCount = 0;
-        let oldest;
-        const pages = workflow === undefined
-            ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, request)
-            : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
-                ...request,
-                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
-            });
-        for await (const page of pages) {
-            report.requests += 1;
-            totalCount = totalCountOf(page) ?? totalCount;
-            for (const run of page.data) {
-                listed += 1;
-                runs.set(run.id, run);
-                oldest = run.created_at;
-            }
-            // The page past the cap would come back empty; don't ask for it.
-            if (capped && listed >= LISTING_CAP)
-                break;
-        }
-        // A filtered listing stops at 1,000 results even when total_count is larger; continue below
-        // the oldest run seen (inclusive, so runs created in the same second are not skipped;
-        // duplicates collapse by id).
-        if (!capped || listed < LISTING_CAP || totalCount <= listed || oldest === undefined)
-            break;
-        const which = params.status === undefined ? 'runs' : `runs with status ${params.status}`;
-        if (createdBefore === oldest) {
-            warning(`More than ${LISTING_CAP} ${which} of ${params.owner}/${params.repo} were created at ${oldest}; some may be missed.`);
-            break;
-        }
-        info(`${params.owner}/${params.repo}: ${totalCount} ${which}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`);
-        createdBefore = oldest;
-    }
-    return [...runs.values()];
-}
-/**
- * The `total_count` of a page of a run listing. Octokit's paginate hands each page's runs as
- * `data`, with the listing's `total_count` kept on that array.
- */
-function totalCountOf(page) {
-    return page.data.total_count;
-}
-/** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
-function isoSeconds(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-function createdRange(after, before) {
-    const from = after === undefined ? undefined : isoSeconds(after);
-    if (from !== undefined && before !== undefined)
-        return `${from}..${before}`;
-    if (from !== undefined)
-        return `>=${from}`;
-    if (before !== undefined)
-        return `<=${before}`;
-    return undefined;
-}
-/** The listing parameters after which GitHub returns at most `LISTING_CAP` runs. */
-const CAPPING_FILTERS = [
-    'actor',
-    'branch',
-    'check_suite_id',
-    'created',
-    'event',
-    'head_sha',
-    'status'
-];
-const GLOB_CHARS = /[*?[\]{}!]/;
-/** A single literal branch name can be filtered by the server; globs cannot. */
-function serverSideBranch(branches) {
-    const [only, ...rest] = branches;
-    return only !== undefined && rest.length === 0 && !GLOB_CHARS.test(only) ? only : undefined;
-}
-/** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
-function actorOf(run) {
-    return run.triggering_actor?.login ?? run.actor?.login ?? '';
-}
-/**
- * The client-side part of the common filters: branch globs, exclude-branch globs, actor globs,
- * and (when several were given) events and workflows, which the server already narrowed.
- */
-function matchesFilters(run, filters) {
-    const branch = run.head_branch ?? '';
-    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches))
-        return false;
-    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches))
-        return false;
-    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors))
-        return false;
-    if (filters.events.length > 0 && !filters.events.includes(run.event))
-        return false;
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/operations/context.ts
-/**
- * What every handler gets, and the per-repository loop they share: each repository in its own log
- * group, a failure of one (say, a listing the token may not read) recorded without stopping the
- * next, and no repository listed once the mutation boundary says the invocation must stop.
- */
-
-
-
-
-/** A workflow run as the target of `action` (e.g. `cancel`), linked to its page. */
-function runTarget(repository, run, action) {
-    return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
-}
-/** A repository as a target of its own: one that could not be read or was not reached. */
-function repositoryTarget(repository) {
-    const name = fullName(repository);
-    return { repository: name, kind: 'repository', id: name, action: 'list', url: '' };
-}
-/**
- * Runs `work` for each repository of the settings, in a log group each. Before each one it asks
- * the mutation boundary: once the primary rate limit is spent, the repositories left are not
- * listed but reported `skipped` (kind `repository`) with the reset time. An error thrown by `work`
- * is recorded for that repository (kind `repository`, action `list`) and the loop goes on:
- * `skipped` with the reset time when it was the spent rate limit (the repository was not
- * finished), `failed` otherwise.
- */
-async function forEachRepository(context, work) {
-    const { mutations, results } = context;
-    for (const repository of context.settings.repositories) {
-        const name = fullName(repository);
-        if (!mutations.canRead()) {
-            const skipped = mutations.skipStopped(repositoryTarget(repository), 'read');
-            info(`${name}: not listed, ${skipped.reason}`);
-            continue;
-        }
-        await group(name, async () => {
-            try {
-                await work(repository);
-            }
-            catch (error) {
-                const stopped = mutations.stoppedBy(error);
-                if (stopped !== undefined) {
-                    info(`${name}: not finished, ${stopped}`);
-                    results.skip(repositoryTarget(repository), stopped);
-                    return;
-                }
-                const reason = describeApiError(error, context.settings.operation);
-                core_error(`${name}: ${reason}`);
-                results.add(repositoryTarget(repository), 'failed', reason);
-            }
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/handler.ts
-/**
- * approve-fork-runs: approve workflow runs of fork pull requests that wait for a maintainer's
- * approval, only when it is safe: the actor is trusted (when `trusted-actors` is set), an open pull
- * request's head is exactly the run's commit, and that pull request changes no `protected-paths`
- * file (every page of its files, renamed files' previous names too). Anything it cannot read is
- * not approved.
- *
- * REST endpoints:
- * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for
- *   `run-id`); the filter matches the status or the conclusion, so both forms of a waiting run
- * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
- * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
- *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
- *   them (`changed_files`)
- * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`, sent once; after a lost answer
- *   `GET .../runs/{run_id}` tells whether it took effect
- */
-
-
-
-
-
-
-
-/**
- * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
- * one against the policy, oldest first, and approves each safe one through the mutation boundary
- * as soon as it is judged.
- * Runs met once the mutation boundary says the invocation must stop (the `limit` budget or the
- * primary rate limit is spent) cost no reads: they are skipped with its reason.
- */
-const approveForkRuns = async (context) => {
-    const { settings, octokit, mutations } = context;
-    await forEachRepository(context, async (repository) => {
-        const listed = await listRuns(octokit, repository, { statuses: ['action_required'] }, settings.filters);
-        // One reader per repository: runs of one pull request share its lookup and file listing.
-        const pullRequests = new PullRequestReader(octokit, repository);
-        let waiting = 0;
-        let safe = 0;
-        for (const run of [...listed].reverse()) {
-            const target = runTarget(repository, run, 'approve');
-            // A run given by run-id may have been approved, cancelled or finished since.
-            if (!isWaitingForApproval(run)) {
-                context.results.skip(target, `not waiting for approval (status ${run.status ?? 'unknown'}, conclusion ${run.conclusion ?? 'none'})`);
-                continue;
-            }
-            waiting += 1;
-            // The actor costs no request: checked before the budget, so its reason is always given.
-            const untrusted = checkActor(actorOf(run), settings.trustedActors);
-            if (untrusted) {
-                context.results.add(target, untrusted.outcome, untrusted.reason);
-                continue;
-            }
-            // Approvals are sent as they are judged, so once they spent the `limit` budget (or the
-            // rate limit is spent), judging more runs (three reads each) is waste.
-            if (mutations.stopReason() !== undefined) {
-                mutations.skipStopped(target);
-                continue;
-            }
-            const verdict = await judge(run, pullRequests, settings, mutations);
-            if ('outcome' in verdict) {
-                context.results.add(target, verdict.outcome, verdict.reason);
-                continue;
-            }
-            safe += 1;
-            // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
-            // pacing puts between two approvals, instead of all reads coming first.
-            await mutations.apply([
-                {
-                    target,
-                    reason: verdict.reason,
-                    send: async () => {
-                        await octokit.rest.actions.approveWorkflowRun({
-                            ...repository,
-                            run_id: run.id,
-                            ...SEND_ONCE
-                        });
-                        return '';
-                    },
-                    // A lost approval took effect when the run no longer waits (someone else's approval
-                    // or cancel in those seconds looks the same).
-                    landed: async () => {
-                        const { data } = await octokit.rest.actions.getWorkflowRun({
-                            ...repository,
-                            run_id: run.id
-                        });
-                        return !isWaitingForApproval(data);
-                    },
-                    onError: approveRefused
-                }
-            ], 'approved');
-        }
-        info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${safe} safe to approve`);
-    });
-};
-/**
- * Whether a run waits for a maintainer's approval. GitHub lists such runs as completed with
- * conclusion `action_required`; `workflow_run` payloads and some answers show them with status
- * `action_required` and no conclusion yet.
- */
-function isWaitingForApproval(run) {
-    if (run.status === 'completed')
-        return run.conclusion === 'action_required';
-    return run.status === 'action_required' && !run.conclusion;
-}
-/**
- * Applies the policy to one run whose actor is trusted, reading what it needs in order and
- * stopping at the first refusal: the pull request lookup one per head branch, the files one
- * listing per pull request, and one re-read per pull request whose files pass.
- */
-async function judge(run, pullRequests, settings, mutations) {
-    const readFailure = (what, error) => {
-        // A spent rate limit only postpones the run; any other failed read refuses it (fail closed).
-        const stopped = mutations.stoppedBy(error);
-        if (stopped !== undefined)
-            return { outcome: 'skipped', reason: stopped };
-        return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` };
-    };
-    const headRepository = run.head_repository?.full_name;
-    const headOwner = run.head_repository?.owner?.login;
-    const headBranch = run.head_branch;
-    if (!headRepository || !headOwner || !headBranch) {
-        return {
-            outcome: 'skipped',
-            reason: `no open pull request at ${shortSha(run.head_sha)} (the run's head repository or branch is gone)`
-        };
-    }
-    let open;
-    try {
-        open = await pullRequests.openPullRequests(headOwner, headBranch);
-    }
-    catch (error) {
-        return readFailure(`could not read the pull requests of ${headOwner}:${headBranch}`, error);
-    }
-    const matched = matchPullRequests(run.head_sha, headRepository, open);
-    if (!Array.isArray(matched))
-        return matched;
-    // A head can be open against several base branches; each such pull request must be safe.
-    let files = 0;
-    for (const pull of matched) {
-        let read;
-        try {
-            read = await pullRequests.changedFiles(pull.number);
-        }
-        catch (error) {
-            return readFailure(`could not read the changed files of pull request #${pull.number}`, error);
-        }
-        const touches = checkChangedFiles(pull.number, read, settings.protectedPaths);
-        if (touches)
-            return touches;
-        // The listing describes the pull request's head when it was read: if a push landed since the
-        // lookup, the files that passed are not those of the run's commit.
-        let after;
-        try {
-            after = await pullRequests.headAfterFiles(pull.number);
-        }
-        catch (error) {
-            return readFailure(`could not read pull request #${pull.number} again`, error);
-        }
-        const still = matchPullRequests(run.head_sha, headRepository, after ? [after] : []);
-        if (!Array.isArray(still))
-            return still;
-        const short = checkListingComplete(pull.number, read, after?.changedFiles);
-        if (short)
-            return short;
-        files += read.length;
-    }
-    const numbers = matched.map(pull => `#${pull.number}`).join(', ');
-    return {
-        reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
-    };
-}
-/** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
-const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i;
-/** The 403 for a run that no longer waits: approved by someone else, cancelled or re-run. */
-const NOT_WAITING_MESSAGE = /not waiting for approval/i;
-/**
- * Maps the approve endpoint's refusals: 404 means the run is gone (deleted after 30 days waiting,
- * or approved and gone from view), 403 a token without `actions: write`, a run that no longer
- * waits (nothing left to do: skipped), or a run GitHub will not approve (not a fork pull request
- * run).
- */
-function approveRefused(error) {
-    if (!isApiError(error))
-        return undefined;
-    const message = firstLine(error.message);
-    if (error.status === 404) {
-        return {
-            outcome: 'skipped',
-            reason: `run gone or already approved (404 ${message}); nothing left to approve`
-        };
-    }
-    if (error.status !== 403)
-        return undefined;
-    if (PERMISSION_MESSAGE.test(message)) {
-        return {
-            outcome: 'failed',
-            reason: `403 ${message}: the token lacks \`actions: write\`; add \`permissions: actions: write\` to the job (or use a token with it)`
-        };
-    }
-    if (NOT_WAITING_MESSAGE.test(message)) {
-        return {
-            outcome: 'skipped',
-            reason: `no longer waiting for approval (403 ${message}): approved, cancelled or re-run meanwhile`
-        };
-    }
-    return {
-        outcome: 'failed',
-        reason: `not approvable (403 ${message}): GitHub approves only runs of fork pull requests that are waiting for approval; approve or re-run it by hand`
-    };
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/operations/cancel-stale/rules.ts
-
-/**
- * The group a run competes in: same workflow, event, head branch and head repository, so a fork's
- * `main` never supersedes ours.
- */
-function groupKey(run) {
-    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
-    return JSON.stringify([run.workflow_id, run.event, run.head_branch ?? '', headRepository]);
-}
-/**
- * Picks the stale runs among active ones. Within each group the newest `keepLatest` runs (by
- * `created_at`, then id) survive; older ones are superseded. With `staleAfterSeconds`, any run
- * created before `now − staleAfterSeconds` is stale too. The current run is never returned, nor
- * a run `select` leaves out.
- * @returns stale runs, oldest first (the order they are cancelled in), each with its reason.
- */
-function findStaleRuns(runs, options) {
-    const groups = new Map();
-    for (const run of [...runs].sort(newestFirst)) {
-        const key = groupKey(run);
-        groups.set(key, [...(groups.get(key) ?? []), run]);
-    }
-    const cutoff = options.staleAfterSeconds === undefined
-        ? undefined
-        : options.now.getTime() - options.staleAfterSeconds * 1000;
-    const stale = [];
-    for (const members of groups.values()) {
-        const newest = members[0];
-        members.forEach((run, index) => {
-            if (run.id === options.currentRunId)
-                return;
-            if (options.select && !options.select(run))
-                return;
-            if (index >= options.keepLatest && newest !== undefined) {
-                stale.push({ run, reason: `superseded by run ${newest.id}` });
-            }
-            else if (cutoff !== undefined && Date.parse(run.created_at) < cutoff) {
-                stale.push({ run, reason: `older than ${formatAge(options.staleAfterSeconds ?? 0)}` });
-            }
-        });
-    }
-    return stale.sort((a, b) => newestFirst(b.run, a.run));
-}
-/** Formats seconds as the largest whole units, e.g. 5400 → `1h30m`. */
-function formatAge(seconds) {
-    const units = [
-        ['d', 86400],
-        ['h', 3600],
-        ['m', 60],
-        ['s', 1]
-    ];
-    let rest = Math.round(seconds);
-    let text = '';
-    for (const [unit, size] of units) {
-        if (rest >= size) {
-            text += `${Math.floor(rest / size)}${unit}`;
-            rest %= size;
-        }
-    }
-    return text || '0s';
-}
-
-;// CONCATENATED MODULE: ./src/operations/cancel-stale/handler.ts
-/**
- * cancel-stale: cancel active runs that a newer run of their group superseded, or that are older
- * than `stale-after`; then, with `force-cancel-after`, force-cancel those that ignore the cancel.
- */
-
-
-
-
-
-
-
-
-/** A 409 on cancel means the run finished meanwhile: nothing left to do, and never worth a retry. */
-const alreadyCompleted = (error) => statusOf(error) === 409 ? { outcome: 'skipped', reason: 'already completed' } : undefined;
-/**
- * Whether a cancel (or force-cancel) whose answer was lost took effect: the run completed as
- * cancelled (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A run still shutting down shows
- * nothing of a cancel (the API has no "cancelling" status), so it is sent again: GitHub accepts a
- * second cancel of a run it is cancelling and the run still ends once. A run that completed
- * otherwise gets the write again too, and its 409 reports it `already completed`.
- * @throws the API error of the read.
- */
-function cancelLanded(context, repository, runId) {
-    return async () => {
-        const { data } = await context.octokit.rest.actions.getWorkflowRun({
-            ...repository,
-            run_id: runId
-        });
-        return data.status === 'completed' && data.conclusion === 'cancelled';
-    };
-}
-/**
- * Lists the active runs of each repository (see `listRuns`: one request for a repository whose
- * runs fit on one page, else one series per active status; `run-id` does not narrow the listing,
- * the run is judged within its group), cancels the stale ones
- * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
- * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
- * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
- * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
- */
-const cancelStale = async (context) => {
-    const { settings, octokit } = context;
-    // Workflow, event and branch filters (exclude-branch included) select whole groups, as each is
-    // part of the group key, so they narrow the listing. The actor and run-id pick runs within a
-    // group: they choose among the stale runs once every active run of the group was counted.
-    const { actors } = settings.filters;
-    const groupFilters = { ...settings.filters, actors: [], runId: undefined };
-    const query = { statuses: ACTIVE_STATUSES };
-    await forEachRepository(context, async (repository) => {
-        const runId = runIdIn(settings.filters, repository);
-        const picked = (run) => (runId === undefined || run.id === runId) &&
-            (actors.length === 0 || matchesLogin(actorOf(run), actors));
-        const listing = { requests: 0 };
-        const active = await listRuns(octokit, repository, query, groupFilters, listing);
-        const stale = findStaleRuns(active, {
-            keepLatest: settings.keepLatest,
-            ...(settings.staleAfterSeconds !== undefined && {
-                staleAfterSeconds: settings.staleAfterSeconds
-            }),
-            ...(settings.runner.currentRunId !== undefined && {
-                currentRunId: settings.runner.currentRunId
-            }),
-            select: picked,
-            now: context.now()
-        });
-        info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`);
-        if (runId !== undefined && !active.some(run => run.id === runId)) {
-            // Not among the active runs: read it by id, so a run-id that names no run fails saying so.
-            const [named] = await listRuns(octokit, repository, {}, settings.filters);
-            info(`${fullName(repository)}: run ${runId} is ${named?.status ?? 'not active'}; nothing to cancel`);
-        }
-        else if (runId !== undefined && stale.length === 0) {
-            info(`${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`);
-        }
-        const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
-            target: runTarget(repository, run, 'cancel'),
-            reason,
-            send: async () => {
-                await octokit.rest.actions.cancelWorkflowRun({
-                    ...repository,
-                    run_id: run.id,
-                    ...SEND_ONCE
-                });
-                return '';
-            },
-            landed: cancelLanded(context, repository, run.id),
-            onError: alreadyCompleted
-        })), 'cancelled');
-        if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
-            const relist = async () => listRuns(octokit, repository, query, groupFilters);
-            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: listing.requests });
-        }
-    });
-};
-/**
- * Waits up to `force-cancel-after` (by the handler's clock) for the cancelled runs to complete,
- * polling them (`GET .../runs/{run_id}` each, or one listing of the active runs when the runs to
- * check outnumber its pages), then force-cancels the ones still active. Once the primary rate
- * limit is spent it stops polling: the runs keep their cancel result, and nothing is forced.
- */
-async function forceCancelStragglers(context, repository, cancelled, relisting) {
-    const { octokit, settings, mutations } = context;
-    const clock = () => context.now().getTime();
-    const deadline = clock() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale;
-    let pending = cancelled;
-    while (pending.length > 0 && mutations.canRead()) {
-        pending = await stillActive(context, repository, pending, relisting);
-        if (pending.length === 0 || clock() >= deadline)
-            break;
-        await (0,promises_namespaceObject.setTimeout)(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - clock())));
-    }
-    if (pending.length === 0 || !mutations.canRead())
-        return;
-    info(`${fullName(repository)}: ${pending.length} runs still active after cancel; force-cancelling`);
-    for (const previous of pending) {
-        await context.mutations.followUp(previous, {
-            target: { ...previous, action: 'force-cancel' },
-            reason: `${previous.reason}; ignored cancel, force-cancelled`,
-            send: async () => {
-                await octokit.rest.actions.forceCancelWorkflowRun({
-                    ...repository,
-                    run_id: Number(previous.id),
-                    ...SEND_ONCE
-                });
-                return '';
-            },
-            landed: cancelLanded(context, repository, Number(previous.id)),
-            onError: alreadyCompleted
-        });
-    }
-}
-/**
- * The cancelled runs that are still active. A run that can no longer be read (deleted, or its
- * read failed) cannot be force-cancelled either: it keeps its cancel result. When the listing
- * fails, the runs are read one by one instead.
- */
-async function stillActive(context, repository, results, relisting) {
-    if (results.length > relisting.cost) {
-        try {
-            const active = new Set((await relisting.relist()).map(run => run.id));
-            return results.filter(result => active.has(Number(result.id)));
-        }
-        catch (error) {
-            if (context.mutations.stoppedBy(error) !== undefined)
-                return results;
-            warning(`${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`);
-        }
-    }
-    const active = [];
-    for (const result of results) {
-        if (!context.mutations.canRead())
-            return [...active, ...results.slice(results.indexOf(result))];
-        try {
-            const { data } = await context.octokit.rest.actions.getWorkflowRun({
-                ...repository,
-                run_id: Number(result.id)
-            });
-            if (data.status !== 'completed')
-                active.push(result);
-        }
-        catch (error) {
-            warning(`${fullName(repository)}: could not check run ${result.id} after cancel (${String(error)})`);
-        }
-    }
-    return active;
-}
-
-;// CONCATENATED MODULE: ./src/operations/clean-up.ts
-/**
- * What the clean-up operations' DELETE writes share: how a lost answer is checked, how GitHub's
- * refusals read, and the bytes a set of deletions freed.
- */
-
-/**
- * A `landed` check for a DELETE whose answer was lost: it took effect when reading the target
- * back answers 404.
- * @param read the GET of the target (e.g. `GET /repos/{owner}/{repo}/actions/runs/{run_id}`).
- * @throws the read's error when it is not a 404.
- */
-function goneWhen(read) {
-    return async () => {
-        try {
-            await read();
-            return false;
-        }
-        catch (error) {
-            if (statusOf(error) === 404)
-                return true;
-            throw error;
-        }
-    };
-}
-/** A DELETE answered 404: the target is already gone, nothing left to do and nothing freed. */
-function alreadyDeleted(error) {
-    return statusOf(error) === 404 ? { outcome: 'skipped', reason: 'already deleted' } : undefined;
-}
-/**
- * The bytes the deletions freed: the summed sizes of the targets `done` (or `planned`, in a dry
- * run). Targets answered 404, skipped or failed freed nothing.
- * @param sizeOf the `size_in_bytes` of a target, by its result (undefined counts 0).
- */
-function bytesFreed(results, sizeOf) {
-    return results
-        .filter(result => result.outcome === 'done' || result.outcome === 'planned')
-        .reduce((sum, result) => sum + (sizeOf(result) ?? 0), 0);
-}
-
-;// CONCATENATED MODULE: ./node_modules/pretty-bytes/index.js
-const BYTE_UNITS = [
-	'B',
-	'kB',
-	'MB',
-	'GB',
-	'TB',
-	'PB',
-	'EB',
-	'ZB',
-	'YB',
-];
-
-const BIBYTE_UNITS = [
-	'B',
-	'KiB',
-	'MiB',
-	'GiB',
-	'TiB',
-	'PiB',
-	'EiB',
-	'ZiB',
-	'YiB',
-];
-
-const BIT_UNITS = [
-	'b',
-	'kbit',
-	'Mbit',
-	'Gbit',
-	'Tbit',
-	'Pbit',
-	'Ebit',
-	'Zbit',
-	'Ybit',
-];
-
-const BIBIT_UNITS = [
-	'b',
-	'kibit',
-	'Mibit',
-	'Gibit',
-	'Tibit',
-	'Pibit',
-	'Eibit',
-	'Zibit',
-	'Yibit',
-];
-
-// Indexed by `bits` and then `binary`, so the four unit systems are picked in one step.
-const UNIT_SETS = [BYTE_UNITS, BIBYTE_UNITS, BIT_UNITS, BIBIT_UNITS];
-
-/*
-`Number#toString` switches to exponential notation outside the range [1e-6, 1e21) and `Intl.NumberFormat` drops every fraction digit past the 100 it accepts.
-Byte counts read as plain decimal numbers, so both losses are undone here. Expects a finite, non-negative number.
-*/
-const toDecimalString = number => {
-	if (number >= 1e-6 && number < 1e21) {
-		return String(number);
-	}
-
-	const [mantissa, exponentString] = number.toExponential().split('e');
-	const digits = mantissa.replace('.', '');
-	const pointPosition = Number(exponentString) + 1;
-	const isPositive = pointPosition > 0;
-	const padded = isPositive ? digits.padEnd(pointPosition, '0') : '0'.repeat(1 - pointPosition) + digits;
-	const integerPart = padded.slice(0, isPositive ? pointPosition : 1);
-	const fractionPart = padded.slice(isPositive ? pointPosition : 1).replace(/0+$/, '');
-
-	return fractionPart ? `${integerPart}.${fractionPart}` : integerPart;
-};
-
-/*
-Formats the given number using `Number#toLocaleString`.
-- If locale is a string or array, the value is expected to be a BCP 47 language tag or list of language tags (for example: `de`).
-- If locale is true, the system default locale is used for translation.
-- If locale is false or unspecified, formatting options are applied without localization; without options, the number is written out as plain digits.
-*/
-const toLocaleString = (number, locale, options) => {
-	if (typeof locale === 'string' || Array.isArray(locale) || locale === true) {
-		const locales = locale === true ? undefined : locale;
-
-		if (options !== undefined) {
-			return number.toLocaleString(locales, options);
-		}
-
-		// `Intl.NumberFormat` limits itself to 3 *fraction* digits while the default here is 3 *significant* digits, so the limit comes from the value.
-		const text = toDecimalString(number);
-		const pointIndex = text.indexOf('.');
-		const maximumFractionDigits = pointIndex === -1 ? 0 : text.length - pointIndex - 1;
-
-		// `Intl.NumberFormat` accepts at most 100 fraction digits. Rounding to 3 significant digits only needs more than that for absurdly small values, which are written out as plain digits instead.
-		if (maximumFractionDigits > 100) {
-			return text;
-		}
-
-		return number.toLocaleString(locales, {maximumFractionDigits});
-	}
-
-	if (options === undefined) {
-		return toDecimalString(number);
-	}
-
-	return number.toLocaleString('en-US', {...options, useGrouping: false});
-};
-
-const log10 = numberOrBigInt => {
-	if (typeof numberOrBigInt === 'number') {
-		return Math.log10(numberOrBigInt);
-	}
-
-	const string = numberOrBigInt.toString(10);
-
-	// A `number` only holds about 15 significant digits, so the remaining digits cannot move the magnitude. The result can still land exactly on a unit boundary, which the caller corrects for.
-	return string.length + Math.log10(`0.${string.slice(0, 15)}`);
-};
-
-const log = numberOrBigInt => {
-	if (typeof numberOrBigInt === 'number') {
-		return Math.log(numberOrBigInt);
-	}
-
-	return log10(numberOrBigInt) * Math.log(10);
-};
-
-/*
-A `bigint` that a `number` can hold exactly is divided the same way, so the output never depends on which type it was given as.
-`floor(a / b) + (a % b) / b` is a different double than `a / b`, which flips the rounding at ties like 1805 bytes.
-*/
-const divide = (numberOrBigInt, base, exponent) => {
-	const divisor = base ** exponent;
-
-	if (typeof numberOrBigInt === 'number' || numberOrBigInt <= Number.MAX_SAFE_INTEGER) {
-		return Number(numberOrBigInt) / divisor;
-	}
-
-	// `divisor` is not exact for every unit, as `1000 ** 8` is not `1e24`, so the exact divisor is rebuilt from the base and the exponent.
-	const bigintDivisor = BigInt(base) ** BigInt(exponent);
-	const integerPart = numberOrBigInt / bigintDivisor;
-	const remainder = numberOrBigInt % bigintDivisor;
-
-	return Number(integerPart) + (Number(remainder) / divisor);
-};
-
-/*
-The plain decimal digits of a scaled value that no `number` can hold. `Intl.NumberFormat` is not involved, so the output carries no grouping or localized separator, the same as the fallback for a value with more fraction digits than it accepts.
-*/
-const toUnrepresentableString = (number, base, exponent, localeOptions) => {
-	const scale = BigInt(base) ** BigInt(exponent);
-	const whole = number / scale;
-
-	// The 3 significant digit default never bites here: it only ever rounds to at least as many digits as the value has integers, and this one has far more than 3.
-	if (localeOptions === undefined) {
-		return whole.toString();
-	}
-
-	// The fraction digit options take over from that default, so the integer part stays exact and the fraction is truncated.
-	const minimumFractionDigits = localeOptions.minimumFractionDigits ?? 0;
-	const maximumFractionDigits = Math.max(localeOptions.maximumFractionDigits ?? 3, minimumFractionDigits);
-	const truncated = ((number % scale) * (10n ** BigInt(maximumFractionDigits)) / scale).toString().padStart(maximumFractionDigits, '0');
-	const fraction = truncated.replace(/0+$/, '').padEnd(minimumFractionDigits, '0');
-
-	return fraction ? `${whole}.${fraction}` : whole.toString();
-};
-
-/*
-The sign to print in front of the number. A difference of exactly zero gets a space instead of a plus sign, for better alignment. `0 === 0n` is `false`, so both are compared.
-*/
-const signOf = (number, signed) => {
-	if (number < 0) {
-		return '-';
-	}
-
-	if (!signed) {
-		return '';
-	}
-
-	return number === 0 || number === 0n ? ' ' : '+';
-};
-
-const assertFixedWidth = fixedWidth => {
-	if (fixedWidth !== undefined && (typeof fixedWidth !== 'number' || !Number.isSafeInteger(fixedWidth) || fixedWidth < 0)) {
-		throw new TypeError(`Expected fixedWidth to be a non-negative integer, got ${typeof fixedWidth}: ${fixedWidth}`);
-	}
-};
-
-/*
-`Intl.NumberFormat` silently truncates non-integers, so they are rejected here instead of quietly changing the output.
-*/
-const assertFractionDigits = (name, value) => {
-	if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100)) {
-		throw new TypeError(`Expected ${name} to be an integer between 0 and 100, got ${typeof value}: ${value}`);
-	}
-};
-
-const buildLocaleOptions = options => {
-	const {minimumFractionDigits, maximumFractionDigits} = options;
-
-	if (minimumFractionDigits === undefined && maximumFractionDigits === undefined) {
-		return undefined;
-	}
-
-	assertFractionDigits('minimumFractionDigits', minimumFractionDigits);
-	assertFractionDigits('maximumFractionDigits', maximumFractionDigits);
-
-	// Checked here rather than left to `Intl.NumberFormat`, which is skipped for a value past the number range.
-	if (minimumFractionDigits > maximumFractionDigits) {
-		throw new RangeError(`Expected minimumFractionDigits (${minimumFractionDigits}) to not be greater than maximumFractionDigits (${maximumFractionDigits})`);
-	}
-
-	return {
-		...(minimumFractionDigits !== undefined && {minimumFractionDigits}),
-		...(maximumFractionDigits !== undefined && {maximumFractionDigits}),
-		roundingMode: 'trunc',
-	};
-};
-
-function prettyBytes(number, options) {
-	if (typeof number !== 'bigint' && !Number.isFinite(number)) {
-		throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
-	}
-
-	options = {
-		bits: false,
-		binary: false,
-		space: true,
-		nonBreakingSpace: false,
-		...options,
-	};
-
-	assertFixedWidth(options.fixedWidth);
-	const localeOptions = buildLocaleOptions(options);
-
-	// Indexed by `bits` then `binary`, so the four combinations line up in one table.
-	const UNITS = UNIT_SETS[(options.bits ? 2 : 0) + (options.binary ? 1 : 0)];
-
-	const separator = options.space ? (options.nonBreakingSpace ? '\u00A0' : ' ') : '';
-
-	// Normalize `-0` to `0` so it never formats as `-0`.
-	if (Object.is(number, -0)) {
-		number = 0;
-	}
-
-	const prefix = signOf(number, options.signed);
-
-	if (number < 0) {
-		number = -number;
-	}
-
-	const base = options.binary ? 1024 : 1000;
-
-	let exponent = 0;
-	if (number >= 1) {
-		exponent = Math.min(Math.floor(options.binary ? log(number) / Math.log(base) : log10(number) / 3), UNITS.length - 1);
-	}
-
-	// A `number` always scales down to something a `number` can hold, and a `bigint` stops being able to once the quotient passes `Number.MAX_VALUE`, where `divide` overflows to `Infinity` and the exact quotient is formatted instead.
-	const scaled = divide(number, base, exponent);
-
-	let numberString;
-	if (Number.isFinite(scaled)) {
-		number = scaled;
-
-		// A value that sits just below a unit boundary, like `999999999999999` bytes, has a `log10` that rounds up to the boundary itself, so the exponent has to be corrected back.
-		if (number < 1 && exponent > 0) {
-			number *= base;
-			exponent -= 1;
-		}
-
-		if (!localeOptions) {
-			const minimumPrecision = Math.max(3, Math.floor(number).toString().length);
-			number = Number(number.toPrecision(minimumPrecision));
-
-			if (number >= base && exponent < UNITS.length - 1) {
-				number /= base;
-				exponent += 1;
-			}
-		}
-
-		numberString = toLocaleString(number, options.locale, localeOptions);
-	} else {
-		// The scaled value is past what a `number` can hold, so the exact quotient is written out instead.
-		numberString = toUnrepresentableString(number, base, exponent, localeOptions);
-	}
-
-	const result = prefix + numberString + separator + UNITS[exponent];
-	return result.padStart(options.fixedWidth ?? 0);
-}
-
-;// CONCATENATED MODULE: ./src/rules/retention.ts
-/**
- * What the clean-up rules share: literal globs, the `older-than` cut-off, and ages and sizes the
- * way a person reads them. Pure: no API, no clock of its own.
- */
-
-// Characters that make a minimatch pattern more than a literal (escapes included).
-const GLOB_SPECIAL = /[*?[\]{}()!+@\\]/;
-/** Whether a glob matches only itself: no character minimatch reads as special. */
-function isLiteralGlob(glob) {
-    return !GLOB_SPECIAL.test(glob);
-}
-/** The part of a glob before its first special character: what every match starts with. */
-function literalPrefix(glob) {
-    const special = GLOB_SPECIAL.exec(glob);
-    return special === null ? glob : glob.slice(0, special.index);
-}
-/**
- * The instant targets must be older than: `now − olderThanSeconds`, down to a whole second
- * (GitHub's timestamps have none finer), in epoch milliseconds; undefined for 0 (`older-than: 0s`,
- * no age condition).
- */
-function cutoffOf(now, olderThanSeconds) {
-    if (olderThanSeconds === 0)
-        return undefined;
-    return Math.floor((now.getTime() - olderThanSeconds * 1000) / 1000) * 1000;
-}
-/**
- * Whether an ISO 8601 time lies before `cutoffMs`: always true without a cut-off; never for a
- * missing or unreadable time otherwise.
- */
-function isBefore(iso, cutoffMs) {
-    if (cutoffMs === undefined)
-        return true;
-    if (!iso)
-        return false;
-    const at = Date.parse(iso);
-    return Number.isFinite(at) && at < cutoffMs;
-}
-/** An age in its largest whole unit: `45d`, `5h`, `12m`, `30s` (`0s` for less than a second). */
-function roughAge(milliseconds) {
-    const seconds = Math.max(0, Math.floor(milliseconds / 1000));
-    for (const [unit, size] of [
-        ['d', 86_400],
-        ['h', 3600],
-        ['m', 60]
-    ]) {
-        if (seconds >= size)
-            return `${Math.floor(seconds / size)}${unit}`;
-    }
-    return `${seconds}s`;
-}
-/** A byte count in binary units with at most one decimal, e.g. `1.2 GiB`, `512 B`. */
-function formatBytes(bytes) {
-    return prettyBytes(bytes, { binary: true, maximumFractionDigits: 1 });
-}
-
-;// CONCATENATED MODULE: ./src/operations/delete-artifacts/rules.ts
-/**
- * Which artifacts delete-artifacts deletes: unexpired ones that pass the name and head-branch
- * filters, were created before the cut-off, and are not among the newest `keep-latest` of their
- * group. Pure: no API, no clock of its own.
- */
-
-
-/**
- * An artifact's group: same name, head branch and head repository (a fork's branch never groups
- * with ours).
- */
-function artifactGroupKey(artifact) {
-    const run = artifact.workflow_run;
-    return JSON.stringify([artifact.name, run?.head_branch ?? '', run?.head_repository_id ?? '']);
-}
-/** Orders artifacts newest first: by `created_at`, then by id. */
-function newestArtifactFirst(a, b) {
-    return Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id;
-}
-/**
- * Picks the artifacts to delete. Groups are formed from every unexpired artifact before the
- * filters, so the newest of a group is kept even when it does not pass them; expired artifacts
- * are never targets and never count among the kept. An artifact without `created_at` is never
- * older than a cut-off before now.
- * @returns the targets, oldest first (the order they are deleted in).
- */
-function selectArtifacts(artifacts, rules) {
-    const rank = new Map();
-    const seen = new Map();
-    for (const artifact of artifacts.filter(a => !a.expired).sort(newestArtifactFirst)) {
-        const key = artifactGroupKey(artifact);
-        const newer = seen.get(key) ?? 0;
-        rank.set(artifact.id, newer);
-        seen.set(key, newer + 1);
-    }
-    const targets = [];
-    for (const artifact of artifacts) {
-        const newer = rank.get(artifact.id);
-        if (newer === undefined)
-            continue;
-        if (!rules.explicit && newer < rules.keepLatest)
-            continue;
-        if (rules.names.length > 0 && !matchesAny(artifact.name, rules.names))
-            continue;
-        const branch = artifact.workflow_run?.head_branch ?? '';
-        if (rules.branches.length > 0 && !matchesAny(branch, rules.branches))
-            continue;
-        if (rules.excludeBranches.length > 0 && matchesAny(branch, rules.excludeBranches))
-            continue;
-        const created = artifact.created_at;
-        if (!isBefore(created, rules.cutoffMs))
-            continue;
-        const age = created ? `created ${roughAge(rules.now.getTime() - Date.parse(created))} ago` : '';
-        targets.push({
-            artifact,
-            reason: [age, formatBytes(artifact.size_in_bytes)].filter(Boolean).join(', ')
-        });
-    }
-    return targets.sort((a, b) => newestArtifactFirst(b.artifact, a.artifact));
-}
-
-;// CONCATENATED MODULE: ./src/operations/delete-artifacts/handler.ts
-/**
- * delete-artifacts: delete unexpired artifacts created before now − `older-than`, except the
- * newest `keep-latest` of each group (name, head branch, head repository); or, with `run-id`,
- * that run's artifacts. Reports the bytes freed.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Lists each repository's artifacts (`GET /repos/{owner}/{repo}/actions/artifacts`, or with
- * `run-id` `GET .../actions/runs/{run_id}/artifacts`; every page, 100 each, with the server's
- * `name` filter when `artifact-name` is one literal name), picks the targets
- * (`selectArtifacts`) and deletes them oldest first with `DELETE
- * /repos/{owner}/{repo}/actions/artifacts/{artifact_id}` (sent once; after a lost answer `GET
- * .../artifacts/{artifact_id}` answering 404 shows it took effect). Sets `bytes-freed`.
- */
-const deleteArtifacts = async (context) => {
-    const { settings } = context;
-    const now = context.now();
-    const cutoffMs = cutoffOf(now, settings.olderThanSeconds);
-    let freed = 0;
-    await forEachRepository(context, async (repository) => {
-        const runId = runIdIn(settings.filters, repository);
-        const artifacts = await listArtifacts(context, repository, runId);
-        const targets = selectArtifacts(artifacts, {
-            keepLatest: settings.keepLatest,
-            cutoffMs,
-            names: settings.artifactNames,
-            branches: settings.filters.branches,
-            excludeBranches: settings.filters.excludeBranches,
-            explicit: runId !== undefined,
-            now
-        });
-        const sizes = new Map(targets.map(({ artifact }) => [artifact.id, artifact.size_in_bytes]));
-        const expired = artifacts.filter(artifact => artifact.expired).length;
-        info(`${fullName(repository)}: ${artifacts.length} artifacts${runId === undefined ? '' : ` of run ${runId}`} (${expired} expired), ${targets.length} to delete (${formatBytes([...sizes.values()].reduce((sum, size) => sum + size, 0))})`);
-        const results = await context.mutations.apply(targets.map(({ artifact, reason }) => deleteWrite(context, repository, artifact, reason)), 'deleted');
-        freed += bytesFreed(results, result => sizes.get(Number(result.id)));
-    });
-    context.extraOutputs['bytes-freed'] = String(freed);
-};
-/**
- * Every artifact of the repository, or of the run `runId`; narrowed to one name by the server
- * when `artifact-name` is a single literal name (a name is part of the group, so the groups stay
- * whole).
- * @throws RunNotFoundError when the run of `run-id` is answered 404; the API error of any page.
- */
-async function listArtifacts(context, repository, runId) {
-    const { octokit, settings } = context;
-    const [only, ...more] = settings.artifactNames;
-    const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined;
-    const params = { ...repository, per_page: PER_PAGE, ...(name !== undefined && { name }) };
-    if (runId === undefined)
-        return octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params);
-    try {
-        return await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
-            ...params,
-            run_id: runId
-        });
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            throw new RunNotFoundError(runId, repository);
-        throw error;
-    }
-}
-function deleteWrite(context, repository, artifact, reason) {
-    const { octokit } = context;
-    return {
-        target: artifactTarget(context, repository, artifact),
-        reason,
-        send: async () => {
-            await octokit.rest.actions.deleteArtifact({
-                ...repository,
-                artifact_id: artifact.id,
-                ...SEND_ONCE
-            });
-            return '';
-        },
-        landed: goneWhen(async () => octokit.rest.actions.getArtifact({ ...repository, artifact_id: artifact.id })),
-        onError: alreadyDeleted
-    };
-}
-/** The artifact, linked to its page under its run (there is none without a run). */
-function artifactTarget(context, repository, artifact) {
-    const runId = artifact.workflow_run?.id;
-    const { serverUrl } = context.settings.runner;
-    return {
-        repository: fullName(repository),
-        kind: 'artifact',
-        id: artifact.id,
-        action: 'delete',
-        url: runId === undefined
-            ? ''
-            : `${serverUrl}/${fullName(repository)}/actions/runs/${runId}/artifacts/${artifact.id}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/operations/delete-caches/rules.ts
-/**
- * Which Actions caches delete-caches deletes, and how the cache listing narrows on the server.
- * Pure: no API, no clock of its own.
- */
-
-
-const PULL_REF = /^refs\/pull\/([1-9]\d*)\/(?:merge|head)$/;
-/** The pull request number of `refs/pull/N/merge` or `refs/pull/N/head`; undefined for other refs. */
-function pullNumberOfRef(ref) {
-    const match = PULL_REF.exec(ref);
-    return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-/**
- * The listings that find every cache the globs can match, narrowed on the server: one per `key`
- * prefix (when every key glob starts with a literal; a prefix that extends another is covered by
- * it) × one per `ref` (when every ref glob is a literal ref). A glob with nothing literal in
- * front, or none given, leaves that filter out.
- */
-function cacheListings(keys, refs) {
-    const prefixes = keys.map(literalPrefix);
-    const keyFilters = prefixes.length === 0 || prefixes.includes('')
-        ? [undefined]
-        : [...new Set(prefixes)].filter((prefix, _, all) => !all.some(other => other !== prefix && prefix.startsWith(other)));
-    const refFilters = refs.length === 0 || !refs.every(isLiteralGlob) ? [undefined] : [...new Set(refs)];
-    return keyFilters.flatMap(key => refFilters.map(ref => ({
-        ...(key !== undefined && { key }),
-        ...(ref !== undefined && { ref })
-    })));
-}
-/** When a cache was last used: `last_accessed_at`, else `created_at`. */
-function lastAccessOf(cache) {
-    return cache.last_accessed_at ?? cache.created_at;
-}
-/**
- * The caches that pass the key, ref and age conditions (and with `pullRequestsOnly`, belong to a
- * pull request), least recently accessed first: the order they are deleted in. Each cache once,
- * even when several listings returned it.
- */
-function selectCaches(caches, rules) {
-    const unique = new Map();
-    for (const cache of caches)
-        if (cache.id !== undefined)
-            unique.set(cache.id, cache);
-    const candidates = [];
-    for (const cache of unique.values()) {
-        const key = cache.key ?? '';
-        const ref = cache.ref ?? '';
-        if (rules.keys.length > 0 && !matchesAny(key, rules.keys))
-            continue;
-        if (rules.refs.length > 0 && !matchesAny(ref, rules.refs))
-            continue;
-        const accessed = lastAccessOf(cache);
-        if (!isBefore(accessed, rules.cutoffMs))
-            continue;
-        const pullNumber = pullNumberOfRef(ref);
-        if (rules.pullRequestsOnly && pullNumber === undefined)
-            continue;
-        const age = accessed
-            ? `last accessed ${roughAge(rules.now.getTime() - Date.parse(accessed))} ago`
-            : '';
-        candidates.push({
-            cache,
-            ...(pullNumber !== undefined && { pullNumber }),
-            reason: [age, formatBytes(cache.size_in_bytes ?? 0)].filter(Boolean).join(', ')
-        });
-    }
-    return candidates.sort((a, b) => Date.parse(lastAccessOf(a.cache) ?? '') - Date.parse(lastAccessOf(b.cache) ?? '') ||
-        (a.cache.id ?? 0) - (b.cache.id ?? 0));
-}
-
-;// CONCATENATED MODULE: ./src/operations/delete-caches/handler.ts
-/**
- * delete-caches: delete Actions caches last accessed before now − `older-than` whose key and ref
- * match the globs; with `closed-pull-requests`, only caches of pull requests that are closed or
- * merged. Caches are deleted by id: a delete by key would reach the same key on other refs.
- * Reports the bytes freed.
- */
-
-
-
-
-
-
-
-
-/**
- * Lists each repository's caches least recently accessed first (`GET
- * /repos/{owner}/{repo}/actions/caches?sort=last_accessed_at&direction=asc`, with the server's
- * `key` prefix and `ref` where the globs allow, stopping at the first cache accessed after the
- * cut-off), picks those that match (`selectCaches`), with `closed-pull-requests` reads each of
- * their pull requests once (`GET /repos/{owner}/{repo}/pulls/{pull_number}`, only while the
- * `limit` can still reach its caches), and deletes them with `DELETE
- * /repos/{owner}/{repo}/actions/caches/{cache_id}` (sent once; after a lost answer the listing of
- * its key and ref shows whether it took effect). Sets `bytes-freed`.
- */
-const deleteCaches = async (context) => {
-    const { settings } = context;
-    const now = context.now();
-    const cutoffMs = cutoffOf(now, settings.olderThanSeconds);
-    let freed = 0;
-    await forEachRepository(context, async (repository) => {
-        const listed = await listCaches(context.octokit, repository, cacheListings(settings.cacheKeys, settings.cacheRefs), cutoffMs);
-        const candidates = selectCaches(listed, {
-            cutoffMs,
-            keys: settings.cacheKeys,
-            refs: settings.cacheRefs,
-            pullRequestsOnly: settings.closedPullRequests,
-            now
-        });
-        const { writes, unread } = settings.closedPullRequests
-            ? await closedPullRequestWrites(context, repository, candidates)
-            : {
-                writes: candidates.map(candidate => handler_deleteWrite(context, repository, candidate, candidate.reason)),
-                unread: []
-            };
-        const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]));
-        info(`${fullName(repository)}: ${listed.length} caches listed, ${candidates.length} match${settings.closedPullRequests ? ` (${writes.length} of closed pull requests or past the limit)` : ''}`);
-        const results = await context.mutations.apply(writes, 'deleted');
-        // Their pull requests were not read: the deletes above spent the `limit`, or the rate limit ran out.
-        for (const target of unread)
-            context.mutations.skipStopped(target);
-        const repositoryFreed = bytesFreed(results, result => sizes.get(Number(result.id)));
-        if (repositoryFreed > 0) {
-            info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`);
-        }
-        freed += repositoryFreed;
-    });
-    context.extraOutputs['bytes-freed'] = String(freed);
-};
-/**
- * The caches of every listing, least recently accessed first within each. A listing stops at
- * the first page that reaches a cache accessed at or after `cutoffMs`: every later one is newer.
- * @throws the API error of any page.
- */
-async function listCaches(octokit, repository, listings, cutoffMs) {
-    const caches = [];
-    for (const listing of listings) {
-        const pages = octokit.paginate.iterator(octokit.rest.actions.getActionsCacheList, {
-            ...repository,
-            ...listing,
-            sort: 'last_accessed_at',
-            direction: 'asc',
-            per_page: PER_PAGE
-        });
-        for await (const page of pages) {
-            const listed = page.data;
-            caches.push(...listed);
-            const newest = listed.at(-1);
-            if (cutoffMs !== undefined && newest && Date.parse(lastAccessOf(newest) ?? '') >= cutoffMs) {
-                break;
-            }
-        }
-    }
-    return caches;
-}
-/**
- * The writes for caches of pull requests: each pull request read once, and only while the
- * `limit` can still reach its caches and the rate limit lasts (the caches past that are returned
- * unread, to be skipped once the writes have spent the budget). Caches of open pull requests are
- * no targets; one whose pull request cannot be read is not deleted (failed, or skipped when it is
- * gone).
- */
-async function closedPullRequestWrites(context, repository, candidates) {
-    const verdicts = new Map();
-    const writes = [];
-    const unread = [];
-    for (const candidate of candidates) {
-        const pullNumber = candidate.pullNumber ?? 0;
-        const target = cacheTarget(context, repository, candidate.cache);
-        let verdict = verdicts.get(pullNumber);
-        if (verdict === undefined) {
-            // Past the `limit` a read decides nothing: the cache would be skipped either way.
-            if (writes.length >= context.mutations.budgetLeft || !context.mutations.canRead()) {
-                unread.push(target);
-                continue;
-            }
-            verdict = await readPullRequest(context, repository, pullNumber);
-            verdicts.set(pullNumber, verdict);
-        }
-        if (verdict.closed === true) {
-            writes.push(handler_deleteWrite(context, repository, candidate, `${candidate.reason}, ${verdict.reason}`));
-        }
-        else if (verdict.closed === undefined) {
-            context.results.add(target, verdict.outcome, verdict.reason);
-        }
-    }
-    return { writes, unread };
-}
-/**
- * Whether pull request `pullNumber` is closed or merged (`GET
- * /repos/{owner}/{repo}/pulls/{pull_number}`). Never throws: an error becomes the verdict of its
- * caches (a read refused for the spent primary rate limit stops the invocation's reads).
- */
-async function readPullRequest(context, repository, pullNumber) {
-    try {
-        const { data } = await context.octokit.rest.pulls.get({
-            ...repository,
-            pull_number: pullNumber
-        });
-        if (data.state !== 'closed')
-            return { closed: false };
-        return {
-            closed: true,
-            reason: `pull request #${pullNumber} ${data.merged_at ? 'merged' : 'closed'}`
-        };
-    }
-    catch (error) {
-        const stopped = context.mutations.stoppedBy(error);
-        if (stopped !== undefined)
-            return { outcome: 'skipped', reason: stopped };
-        if (statusOf(error) === 404) {
-            return { outcome: 'skipped', reason: `pull request #${pullNumber} not found` };
-        }
-        return {
-            outcome: 'failed',
-            reason: `pull request #${pullNumber} could not be read: ${describeApiError(error, context.settings.operation)}`
-        };
-    }
-}
-function handler_deleteWrite(context, repository, { cache }, reason) {
-    const { octokit } = context;
-    return {
-        target: cacheTarget(context, repository, cache),
-        reason,
-        send: async () => {
-            await octokit.rest.actions.deleteActionsCacheById({
-                ...repository,
-                cache_id: cache.id ?? 0,
-                ...SEND_ONCE
-            });
-            return '';
-        },
-        // No read of one cache exists: the listing of its exact key and ref shows whether it is gone.
-        landed: async () => {
-            const { data } = await octokit.rest.actions.getActionsCacheList({
-                ...repository,
-                ...(cache.key !== undefined && { key: cache.key }),
-                ...(cache.ref !== undefined && { ref: cache.ref }),
-                per_page: PER_PAGE
-            });
-            return !data.actions_caches.some(listed => listed.id === cache.id);
-        },
-        onError: alreadyDeleted
-    };
-}
-/** The cache, linked to the repository's cache page. */
-function cacheTarget(context, repository, cache) {
-    return {
-        repository: fullName(repository),
-        kind: 'cache',
-        id: cache.id ?? 0,
-        action: 'delete',
-        url: `${context.settings.runner.serverUrl}/${fullName(repository)}/actions/caches`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/operations/delete-runs/rules.ts
-/**
- * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
- * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
- *
- * The handler lists the completed runs created before the cut-off (every one of each group in
- * scope); whether a run is among its group's newest may also depend on runs created after the
- * cut-off, which it reads only for the groups where that decides something (`newerCount`).
- */
-/**
- * A run's group: same workflow, head branch and head repository, so a fork's `main` never counts
- * among ours.
- */
-function retentionGroupKey(run) {
-    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
-    return JSON.stringify([run.workflow_id, run.head_branch ?? '', headRepository]);
-}
-/** Orders runs newest first: by `created_at`, then by id. */
-function newestRunFirst(a, b) {
-    return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id;
-}
-/**
- * Judges the candidates among `history`, every completed run created before the cut-off of the
- * groups in scope. A candidate with `i` newer runs in `history` and `n` in its group after the
- * cut-off is deleted when `i + n ≥ keepLatest`; when `n` is unknown, only `i ≥ keepLatest` decides.
- * Runs that are not candidates still count among their group's newest.
- * @returns the candidates' verdicts, oldest first (the order they are deleted in).
- */
-function judgeRetention(history, options) {
-    const groups = new Map();
-    for (const run of [...history].sort(newestRunFirst)) {
-        const key = retentionGroupKey(run);
-        const members = groups.get(key);
-        if (members)
-            members.push(run);
-        else
-            groups.set(key, [run]);
-    }
-    const verdicts = [];
-    for (const [key, members] of groups) {
-        const after = options.newerCount(key);
-        members.forEach((run, index) => {
-            if (options.isCandidate && !options.isCandidate(run))
-                return;
-            if (after === undefined && index < options.keepLatest) {
-                verdicts.push({ run, verdict: 'undecided' });
-                return;
-            }
-            const newer = index + (after ?? 0);
-            verdicts.push(newer >= options.keepLatest
-                ? { run, verdict: 'delete', newer }
-                : { run, verdict: 'keep', rank: newer + 1 });
-        });
-    }
-    return verdicts.sort((a, b) => newestRunFirst(b.run, a.run));
-}
-/**
- * The undecided verdicts that a budget of `budget` deletions would reach: walking oldest first,
- * every verdict but `keep` may take a deletion, so those past the first `budget` of them would be
- * skipped (limit reached) whatever the runs after the cut-off say, and need no reads.
- */
-function undecidedWithin(verdicts, budget) {
-    const reached = [];
-    let taken = 0;
-    for (const verdict of verdicts) {
-        if (taken >= budget)
-            break;
-        if (verdict.verdict === 'keep')
-            continue;
-        taken += 1;
-        if (verdict.verdict === 'undecided')
-            reached.push(verdict.run);
-    }
-    return reached;
-}
-
-;// CONCATENATED MODULE: ./src/operations/delete-runs/handler.ts
-/**
- * delete-runs: delete completed workflow runs created before now − `older-than`, except the newest
- * `keep-latest` completed runs of each group (workflow, head branch, head repository); or the one
- * run `run-id` names. Deleting a run deletes its logs and artifacts with it.
- */
-
-
-
-
-
-
-
-
-
-
-/**
- * Lists each repository's completed runs created before the cut-off (`GET
- * /repos/{owner}/{repo}/actions/runs?status=completed&created=<=…`, per workflow
- * `.../workflows/{workflow_id}/runs`, every page past the 1,000-result cap), decides which are among
- * their group's newest `keep-latest` (reading runs after the cut-off only for the groups where
- * that decides something: see `NewerRuns`), and deletes the rest oldest first with `DELETE
- * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
- * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
- * (`GET .../runs/{run_id}`), whatever keep-latest says.
- */
-const deleteRuns = async (context) => {
-    const { settings } = context;
-    const cutoffMs = cutoffOf(context.now(), settings.olderThanSeconds);
-    await forEachRepository(context, async (repository) => {
-        const runId = runIdIn(settings.filters, repository);
-        if (runId !== undefined) {
-            await deleteNamedRun(context, repository, runId, cutoffMs);
-            return;
-        }
-        const verdicts = await judgeRepository(context, repository, cutoffMs);
-        const deletes = verdicts.filter(entry => entry.verdict === 'delete').length;
-        info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`);
-        const writes = verdicts
-            .filter(entry => entry.verdict === 'delete')
-            .map(entry => delete_runs_handler_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
-        await context.mutations.apply(writes, 'deleted');
-        // Left undecided because the `limit` could not reach them: the deletes above spent it.
-        for (const entry of verdicts) {
-            if (entry.verdict === 'undecided') {
-                context.mutations.skipStopped(runTarget(repository, entry.run, 'delete'));
-            }
-        }
-    });
-};
-/**
- * The verdict on every candidate of one repository, oldest first. Workflow and branch filters
- * (exclude-branch included) select whole groups, as both are part of the group key, so they narrow
- * the listing; event, actor and conclusions pick runs within a group, after every completed run of
- * it was counted. With keep-latest 0 no group matters, and they narrow the listing too.
- */
-async function judgeRepository(context, repository, cutoffMs) {
-    const { settings, octokit } = context;
-    const { keepLatest, filters, conclusions } = settings;
-    const isCandidate = (run) => run.status === 'completed' &&
-        matchesFilters(run, filters) &&
-        (conclusions.length === 0 || conclusions.includes(run.conclusion));
-    const before = cutoffMs === undefined ? {} : { createdBefore: new Date(cutoffMs - 1000) };
-    if (keepLatest === 0 || cutoffMs === undefined) {
-        // Nothing after the cut-off decides anything: without one, the listing holds every run.
-        const narrow = keepLatest === 0;
-        const statuses = narrow && conclusions.length > 0 && conclusions.every(c => STATUS_FILTER_CONCLUSIONS.has(c))
-            ? conclusions
-            : ['completed'];
-        const history = await listRuns(octokit, repository, { statuses, ...before }, narrow ? { ...filters, runId: undefined } : groupFilters(filters));
-        return judgeRetention(history.filter(isCompleted), {
-            keepLatest,
-            newerCount: () => 0,
-            isCandidate
-        });
-    }
-    const newer = new NewerRuns(octokit, repository, filters, cutoffMs, keepLatest);
-    // The newest page first: for a repository whose completed runs fit on it, it is everything.
-    const history = (await newer.probe()) ??
-        (await listRuns(octokit, repository, 
-        // The probe showed more completed runs than its page holds.
-        { statuses: ['completed'], ...before, manyRuns: true }, groupFilters(filters))).filter(isCompleted);
-    const judge = () => judgeRetention(history, { keepLatest, newerCount: group => newer.count(group), isCandidate });
-    let verdicts = judge();
-    // Only runs the `limit` can still reach are worth the reads that decide them.
-    for (;;) {
-        const pending = undecidedWithin(verdicts, context.mutations.budgetLeft);
-        if (pending.length === 0)
-            return verdicts;
-        await newer.settle(pending, history.length);
-        verdicts = judge();
-    }
-}
-/** The filters that select whole groups: workflow, branch and exclude-branch. */
-function groupFilters(filters) {
-    return { ...filters, events: [], actors: [], runId: undefined };
-}
-function isCompleted(run) {
-    return run.status === 'completed';
-}
-/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
-function inWorkflows(run, workflows) {
-    if (workflows.length === 0)
-        return true;
-    const file = run.path.split('/').pop() ?? '';
-    return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file);
-}
-/**
- * What is known of the completed runs created at or after the cut-off, per group: whether a run
- * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
- * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
- * of every run after the cut-off (its first page is the probe), or one listing per workflow and
- * head branch (`GET .../workflows/{workflow_id}/runs?branch=…&status=completed&created=>=…`),
- * each read only until its groups are decided.
- */
-class NewerRuns {
-    octokit;
-    repository;
-    filters;
-    cutoffMs;
-    keepLatest;
-    counts = new Map();
-    settled = new Set();
-    seen = new Set();
-    complete = false;
-    /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
-    total = 0;
-    /** Runs after the cut-off the probe showed, and the oldest time on its page. */
-    probed = 0;
-    probeOldest;
-    constructor(octokit, repository, filters, cutoffMs, keepLatest) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.filters = filters;
-        this.cutoffMs = cutoffMs;
-        this.keepLatest = keepLatest;
-    }
-    /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
-    count(group) {
-        const counted = this.counts.get(group) ?? 0;
-        if (this.complete || this.settled.has(group) || counted >= this.keepLatest)
-            return counted;
-        return undefined;
-    }
-    /**
-     * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
-     * workflow's). When it reaches past the cut-off it shows every run after it.
-     * @returns every completed run of the filters' groups before the cut-off when the page holds all
-     *   completed runs (one request for a quiet repository), else undefined.
-     */
-    async probe() {
-        const [workflow, ...others] = this.filters.workflows;
-        const params = { ...this.repository, status: 'completed', per_page: PER_PAGE };
-        const { data } = workflow !== undefined && others.length === 0
-            ? await this.octokit.rest.actions.listWorkflowRuns({
-                ...params,
-                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
-            })
-            : await this.octokit.rest.actions.listWorkflowRunsForRepo(params);
-        const runs = data.workflow_runs;
-        this.total = data.total_count;
-        this.probed = runs.filter(run => this.add(run)).length;
-        this.probeOldest = runs.at(-1)?.created_at;
-        if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
-            this.complete = true;
-        }
-        if (runs.length < this.total)
-            return undefined;
-        return runs.filter(run => isCompleted(run) &&
-            Date.parse(run.created_at) < this.cutoffMs &&
-            inWorkflows(run, this.filters.workflows) &&
-            matchesFilters(run, groupFilters(this.filters)));
-    }
-    /**
-     * Reads what decides the groups of `pending` (runs the probe left undecided).
-     * @param historyCount completed runs before the cut-off: with the probe's total, an upper
-     *   bound on the runs after it, and so on the pages the rest of that listing takes.
-     * @throws the API error of a listing.
-     */
-    async settle(pending, historyCount) {
-        const pairs = new Map();
-        for (const run of pending) {
-            const group = retentionGroupKey(run);
-            if (this.count(group) !== undefined)
-                continue;
-            const key = JSON.stringify([run.workflow_id, run.head_branch]);
-            const pair = pairs.get(key) ?? {
-                workflowId: run.workflow_id,
-                branch: run.head_branch,
-                groups: []
-            };
-            if (!pair.groups.includes(group))
-                pair.groups.push(group);
-            pairs.set(key, pair);
-        }
-        if (pairs.size === 0)
-            return;
-        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE);
-        const perPair = [...pairs.values()];
-        if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
-            await this.readRest();
-            return;
-        }
-        for (const pair of perPair)
-            await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
-    }
-    /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
-    async readRest() {
-        const runs = await listRuns(this.octokit, this.repository, {
-            statuses: ['completed'],
-            createdAfter: new Date(this.cutoffMs),
-            ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
-        }, groupFilters(this.filters));
-        for (const run of runs)
-            this.add(run);
-        this.complete = true;
-    }
-    /**
-     * One workflow's completed runs on one head branch after the cut-off, newest first, until each
-     * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
-     * count stays short, which keeps runs rather than deleting them.
-     */
-    async readPair(workflowId, branch, groups) {
-        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
-            ...this.repository,
-            workflow_id: workflowId,
-            branch,
-            status: 'completed',
-            created: `>=${new Date(this.cutoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
-            per_page: PER_PAGE
-        });
-        let listed = 0;
-        for await (const page of pages) {
-            const runs = page.data;
-            listed += runs.length;
-            for (const run of runs)
-                this.add(run);
-            if (listed >= LISTING_CAP || listed >= (totalCountOf(page) ?? 0))
-                break;
-            if (groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest))
-                break;
-        }
-        for (const group of groups)
-            this.settled.add(group);
-    }
-    /** Counts a completed run after the cut-off once. @returns whether it was counted. */
-    add(run) {
-        if (!isCompleted(run) || Date.parse(run.created_at) < this.cutoffMs || this.seen.has(run.id)) {
-            return false;
-        }
-        this.seen.add(run.id);
-        const group = retentionGroupKey(run);
-        this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
-        return true;
-    }
-}
-/**
- * Deletes the run `run-id` names when it meets every other condition: keep-latest does not
- * protect it, and an active run is skipped (`still running`), never deleted.
- */
-async function deleteNamedRun(context, repository, runId, cutoffMs) {
-    const run = await readRun(context, repository, runId);
-    if (run === undefined) {
-        context.results.skip({ repository: fullName(repository), kind: 'run', id: runId, action: 'delete', url: '' }, `not found: already deleted, or not a run of ${fullName(repository)}`);
-        return;
-    }
-    const refusal = namedRunRefusal(context, run, cutoffMs);
-    if (refusal !== undefined) {
-        context.results.skip(runTarget(repository, run, 'delete'), refusal);
-        return;
-    }
-    await context.mutations.apply([delete_runs_handler_deleteWrite(context, repository, run, `named by run-id; ${reasonFor(context, run)}`)], 'deleted');
-}
-/**
- * `GET /repos/{owner}/{repo}/actions/runs/{run_id}`.
- * @returns the run, or undefined when it answers 404.
- * @throws any other API error.
- */
-async function readRun(context, repository, runId) {
-    try {
-        const { data } = await context.octokit.rest.actions.getWorkflowRun({
-            ...repository,
-            run_id: runId
-        });
-        return data;
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return undefined;
-        throw error;
-    }
-}
-/** Why the run `run-id` names is not deleted, or undefined when it is. */
-function namedRunRefusal(context, run, cutoffMs) {
-    const { filters, conclusions, olderThanSeconds } = context.settings;
-    const branch = run.head_branch ?? '';
-    if (run.status !== 'completed')
-        return 'still running';
-    if (!inWorkflows(run, filters.workflows))
-        return `workflow ${run.path} is not in workflow`;
-    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches)) {
-        return `head branch ${branch} does not match branch`;
-    }
-    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches)) {
-        return `head branch ${branch} matches exclude-branch`;
-    }
-    if (filters.events.length > 0 && !filters.events.includes(run.event)) {
-        return `event ${run.event} is not in event`;
-    }
-    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors)) {
-        return `actor ${actorOf(run)} does not match actor`;
-    }
-    if (conclusions.length > 0 && !conclusions.includes(run.conclusion)) {
-        return `conclusion ${run.conclusion ?? 'none'} is not in conclusions`;
-    }
-    if (!isBefore(run.created_at, cutoffMs)) {
-        return `created ${ageOf(context, run)} ago, not older than ${roughAge(olderThanSeconds * 1000)} (older-than)`;
-    }
-    return undefined;
-}
-function delete_runs_handler_deleteWrite(context, repository, run, reason) {
-    const { octokit } = context;
-    return {
-        target: runTarget(repository, run, 'delete'),
-        reason,
-        send: async () => {
-            await octokit.rest.actions.deleteWorkflowRun({ ...repository, run_id: run.id, ...SEND_ONCE });
-            return '';
-        },
-        landed: goneWhen(async () => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: run.id })),
-        onError: refusedDelete
-    };
-}
-/**
- * GitHub refuses to delete a run that has not completed (someone re-ran it since it was listed):
- * 403 `Cannot delete a workflow run that is not completed`, or 409. A 404: already deleted.
- */
-function refusedDelete(error) {
-    const status = statusOf(error);
-    const message = error instanceof Error ? error.message : '';
-    if (status === 409 || (status === 403 && /not completed/i.test(message))) {
-        return { outcome: 'skipped', reason: 'still running' };
-    }
-    return alreadyDeleted(error);
-}
-function reasonFor(context, run) {
-    return `created ${ageOf(context, run)} ago, conclusion ${run.conclusion ?? 'none'}`;
-}
-function ageOf(context, run) {
-    return roughAge(context.now().getTime() - Date.parse(run.created_at));
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:readline"
-const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/readers/job-logs.ts
-/**
- * Reading a job's log to look for a flaky-failure signature. GitHub answers the log request with a
- * 302 to a short-lived URL on its log storage (another host); the API token must not travel there,
- * so the redirect is not followed by the API client: its `Location` is downloaded without any
- * credentials, into the runner's temporary directory, and only its tail is read, line by line.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The most bytes of one log that are read (16 MiB), from its end: the error that failed a job is
- * near the end of its log, and a huge log must not hold the step for long.
- */
-const LOG_TAIL_BYTES = 16 * 1024 * 1024;
-/** The log storage refused the download, or never answered, on every attempt. */
-class LogDownloadError extends Error {
-    jobId;
-    httpStatus;
-    /**
-     * @param httpStatus the status of the last answer; undefined when the last attempt got none.
-     * @param detail what went wrong on the last attempt, without the signed URL.
-     */
-    constructor(jobId, httpStatus, detail, attempts) {
-        super(`could not download the log of job ${jobId} from GitHub's log storage (${detail}${attempts > 1 ? `, ${attempts} attempts` : ''})`);
-        this.jobId = jobId;
-        this.httpStatus = httpStatus;
-        this.name = 'LogDownloadError';
-    }
-}
-/**
- * Whether any line of the log of job `jobId` satisfies `matches`.
- *
- * Calls `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs` without following its 302, then
- * downloads the `Location` unauthenticated (see {@link downloadLog}; into `RUNNER_TEMP`, or the
- * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes,
- * without the partial line they start in (see {@link logTailMatches}).
- * The downloaded file is deleted before returning.
- * @param pacing retry backoff base and timeout of the download (`settings.pacing`).
- * @param tailBytes bytes read from the end of the log (default {@link LOG_TAIL_BYTES}).
- * @throws the API's error for the log request (404 when the log is gone, 403 without
- *   `actions: read`); {@link LogDownloadError} when the log storage refuses the download; Error when
- *   GitHub answers without a redirect.
- */
-async function jobLogMatches(octokit, repository, jobId, matches, pacing, tailBytes = LOG_TAIL_BYTES) {
-    const response = await octokit.rest.actions.downloadJobLogsForWorkflowRun({
-        ...repository,
-        job_id: jobId,
-        request: { redirect: 'manual' }
-    });
-    const location = response.headers.location;
-    if (response.status !== 302 || !location) {
-        throw new Error(`GET .../actions/jobs/${jobId}/logs answered ${response.status} without a redirect to the log`);
-    }
-    // The URL is a credential for about a minute.
-    core_setSecret(location);
-    const file = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `actions-ops-job-${jobId}-${(0,external_node_crypto_.randomUUID)()}.log`);
-    try {
-        await downloadLog(location, file, jobId, pacing);
-        return await logTailMatches(file, matches, tailBytes);
-    }
-    finally {
-        await (0,external_node_fs_promises_namespaceObject.rm)(file, { force: true });
-    }
-}
-/**
- * Downloads `url` into `file` (replaced on each attempt) with `GET` and no credentials, through
- * `@actions/http-client` (which honours the runner's proxy settings). An attempt that gets no
- * answer, a 5xx, 408 or 429 is retried up to `MAX_RETRIES` times after 1×, 4×, 9×
- * `pacing.retryBaseMs`, like the API client's requests; an attempt whose connection stays silent
- * for `pacing.requestTimeoutMs` is abandoned. Other statuses (403: the URL expired; 404) end it.
- * @throws {@link LogDownloadError} after the last failed attempt; its message never holds the URL.
- */
-async function downloadLog(url, file, jobId, pacing) {
-    const http = new lib_HttpClient('actions-ops', [], {
-        allowRetries: false,
-        socketTimeout: pacing.requestTimeoutMs
-    });
-    try {
-        for (let retry = 0;; retry++) {
-            let status;
-            let detail;
-            try {
-                status = await downloadOnce(http, url, file);
-                if (status === 200)
-                    return;
-                detail = `HTTP ${status}`;
-            }
-            catch (error) {
-                status = undefined;
-                detail = withoutUrl(messageOf(error), url);
-            }
-            const retriable = status === undefined || status >= 500 || status === 408 || status === 429;
-            if (!retriable || retry >= MAX_RETRIES) {
-                throw new LogDownloadError(jobId, status, detail, retry + 1);
-            }
-            const waitMs = pacing.retryBaseMs * (retry + 1) ** 2;
-            info(`The log of job ${jobId} could not be downloaded (${detail}); trying again in ${Math.round(waitMs)} ms.`);
-            await (0,promises_namespaceObject.setTimeout)(waitMs);
-        }
-    }
-    finally {
-        http.dispose();
-    }
-}
-/**
- * One attempt: the answer's status, with the body written to `file` when it is 200.
- * @throws the network's error when no answer came or the body broke off.
- */
-async function downloadOnce(http, url, file) {
-    const response = await http.get(url);
-    const status = response.message.statusCode ?? 0;
-    if (status !== 200) {
-        // Read the refusal to its end, so the connection is free for the next attempt.
-        await response.readBody();
-        return status;
-    }
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, (0,external_node_fs_namespaceObject.createWriteStream)(file));
-    return status;
-}
-/** `message` without the signed URL, whole or as the path and query a timeout error names. */
-function withoutUrl(message, url) {
-    const { pathname, search } = new URL(url);
-    return message
-        .split(url)
-        .join('the log URL')
-        .split(pathname + search)
-        .join('the log URL');
-}
-/**
- * Whether any line of the last `tailBytes` bytes of `file` satisfies `matches`, read line by line
- * as UTF-8. A tail that starts past the beginning starts inside a line (and maybe inside a
- * character): that partial line is dropped, so a fragment never passes for a line that starts so.
- * @param tailBytes bytes read from the end of the file.
- * @throws the file system's error when `file` cannot be read.
- */
-async function logTailMatches(file, matches, tailBytes) {
-    const { size } = await (0,external_node_fs_promises_namespaceObject.stat)(file);
-    const start = Math.max(0, size - tailBytes);
-    if (start > 0) {
-        info(`The log is ${size} bytes; only its last ${tailBytes} bytes are searched.`);
-    }
-    // From one byte earlier: when that byte ends a line, the dropped "line" is empty and the tail's
-    // first line is kept whole. A newline byte never occurs inside a UTF-8 character.
-    const stream = (0,external_node_fs_namespaceObject.createReadStream)(file, { encoding: 'utf8', start: Math.max(0, start - 1) });
-    const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: stream, crlfDelay: Infinity });
-    let partial = start > 0;
-    try {
-        for await (const line of lines) {
-            if (partial) {
-                partial = false;
-                continue;
-            }
-            if (matches(line))
-                return true;
-        }
-        return false;
-    }
-    finally {
-        lines.close();
-        stream.destroy();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/operations/rerun-failed/rules.ts
-
-
-
-/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
-const FAILED_JOB_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
-/**
- * The reason to skip `run` without any further request, or undefined when it may be re-run as far
- * as the run object tells. Checked in this order: active (still running, or already being
- * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
- * `max-attempts`.
- */
-function cheapSkipReason(run, options) {
-    const attempt = run.run_attempt ?? 1;
-    if (run.status !== 'completed') {
-        return attempt > 1
-            ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
-            : 'still running';
-    }
-    if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
-        return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`;
-    }
-    const conclusion = run.conclusion ?? 'none';
-    if (!options.conclusions.includes(conclusion)) {
-        return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`;
-    }
-    const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000;
-    if (ageSeconds > RERUN_WINDOW_SECONDS)
-        return 'older than 30 days (GitHub refuses re-runs)';
-    if (attempt >= MAX_RUN_ATTEMPTS)
-        return "GitHub's 50-attempt cap reached";
-    if (attempt >= options.maxAttempts)
-        return 'max attempts reached';
-    return undefined;
-}
-/**
- * The group in which a newer run supersedes an older one: same workflow, same head branch, same
- * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
- * which nothing supersedes.
- */
-function supersessionKey(run) {
-    if (!run.head_branch)
-        return undefined;
-    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
-    return JSON.stringify([run.workflow_id, run.head_branch, headRepository]);
-}
-/** True when `other` is a different, newer run in the same group as `run`. */
-function supersedes(other, run) {
-    const key = supersessionKey(run);
-    return (key !== undefined &&
-        other.id !== run.id &&
-        supersessionKey(other) === key &&
-        newestFirst(other, run) < 0);
-}
-/**
- * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
- * @returns run id → id of the newest run of its group (only for superseded runs).
- */
-function supersededWithin(runs) {
-    const newest = new Map();
-    for (const run of [...runs].sort(newestFirst)) {
-        const key = supersessionKey(run);
-        if (key !== undefined && !newest.has(key))
-            newest.set(key, run);
-    }
-    const superseded = new Map();
-    for (const run of runs) {
-        const key = supersessionKey(run);
-        const top = key === undefined ? undefined : newest.get(key);
-        if (top && top.id !== run.id)
-            superseded.set(run.id, top.id);
-    }
-    return superseded;
-}
-/**
- * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
- * and branch), whether a newer run of each candidate's group exists. Every run newer than a
- * candidate comes before it, so a candidate is decided once its group's newest run (when that
- * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
- * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
- * never pending: nothing supersedes them.
- */
-class LaterRunsFinder {
-    /** Candidate id → what the listing showed, for the candidates decided so far. */
-    decided = new Map();
-    undecided;
-    newestOfGroup = new Map();
-    seen = new Map();
-    constructor(candidates) {
-        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
-    }
-    /** The candidates not decided yet, in the order given. */
-    get pending() {
-        return this.undecided;
-    }
-    /**
-     * Takes the next page of the listing; `complete` when no page follows it.
-     * @returns how many candidates this page decided.
-     */
-    observe(page, complete) {
-        for (const run of page) {
-            this.seen.set(run.id, run);
-            const key = supersessionKey(run);
-            if (key !== undefined && !this.newestOfGroup.has(key))
-                this.newestOfGroup.set(key, run);
-        }
-        const before = this.undecided.length;
-        this.undecided = this.undecided.filter(candidate => {
-            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
-            const current = this.seen.get(candidate.id);
-            if (top !== undefined && supersedes(top, candidate)) {
-                this.decided.set(candidate.id, { newer: top });
-            }
-            else if (current !== undefined) {
-                this.decided.set(candidate.id, { current });
-            }
-            else if (complete) {
-                this.decided.set(candidate.id, {});
-            }
-            else {
-                return true;
-            }
-            return false;
-        });
-        return before - this.undecided.length;
-    }
-    /**
-     * The listings of one workflow and branch that would decide the pending candidates: one per
-     * (workflow, head branch), since such a listing shows every head repository's runs.
-     */
-    branchListings() {
-        return new Set(this.undecided.map(branchListingKey)).size;
-    }
-}
-/** The listing (workflow and head branch) that shows a run's newer runs. */
-function branchListingKey(run) {
-    return JSON.stringify([run.workflow_id, run.head_branch]);
-}
-/** The jobs that "re-run failed jobs" would start over. */
-function failedJobsOf(jobs) {
-    return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
-}
-/**
- * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
- * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
- * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
- * re-run out.
- */
-function jobSkipReason(failedJobs, jobFilter, attempt) {
-    if (failedJobs.length === 0)
-        return `no failed jobs in attempt ${attempt}`;
-    if (jobFilter.length === 0)
-        return undefined;
-    const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter));
-    return outside ? `failed job ${outside.name} is not in job-filter` : undefined;
-}
-/**
- * Tests one log line against `log-pattern`, compiled by RE2 (linear time in the line's length,
- * whatever the pattern). GitHub starts every log line with a timestamp
- * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
- * line does, so `^Error:` works as people write it.
- */
-function lineMatcher(pattern) {
-    return line => {
-        const text = line.replace(LOG_TIMESTAMP, '');
-        return pattern.test(text) || (text !== line && pattern.test(line));
-    };
-}
-const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
-
-;// CONCATENATED MODULE: ./src/readers/later-runs.ts
-/**
- * Reading the runs created after failed runs, to tell which of them a newer run of the same
- * workflow and branch superseded, at few requests: one listing of the repository's recent runs
- * decides many candidates at once, and the candidates it leaves undecided share one listing per
- * workflow and branch. The failed-run listing alone cannot tell: a newer run that succeeded or is
- * still running is not in it.
- */
-
-
-
-
-
-/** The later runs of the candidates of one repository, each listing made at most once. */
-class LaterRunsReader {
-    octokit;
-    repository;
-    candidates;
-    scanned = new Map();
-    seedPage;
-    /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
-    byBranch;
-    branchListings = new Map();
-    /**
-     * @param octokit the invocation's client.
-     * @param repository the repository of the candidates.
-     * @param candidates the failed runs to decide, as the failed-run listing showed them.
-     */
-    constructor(octokit, repository, candidates) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.candidates = candidates;
-    }
-    /**
-     * Decides many candidates at once from a listing of every run of the repository created since
-     * the oldest candidate, newest first (see `LaterRunsFinder`). The alternative is one listing per
-     * workflow and branch with a candidate (`of`), so the scan reads on only while the pages it has
-     * left are no more than the candidates still undecided. When it stops early, and the oldest
-     * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
-     * stopped it), the listing restarts below the last run seen and down to that candidate only: its
-     * first page tells the exact count left, and is a page the scan needed anyway. A page given to
-     * `seed` is read first, and the listing starts below it. A failed scan is logged, not thrown:
-     * `of` then asks per branch.
-     *
-     * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
-     * nothing when a single branch listing would decide every candidate.
-     * @param describe turns a listing error into the line logged.
-     */
-    async scan(describe) {
-        const finder = new LaterRunsFinder(this.candidates);
-        let upper;
-        if (this.seedPage !== undefined && this.candidates.length > 0) {
-            const { runs, complete } = this.seedPage;
-            const last = runs.at(-1);
-            // A page that reaches below the oldest candidate holds every run created after it.
-            const reachesOldest = last !== undefined &&
-                Date.parse(last.created_at) < Date.parse(oldestOf(this.candidates).created_at);
-            finder.observe(runs, complete || reachesOldest);
-            // That page was read before the failed runs were: the failed-run listing shows a candidate
-            // as it is more recently than the page does.
-            for (const [id, later] of finder.decided) {
-                if (later.newer === undefined)
-                    finder.decided.set(id, {});
-            }
-            upper = last?.created_at;
-        }
-        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
-        const name = `${this.repository.owner}/${this.repository.repo}`;
-        if (finder.pending.length > 0 && finder.branchListings() >= 2) {
-            try {
-                await this.scanPages(finder, upper);
-            }
-            catch (error) {
-                info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
-            }
-        }
-        for (const [id, later] of finder.decided)
-            this.scanned.set(id, later);
-        info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
-    }
-    /**
-     * Takes a page the failed-run listing already read: the newest runs since `lookback`, newest
-     * first, of the whole repository or of the one workflow or head branch that listing was
-     * narrowed to (never of one event: a run of another event supersedes too). `complete` when it
-     * holds all of them. `scan` decides what it can from it and lists only below it.
-     */
-    seed(runs, complete) {
-        this.seedPage = { runs, complete };
-    }
-    /**
-     * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
-     * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
-     * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made
-     * once for every candidate of that branch and read only until each of them is decided.
-     *
-     * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
-     * when the scan did not decide `run`.
-     * @returns `{}` for a run without a head branch (nothing supersedes it) or one no listing shows.
-     * @throws the API error of the branch listing (for every candidate that shares it).
-     */
-    async of(run) {
-        const seen = this.scanned.get(run.id);
-        if (seen !== undefined)
-            return seen;
-        if (!run.head_branch)
-            return {};
-        const key = branchListingKey(run);
-        let listing = this.branchListings.get(key);
-        if (listing === undefined) {
-            this.byBranch ??= this.undecidedByBranch();
-            listing = this.listBranch(this.byBranch.get(key) ?? [run]);
-            this.branchListings.set(key, listing);
-        }
-        return (await listing).get(run.id) ?? {};
-    }
-    undecidedByBranch() {
-        const groups = new Map();
-        for (const run of this.candidates) {
-            if (!run.head_branch || this.scanned.has(run.id))
-                continue;
-            const key = branchListingKey(run);
-            groups.set(key, [...(groups.get(key) ?? []), run]);
-        }
-        return groups;
-    }
-    /** @param start when set, the listing starts at runs created at or before it (see `scan`). */
-    async scanPages(finder, start) {
-        let upper = start;
-        for (;;) {
-            const lowest = oldestOf(finder.pending);
-            const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRunsForRepo, {
-                ...this.repository,
-                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
-                exclude_pull_requests: true,
-                per_page: PER_PAGE
-            });
-            let listed = 0;
-            let last;
-            let restart = false;
-            for await (const page of pages) {
-                const runs = page.data;
-                listed += runs.length;
-                last = runs[runs.length - 1] ?? last;
-                const total = totalCountOf(page) ?? 0;
-                const complete = runs.length < PER_PAGE || listed >= total;
-                finder.observe(runs, complete);
-                if (finder.pending.length === 0 || complete)
-                    return;
-                const capped = listed >= LISTING_CAP;
-                if (!capped && Math.ceil((total - listed) / PER_PAGE) <= finder.pending.length)
-                    continue;
-                restart =
-                    last !== undefined &&
-                        last.created_at !== upper &&
-                        (capped ||
-                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
-                break;
-            }
-            if (!restart || last === undefined)
-                return;
-            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
-            upper = last.created_at;
-        }
-    }
-    /** One listing of the candidates' workflow and branch since the oldest of them. */
-    async listBranch(candidates) {
-        const oldest = oldestOf(candidates);
-        const finder = new LaterRunsFinder(candidates);
-        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
-            ...this.repository,
-            workflow_id: oldest.workflow_id,
-            branch: oldest.head_branch ?? '',
-            created: `>=${oldest.created_at}`,
-            exclude_pull_requests: true,
-            per_page: PER_PAGE
-        });
-        let listed = 0;
-        for await (const page of pages) {
-            const runs = page.data;
-            listed += runs.length;
-            const total = totalCountOf(page) ?? 0;
-            finder.observe(runs, runs.length < PER_PAGE || listed >= total);
-            if (finder.pending.length === 0)
-                return finder.decided;
-        }
-        finder.observe([], true);
-        return finder.decided;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/operations/rerun-failed/handler.ts
-/**
- * rerun-failed: re-run the failed jobs of failed workflow runs, once per invocation, with the
- * guards scripts forget: active runs, runs already being retried, the 30-day window, GitHub's
- * 50-attempt cap, `max-attempts`, newer runs of the same workflow and branch, and (with
- * `job-filter` / `log-pattern`) failures that are not the flaky kind.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
- * within `lookback`; or the one run of `run-id` / the `workflow_run` event), skips those the cheap
- * guards rule out, checks the rest for a newer run, failed jobs and log signature, and re-runs
- * the failed jobs of each remaining one as soon as it is judged. Once the mutation boundary says
- * the invocation must stop (the `limit` budget or the primary rate limit is spent), the runs left
- * that passed the cheap guards are skipped with its reason, and no request is spent on them.
- *
- * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
- * `.../runs/{run_id}`; see `listRuns`: one request when the runs since `lookback` fit on one page,
- * which then also shows every candidate's newer runs), then for skip-superseded the later runs
- * (see `LaterRunsReader`),
- * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
- * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
- * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
- */
-const rerunFailed = async (context) => {
-    const { settings, octokit, mutations } = context;
-    const now = context.now();
-    const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000);
-    const event = settings.runner.eventRun;
-    const describe = (error) => describeApiError(error, settings.operation);
-    await forEachRepository(context, async (repository) => {
-        const listing = { requests: 0 };
-        const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters, listing);
-        // A newer failed run in the same listing supersedes an older one at no extra request.
-        const supersededBy = settings.skipSuperseded
-            ? supersededWithin(runs)
-            : new Map();
-        // The event's attempt describes its run in the event's own repository only.
-        const eventAttempt = runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined;
-        const guardsFor = (run) => ({
-            now,
-            maxAttempts: settings.maxAttempts,
-            conclusions: settings.conclusions,
-            ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
-        });
-        const survivors = [];
-        for (const run of runs) {
-            const reason = cheapSkipReason(run, guardsFor(run)) ??
-                (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined);
-            if (reason !== undefined)
-                context.results.skip(target(repository, run), reason);
-            else
-                survivors.push(run);
-        }
-        info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
-        const later = new LaterRunsReader(octokit, repository, survivors);
-        if (settings.skipSuperseded && mutations.stopReason() === undefined) {
-            // The newest runs since `lookback`, which the listing read first, show newer runs too: all of
-            // them when every run fit on that page.
-            if (listing.everyRun !== undefined)
-                later.seed(listing.everyRun, true);
-            else if (listing.firstPage !== undefined)
-                later.seed(listing.firstPage, false);
-            await later.scan(describe);
-        }
-        for (const run of survivors) {
-            // Past the `limit`, or once the rate limit is spent, the checks' reads would be wasted.
-            if (mutations.stopReason() !== undefined) {
-                mutations.skipStopped(target(repository, run));
-                continue;
-            }
-            let verdict;
-            try {
-                verdict = await checkRun(context, repository, run, guardsFor(run), async () => later.of(run));
-            }
-            catch (error) {
-                const stopped = mutations.stoppedBy(error);
-                if (stopped !== undefined)
-                    context.results.skip(target(repository, run), stopped);
-                else
-                    context.results.add(target(repository, run), 'failed', describe(error));
-                continue;
-            }
-            if (!verdict.rerun) {
-                context.results.skip(target(repository, run), verdict.reason);
-                continue;
-            }
-            const { attempt } = verdict;
-            // Sent as soon as judged: the next run's reads fall into the pause between two writes.
-            await mutations.apply([
-                {
-                    target: target(repository, run),
-                    reason: verdict.reason,
-                    send: async () => {
-                        await octokit.rest.actions.reRunWorkflowFailedJobs({
-                            ...repository,
-                            run_id: run.id,
-                            enable_debug_logging: settings.enableDebugLogging,
-                            ...SEND_ONCE
-                        });
-                        return '';
-                    },
-                    landed: async () => rerunLanded(octokit, repository, run.id, attempt),
-                    onError: refusedRerun
-                }
-            ], 're-ran');
-        }
-    });
-};
-/**
- * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
- * (`laterRuns`: what the listings after the run showed, which also show the run as it is now),
- * the failed jobs of the latest attempt against `job-filter` (one paginated listing), then the
- * failed jobs' logs against `log-pattern` (one log per job until one matches).
- * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
- * @throws the API error of a listing or of a log that exists but cannot be read.
- */
-async function checkRun(context, repository, listed, guards, laterRuns) {
-    const { settings, octokit } = context;
-    let run = listed;
-    if (settings.skipSuperseded) {
-        const { newer, current } = await laterRuns();
-        if (newer !== undefined)
-            return { rerun: false, reason: `superseded by run ${newer.id}` };
-        if (current !== undefined) {
-            const changed = cheapSkipReason(current, guards);
-            if (changed !== undefined)
-                return { rerun: false, reason: `changed since listed: ${changed}` };
-            run = current;
-        }
-    }
-    const attempt = run.run_attempt ?? 1;
-    const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
-    if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
-        return { rerun: true, reason: reasons.join('; '), attempt };
-    }
-    const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
-        ...repository,
-        run_id: run.id,
-        filter: 'latest',
-        per_page: PER_PAGE
-    });
-    // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
-    // the run after the checks above, and its jobs say nothing about the attempt that was judged.
-    const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt);
-    if (later !== undefined) {
-        return {
-            rerun: false,
-            reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
-        };
-    }
-    const failed = failedJobsOf(jobs);
-    const jobReason = jobSkipReason(failed, settings.jobFilter, attempt);
-    if (jobReason !== undefined)
-        return { rerun: false, reason: jobReason };
-    if (settings.jobFilter.length > 0) {
-        reasons.push(`failed jobs ${failed.map(job => job.name).join(', ')} match job-filter`);
-    }
-    if (settings.logPattern === undefined) {
-        return { rerun: true, reason: reasons.join('; '), attempt };
-    }
-    const matches = lineMatcher(settings.logPattern);
-    const unavailable = [];
-    for (const job of failed) {
-        try {
-            if (await jobLogMatches(octokit, repository, job.id, matches, settings.pacing)) {
-                reasons.push(`log of ${job.name} matches log-pattern`);
-                return { rerun: true, reason: reasons.join('; '), attempt };
-            }
-        }
-        catch (error) {
-            // A log that is gone (expired, deleted) cannot show the signature; the others still may.
-            const status = statusOf(error);
-            if (status !== 404 && status !== 410)
-                throw error;
-            unavailable.push(job.name);
-        }
-    }
-    return {
-        rerun: false,
-        reason: unavailable.length === 0
-            ? 'log did not match'
-            : `log did not match (no log for ${unavailable.join(', ')})`
-    };
-}
-/**
- * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged
- * (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A re-run by someone else in those seconds
- * looks the same and is reported as the action's.
- * @throws the API error of the read (404 when the run was deleted).
- */
-async function rerunLanded(octokit, repository, runId, attempt) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
-    return (data.run_attempt ?? 1) > attempt;
-}
-/**
- * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
- * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
- * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
- * A re-run whose answer was lost is never sent again once it took effect (`rerunLanded`), so
- * "already running" means someone else re-ran it.
- */
-function refusedRerun(error) {
-    // Listed a moment ago, so the repository is visible: the run itself was deleted since.
-    if (statusOf(error) === 404)
-        return { outcome: 'skipped', reason: 'deleted since listed' };
-    if (statusOf(error) !== 403)
-        return undefined;
-    const message = messageOf(error);
-    if (/already running/i.test(message)) {
-        return { outcome: 'skipped', reason: 'already being retried (GitHub: already running)' };
-    }
-    if (/over a month ago/i.test(message)) {
-        return { outcome: 'skipped', reason: 'older than 30 days (GitHub refuses re-runs)' };
-    }
-    if (/maximum/i.test(message) && /attempt/i.test(message)) {
-        return { outcome: 'skipped', reason: "GitHub's 50-attempt cap reached" };
-    }
-    return undefined;
-}
-const target = (repository, run) => runTarget(repository, run, 'rerun-failed-jobs');
-
-;// CONCATENATED MODULE: ./src/readers/deployments.ts
-/**
- * The environments run `runId` waits on, in the API's order (empty when it waits on none).
- *
- * Calls `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`.
- * @throws the API error of the read.
- */
-async function readPendingDeployments(octokit, repository, runId) {
-    const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
-        ...repository,
-        run_id: runId
-    });
-    return data.map(toPendingDeployment);
-}
-/**
- * The reviews of run `runId`'s deployments so far, oldest first.
- *
- * Calls `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`.
- * @throws the API error of the read.
- */
-async function readReviewHistory(octokit, repository, runId) {
-    const { data } = await octokit.rest.actions.getReviewsForRun({ ...repository, run_id: runId });
-    return data.map(review => ({
-        state: review.state,
-        user: review.user.login,
-        comment: review.comment,
-        environments: review.environments.map(environment => environment.name ?? '')
-    }));
-}
-function toPendingDeployment(entry) {
-    return {
-        environment: { id: Number(entry.environment.id), name: entry.environment.name ?? '' },
-        wait_timer: entry.wait_timer,
-        wait_timer_started_at: entry.wait_timer_started_at,
-        current_user_can_approve: entry.current_user_can_approve,
-        reviewers: entry.reviewers.map(({ reviewer }) => {
-            if (reviewer && 'login' in reviewer)
-                return reviewer.login;
-            if (reviewer && 'slug' in reviewer)
-                return reviewer.slug;
-            return '?';
-        })
-    };
-}
-
-;// CONCATENATED MODULE: ./src/operations/review-deployments/rules.ts
-/**
- * Which pending deployments of a workflow run this invocation may review, and the facts a
- * maintainer needs about the others (pure: no API calls).
- */
-
-/**
- * Splits a run's pending deployments by the `environments` globs (empty = every environment) and
- * by `current_user_can_approve`.
- * @param pending the run's pending deployments, in the API's order.
- * @param environments globs on environment names (minimatch).
- * @param now the clock, for the wait timers named in reasons.
- */
-function planReview(pending, environments, now) {
-    const plan = { review: [], blocked: [], unmatched: [] };
-    for (const deployment of pending) {
-        if (environments.length > 0 && !matchesAny(deployment.environment.name, environments)) {
-            plan.unmatched.push(deployment);
-        }
-        else if (deployment.current_user_can_approve) {
-            plan.review.push(deployment);
-        }
-        else {
-            plan.blocked.push({ deployment, reason: blockedReason(deployment, now) });
-        }
-    }
-    return plan;
-}
-function blockedReason(deployment, now) {
-    const name = deployment.environment.name;
-    if (deployment.reviewers.length === 0) {
-        // No token can help here: the gate is a wait timer or a GitHub App's protection rule.
-        const left = waitTimerLeftSeconds(deployment, now);
-        return left > 0
-            ? `${name} has no required reviewers; it waits for its wait timer (about ${Math.ceil(left / 60)} min left)`
-            : `${name} has no required reviewers; it waits for a deployment protection rule, which only the GitHub App that owns it can answer`;
-    }
-    return `${name}: the token may not approve (required reviewers: ${deployment.reviewers.join(', ')}); pass a required reviewer's token in \`github-token\` (GITHUB_TOKEN cannot review)`;
-}
-/**
- * Why a blocked deployment is left, knowing the run's review history. `current_user_can_approve`
- * is false both for a token that is no required reviewer and for an environment whose reviewers
- * approved already but which still waits on another gate; only the history tells them apart. When
- * the latest review of the environment is an approval, the gate left is its wait timer or a
- * deployment protection rule, and no other token would help.
- * @param blocked a deployment `planReview` blocked.
- * @param history the run's review history, oldest first (empty when it could not be read).
- * @param now the clock, for the wait timer.
- * @returns the reason to report for it.
- */
-function blockedAfterReviews(blocked, history, now) {
-    const { deployment } = blocked;
-    const name = deployment.environment.name;
-    const names = (review) => review.environments.map(environment => environment.toLowerCase());
-    const reviews = history.filter(review => names(review).includes(name.toLowerCase()));
-    const latest = reviews.at(-1);
-    if (deployment.reviewers.length === 0 || latest?.state !== 'approved')
-        return blocked.reason;
-    const approvers = [
-        ...new Set(reviews.filter(review => review.state === 'approved').map(review => review.user))
-    ];
-    const left = waitTimerLeftSeconds(deployment, now);
-    const gate = left > 0
-        ? `its wait timer (about ${Math.ceil(left / 60)} min left)`
-        : 'a deployment protection rule, which only the GitHub App that owns it can answer';
-    return `${name}: its required reviewers approved (${approvers.join(', ')}); it waits for ${gate}`;
-}
-/**
- * Seconds the wait timer of a pending deployment still runs at `now`; 0 when it has none, has not
- * started, or has elapsed.
- */
-function waitTimerLeftSeconds(deployment, now) {
-    if (deployment.wait_timer <= 0 || deployment.wait_timer_started_at === null)
-        return 0;
-    const started = Date.parse(deployment.wait_timer_started_at);
-    if (Number.isNaN(started))
-        return 0;
-    const ends = started + deployment.wait_timer * 60_000;
-    return Math.max(0, Math.ceil((ends - now.getTime()) / 1000));
-}
-/**
- * The reason line of a review: the state and the environments, and any wait timer that will still
- * hold the job after the review, e.g. `approved staging, production; wait timer on production: about 12 min left`.
- */
-function describeReview(state, deployments, now) {
-    const names = deployments.map(deployment => deployment.environment.name).join(', ');
-    const timers = state === 'approved'
-        ? deployments
-            .map(deployment => ({
-            name: deployment.environment.name,
-            left: waitTimerLeftSeconds(deployment, now)
-        }))
-            .filter(timer => timer.left > 0)
-            .map(timer => `wait timer on ${timer.name}: about ${Math.ceil(timer.left / 60)} min left`)
-        : [];
-    return [`${state} ${names}`, ...timers].join('; ');
-}
-/** The review history as one phrase, e.g. `reviews so far: bob approved staging`; '' when empty. */
-function describeHistory(history) {
-    if (history.length === 0)
-        return '';
-    const entries = history.map(review => `${review.user} ${review.state} ${review.environments.join(', ')}`);
-    return `reviews so far: ${entries.join('; ')}`;
-}
-/**
- * The `deployment_protection_rule` payload this invocation answers, if any. GitHub delivers that
- * event to the app that owns the rule, not to workflows, so it arrives either directly (the app
- * runs the action with `GITHUB_EVENT_NAME=deployment_protection_rule`) or relayed as a
- * `repository_dispatch` with `event_type: deployment_protection_rule` and the payload as
- * `client_payload`.
- * @returns undefined for every other event.
- */
-function protectionRulePayload(eventName, payload) {
-    if (eventName === 'deployment_protection_rule')
-        return payload;
-    const relayed = payload.client_payload;
-    if (eventName === 'repository_dispatch' &&
-        payload.action === 'deployment_protection_rule' &&
-        typeof relayed === 'object' &&
-        relayed !== null &&
-        !Array.isArray(relayed)) {
-        return relayed;
-    }
-    return undefined;
-}
-/**
- * Reads the repository and run id out of a `deployment_protection_rule` payload's
- * `deployment_callback_url` (`{api}/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`,
- * with `/api/v3` before `/repos` on GitHub Enterprise Server).
- * @returns undefined when the value is not such a URL.
- */
-function parseDeploymentCallbackUrl(value) {
-    if (typeof value !== 'string')
-        return undefined;
-    let path;
-    try {
-        path = new URL(value).pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/.exec(path);
-    if (!match?.[1] || !match[2] || !match[3])
-        return undefined;
-    const runId = Number(match[3]);
-    if (!Number.isSafeInteger(runId) || runId <= 0)
-        return undefined;
-    return {
-        owner: decodeURIComponent(match[1]),
-        repo: decodeURIComponent(match[2]),
-        runId
-    };
-}
-
-;// CONCATENATED MODULE: ./src/operations/review-deployments/protection-rule.ts
-/**
- * review-deployments on a `deployment_protection_rule` event: answer the custom deployment
- * protection rule GitHub asks about, for the run and environment of the payload. Only the GitHub
- * App that owns the rule may answer it, so every message about a refused token says so, and none
- * suggests another kind of token.
- *
- * REST endpoints:
- * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`, sent once;
- * - after a lost answer or a refusal (422), `GET .../runs/{run_id}/pending_deployments` and
- *   `GET .../runs/{run_id}` tell whether it took effect.
- */
-
-
-
-
-
-
-
-/**
- * Answers the custom deployment protection rule of a `deployment_protection_rule` payload (given
- * directly, or relayed as a `repository_dispatch` `client_payload`), with `state` and `comment`;
- * the repository and run come from its `deployment_callback_url`, the environment from its
- * `environment`. The answer is sent once: after a 5xx, a dropped connection or a timeout the run
- * is read back before it is sent again.
- * @throws Error when the payload has no usable `deployment_callback_url` or `environment`, when
- *   its `repository` is not the callback's, or when `comment` is longer than GitHub takes.
- */
-async function answerProtectionRule(context, payload) {
-    const { settings, octokit } = context;
-    const rule = ruleOf(payload);
-    // Counted in characters (code points), not UTF-16 units, like GitHub.
-    const commentLength = [...settings.comment].length;
-    if (commentLength > MAX_PROTECTION_RULE_COMMENT) {
-        throw new Error(`Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_PROTECTION_RULE_COMMENT} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`);
-    }
-    const { repository, runId, environment } = rule;
-    const name = fullName(repository);
-    const target = {
-        repository: name,
-        kind: 'run',
-        id: runId,
-        action: 'review-protection-rule',
-        url: `${settings.runner.serverUrl}/${name}/actions/runs/${runId}`
-    };
-    if (settings.environments.length > 0 && !matchesAny(environment, settings.environments)) {
-        context.results.skip(target, `environment ${environment} does not match \`environments\` (${settings.environments.join(', ')})`);
-        return;
-    }
-    const reason = `${settings.state} ${environment} (custom deployment protection rule)`;
-    // Set once an attempt's reply was lost: a refusal of the next one then tells of that attempt.
-    let lost = false;
-    await context.mutations.apply([
-        {
-            target,
-            reason,
-            send: async () => {
-                try {
-                    await octokit.rest.actions.reviewCustomGatesForRun({
-                        ...repository,
-                        run_id: runId,
-                        environment_name: environment,
-                        state: settings.state,
-                        comment: settings.comment,
-                        ...SEND_ONCE
-                    });
-                    return '';
-                }
-                catch (error) {
-                    if (statusOf(error) !== 422)
-                        throw error;
-                    const { outcome, reason: why } = await explainRefusal(context, rule, error, lost);
-                    if (outcome === 'done')
-                        return `${reason}; ${why}`;
-                    throw new RefusedAnswer(outcome === 'skipped'
-                        ? { outcome, reason: `${reason}; ${why}` }
-                        : { outcome, reason: why });
-                }
-            },
-            landed: async () => {
-                lost = true;
-                return answerLanded(context, rule, reason);
-            },
-            onError: error => (error instanceof RefusedAnswer ? error.verdict : notTheRuleOwner(error))
-        }
-    ], settings.state);
-}
-/**
- * The run and environment a payload asks about.
- * @throws Error naming the field that is missing or does not fit.
- */
-function ruleOf(payload) {
-    const callback = parseDeploymentCallbackUrl(payload.deployment_callback_url);
-    if (!callback) {
-        throw new Error(`The deployment_protection_rule event payload has no deployment_callback_url of the form …/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule (got ${JSON.stringify(payload.deployment_callback_url ?? null)}); pass the deployment_callback_url GitHub sent to the app that owns the rule, as it came.`);
-    }
-    const environment = payload.environment;
-    if (typeof environment !== 'string' || environment === '') {
-        throw new Error(`The deployment_protection_rule event payload names no environment (got ${JSON.stringify(environment ?? null)}).`);
-    }
-    // The callback URL is the run GitHub asks about; a relayed payload's `repository` is only a
-    // claim, and letting it win would answer another repository's run of the same number.
-    const repository = { owner: callback.owner, repo: callback.repo };
-    const name = fullName(repository);
-    const claimed = repositoryNameOfPayload(payload);
-    if (claimed !== undefined && claimed.toLowerCase() !== name.toLowerCase()) {
-        throw new Error(`The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload's fields as GitHub sent them.`);
-    }
-    return { repository, runId: callback.runId, environment };
-}
-/** The outcome a refused answer was found to have, carried from `send` or `landed` to `onError`. */
-class RefusedAnswer extends Error {
-    verdict;
-    constructor(verdict) {
-        super(verdict.reason);
-        this.verdict = verdict;
-    }
-}
-/**
- * Whether an answer whose reply was lost took effect: the environment no longer waits and the run
- * is where this answer leaves it (an approval lets it go on, a rejection fails it). An environment
- * that still waits gets the answer again: not answered yet, or (when it also has required
- * reviewers, who keep it waiting) GitHub's refusal of the repeat tells (`explainRefusal`).
- * @returns true when it took effect, false to send it again.
- * @throws RefusedAnswer (skipped) when the run moved on otherwise; the API error of a read.
- */
-async function answerLanded(context, rule, reason) {
-    const { octokit, settings } = context;
-    const pending = await readPendingDeployments(octokit, rule.repository, rule.runId);
-    if (pending.some(entry => sameName(entry.environment.name, rule.environment)))
-        return false;
-    const { data: run } = await octokit.rest.actions.getWorkflowRun({
-        ...rule.repository,
-        run_id: rule.runId
-    });
-    if (leftAsAnswered(run, settings.state))
-        return true;
-    throw new RefusedAnswer({
-        outcome: 'skipped',
-        reason: `${reason}; ${rule.environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'})`
-    });
-}
-/**
- * Why GitHub refused (422) an answer to the rule: an answer the app may not give, one that came
- * after the rule was answered or the run moved on, or (after an attempt whose reply was lost) the
- * repeat of an answer GitHub applied. Reads the run's pending deployments and, when the environment
- * no longer waits, the run.
- * @param lost whether an earlier attempt of this answer lost its reply.
- * @returns `done` when that earlier attempt is what GitHub applied; `skipped` when the rule was
- *   answered otherwise or the run moved on (or cannot be read: nothing is left to answer);
- *   `failed` when the environment still waits for the app, or cannot be read again.
- */
-async function explainRefusal(context, rule, error, lost) {
-    const { settings, octokit, mutations } = context;
-    const { repository, runId, environment } = rule;
-    const refused = describeRuleError(error);
-    const notOwner = notTheRuleOwner(error)?.reason ?? refused;
-    let waiting;
-    try {
-        waiting = (await readPendingDeployments(octokit, repository, runId)).find(entry => sameName(entry.environment.name, environment));
-    }
-    catch (readError) {
-        if (mutations.stoppedBy(readError) !== undefined)
-            throw readError;
-        return {
-            outcome: 'failed',
-            reason: `${notOwner}; the run could not be read again to tell whether an earlier answer landed (${describeRuleError(readError)})`
-        };
-    }
-    if (waiting) {
-        // An environment that also has required reviewers keeps waiting for them after the rule is
-        // answered: only an attempt whose reply was lost tells that the refusal is of its repeat.
-        const { reviewers } = waiting;
-        if (reviewers.length > 0 && lost) {
-            return {
-                outcome: 'done',
-                reason: `an earlier attempt's reply was lost and GitHub refused the repeat (${refused}): the rule no longer waits for this app, and ${environment} now waits for its required reviewers (${reviewers.join(', ')})`
-            };
-        }
-        return {
-            outcome: 'failed',
-            reason: reviewers.length > 0
-                ? `${notOwner} (${environment} also waits for its required reviewers, ${reviewers.join(', ')}: if an earlier answer landed, only they are left)`
-                : notOwner
-        };
-    }
-    let run;
-    try {
-        run = (await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })).data;
-    }
-    catch (readError) {
-        if (mutations.stoppedBy(readError) !== undefined)
-            throw readError;
-    }
-    if (!run) {
-        return {
-            outcome: 'skipped',
-            reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
-        };
-    }
-    if (!leftAsAnswered(run, settings.state)) {
-        return {
-            outcome: 'skipped',
-            reason: `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
-        };
-    }
-    return lost
-        ? {
-            outcome: 'done',
-            reason: `${environment} no longer waits: an earlier attempt's reply was lost, and GitHub refused the repeat (${refused})`
-        }
-        : {
-            outcome: 'skipped',
-            reason: `${environment} no longer waits: the rule was answered already, and GitHub refused this answer (${refused})`
-        };
-}
-/** Whether the run is where an answer of `state` leaves it: going on when approved, failed when rejected. */
-function leftAsAnswered(run, state) {
-    return state === 'approved'
-        ? run.status !== 'completed'
-        : run.status === 'completed' && run.conclusion === 'failure';
-}
-/**
- * GitHub refuses an answer from anyone but the app that owns the rule: 401 (no valid token), 403,
- * 404, or a 422 while the environment still waits. No other token can help, so the reason names
- * the app's installation token only.
- */
-function notTheRuleOwner(error) {
-    const status = statusOf(error);
-    if (status !== 401 && status !== 403 && status !== 404 && status !== 422)
-        return undefined;
-    const invalid = status === 401 ? ': the token is invalid or expired' : '';
-    return {
-        outcome: 'failed',
-        reason: `${describeRuleError(error)}${invalid}: ${PROTECTION_RULE_TOKEN_HINT}`
-    };
-}
-/**
- * A failed request as a line, like `describeApiError`, but without the permission hint of a
- * 401/403: that hint names the reviewer's token a pending deployment needs, which cannot answer a
- * protection rule.
- */
-function describeRuleError(error) {
-    const status = statusOf(error);
-    if (isApiError(error) &&
-        (status === 401 || status === 403) &&
-        rateLimitResetOf(error) === undefined) {
-        return `${error.status} ${firstLine(redactSecrets(error.message))}`;
-    }
-    return describeApiError(error, 'review-deployments');
-}
-/** Environment names compare without case, like GitHub's. */
-function sameName(a, b) {
-    return a.toLowerCase() === b.toLowerCase();
-}
-/** The payload's `repository.full_name`, when it has one. */
-function repositoryNameOfPayload(payload) {
-    const repository = payload.repository;
-    return typeof repository?.full_name === 'string' ? repository.full_name : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/operations/review-deployments/handler.ts
-/**
- * review-deployments: approve or reject the pending deployments of waiting workflow runs. On a
- * `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`) the handler
- * answers that custom deployment protection rule instead (answer-protection-rule.ts).
- *
- * REST endpoints, per repository:
- * - the run `run-id` (or the triggering run of a `workflow_run` event), `GET .../runs/{run_id}`;
- *   else `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `.../workflows/{workflow_id}/runs`),
- *   every run that can still be waiting, without a status filter;
- * - per waiting run `GET .../runs/{run_id}/pending_deployments`, and `GET .../runs/{run_id}/approvals`
- *   when it waits on environments this token cannot review;
- * - one `POST .../runs/{run_id}/pending_deployments` with every approvable matching environment,
- *   sent once; after a lost answer, or a refusal (422), the pending deployments and the review
- *   history tell whether it took effect or someone else reviewed meanwhile.
- */
-
-
-
-
-
-
-
-
-
-/**
- * How old a waiting run can be (seconds): a run is re-run at most 30 days after it was created,
- * and a job waiting on an environment fails after 30 days; `created_at` stays the first attempt's.
- */
-const WAITING_RUN_MAX_AGE_SECONDS = RERUN_WINDOW_SECONDS + ENVIRONMENT_WAIT_SECONDS;
-/**
- * Reviews the waiting runs of each repository, newest first, or answers the protection rule of a
- * `deployment_protection_rule` payload. GitHub's `status=waiting` filter has been seen to return
- * nothing while runs wait, so every run created within `WAITING_RUN_MAX_AGE_SECONDS` is listed
- * (server-side `created>=` and the run filters; one request when they fit on a page) and the
- * status is checked here. Each run gets one result: reviewed, or skipped with why, both facts in
- * one reason when it waits on environments this token may and may not review.
- */
-const reviewDeployments = async (context) => {
-    const { eventName, payload } = context.settings.runner;
-    const rule = protectionRulePayload(eventName, payload);
-    if (rule) {
-        await answerProtectionRule(context, rule);
-        return;
-    }
-    const { settings, octokit, mutations } = context;
-    const createdAfter = new Date(context.now().getTime() - WAITING_RUN_MAX_AGE_SECONDS * 1000);
-    await forEachRepository(context, async (repository) => {
-        const runs = await listRuns(octokit, repository, { createdAfter }, settings.filters);
-        // A run asked for by id is looked at unless completed.
-        const byId = runIdIn(settings.filters, repository) !== undefined;
-        const waiting = runs.filter(run => byId ? run.status !== 'completed' : run.status === 'waiting');
-        info(`${fullName(repository)}: ${runs.length} runs listed, ${waiting.length} waiting`);
-        if (byId && waiting.length === 0 && runs[0]) {
-            context.results.skip(handler_target(repository, runs[0]), 'already completed');
-        }
-        for (const run of waiting) {
-            if (mutations.canRead())
-                await reviewRun(context, repository, run);
-            else
-                mutations.skipStopped(handler_target(repository, run), 'read');
-        }
-    });
-};
-/**
- * Reviews the pending deployments of one run: one write for every approvable matching
- * environment, and one result for the run. Its pending deployments are read even past the `limit`
- * budget: a run that would not be reviewed keeps its own reason, and only a run that would be gets
- * `limit reached`.
- */
-async function reviewRun(context, repository, run) {
-    const { settings, octokit, mutations, results } = context;
-    let pending;
-    try {
-        pending = await readPendingDeployments(octokit, repository, run.id);
-    }
-    catch (error) {
-        const stopped = mutations.stoppedBy(error);
-        // One run that cannot be read (deleted meanwhile, say) must not stop the others.
-        if (stopped !== undefined)
-            results.skip(handler_target(repository, run), stopped);
-        else
-            results.add(handler_target(repository, run), 'failed', describeApiError(error, 'review-deployments'));
-        return;
-    }
-    if (pending.length === 0) {
-        results.skip(handler_target(repository, run), run.status === 'waiting'
-            ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
-            : `no pending deployments (status ${run.status})`);
-        return;
-    }
-    const plan = planReview(pending, settings.environments, context.now());
-    if (plan.review.length === 0 && plan.blocked.length === 0) {
-        const names = plan.unmatched.map(deployment => deployment.environment.name).join(', ');
-        results.skip(handler_target(repository, run), `waiting on ${names}, which \`environments\` (${settings.environments.join(', ')}) does not match`);
-        return;
-    }
-    const stop = plan.review.length > 0 ? mutations.stopReason() : undefined;
-    // What holds the environments this token cannot review. Who reviewed what before tells the
-    // maintainer what is left: read before our own review, which would only repeat itself, and not
-    // for a run the invocation stopped before.
-    let left;
-    if (plan.blocked.length > 0) {
-        const past = stop === undefined && mutations.canRead() ? await reviewsSoFar(context, repository, run) : [];
-        const soFar = describeHistory(past);
-        left = [
-            ...plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now())),
-            ...(soFar ? [soFar] : [])
-        ].join('; ');
-    }
-    if (plan.review.length === 0) {
-        results.skip(handler_target(repository, run), left ?? '');
-        return;
-    }
-    const [result] = stop === undefined
-        ? await mutations.apply([reviewWrite(context, repository, run, plan.review)], settings.state)
-        : [mutations.skipStopped(handler_target(repository, run))];
-    if (result && left)
-        results.update(result, { reason: `${result.reason}; ${left}` });
-}
-/**
- * The review of `reviewed` (approvable, matching) in one call, sent once. After a lost answer
- * (5xx, dropped connection, timeout) `lookBack` tells whether it took effect; a refusal (422) is
- * explained the same way.
- */
-function reviewWrite(context, repository, run, reviewed) {
-    const { settings, octokit } = context;
-    return {
-        target: handler_target(repository, run),
-        reason: describeReview(settings.state, reviewed, context.now()),
-        send: async () => {
-            try {
-                await octokit.rest.actions.reviewPendingDeploymentsForRun({
-                    ...repository,
-                    run_id: run.id,
-                    environment_ids: reviewed.map(deployment => deployment.environment.id),
-                    state: settings.state,
-                    comment: settings.comment,
-                    ...SEND_ONCE
-                });
-                return '';
-            }
-            catch (error) {
-                if (statusOf(error) !== 422)
-                    throw error;
-                throw new RefusedReview(await handler_explainRefusal(context, repository, run.id, reviewed, error));
-            }
-        },
-        landed: async () => {
-            const found = await lookBack(context, repository, run.id, reviewed);
-            if (found.kind === 'pending')
-                return false;
-            if (found.kind === 'reviewed' && found.ours)
-                return true;
-            throw new RefusedReview(movedOn(found));
-        },
-        onError: error => (error instanceof RefusedReview ? error.verdict : undefined)
-    };
-}
-/** The outcome a refused or lost review was found to have, carried to `onError`. */
-class RefusedReview extends Error {
-    verdict;
-    constructor(verdict) {
-        super(verdict.reason);
-        this.verdict = verdict;
-    }
-}
-/**
- * Reads the run back after a review of `reviewed`: `pending` when every one of them still waits
- * (nothing took effect); else the latest review of them in the history, `ours` when it is just
- * like this one (same state, comment and environments); else `gone` (cancelled or completed).
- *
- * Calls `GET .../runs/{run_id}/pending_deployments`, then `GET .../runs/{run_id}/approvals`.
- * @throws the API error of either read.
- */
-async function lookBack(context, repository, runId, reviewed) {
-    const { settings, octokit } = context;
-    const names = reviewed.map(deployment => deployment.environment.name);
-    const stillPending = new Set((await readPendingDeployments(octokit, repository, runId)).map(entry => entry.environment.id));
-    if (reviewed.every(deployment => stillPending.has(deployment.environment.id))) {
-        return { kind: 'pending' };
-    }
-    const past = await readReviewHistory(octokit, repository, runId);
-    const latest = [...past]
-        .reverse()
-        .find(review => review.environments.some(name => names.includes(name)));
-    if (!latest)
-        return { kind: 'gone', names };
-    const ours = latest.state === settings.state &&
-        latest.comment === settings.comment &&
-        latest.environments.length === names.length &&
-        latest.environments.every(name => names.includes(name));
-    return { kind: 'reviewed', review: latest, ours };
-}
-/** The skip of a run whose environments someone reviewed, or that moved on, meanwhile. */
-function movedOn(found) {
-    if (found.kind === 'gone') {
-        return {
-            outcome: 'skipped',
-            reason: `no longer waiting on ${found.names.join(', ')}: the run was cancelled or completed meanwhile`
-        };
-    }
-    const { review } = found;
-    return {
-        outcome: 'skipped',
-        reason: `reviewed meanwhile: ${review.user} ${review.state} ${review.environments.join(', ')}`
-    };
-}
-/**
- * Why GitHub refused (422) a review of `reviewed`, from reading the run back (`lookBack`):
- * `failed` when they still wait (the token is not, or no longer, a required reviewer); `skipped`
- * when someone reviewed them (even with a review just like this one: this one was sent once and
- * refused), or the run moved on, meanwhile.
- * @throws the read's error when it met the spent primary rate limit (the run is then skipped).
- */
-async function handler_explainRefusal(context, repository, runId, reviewed, error) {
-    const refused = describeApiError(error, 'review-deployments');
-    let found;
-    try {
-        found = await lookBack(context, repository, runId, reviewed);
-    }
-    catch (readError) {
-        if (context.mutations.stoppedBy(readError) !== undefined)
-            throw readError;
-        return {
-            outcome: 'failed',
-            reason: `${refused}; the run could not be read again to tell why (${describeApiError(readError, 'review-deployments')})`
-        };
-    }
-    if (found.kind !== 'pending')
-        return movedOn(found);
-    const names = reviewed.map(deployment => deployment.environment.name);
-    return {
-        outcome: 'failed',
-        reason: `${refused}: the token is not a required reviewer of ${names.join(', ')} (or may not review its own run); pass a required reviewer's token in \`github-token\``
-    };
-}
-/**
- * The run's review history; empty (and a warning) when it cannot be read, which only costs the
- * reason its history.
- */
-async function reviewsSoFar(context, repository, run) {
-    try {
-        return await readReviewHistory(context.octokit, repository, run.id);
-    }
-    catch (error) {
-        context.mutations.stoppedBy(error);
-        warning(`${fullName(repository)}: could not read the review history of run ${run.id} (${describeApiError(error, 'review-deployments')})`);
-        return [];
-    }
-}
-const handler_target = (repository, run) => runTarget(repository, run, 'review');
-
-;// CONCATENATED MODULE: ./src/boundary/mutations.ts
-/**
- * The mutation boundary: the only place writes are sent, and the one place that decides when an
- * invocation stops. In a dry run it records writes as `planned` instead; either way it spends the
- * `limit` budget, so a dry run plans exactly what a real run would do.
- *
- * Two things stop an invocation, and handlers ask about them here rather than keeping counters:
- * the `limit` budget, spent by the targets that would be changed (`limit reached`); and the
- * primary rate limit, spent by reads and writes alike (`rate limit exhausted until <ISO time>`),
- * which the client reports into `rateLimit` from every answer's headers.
- */
-
-
-
-
-
-/** How many targets one invocation may change (`limit`), like actions/stale's operations budget. */
-class OperationsBudget {
-    limit;
-    used = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    /** Takes one unit; false when none is left. */
-    tryConsume() {
-        if (this.used >= this.limit)
-            return false;
-        this.used += 1;
-        return true;
-    }
-    get remaining() {
-        return this.limit - this.used;
-    }
-}
-/**
- * Sends a write so that it takes effect once. `send` must not be retried by the client
- * (`SEND_ONCE`): an attempt that failed with 5xx, a dropped connection or a timeout may have been
- * applied with its answer lost. After the client's backoff (1×, 4×, 9× `backoffMs`) `landed`
- * reads the target back, and the write is sent again only when it did not land, at most
- * `MAX_RETRIES` more times. After the last failed attempt `landed` is asked once more (after
- * 16× `backoffMs`), so a write that did land is not reported failed.
- * @param landed resolves to the value to return when the write took effect, undefined when not.
- * @param options.what names the write in the log line of a lost answer, e.g. `cancel of run 7 in acme/web`.
- * @returns what `send` resolved to, or what `landed` found.
- * @throws any other error of `send` at once (4xx); the error of the last attempt when every one
- *   failed and none landed; the error of an intermediate read back.
- */
-async function sendLandingOnce(send, landed, options) {
-    for (let retry = 1;; retry++) {
-        try {
-            return await send();
-        }
-        catch (error) {
-            const status = statusOf(error) ?? 0;
-            if (status < 500)
-                throw error;
-            await (0,promises_namespaceObject.setTimeout)(options.backoffMs * retry ** 2);
-            const last = retry > MAX_RETRIES;
-            let found;
-            try {
-                found = await landed();
-            }
-            catch (readError) {
-                // After the last attempt the write's own error says more than the read's.
-                throw last ? error : readError;
-            }
-            if (found !== undefined) {
-                // Someone else's write in these seconds would look the same: a race no client can tell.
-                info(`${options.what} took effect though its answer was lost (${status}); not sending it again`);
-                return found;
-            }
-            if (last)
-                throw error;
-        }
-    }
-}
-/** Progress is logged at most this often during long write sequences (ms). */
-const PROGRESS_EVERY_MS = 10_000;
-/** The reason of a target that would be changed but is past the spent `limit` budget. */
-const LIMIT_REACHED = 'limit reached';
-/**
- * Sends or plans writes, one at a time, records one result per target, and says when the
- * invocation must stop.
- */
-class Mutations {
-    operation;
-    dryRun;
-    budget;
-    results;
-    retryBaseMs;
-    rateLimit;
-    /**
-     * @param retryBaseMs backoff base of writes with `landed`, like the client's (`pacing.retryBaseMs`).
-     * @param rateLimit the watch the client reports every answer's rate-limit headers to (pass it
-     *   to `createClient`).
-     */
-    constructor(operation, dryRun, budget, results, retryBaseMs = 1000, rateLimit = new RateLimitWatch()) {
-        this.operation = operation;
-        this.dryRun = dryRun;
-        this.budget = budget;
-        this.results = results;
-        this.retryBaseMs = retryBaseMs;
-        this.rateLimit = rateLimit;
-    }
-    /** The writes the `limit` budget still allows (dry-run writes spend it too). */
-    get budgetLeft() {
-        return this.budget.remaining;
-    }
-    /** When the spent primary rate limit resets, while nothing more may be sent; else undefined. */
-    get rateLimitExhaustedUntil() {
-        return this.rateLimit.stoppedUntil();
-    }
-    /** False once the primary rate limit is spent: no request may be sent. */
-    canRead() {
-        return this.rateLimitExhaustedUntil === undefined;
-    }
-    /**
-     * Why a target cannot be reached now, or undefined while it can.
-     * @param need `change` (the default): a target that would be changed; it is stopped by the spent
-     *   `limit` budget (`limit reached`) first, then by the spent primary rate limit. `read`: a
-     *   target (or repository) that only needs requests; only the rate limit stops it.
-     * @returns `limit reached`, or `rate limit exhausted until <ISO time>`.
-     */
-    stopReason(need = 'change') {
-        if (need === 'change' && this.budget.remaining <= 0)
-            return LIMIT_REACHED;
-        const until = this.rateLimitExhaustedUntil;
-        return until === undefined ? undefined : rateLimitReason(until);
-    }
-    /**
-     * When `error` is GitHub's refusal for the spent primary rate limit (or the client's, which did
-     * not send the request): the reason to report for the target it stopped, and from now on the
-     * boundary's stop. Undefined for every other error.
-     */
-    stoppedBy(error) {
-        const reset = rateLimitResetOf(error);
-        if (reset === undefined)
-            return undefined;
-        this.rateLimit.noteRefusal(this.rateLimitExhaustedUntil ?? reset);
-        return this.stopReason('read');
-    }
-    /**
-     * Records a target the invocation stopped before: `skipped` with `stopReason(need)`. The first
-     * `limit reached` also logs a warning that names the `limit` input.
-     * @throws Error when nothing stops the invocation (a handler that should have gone on).
-     */
-    skipStopped(target, need = 'change') {
-        const reason = this.stopReason(need);
-        if (reason === undefined)
-            throw new Error(`${target.kind} ${target.id} was not stopped`);
-        return reason === LIMIT_REACHED ? this.skipPastLimit(target) : this.results.skip(target, reason);
-    }
-    /**
-     * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
-     * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
-     * Errors of one write never stop the next.
-     * @param verb past tense for progress lines, e.g. `cancelled`.
-     * @returns the result of each write, in order.
-     */
-    async apply(writes, verb) {
-        const recorded = [];
-        const started = Date.now();
-        let lastProgress = started;
-        let sent = 0;
-        for (const [index, write] of writes.entries()) {
-            recorded.push(await this.applyOne(write));
-            if (!this.dryRun)
-                sent += 1;
-            const now = Date.now();
-            if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
-                lastProgress = now;
-                const perWrite = (now - started) / Math.max(sent, 1);
-                const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000);
-                info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`);
-            }
-        }
-        return recorded;
-    }
-    /** Applies a single follow-up write to a target that already has a result (no budget spent). */
-    async followUp(previous, write) {
-        if (this.dryRun)
-            return;
-        const outcome = await this.send(write);
-        if (outcome.outcome === 'done') {
-            this.results.update(previous, {
-                action: write.target.action,
-                outcome: 'done',
-                reason: outcome.reason
-            });
-        }
-        else if (outcome.outcome === 'failed') {
-            this.results.update(previous, {
-                action: write.target.action,
-                outcome: 'failed',
-                reason: outcome.reason
-            });
-        }
-    }
-    /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
-    limitWarned = false;
-    /**
-     * Records a target past the spent budget: `skipped`, reason `limit reached`, and the first time
-     * a warning that names the `limit` input. `skipStopped` does the same for whichever stop holds.
-     */
-    skipPastLimit(target) {
-        if (!this.limitWarned) {
-            this.limitWarned = true;
-            warning(`limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`);
-        }
-        return this.results.skip(target, LIMIT_REACHED);
-    }
-    async applyOne(write) {
-        if (!this.budget.tryConsume())
-            return this.skipPastLimit(write.target);
-        if (this.dryRun)
-            return this.results.add(write.target, 'planned', write.reason);
-        const { outcome, reason } = await this.send(write);
-        return this.results.add(write.target, outcome, reason);
-    }
-    async send(write) {
-        const stopped = this.stopReason('read');
-        if (stopped !== undefined)
-            return { outcome: 'skipped', reason: stopped };
-        try {
-            const { landed, target } = write;
-            const reason = landed
-                ? await sendLandingOnce(write.send, async () => ((await landed()) ? '' : undefined), {
-                    backoffMs: this.retryBaseMs,
-                    what: `${target.action} of ${target.kind} ${target.id} in ${target.repository}`
-                })
-                : await write.send();
-            return { outcome: 'done', reason: reason || write.reason };
-        }
-        catch (error) {
-            const stop = this.stoppedBy(error);
-            if (stop !== undefined)
-                return { outcome: 'skipped', reason: stop };
-            const verdict = write.onError?.(error);
-            if (verdict)
-                return verdict;
-            return { outcome: 'failed', reason: describeApiError(error, this.operation) };
-        }
-    }
-}
+/** The conclusions a run listing's `status` filter takes: every one but `startup_failure`. */
+const STATUS_FILTER_CONCLUSIONS = new Set(RUN_CONCLUSIONS.filter(conclusion => conclusion !== 'startup_failure'));
 
 ;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
 const unit = Object.create(null)
@@ -51192,6 +47495,17 @@ function re(stringsOrFlags, ...values) {
 }
 
 
+;// CONCATENATED MODULE: ./src/inputs/input-error.ts
+/** A bad input value. `input` is the input's name as written in `with:` (the command line: `--input`). */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}': ${message}`);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 /**
  * Pure parsers for input values. Each throws an `InputError` that names the input, quotes the
@@ -51200,15 +47514,8 @@ function re(stringsOrFlags, ...values) {
 
 
 
-/** A bad input value. `input` is the input's name as written in `with:`. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}': ${message}`);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
+
+
 const quote = (value) => JSON.stringify(value);
 /** Splits a list input on newlines and commas, trims items and drops blanks. */
 function parseList(raw) {
@@ -51232,7 +47539,7 @@ function parseBoolean(input, raw, fallback) {
         return true;
     if (BOOLEAN_FALSE.includes(value))
         return false;
-    throw new InputError(input, `${quote(value)} is not a boolean. Use true or false, e.g. '${input}: true'.`);
+    throw new input_error_InputError(input, `${quote(value)} is not a boolean. Use true or false, e.g. '${input}: true'.`);
 }
 /**
  * Parses a whole number within `[min, max]`. An empty value takes `fallback`.
@@ -51243,11 +47550,11 @@ function parseInteger(input, raw, fallback, range) {
     if (value === '')
         return fallback;
     if (!/^\d+$/.test(value)) {
-        throw new InputError(input, `${quote(value)} is not a whole number. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
+        throw new input_error_InputError(input, `${quote(value)} is not a whole number. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
     }
     const parsed = Number(value);
     if (parsed < range.min || parsed > range.max) {
-        throw new InputError(input, `${value} is out of range. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
+        throw new input_error_InputError(input, `${value} is out of range. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
     }
     return parsed;
 }
@@ -51268,14 +47575,14 @@ function parseDurationSeconds(input, raw, bounds) {
     const min = bounds.min ?? 1;
     const seconds = DURATION_SHAPE.test(value) ? parse(value, 's') : undefined;
     if (seconds === undefined || seconds === null || Number.isNaN(seconds)) {
-        throw new InputError(input, `${quote(value)} is not a duration. Use a number with a unit (s, m, h, d, w), e.g. '${input}: 30m' or '1h30m'.`);
+        throw new input_error_InputError(input, `${quote(value)} is not a duration. Use a number with a unit (s, m, h, d, w), e.g. '${input}: 30m' or '1h30m'.`);
     }
     const max = formatDuration(bounds.max);
     if (seconds > bounds.max) {
-        throw new InputError(input, `${quote(value)} is longer than ${max}, the most it accepts${bounds.why ? ` (${bounds.why})` : ''}. Use at most ${max}, e.g. '${input}: ${max}'.`);
+        throw new input_error_InputError(input, `${quote(value)} is longer than ${max}, the most it accepts${bounds.why ? ` (${bounds.why})` : ''}. Use at most ${max}, e.g. '${input}: ${max}'.`);
     }
     if (seconds < min) {
-        throw new InputError(input, `${quote(value)} is shorter than ${formatDuration(min)}. Use a duration from ${formatDuration(min)} to ${max}, e.g. '${input}: 30m'.`);
+        throw new input_error_InputError(input, `${quote(value)} is shorter than ${formatDuration(min)}. Use a duration from ${formatDuration(min)} to ${max}, e.g. '${input}: 30m'.`);
     }
     return seconds;
 }
@@ -51325,7 +47632,7 @@ function parseGlobs(input, raw, example) {
     for (const pattern of patterns) {
         const compiled = new Minimatch(pattern);
         if (pattern.startsWith('!') || compiled.makeRe() === false) {
-            throw new InputError(input, `${quote(pattern)} is not a usable glob (negations are not supported; list what to match, and use exclude inputs to exclude). Example: '${input}: ${example}'.`);
+            throw new input_error_InputError(input, `${quote(pattern)} is not a usable glob (negations are not supported; list what to match, and use exclude inputs to exclude). Example: '${input}: ${example}'.`);
         }
     }
     return patterns;
@@ -51345,7 +47652,7 @@ function parseRegExp(input, raw) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new InputError(input, `${quote(raw)} is not a regular expression in RE2 syntax (${reason}). RE2 has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…)). Example: '${input}: ETIMEDOUT|ECONNRESET'.`);
+        throw new input_error_InputError(input, `${quote(raw)} is not a regular expression in RE2 syntax (${reason}). RE2 has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…)). Example: '${input}: ETIMEDOUT|ECONNRESET'.`);
     }
 }
 /**
@@ -51358,7 +47665,7 @@ function parseChoice(input, raw, choices, fallback) {
         return fallback;
     if (choices.includes(value))
         return value;
-    throw new InputError(input, `${quote(value)} is not one of ${choices.join(', ')}. Example: '${input}: ${fallback}'.`);
+    throw new input_error_InputError(input, `${quote(value)} is not one of ${choices.join(', ')}. Example: '${input}: ${fallback}'.`);
 }
 /**
  * Parses a workflow reference: a numeric id or a workflow file name.
@@ -51368,7 +47675,7 @@ function parseWorkflows(input, raw) {
     const workflows = parseList(raw);
     for (const workflow of workflows) {
         if (!/^\d+$/.test(workflow) && !/^[A-Za-z0-9._-]+\.ya?ml$/.test(workflow)) {
-            throw new InputError(input, `${quote(workflow)} is not a workflow file name or id. Use the file name under .github/workflows, e.g. '${input}: ci.yml'.`);
+            throw new input_error_InputError(input, `${quote(workflow)} is not a workflow file name or id. Use the file name under .github/workflows, e.g. '${input}: ci.yml'.`);
         }
     }
     return workflows;
@@ -51384,7 +47691,7 @@ const MAX_AGE_SECONDS = 400 * 86400;
 function parseRequiredAgeSeconds(input, raw, example) {
     const value = raw.trim();
     if (value === '') {
-        throw new InputError(input, `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`);
+        throw new input_error_InputError(input, `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`);
     }
     return (parseDurationSeconds(input, value, {
         min: 0,
@@ -51415,7 +47722,7 @@ function parseRepositoryEntry(input, raw) {
     if (value === '*')
         return { kind: 'pattern', text: value, glob: '*' };
     const refuse = (why) => {
-        throw new InputError(input, `${quote(value)} is not a repository or a pattern: ${why}. ${ENTRY_EXAMPLE}`);
+        throw new input_error_InputError(input, `${quote(value)} is not a repository or a pattern: ${why}. ${ENTRY_EXAMPLE}`);
     };
     const parts = value.split('/');
     if (parts.length !== 2) {
@@ -51482,7 +47789,7 @@ function parseRepositoryGlobs(input, raw) {
             !glob.startsWith('!') &&
             new Minimatch(glob, { nocase: true }).makeRe() !== false;
         if (!usable) {
-            throw new InputError(input, `${quote(glob)} is not a glob on owner/repo. Give owner and name parts, either a glob, e.g. '${input}: acme/legacy-*' or '*/sandbox'.`);
+            throw new input_error_InputError(input, `${quote(glob)} is not a glob on owner/repo. Give owner and name parts, either a glob, e.g. '${input}: acme/legacy-*' or '*/sandbox'.`);
         }
     }
     return globs;
@@ -51491,6 +47798,5041 @@ function parseRepositoryGlobs(input, raw) {
 function compileNameGlob(glob) {
     const compiled = new Minimatch(glob, { nocase: true, dot: true }).makeRe();
     return compiled === false ? undefined : compiled;
+}
+
+;// CONCATENATED MODULE: ./src/rules/matching.ts
+/** Glob matching of names and logins, as every input that takes globs uses it. Pure. */
+
+/** True when `value` matches one of the globs (minimatch; `*` stops at `/`, `**` does not). */
+function matchesAny(value, globs) {
+    return globs.some(glob => minimatch(value, glob, { dot: true }));
+}
+/**
+ * True when a login matches one of the globs. Logins hold no brackets except a bot's `[bot]`
+ * suffix, so brackets in these globs are literal: as a character class, `dependabot[bot]` would
+ * match the user `dependabotb` and miss the bot.
+ */
+function matchesLogin(login, globs) {
+    return matchesAny(login, globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&')));
+}
+/**
+ * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
+ * names starting with a dot included), or undefined.
+ */
+function excludedBy(fullName, globs) {
+    return globs.find(glob => minimatch(fullName, glob, { nocase: true, dot: true }));
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+/** `owner/repo`, as GitHub writes a repository's full name. */
+function fullName(repository) {
+    return `${repository.owner}/${repository.repo}`;
+}
+
+;// CONCATENATED MODULE: ./src/readers/repositories.ts
+/**
+ * Resolving `repository`: its patterns (`acme/*`, `acme/web-*`, `*`) become the repositories the
+ * token can access, once, before any target is looked at; named entries stay as written; the
+ * `exclude-repository` globs remove repositories in every case. Then an estimate of the reads the
+ * sweep needs, against the primary rate limit left.
+ *
+ * Which listing serves which pattern (every page, 100 per page):
+ * - an installation token (a GitHub App's, `GITHUB_TOKEN` too): `GET /installation/repositories`
+ *   alone, once, for every pattern: what the installation was not granted is never matched;
+ * - otherwise, `owner/GLOB`: `GET /orgs/{org}/repos` when the owner is an organization (a 404 says
+ *   it is not); for the token's own account (`GET /user` tells its login)
+ *   `GET /user/repos?affiliation=owner`, private ones included; for another user
+ *   `GET /users/{username}/repos` (public ones only) and the private ones the token collaborates
+ *   on from `GET /user/repos?affiliation=collaborator`;
+ * - otherwise, `*`: `GET /user/repos` (own, collaborator and organization-member repositories).
+ * Archived repositories found through a pattern are left out (they are read-only).
+ */
+
+
+
+
+
+
+
+/** `owner/repo`. */
+/** Whether a pattern matches a repository: its owner (case-insensitive) and its name glob. */
+function matchesPattern(pattern, repository) {
+    if (pattern.owner !== undefined && pattern.owner.toLowerCase() !== repository.owner.toLowerCase())
+        return false;
+    return minimatch(repository.repo, pattern.glob, { nocase: true, dot: true });
+}
+/**
+ * Puts the list together (pure): entries in the order given, a pattern's repositories by name
+ * (case-insensitive, owner first for `*`), archived ones of a pattern left out, excluded ones
+ * removed, each repository once (case-insensitive; the first spelling wins).
+ * @param matchesOf the repositories each pattern matched (a pattern without an entry matched none).
+ */
+function assembleRepositories(entries, matchesOf, excludes) {
+    const seen = new Set();
+    const repositories = [];
+    const notes = [];
+    for (const entry of entries) {
+        const candidates = entry.kind === 'named'
+            ? [{ owner: entry.owner, repo: entry.repo, archived: false }]
+            : [...(matchesOf.get(entry) ?? [])].sort(byFullName);
+        const note = { entry, matched: candidates.length, archived: 0, excluded: [] };
+        notes.push(note);
+        for (const candidate of candidates) {
+            const name = fullName(candidate);
+            if (candidate.archived && entry.kind === 'pattern') {
+                note.archived += 1;
+                continue;
+            }
+            const glob = excludedBy(name, excludes);
+            if (glob !== undefined) {
+                note.excluded.push({ repository: name, glob });
+                continue;
+            }
+            const key = name.toLowerCase();
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            repositories.push({ owner: candidate.owner, repo: candidate.repo });
+        }
+    }
+    return { repositories, notes };
+}
+function byFullName(a, b) {
+    const x = fullName(a).toLowerCase();
+    const y = fullName(b).toLowerCase();
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+/**
+ * What a token's prefix says about it: `ghs_` tokens are installation tokens (a GitHub App's, and
+ * `GITHUB_TOKEN`); `ghp_`, `github_pat_`, `gho_` and `ghu_` tokens act for a user. Other tokens
+ * (older formats, some GitHub Enterprise Server versions) are `unknown`: `GET
+ * /installation/repositories` then tells, as it answers only installation tokens.
+ */
+function tokenKindOf(token) {
+    if (token.startsWith('ghs_'))
+        return 'installation';
+    if (/^(?:ghp|gho|ghu)_|^github_pat_/.test(token))
+        return 'user';
+    return 'unknown';
+}
+/**
+ * Resolves `settings.repositoryEntries` into the repositories to process (see the module's doc
+ * for the endpoints), logs the list in one group, warns for every pattern that matched nothing
+ * (naming the token's reach) and, before the first listing of runs or secrets, when the sweep's
+ * reads (`readsPerRepository` × repositories) exceed the primary rate limit left as the
+ * repository listings showed it (see `warnWhenSweepWontFit`).
+ * A pattern whose listing fails is recorded in `results` (kind `repository`, id the pattern):
+ * `skipped` with the reset time when the rate limit is spent (`mutations.stoppedBy`, which makes
+ * it the invocation's stop), `failed` otherwise; the other
+ * entries go on. Makes no request when every entry is named.
+ * @param readsPerRepository the fewest requests the operation makes per repository (its listings).
+ * @returns the settings with `repositories` replaced by the resolved list.
+ * @throws only what the log sink throws; API errors are recorded, never thrown.
+ */
+async function resolveRepositories(octokit, settings, results, mutations, readsPerRepository) {
+    const reader = new RepositoryReader(octokit, settings.token);
+    const matchesOf = new Map();
+    const unmatched = [];
+    for (const entry of settings.repositoryEntries) {
+        if (entry.kind !== 'pattern')
+            continue;
+        try {
+            const reach = await reader.reach(entry);
+            const matches = reach.repositories.filter(repository => matchesPattern(entry, repository));
+            matchesOf.set(entry, matches);
+            if (matches.every(repository => repository.archived))
+                unmatched.push({ entry, reach });
+        }
+        catch (error) {
+            recordUnresolved(results, mutations, entry, error, settings.operation === 'rotate-secrets');
+        }
+    }
+    const { repositories, notes } = assembleRepositories(settings.repositoryEntries, matchesOf, settings.excludeRepositories);
+    await log.group(`Repositories: ${repositories.length}`, async () => logList(repositories, notes));
+    for (const { entry, reach } of unmatched) {
+        const archived = matchesOf.get(entry)?.length ?? 0;
+        log.warning(`repository entry '${entry.text}' matches none of ${reach.description}${archived > 0 ? ` (${archived} archived left out)` : ''}; nothing to do for it. Check the pattern, or the token's access.`);
+    }
+    const resolved = { ...settings, repositories };
+    warnWhenSweepWontFit(resolved, readsPerRepository, reader.rateLimit);
+    return resolved;
+}
+/**
+ * Records a pattern that could not be resolved. A spent rate limit only postpones it (`skipped`
+ * with the reset time), except for a rotation, where a repository left on the old value must fail
+ * the step.
+ */
+function recordUnresolved(results, mutations, entry, error, mustFinish) {
+    const target = {
+        repository: entry.text,
+        kind: 'repository',
+        id: entry.text,
+        action: 'list',
+        url: ''
+    };
+    const stopped = mutations.stoppedBy(error);
+    if (stopped !== undefined && !mustFinish) {
+        results.skip(target, stopped);
+        return;
+    }
+    const reason = stopped !== undefined
+        ? `not resolved: ${stopped}; run again after that`
+        : describeListingError(error);
+    log.error(`repository entry '${entry.text}': ${reason}`);
+    results.add(target, 'failed', reason);
+}
+/** A failed repository listing, with what the token needs when it was refused. */
+function describeListingError(error) {
+    if (!isApiError(error))
+        return error instanceof Error ? error.message : String(error);
+    const message = `${error.status || 'network'} ${firstLine(error.message)}`;
+    if (error.status === 401)
+        return `${message}: the token is invalid or expired`;
+    if (error.status === 403)
+        return `${message}: the token cannot list these repositories (it needs \`metadata: read\` on them)`;
+    if (error.status >= 500 || error.status === 0)
+        return `${message} (GitHub did not answer in time; retries exhausted)`;
+    return message;
+}
+function logList(repositories, notes) {
+    for (const note of notes) {
+        if (note.entry.kind === 'named' && note.excluded.length === 0)
+            continue;
+        const parts = [
+            note.entry.kind === 'pattern' && `matched ${note.matched}`,
+            note.archived > 0 && `${note.archived} archived left out`,
+            note.excluded.length > 0 &&
+                `excluded ${note.excluded.map(({ repository, glob }) => `${repository} (${glob})`).join(', ')}`
+        ].filter((part) => typeof part === 'string');
+        log.info(`${entryText(note.entry)}: ${parts.join('; ')}`);
+    }
+    for (const repository of repositories)
+        log.info(fullName(repository));
+}
+/**
+ * Warns when the sweep's reads will not fit in the primary rate limit left, as the last
+ * repository listing showed it (`x-ratelimit-remaining`, `x-ratelimit-reset`): repositories not
+ * reached are then reported skipped, and the warning says so before the first of them is listed.
+ * Nothing to compare with when no listing was made (every entry named) or none showed the limit
+ * (GitHub Enterprise Server without rate limits).
+ */
+function warnWhenSweepWontFit(settings, perRepository, seen) {
+    const count = settings.repositories.length;
+    const reads = perRepository * count;
+    if (seen === undefined || reads <= seen.remaining)
+        return;
+    log.warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`);
+}
+/**
+ * Lists what patterns are matched against, each listing once per invocation, one request at a
+ * time, and keeps the last `x-ratelimit-*` headers it saw.
+ */
+class RepositoryReader {
+    octokit;
+    token;
+    /** The rate limit as the last answer showed it. */
+    rateLimit;
+    installation;
+    login;
+    collaborating;
+    /** The reach of each owner (lower-cased), and of `*`. */
+    reaches = new Map();
+    constructor(octokit, token) {
+        this.octokit = octokit;
+        this.token = token;
+    }
+    /**
+     * The repositories `pattern` is matched against, each listing made once per invocation.
+     * @throws the API error of a listing (a 404 for an owner that is no organization is not one).
+     */
+    async reach(pattern) {
+        const installation = await this.installationRepositories();
+        if (installation !== undefined) {
+            return {
+                repositories: installation,
+                description: `the ${count(installation.length, 'repository', 'repositories')} this installation token was granted`
+            };
+        }
+        const key = pattern.owner?.toLowerCase() ?? '*';
+        let reach = this.reaches.get(key);
+        if (reach === undefined) {
+            reach =
+                pattern.owner === undefined ? await this.everyReach() : await this.ownerReach(pattern.owner);
+            this.reaches.set(key, reach);
+        }
+        return reach;
+    }
+    async everyReach() {
+        const every = await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {});
+        return {
+            repositories: every,
+            description: `the ${count(every.length, 'repository', 'repositories')} this token can access (its own, and those it collaborates on or reaches as an organization member)`
+        };
+    }
+    async ownerReach(owner) {
+        let org;
+        try {
+            org = await this.collect(this.octokit.rest.repos.listForOrg, { org: owner, type: 'all' });
+        }
+        catch (error) {
+            // Not an organization (a user, or no such account): the user listings tell.
+            if (statusOf(error) !== 404)
+                throw error;
+        }
+        if (org !== undefined) {
+            return {
+                repositories: org,
+                description: `the ${count(org.length, 'repository', 'repositories')} of organization ${owner} this token can see`
+            };
+        }
+        if ((await this.ownLogin()).toLowerCase() === owner.toLowerCase()) {
+            const own = await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {
+                affiliation: 'owner'
+            });
+            return {
+                repositories: own,
+                description: `the ${count(own.length, 'repository', 'repositories')} of the token's own account ${owner}`
+            };
+        }
+        let visible;
+        try {
+            visible = await this.collect(this.octokit.rest.repos.listForUser, {
+                username: owner,
+                type: 'owner'
+            });
+        }
+        catch (error) {
+            if (statusOf(error) !== 404)
+                throw error;
+            return {
+                repositories: [],
+                description: `the repositories of ${owner}: no organization or user of that name is visible to this token`
+            };
+        }
+        // Public listings leave out the private repositories the token collaborates on.
+        this.collaborating ??= await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {
+            affiliation: 'collaborator'
+        });
+        const known = new Set(visible.map(repository => repository.repo.toLowerCase()));
+        const shared = this.collaborating.filter(repository => repository.owner.toLowerCase() === owner.toLowerCase() &&
+            !known.has(repository.repo.toLowerCase()));
+        const repositories = [...visible, ...shared];
+        return {
+            repositories,
+            description: `the ${count(repositories.length, 'repository', 'repositories')} of user ${owner} this token can see (public ones, and those it collaborates on)`
+        };
+    }
+    /**
+     * Every repository of the installation, or undefined for a token that is not an installation
+     * token (by its prefix, else because `GET /installation/repositories` refused it with 403/404).
+     */
+    async installationRepositories() {
+        if (this.installation === undefined) {
+            const kind = tokenKindOf(this.token);
+            if (kind === 'user') {
+                this.installation = 'not an installation';
+            }
+            else {
+                try {
+                    this.installation = await this.collect(this.octokit.rest.apps.listReposAccessibleToInstallation, {});
+                }
+                catch (error) {
+                    const status = statusOf(error);
+                    if (kind !== 'unknown' || (status !== 403 && status !== 404))
+                        throw error;
+                    this.installation = 'not an installation';
+                }
+            }
+        }
+        return this.installation === 'not an installation' ? undefined : this.installation;
+    }
+    /** The login of the token's user (`GET /user`), once. */
+    async ownLogin() {
+        if (this.login === undefined) {
+            const response = await this.octokit.rest.users.getAuthenticated();
+            this.note(response.headers);
+            this.login = response.data.login;
+        }
+        return this.login;
+    }
+    /**
+     * Every page of a repository listing, 100 per page, reduced to `ListedRepository`.
+     * @throws the API error of any page.
+     */
+    async collect(endpoint, params) {
+        const repositories = [];
+        try {
+            // Each listing answers its own repository shape; only the fields of RepositoryLike are read.
+            const iterate = this.octokit.paginate.iterator;
+            const pages = iterate(endpoint, { ...params, per_page: PER_PAGE });
+            for await (const page of pages) {
+                this.note(page.headers);
+                for (const repository of page.data) {
+                    repositories.push({
+                        owner: repository.owner.login,
+                        repo: repository.name,
+                        archived: repository.archived === true
+                    });
+                }
+            }
+        }
+        catch (error) {
+            if (isApiError(error))
+                this.note(error.response?.headers ?? {});
+            throw error;
+        }
+        return repositories;
+    }
+    note(headers) {
+        const remaining = Number(headers['x-ratelimit-remaining']);
+        const reset = Number(headers['x-ratelimit-reset']);
+        if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining))
+            return;
+        this.rateLimit = {
+            remaining,
+            reset: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date()
+        };
+    }
+}
+function count(n, one, many) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/operations/review-deployments/rules.ts
+/**
+ * Which pending deployments of a workflow run this invocation may review, and the facts a
+ * maintainer needs about the others (pure: no API calls).
+ */
+
+/**
+ * Splits a run's pending deployments by the `environments` globs (empty = every environment) and
+ * by `current_user_can_approve`.
+ * @param pending the run's pending deployments, in the API's order.
+ * @param environments globs on environment names (minimatch).
+ * @param now the clock, for the wait timers named in reasons.
+ */
+function planReview(pending, environments, now) {
+    const plan = { review: [], blocked: [], unmatched: [] };
+    for (const deployment of pending) {
+        if (environments.length > 0 && !matchesAny(deployment.environment.name, environments)) {
+            plan.unmatched.push(deployment);
+        }
+        else if (deployment.current_user_can_approve) {
+            plan.review.push(deployment);
+        }
+        else {
+            plan.blocked.push({ deployment, reason: blockedReason(deployment, now) });
+        }
+    }
+    return plan;
+}
+function blockedReason(deployment, now) {
+    const name = deployment.environment.name;
+    if (deployment.reviewers.length === 0) {
+        // No token can help here: the gate is a wait timer or a GitHub App's protection rule.
+        const left = waitTimerLeftSeconds(deployment, now);
+        return left > 0
+            ? `${name} has no required reviewers; it waits for its wait timer (about ${Math.ceil(left / 60)} min left)`
+            : `${name} has no required reviewers; it waits for a deployment protection rule, which only the GitHub App that owns it can answer`;
+    }
+    return `${name}: the token may not approve (required reviewers: ${deployment.reviewers.join(', ')}); pass a required reviewer's token in \`github-token\` (GITHUB_TOKEN cannot review)`;
+}
+/**
+ * Why a blocked deployment is left, knowing the run's review history. `current_user_can_approve`
+ * is false both for a token that is no required reviewer and for an environment whose reviewers
+ * approved already but which still waits on another gate; only the history tells them apart. When
+ * the latest review of the environment is an approval, the gate left is its wait timer or a
+ * deployment protection rule, and no other token would help.
+ * @param blocked a deployment `planReview` blocked.
+ * @param history the run's review history, oldest first (empty when it could not be read).
+ * @param now the clock, for the wait timer.
+ * @returns the reason to report for it.
+ */
+function blockedAfterReviews(blocked, history, now) {
+    const { deployment } = blocked;
+    const name = deployment.environment.name;
+    const names = (review) => review.environments.map(environment => environment.toLowerCase());
+    const reviews = history.filter(review => names(review).includes(name.toLowerCase()));
+    const latest = reviews.at(-1);
+    if (deployment.reviewers.length === 0 || latest?.state !== 'approved')
+        return blocked.reason;
+    const approvers = [
+        ...new Set(reviews.filter(review => review.state === 'approved').map(review => review.user))
+    ];
+    const left = waitTimerLeftSeconds(deployment, now);
+    const gate = left > 0
+        ? `its wait timer (about ${Math.ceil(left / 60)} min left)`
+        : 'a deployment protection rule, which only the GitHub App that owns it can answer';
+    return `${name}: its required reviewers approved (${approvers.join(', ')}); it waits for ${gate}`;
+}
+/**
+ * Seconds the wait timer of a pending deployment still runs at `now`; 0 when it has none, has not
+ * started, or has elapsed.
+ */
+function waitTimerLeftSeconds(deployment, now) {
+    if (deployment.wait_timer <= 0 || deployment.wait_timer_started_at === null)
+        return 0;
+    const started = Date.parse(deployment.wait_timer_started_at);
+    if (Number.isNaN(started))
+        return 0;
+    const ends = started + deployment.wait_timer * 60_000;
+    return Math.max(0, Math.ceil((ends - now.getTime()) / 1000));
+}
+/**
+ * The reason line of a review: the state and the environments, and any wait timer that will still
+ * hold the job after the review, e.g. `approved staging, production; wait timer on production: about 12 min left`.
+ */
+function describeReview(state, deployments, now) {
+    const names = deployments.map(deployment => deployment.environment.name).join(', ');
+    const timers = state === 'approved'
+        ? deployments
+            .map(deployment => ({
+            name: deployment.environment.name,
+            left: waitTimerLeftSeconds(deployment, now)
+        }))
+            .filter(timer => timer.left > 0)
+            .map(timer => `wait timer on ${timer.name}: about ${Math.ceil(timer.left / 60)} min left`)
+        : [];
+    return [`${state} ${names}`, ...timers].join('; ');
+}
+/** The review history as one phrase, e.g. `reviews so far: bob approved staging`; '' when empty. */
+function describeHistory(history) {
+    if (history.length === 0)
+        return '';
+    const entries = history.map(review => `${review.user} ${review.state} ${review.environments.join(', ')}`);
+    return `reviews so far: ${entries.join('; ')}`;
+}
+/**
+ * The `deployment_protection_rule` payload this invocation answers, if any. GitHub delivers that
+ * event to the app that owns the rule, not to workflows, so it arrives either directly (the app
+ * runs the action with `GITHUB_EVENT_NAME=deployment_protection_rule`) or relayed as a
+ * `repository_dispatch` with `event_type: deployment_protection_rule` and the payload as
+ * `client_payload`.
+ * @returns undefined for every other event.
+ */
+function protectionRulePayload(eventName, payload) {
+    if (eventName === 'deployment_protection_rule')
+        return payload;
+    const relayed = payload.client_payload;
+    if (eventName === 'repository_dispatch' &&
+        payload.action === 'deployment_protection_rule' &&
+        typeof relayed === 'object' &&
+        relayed !== null &&
+        !Array.isArray(relayed)) {
+        return relayed;
+    }
+    return undefined;
+}
+/**
+ * Reads the repository and run id out of a `deployment_protection_rule` payload's
+ * `deployment_callback_url` (`{api}/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`,
+ * with `/api/v3` before `/repos` on GitHub Enterprise Server).
+ * @returns undefined when the value is not such a URL.
+ */
+function parseDeploymentCallbackUrl(value) {
+    if (typeof value !== 'string')
+        return undefined;
+    let path;
+    try {
+        path = new URL(value).pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const match = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/.exec(path);
+    if (!match?.[1] || !match[2] || !match[3])
+        return undefined;
+    const runId = Number(match[3]);
+    if (!Number.isSafeInteger(runId) || runId <= 0)
+        return undefined;
+    return {
+        owner: decodeURIComponent(match[1]),
+        repo: decodeURIComponent(match[2]),
+        runId
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/common.ts
+/**
+ * The settings every operation shares, read once from the step's inputs and the runner's
+ * environment: the token, the repositories, dry run, limit, the runner's context and pacing; and
+ * the run filters of the operations that act on workflow runs.
+ */
+
+
+
+
+
+
+
+/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
+const MAX_KEEP_LATEST = 1000;
+/**
+ * Reads the inputs every operation takes, and the runner's environment.
+ * @throws InputError naming the input (an empty or malformed token is described, never shown);
+ *   EventPayloadError for an unreadable event payload (operations that read it); Error for a
+ *   bad `ACTIONS_OPS_TIME_SCALE`.
+ */
+function readCommon(inputs, env, operation) {
+    const runner = readRunnerContext(env, operation);
+    // A protection rule is answered by its app alone: no other token is worth suggesting.
+    const answersRule = operation === 'review-deployments' &&
+        protectionRulePayload(runner.eventName, runner.payload) !== undefined;
+    const token = readToken(inputs.raw('github-token'), `for ${operation}, ${answersRule ? PROTECTION_RULE_TOKEN_HINT : PERMISSION_HINTS[operation]}`);
+    log.mask(token);
+    const rawRepositories = inputs.text('repository') || (env.GITHUB_REPOSITORY ?? '');
+    const repositoryEntries = parseRepositoryEntries('repository', rawRepositories);
+    if (repositoryEntries.length === 0) {
+        throw new input_error_InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
+    }
+    const excludeRepositories = parseRepositoryGlobs('exclude-repository', inputs.raw('exclude-repository'));
+    // The named ones as they are; patterns join them when resolved (repositories.ts), before any
+    // target is looked at.
+    const repositories = repositoryEntries.flatMap(entry => entry.kind === 'named' &&
+        excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
+        ? [{ owner: entry.owner, repo: entry.repo }]
+        : []);
+    return {
+        token,
+        repositories,
+        repositoryEntries,
+        excludeRepositories,
+        dryRun: inputs.boolean('dry-run'),
+        limit: inputs.integer('limit', { min: 1, max: 10000 }),
+        failOnError: inputs.boolean('fail-on-error'),
+        runner,
+        pacing: readPacing(env)
+    };
+}
+/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
+const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
+/**
+ * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
+ * break, a zero-width space) fails every request, with an error that may quote the header; one it
+ * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
+ * is and what kind it is, never the value or any part of it.
+ * @throws InputError for an empty token or one with a character outside printable ASCII.
+ */
+function readToken(raw, need) {
+    const token = raw.trim();
+    if (token === '') {
+        throw new input_error_InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
+    }
+    const characters = [...token];
+    const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
+    if (bad !== -1) {
+        throw new input_error_InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
+    }
+    return token;
+}
+/** Names a character that does not belong in a token without quoting the token. */
+function describeCharacter(character) {
+    const code = character.codePointAt(0) ?? 0;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (character === '\n' || character === '\r')
+        return `a line break (${hex})`;
+    if (character === '\t')
+        return `a tab (${hex})`;
+    if (/\s/.test(character))
+        return `a space (${hex})`;
+    if (code < 0x20 || code === 0x7f)
+        return `a control character (${hex})`;
+    return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
+}
+/**
+ * Reads what the runner provides about this run. The event payload is read here, once, rather than
+ * through `@actions/github`'s context, which captures the environment when it is first imported.
+ * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
+ *   JSON, for the operations that read the payload.
+ */
+function readRunnerContext(env, operation) {
+    let payload = {};
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (eventPath) {
+        try {
+            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        }
+        catch (error) {
+            // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
+            if (operation === 'rerun-failed' || operation === 'review-deployments') {
+                throw new EventPayloadError(eventPath, error);
+            }
+        }
+    }
+    const currentRunId = Number(env.GITHUB_RUN_ID);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const eventRun = eventName === 'workflow_run' ? readEventRun(payload) : undefined;
+    return {
+        eventName,
+        payload,
+        ...(eventRun !== undefined && { eventRun }),
+        ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+    };
+}
+/** The run of a `workflow_run` payload: its id, the attempt it was sent for, its repository. */
+function readEventRun(payload) {
+    const workflowRun = payload.workflow_run;
+    if (typeof workflowRun?.id !== 'number')
+        return undefined;
+    const repository = payload.repository;
+    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
+    return {
+        id: workflowRun.id,
+        ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt }),
+        ...(named !== undefined && { repository: named })
+    };
+}
+/**
+ * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
+ * runner's file, not an input, is at fault.
+ */
+class EventPayloadError extends Error {
+    constructor(path, cause) {
+        // By name: `JSON`'s errors may come from another realm than this module's.
+        const notJson = cause?.name === 'SyntaxError';
+        super(`The event payload at GITHUB_EVENT_PATH (${path}) ${notJson ? 'is not JSON' : 'could not be read'} (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`);
+        this.name = 'EventPayloadError';
+    }
+}
+/**
+ * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
+ * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
+ * shorter than an answer turns every request into retries.
+ */
+const MIN_REQUEST_TIMEOUT_MS = 250;
+/**
+ * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
+ * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
+ * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
+ * and benchmarks against the simulator; on GitHub leave it unset.
+ */
+function readPacing(env) {
+    const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
+    const scale = raw === '' ? 1 : Number(raw);
+    if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
+        // An environment variable of tests and benchmarks, not an input of the step.
+        throw new Error(`The environment variable ACTIONS_OPS_TIME_SCALE is ${JSON.stringify(raw)}, not a number from 0 to 1. Leave it unset outside tests.`);
+    }
+    return {
+        timeScale: scale,
+        writeIntervalMs: 1000 * scale,
+        retryBaseMs: 1000 * scale,
+        retryAfterScale: scale,
+        requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
+        pollIntervalMs: 10_000 * scale
+    };
+}
+/**
+ * The run filters (`run-id`, `workflow`, `branch`, `exclude-branch`, `event`, `actor`) of an
+ * operation that acts on workflow runs.
+ * @throws InputError naming the input.
+ */
+function readRunFilters(inputs, common, operation) {
+    return {
+        ...readRunId(inputs.text('run-id'), common, operation),
+        workflows: parseWorkflows('workflow', inputs.raw('workflow')),
+        branches: inputs.globs('branch', 'main, release/**'),
+        excludeBranches: inputs.globs('exclude-branch', 'gh-pages'),
+        events: readEvents(inputs.raw('event')),
+        actors: inputs.globs('actor', 'dependabot[bot]')
+    };
+}
+/**
+ * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
+ * one repository), or for rerun-failed and review-deployments the triggering run of a
+ * `workflow_run` event, in the event's own repository only (the others are scanned).
+ * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
+ */
+function readRunId(raw, common, operation) {
+    const { repositories, runner } = common;
+    const value = raw.trim();
+    if (value !== '') {
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
+            throw new input_error_InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
+        }
+        const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern');
+        if (pattern !== undefined) {
+            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
+        }
+        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
+        if (more.length > 0) {
+            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
+        }
+        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
+    }
+    const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
+    const event = runner.eventRun;
+    if (!usesTriggeringRun || event === undefined)
+        return {};
+    const named = event.repository;
+    const hasPattern = common.repositoryEntries.some(entry => entry.kind === 'pattern');
+    // A payload that names no repository can only be meant for a single one.
+    const own = repositories
+        .map(({ owner, repo }) => `${owner}/${repo}`)
+        .find(name => named === undefined
+        ? repositories.length === 1 && !hasPattern
+        : name.toLowerCase() === named.toLowerCase());
+    if (own !== undefined)
+        return { runId: event.id, runIdRepository: own };
+    // A pattern may match the event's repository; the run belongs to it alone (see runIdIn).
+    return hasPattern && named !== undefined ? { runId: event.id, runIdRepository: named } : {};
+}
+const EVENT_NAME = /^[a-z_]+$/;
+function readEvents(raw) {
+    const events = parseList(raw);
+    for (const event of events) {
+        if (!EVENT_NAME.test(event)) {
+            throw new input_error_InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
+        }
+    }
+    return events;
+}
+
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(1916);
+;// CONCATENATED MODULE: ./src/inputs/definition.ts
+/**
+ * The one definition of the operations, their inputs and their outputs. Everything a user reads
+ * about an input comes from here: the top-level `action.yml`, each operation's sub-action
+ * (`<operation>/action.yml`), the README's input and output tables, the command line's flags and
+ * `--help`, and the defaults the settings readers apply (`StepInputs`). `npm run generate` writes
+ * the files; a test fails when one of them drifts from this definition.
+ *
+ * Pure data: no imports, so the generator, the bundle's entry and the command line can all load
+ * it without loading anything else.
+ */
+/** The operations, in the order the README documents them. */
+const OPERATIONS = [
+    'rerun-failed',
+    'cancel-stale',
+    'approve-fork-runs',
+    'review-deployments',
+    'rotate-secrets',
+    'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+/** What an operation does, in one sentence (sub-action descriptions, README, `--help`). */
+const OPERATION_SUMMARIES = {
+    'rerun-failed': 'Re-run the failed jobs of failed workflow runs, with guards: attempts, the 30-day window, active runs, flaky-only filters.',
+    'cancel-stale': 'Cancel active workflow runs superseded by a newer run of their group, or older than stale-after; force-cancel runs that ignore the cancel.',
+    'approve-fork-runs': "Approve fork pull-request runs waiting for approval, only when the pull request at the run's commit touches no protected path.",
+    'review-deployments': 'Approve or reject pending deployments, and answer custom deployment protection rules.',
+    'rotate-secrets': 'Write new secret values, sealed with libsodium, for Actions, Dependabot and Codespaces, to repositories, environments or organizations, keeping organization visibility.',
+    'delete-runs': 'Delete completed workflow runs (with their logs and artifacts) older than older-than, keeping the newest of each workflow and branch.',
+    'delete-artifacts': 'Delete artifacts older than older-than, keeping the newest of each name and branch, and report the bytes freed.',
+    'delete-caches': 'Delete Actions caches by key and ref unused since older-than, or those of closed pull requests, and report the bytes freed.'
+};
+const RUN_OPERATIONS = [
+    'rerun-failed',
+    'cancel-stale',
+    'approve-fork-runs',
+    'review-deployments',
+    'delete-runs'
+];
+const CLEAN_UP_OPERATIONS = [
+    'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+/**
+ * Every input, in the order of the top-level `action.yml` (common inputs first, then by operation).
+ * `operation` is the top-level action's alone: a sub-action is one operation.
+ */
+const INPUTS = {
+    operation: {
+        description: 'What to do: rerun-failed, cancel-stale, approve-fork-runs, review-deployments, rotate-secrets, delete-runs, delete-artifacts or delete-caches.',
+        required: true,
+        type: 'string',
+        operations: []
+    },
+    'github-token': {
+        description: 'Token used for every API call. See the README for the permissions each operation needs.',
+        default: '${{ github.token }}',
+        type: 'string',
+        operations: 'all',
+        secret: true
+    },
+    repository: {
+        description: "One or more entries, separated by newlines or commas: owner/repo, or a pattern over the repositories the token can access: owner/GLOB (acme/*, acme/web-*; only the name part may be a glob, case-insensitive) or * (every one). Archived repositories a pattern finds are left out. Each repository is processed once; one's failure does not stop the others.",
+        default: '${{ github.repository }}',
+        type: 'list',
+        operations: 'all'
+    },
+    'exclude-repository': {
+        description: 'Globs on owner/repo (acme/legacy-*, */sandbox; case-insensitive) never processed, whether named or matched; list.',
+        default: '',
+        type: 'list',
+        operations: 'all'
+    },
+    'dry-run': {
+        description: 'Find and report every target with outcome `planned`; send no POST, PUT or DELETE.',
+        default: 'false',
+        type: 'boolean',
+        operations: 'all'
+    },
+    limit: {
+        description: 'The most targets to change in one invocation; the rest are reported `skipped` (limit reached). rotate-secrets instead refuses to start when its writes exceed it.',
+        default: '100',
+        type: 'integer',
+        operations: 'all'
+    },
+    'run-id': {
+        description: "Act on this one workflow run only (run operations); `repository` must then name one repository (no pattern). When empty and the event is workflow_run, rerun-failed and review-deployments use github.event.workflow_run.id in the event's repository and scan any other; otherwise they scan.",
+        default: '',
+        type: 'string',
+        operations: [...RUN_OPERATIONS, 'delete-artifacts']
+    },
+    workflow: {
+        description: 'Only runs of these workflows, by file name (ci.yml) or numeric id; list.',
+        default: '',
+        type: 'list',
+        operations: RUN_OPERATIONS
+    },
+    branch: {
+        description: 'Only runs whose head branch matches one of these globs; list.',
+        default: '',
+        type: 'list',
+        operations: [...RUN_OPERATIONS, 'delete-artifacts']
+    },
+    'exclude-branch': {
+        description: 'Never touch runs whose head branch matches one of these globs; list.',
+        default: '',
+        type: 'list',
+        operations: [...RUN_OPERATIONS, 'delete-artifacts']
+    },
+    event: {
+        description: 'Only runs triggered by these events (push, pull_request, schedule, …); list.',
+        default: '',
+        type: 'list',
+        operations: RUN_OPERATIONS
+    },
+    actor: {
+        description: 'Only runs whose triggering actor (else actor) login matches one of these globs; list.',
+        default: '',
+        type: 'list',
+        operations: RUN_OPERATIONS
+    },
+    'fail-on-error': {
+        description: "Fail the step when any target's outcome is `failed` (after every target was processed).",
+        default: 'true',
+        type: 'boolean',
+        operations: 'all'
+    },
+    // rerun-failed
+    lookback: {
+        description: 'rerun-failed: scan runs created within this window (90s, 30m, 6h, 7d, 1h30m; at most 400d).',
+        default: '24h',
+        type: 'duration',
+        operations: ['rerun-failed']
+    },
+    conclusions: {
+        description: 'rerun-failed: which conclusions count as failed: failure, timed_out, cancelled (empty = failure). delete-runs: the conclusions of the runs to delete, any of success, failure, neutral, cancelled, skipped, timed_out, action_required, stale, startup_failure (empty = any). List.',
+        default: '',
+        type: 'list',
+        operations: ['rerun-failed', 'delete-runs']
+    },
+    'max-attempts': {
+        description: 'rerun-failed: skip runs whose run_attempt is at least this (GitHub allows 50).',
+        default: '3',
+        type: 'integer',
+        operations: ['rerun-failed']
+    },
+    'job-filter': {
+        description: 'rerun-failed: globs on job names; a run is re-run only when every failed job of its latest attempt matches one of them.',
+        default: '',
+        type: 'list',
+        operations: ['rerun-failed']
+    },
+    'log-pattern': {
+        description: "rerun-failed: regular expression in RE2 syntax (matched in linear time: no backreferences, no lookahead or lookbehind; flags inline, e.g. (?i)); re-run only when a line of a failed job's log matches it.",
+        default: '',
+        type: 'string',
+        operations: ['rerun-failed']
+    },
+    'enable-debug-logging': {
+        description: 'rerun-failed: turn on debug logging for the re-run.',
+        default: 'false',
+        type: 'boolean',
+        operations: ['rerun-failed']
+    },
+    'skip-superseded': {
+        description: 'rerun-failed: skip runs for which a newer run of the same workflow on the same branch exists.',
+        default: 'true',
+        type: 'boolean',
+        operations: ['rerun-failed']
+    },
+    // cancel-stale
+    'keep-latest': {
+        description: 'cancel-stale: active runs kept per group (workflow, event, head branch, head repository; at least 1). delete-runs: completed runs kept per workflow, head branch and head repository; delete-artifacts: artifacts kept per name, head branch and head repository (0 keeps none).',
+        default: '1',
+        type: 'integer',
+        operations: ['cancel-stale', 'delete-runs', 'delete-artifacts']
+    },
+    'stale-after': {
+        description: 'cancel-stale: an active run older than this is stale regardless of its group (e.g. 6h; at most 35d).',
+        default: '',
+        type: 'duration',
+        operations: ['cancel-stale']
+    },
+    'force-cancel-after': {
+        description: 'cancel-stale: after cancelling, wait up to this long for the runs to complete, then force-cancel the ones still active (e.g. 5m; at most 6h).',
+        default: '',
+        type: 'duration',
+        operations: ['cancel-stale']
+    },
+    // approve-fork-runs
+    'trusted-actors': {
+        description: 'approve-fork-runs: globs on the triggering actor login; empty = anyone.',
+        default: '',
+        type: 'list',
+        operations: ['approve-fork-runs']
+    },
+    'protected-paths': {
+        description: 'approve-fork-runs: globs, case-insensitive; a folder protects everything below it. A pull request that changes any of these is never approved. A value replaces the defaults (list them again to keep them).',
+        default: '.github/workflows/**\n.github/actions/**\n',
+        type: 'list',
+        operations: ['approve-fork-runs']
+    },
+    // review-deployments
+    environments: {
+        description: 'review-deployments: globs on environment names; empty = all.',
+        default: '',
+        type: 'list',
+        operations: ['review-deployments']
+    },
+    state: {
+        description: 'review-deployments: approved or rejected.',
+        default: 'approved',
+        type: 'string',
+        operations: ['review-deployments']
+    },
+    comment: {
+        description: 'review-deployments: comment sent with the review (the API requires one).',
+        default: 'Reviewed by actions-ops',
+        type: 'string',
+        operations: ['review-deployments']
+    },
+    // rotate-secrets
+    secrets: {
+        description: 'rotate-secrets: secret names; list. Letters, digits and _, not starting with a digit or GITHUB_.',
+        default: '',
+        type: 'list',
+        operations: ['rotate-secrets']
+    },
+    value: {
+        description: 'rotate-secrets: the new value for every named secret, as given (not trimmed; masked at once, and line by line). Empty or only whitespace is refused unless generate is true.',
+        default: '',
+        type: 'string',
+        operations: ['rotate-secrets'],
+        secret: true
+    },
+    generate: {
+        description: 'rotate-secrets: generate a fresh random value per secret instead of value.',
+        default: 'false',
+        type: 'boolean',
+        operations: ['rotate-secrets']
+    },
+    length: {
+        description: 'rotate-secrets: bytes of randomness for generate (characters for encoding alphanumeric).',
+        default: '32',
+        type: 'integer',
+        operations: ['rotate-secrets']
+    },
+    encoding: {
+        description: 'rotate-secrets: base64url, base64, hex or alphanumeric.',
+        default: 'base64url',
+        type: 'string',
+        operations: ['rotate-secrets']
+    },
+    scope: {
+        description: 'rotate-secrets: repository, environment or organization.',
+        default: 'repository',
+        type: 'string',
+        operations: ['rotate-secrets']
+    },
+    app: {
+        description: 'rotate-secrets: the secret stores to write every secret to; list of actions, dependabot, codespaces. Dependabot and Codespaces secrets have no environment scope.',
+        default: 'actions',
+        type: 'list',
+        operations: ['rotate-secrets']
+    },
+    environment: {
+        description: 'rotate-secrets: environment name, for scope environment.',
+        default: '',
+        type: 'string',
+        operations: ['rotate-secrets']
+    },
+    organization: {
+        description: 'rotate-secrets: organization login for scope organization; empty = owner of repository.',
+        default: '',
+        type: 'string',
+        operations: ['rotate-secrets']
+    },
+    visibility: {
+        description: "rotate-secrets: for scope organization: all, private or selected. Empty keeps an existing secret's visibility and selected repositories; a new secret is private.",
+        default: '',
+        type: 'string',
+        operations: ['rotate-secrets']
+    },
+    'selected-repositories': {
+        description: 'rotate-secrets: repository names for visibility selected; list.',
+        default: '',
+        type: 'list',
+        operations: ['rotate-secrets']
+    },
+    // delete-runs, delete-artifacts, delete-caches
+    'older-than': {
+        description: 'delete-runs, delete-artifacts, delete-caches: required; only targets created (caches: last accessed) before now minus this (e.g. 30d); 0s = any age.',
+        default: '',
+        type: 'duration',
+        operations: CLEAN_UP_OPERATIONS
+    },
+    'artifact-name': {
+        description: 'delete-artifacts: globs on the artifact name; empty = every artifact.',
+        default: '',
+        type: 'list',
+        operations: ['delete-artifacts']
+    },
+    'cache-key': {
+        description: 'delete-caches: globs on the cache key; empty = every key.',
+        default: '',
+        type: 'list',
+        operations: ['delete-caches']
+    },
+    'cache-ref': {
+        description: "delete-caches: globs on the cache's full git ref (refs/heads/main, refs/pull/*/merge); empty = every ref.",
+        default: '',
+        type: 'list',
+        operations: ['delete-caches']
+    },
+    'closed-pull-requests': {
+        description: 'delete-caches: only caches of pull requests (refs/pull/N/merge or /head) that are closed or merged; caches of branches are never deleted then.',
+        default: 'false',
+        type: 'boolean',
+        operations: ['delete-caches']
+    }
+};
+const OUTPUTS = {
+    result: {
+        description: 'JSON array, one object per target: repository, kind, id, action, outcome (done, planned, skipped, failed), reason, url; a secret also app (its store: actions, dependabot or codespaces).',
+        operations: 'all'
+    },
+    count: {
+        description: 'Number of targets with outcome done (planned in a dry run).',
+        operations: 'all'
+    },
+    'run-ids': {
+        description: 'Comma-separated ids of the runs acted on (planned ones in a dry run).',
+        operations: RUN_OPERATIONS
+    },
+    'bytes-freed': {
+        description: 'delete-artifacts, delete-caches: the summed size_in_bytes of the targets deleted (planned in a dry run); those already gone are not counted.',
+        operations: ['delete-artifacts', 'delete-caches']
+    },
+    'generated-values': {
+        description: 'rotate-secrets with generate: JSON object name → value of each secret GitHub accepted in at least one scope, verified or not (empty in a dry run), every value masked.',
+        operations: ['rotate-secrets']
+    }
+};
+/** Whether `operation` takes the input or sets the output `definition` describes. */
+function appliesTo(definition, operation) {
+    return definition.operations === 'all' || definition.operations.includes(operation);
+}
+/** The inputs `operation` takes, in definition order (its sub-action's inputs). */
+function inputsOf(operation) {
+    return Object.keys(INPUTS).filter(name => appliesTo(INPUTS[name], operation));
+}
+/** The outputs `operation` sets, in definition order (its sub-action's outputs). */
+function outputsOf(operation) {
+    return Object.keys(OUTPUTS).filter(name => appliesTo(OUTPUTS[name], operation));
+}
+/** The default code applies to a blank `name`: undefined for none and for a runner expression. */
+function defaultOf(name) {
+    const value = INPUTS[name].default;
+    return value === undefined || value === '' || isExpression(value) ? undefined : value;
+}
+/** A `${{ … }}` expression, which only GitHub's runner evaluates. */
+function isExpression(value) {
+    return /\$\{\{[\s\S]*?\}\}/.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/operation.ts
+/**
+ * `operation`: the one input the bundle's entry reads before the worker starts, so this module
+ * loads nothing but the definition and a small edit-distance library.
+ */
+
+
+
+/**
+ * Parses `operation`.
+ * @returns the operation named (surrounding whitespace ignored).
+ * @throws InputError listing the valid names and, for a typo, the nearest one.
+ */
+function parseOperation(raw) {
+    const value = raw.trim();
+    if (OPERATIONS.includes(value))
+        return value;
+    const valid = OPERATIONS.join(', ');
+    if (value === '') {
+        throw new input_error_InputError('operation', `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`);
+    }
+    const nearest = (0,mod/* closest */.kp)(value.toLowerCase(), [...OPERATIONS]);
+    throw new input_error_InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/step-inputs.ts
+/**
+ * The step's inputs as the settings readers see them: read through the one definition, so a blank
+ * value takes the definition's default (and no default is written anywhere else), and typed by
+ * the parsers of parse.ts. Both front doors provide an `InputReader`: the action's `core.getInput`,
+ * the command line's flags.
+ */
+
+
+
+/** Typed access to the inputs of one step; every value is validated where it is read. */
+class StepInputs {
+    read;
+    constructor(read) {
+        this.read = read;
+    }
+    /**
+     * The value as given, or the definition's default when blank. Trimmed unless `trimWhitespace`
+     * is false.
+     * @throws InputError for a value that still holds a `${{ … }}` default the runner did not
+     *   evaluate (a local runner may send the default as written); only an expression is quoted.
+     */
+    raw(name, options) {
+        const value = this.read(name, options);
+        if (value.trim() === '')
+            return defaultOf(name) ?? value;
+        const written = INPUTS[name].default;
+        if (written !== undefined && isExpression(written) && isExpression(value)) {
+            // Quoted only when the value is the expression alone: around it could stand a secret.
+            const expression = value.trim();
+            const shown = /^\$\{\{[^}]*\}\}$/.test(expression)
+                ? `the expression ${JSON.stringify(expression)}`
+                : 'a ${{ … }} expression';
+            throw new input_error_InputError(name, `holds ${shown}, which was not evaluated: only GitHub's runner evaluates an action's defaults, and the runner of this step passed it as written. Give the value itself (for a local run, set INPUT_${name.toUpperCase()} or pass it with the step).`);
+        }
+        return value;
+    }
+    /** The trimmed value or the default; '' when neither. */
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /** A list (newlines or commas); blanks dropped. */
+    list(name) {
+        return parseList(this.raw(name));
+    }
+    /** @throws InputError for anything but YAML 1.2 core booleans. */
+    boolean(name) {
+        return parseBoolean(name, this.raw(name), defaultOf(name) === 'true');
+    }
+    /** @throws InputError for a value that is not a whole number in `range`. */
+    integer(name, range) {
+        const fallback = Number(defaultOf(name) ?? range.min);
+        return parseInteger(name, this.raw(name), fallback, range);
+    }
+    /** @throws InputError for a word not in `choices`. */
+    choice(name, choices, example) {
+        return parseChoice(name, this.raw(name), choices, defaultOf(name) ?? example);
+    }
+    /** Globs (minimatch). @throws InputError naming `example` for a glob that cannot be used. */
+    globs(name, example) {
+        return parseGlobs(name, this.raw(name), example);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/readers/pull-requests.ts
+
+function toOpenPullRequest(pull) {
+    const headRepository = pull.head.repo?.full_name;
+    const changedFiles = 'changed_files' in pull ? pull.changed_files : undefined;
+    return {
+        number: pull.number,
+        headSha: pull.head.sha,
+        ...(headRepository !== undefined && { headRepository }),
+        ...(typeof changedFiles === 'number' && { changedFiles })
+    };
+}
+/** Pull-request reads for one repository, each made at most once per invocation. */
+class PullRequestReader {
+    octokit;
+    repository;
+    openByHead = new Map();
+    filesByNumber = new Map();
+    afterByNumber = new Map();
+    /**
+     * @param octokit the invocation's client.
+     * @param repository the base repository the pull requests target.
+     */
+    constructor(octokit, repository) {
+        this.octokit = octokit;
+        this.repository = repository;
+    }
+    /**
+     * The open pull requests whose head is `headOwner:headBranch` (a fork's owner and branch, or
+     * this repository's owner for a branch of its own).
+     *
+     * Calls `GET /repos/{owner}/{repo}/pulls?state=open&head={headOwner}:{headBranch}`, every page.
+     * @throws the API error of any page.
+     */
+    async openPullRequests(headOwner, headBranch) {
+        const head = `${headOwner}:${headBranch}`;
+        // Logins are case-insensitive, git branch names are not: `Fix` and `fix` are two branches.
+        const key = `${headOwner.toLowerCase()}:${headBranch}`;
+        let read = this.openByHead.get(key);
+        if (!read) {
+            read = this.octokit
+                .paginate(this.octokit.rest.pulls.list, {
+                ...this.repository,
+                state: 'open',
+                head,
+                per_page: PER_PAGE
+            })
+                .then(pulls => pulls.map(toOpenPullRequest));
+            this.openByHead.set(key, read);
+        }
+        return await read;
+    }
+    /**
+     * Every changed file of pull request `pullNumber` (GitHub lists at most 3,000), with renamed
+     * files' `previous_filename`. The listing describes the pull request's head at the time of the
+     * request, which may be newer than the head its lookup returned: see `headAfterFiles`.
+     *
+     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, every page (100 per page).
+     * @throws the API error of any page.
+     */
+    async changedFiles(pullNumber) {
+        let read = this.filesByNumber.get(pullNumber);
+        if (!read) {
+            read = this.listFiles(pullNumber);
+            this.filesByNumber.set(pullNumber, read);
+        }
+        return await read;
+    }
+    /**
+     * Pull request `pullNumber` read again once its files have been listed, so the caller can
+     * confirm the files describe the commit it expects (a push between the lookup and the listing
+     * changes them). Only needed when the files pass: a refusal needs no confirmation.
+     *
+     * Calls `GET /repos/{owner}/{repo}/pulls/{pull_number}` after the listing has completed.
+     * @returns the pull request with its `changedFiles` count, or undefined when it is no longer open.
+     * @throws the API error of the listing or of the request.
+     */
+    async headAfterFiles(pullNumber) {
+        let read = this.afterByNumber.get(pullNumber);
+        if (!read) {
+            read = this.changedFiles(pullNumber).then(async () => await this.readOpen(pullNumber));
+            this.afterByNumber.set(pullNumber, read);
+        }
+        return await read;
+    }
+    async listFiles(pullNumber) {
+        const listed = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+            ...this.repository,
+            pull_number: pullNumber,
+            per_page: PER_PAGE
+        });
+        return listed.map(file => ({
+            filename: file.filename,
+            status: file.status,
+            ...(file.previous_filename !== undefined && { previous_filename: file.previous_filename })
+        }));
+    }
+    async readOpen(pullNumber) {
+        const { data } = await this.octokit.rest.pulls.get({
+            ...this.repository,
+            pull_number: pullNumber
+        });
+        return data.state === 'open' ? toOpenPullRequest(data) : undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/rules.ts
+/**
+ * Whether a workflow run waiting for approval is safe to approve. Approving lets the code of the
+ * run's commit execute on the repository's runners, so every check here fails closed: a fact that
+ * is missing or could not be read never approves. Pure: no API, no clock; the handler reads the
+ * facts and asks these functions in order (actor, pull request, changed files).
+ */
+
+
+/**
+ * The matcher of `protected-paths`. Each pattern is a minimatch glob against the repository-relative
+ * path, with three liberties that can only protect more: a leading `/` (or `./`) is dropped, a
+ * pattern also matches everything below it (`.github` protects `.github/**`), and case is ignored,
+ * because a runner on a case-insensitive file system checks `.GitHub/workflows/x.yml` out as
+ * `.github/workflows/x.yml`. Dot files match like any other (`.github/**` covers `.github/.x`).
+ * @param patterns the `protected-paths` globs.
+ * @returns a predicate on a changed file's path.
+ */
+function protectedPathMatcher(patterns) {
+    const options = { dot: true, nocase: true };
+    const matchers = patterns.flatMap(pattern => {
+        const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
+        if (rooted === '')
+            return [];
+        return [new Minimatch(rooted, options), new Minimatch(`${rooted}/**`, options)];
+    });
+    return path => matchers.some(matcher => matcher.match(path));
+}
+/** GitHub lists at most this many changed files of a pull request, however many it has. */
+const MAX_LISTED_FILES = 3000;
+/** The first 7 hex digits of a commit SHA, the way GitHub shows it. */
+function shortSha(sha) {
+    return sha.slice(0, 7);
+}
+/**
+ * Checks the run's triggering actor against `trusted-actors` (globs; empty = anyone).
+ * @param actor login of the run's triggering actor (else its actor); '' when unknown.
+ * @returns undefined when the actor may be approved, else a `skipped` refusal naming the login.
+ */
+function checkActor(actor, trustedActors) {
+    if (trustedActors.length === 0)
+        return undefined;
+    if (actor !== '' && matchesLogin(actor, trustedActors))
+        return undefined;
+    return {
+        outcome: 'skipped',
+        reason: `actor ${actor || '(unknown)'} not trusted (trusted-actors: ${trustedActors.join(', ')})`
+    };
+}
+/**
+ * Picks the open pull requests that describe the run: those whose head is exactly the run's
+ * commit and lives in the run's head repository. A pull request from the same branch whose head
+ * moved on describes a newer commit, not this run.
+ * @param headSha the run's `head_sha`.
+ * @param headRepository `owner/name` of the run's head repository (compared case-insensitively).
+ * @param open the open pull requests of the run's head branch (`head=owner:branch`).
+ * @returns the matching pull requests (at least one), or a `skipped` refusal:
+ *   `pull request #N moved to <sha>` or `no open pull request at <sha>`.
+ */
+function matchPullRequests(headSha, headRepository, open) {
+    const fromHead = open.filter(pull => pull.headRepository?.toLowerCase() === headRepository.toLowerCase());
+    const atRun = fromHead.filter(pull => pull.headSha === headSha);
+    if (atRun.length > 0)
+        return atRun;
+    const moved = fromHead[0];
+    if (moved) {
+        return {
+            outcome: 'skipped',
+            reason: `pull request #${moved.number} moved to ${shortSha(moved.headSha)} (run is at ${shortSha(headSha)})`
+        };
+    }
+    return { outcome: 'skipped', reason: `no open pull request at ${shortSha(headSha)}` };
+}
+/**
+ * Checks every changed file of a pull request against `protected-paths` (see
+ * `protectedPathMatcher`), the new path and, for renamed or copied files, the previous one.
+ * @param pullNumber for the reason.
+ * @param files every listed file (every page).
+ * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
+ *   `touches <path> (pull request #N)`, or, when GitHub's 3,000-file listing limit was reached,
+ *   that the rest cannot be checked.
+ */
+function checkChangedFiles(pullNumber, files, protectedPaths) {
+    const isProtected = protectedPathMatcher(protectedPaths);
+    for (const file of files) {
+        if (isProtected(file.filename)) {
+            return {
+                outcome: 'skipped',
+                reason: `touches ${file.filename} (pull request #${pullNumber})`
+            };
+        }
+        const previous = file.previous_filename;
+        if (previous !== undefined && previous !== '' && isProtected(previous)) {
+            return {
+                outcome: 'skipped',
+                reason: `touches ${previous} (${file.status} to ${file.filename}; pull request #${pullNumber})`
+            };
+        }
+    }
+    if (files.length >= MAX_LISTED_FILES) {
+        return {
+            outcome: 'skipped',
+            reason: `pull request #${pullNumber} changes ${MAX_LISTED_FILES} files or more; GitHub lists only ${MAX_LISTED_FILES}, so the rest cannot be checked: review it by hand`
+        };
+    }
+    return undefined;
+}
+/**
+ * Checks that a file listing is the whole pull request: GitHub's `changed_files` count (read with
+ * the pull request after the listing) must equal the number of files listed. A listing that came
+ * back short, for whatever reason, hides files that were never checked.
+ * @param pullNumber for the reason.
+ * @param files every listed file.
+ * @param changedFiles the pull request's `changed_files`; undefined when it had none.
+ * @returns undefined when they agree; else a `skipped` refusal.
+ */
+function checkListingComplete(pullNumber, files, changedFiles) {
+    if (changedFiles === files.length)
+        return undefined;
+    if (changedFiles === undefined || !Number.isInteger(changedFiles)) {
+        return {
+            outcome: 'skipped',
+            reason: `pull request #${pullNumber} gave no count of its changed files, so the listing of ${files.length} cannot be confirmed complete: review it by hand`
+        };
+    }
+    return {
+        outcome: 'skipped',
+        reason: `pull request #${pullNumber} changes ${changedFiles} ${changedFiles === 1 ? 'file' : 'files'} but GitHub listed ${files.length}, so the rest cannot be checked: review it by hand`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rules/ordering.ts
+/** The order GitHub lists workflow runs in, and what follows from it. Pure. */
+/** Orders runs newest first, as GitHub lists them: by `created_at`, then by id. */
+function newestFirst(a, b) {
+    const byTime = Date.parse(b.created_at) - Date.parse(a.created_at);
+    return byTime !== 0 ? byTime : b.id - a.id;
+}
+/** The run created first (the lowest id among those created the same second). */
+function oldestOf(runs) {
+    if (runs.length === 0)
+        throw new Error('oldestOf needs at least one run');
+    return runs.reduce((a, b) => (newestFirst(a, b) > 0 ? a : b));
+}
+
+;// CONCATENATED MODULE: ./src/readers/runs.ts
+/**
+ * Finding workflow runs, shared by every run operation: server-side filters first, every page,
+ * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
+ */
+
+
+
+
+
+
+/** The statuses of runs that have not completed. */
+const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
+/**
+ * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
+ * case-insensitively, as GitHub does), and every other repository is scanned.
+ * @returns the run id, or undefined when `repository` is to be scanned.
+ */
+function runIdIn(filters, repository) {
+    const owned = filters.runIdRepository;
+    if (owned === undefined)
+        return filters.runId;
+    return owned.toLowerCase() === fullName(repository).toLowerCase() ? filters.runId : undefined;
+}
+/**
+ * The run `run-id` names is not there: GitHub answered 404 for it. Deleted runs, runs of another
+ * repository, and repositories the token cannot see all answer so.
+ */
+class RunNotFoundError extends Error {
+    runId;
+    constructor(runId, repository) {
+        const name = fullName(repository);
+        super(`workflow run ${runId} was not found in ${name} (404). Check that 'run-id' is the number in the run's URL (…/${name}/actions/runs/${runId}) and that the run belongs to ${name} and was not deleted; a token that cannot read ${name} gets the same answer.`);
+        this.runId = runId;
+        this.name = 'RunNotFoundError';
+    }
+}
+/**
+ * Lists the runs of one repository that match the query and the common filters, newest first,
+ * each run once. With `filters.runId` (in the repository it belongs to, see `runIdIn`) only that
+ * run is fetched (and the filters are not applied: the caller asked for it by id).
+ *
+ * With `query.statuses`, per workflow (or once, for every workflow), one first page without a
+ * status filter comes first: `GET /repos/{owner}/{repo}/actions/runs` or
+ * `GET .../actions/workflows/{workflow_id}/runs`, 100 per page, with `created` (`createdAfter`,
+ * `createdBefore`), a single `event` and a single literal `branch` when the filters give them.
+ * When its `total_count` is at most 100, every run is on that page and the statuses are picked on
+ * the client (a status filter matches a run's status or its conclusion, as GitHub's does), so a
+ * quiet repository costs one request whatever the number of statuses. Otherwise the listing goes
+ * on as one series per status × event (× branch when it is a single literal name), 100 per page.
+ * Without `query.statuses` the one series is the listing without a status filter. When a
+ * filtered series hits the 1,000-result cap it goes on with `created<=` the oldest run seen, until
+ * `total_count` is reached.
+ * @param report when given, receives the requests made and (see `ListingReport`) every run seen.
+ * @throws {@link RunNotFoundError} when the run of `run-id` is answered 404; the API error of any
+ *   other request (the caller reports it for the repository).
+ */
+async function listRuns(octokit, repository, query, filters, report = { requests: 0 }) {
+    const runId = runIdIn(filters, repository);
+    if (runId !== undefined) {
+        report.requests += 1;
+        try {
+            const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
+            return [data];
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                throw new RunNotFoundError(runId, repository);
+            throw error;
+        }
+    }
+    const workflows = filters.workflows.length > 0 ? filters.workflows : [undefined];
+    const events = filters.events.length > 0 ? filters.events : [undefined];
+    const branch = serverSideBranch(filters.branches);
+    const { statuses } = query;
+    // One event goes to the server; several are picked on the client from one first page.
+    const [onlyEvent, ...otherEvents] = filters.events;
+    const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined;
+    const seen = new Map();
+    let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
+    for (const workflow of workflows) {
+        // Without statuses the listing is unfiltered already: its first page is the series' own.
+        const first = statuses === undefined || query.manyRuns === true
+            ? undefined
+            : await listFirstPage(octokit, workflow, {
+                ...repository,
+                ...(firstPageEvent !== undefined && { event: firstPageEvent }),
+                ...(branch !== undefined && { branch })
+            }, query, report);
+        const whole = first?.whole === true ? first.runs : undefined;
+        if (first !== undefined &&
+            !first.whole &&
+            workflows.length === 1 &&
+            firstPageEvent === undefined) {
+            report.firstPage = first.runs;
+        }
+        if (whole !== undefined) {
+            everyRun?.push(...whole);
+            for (const run of whole) {
+                if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+                    seen.set(run.id, run);
+                }
+            }
+            continue;
+        }
+        everyRun = undefined;
+        for (const event of events) {
+            for (const status of statuses ?? [undefined]) {
+                const params = {
+                    ...repository,
+                    ...(status !== undefined && { status }),
+                    ...(event !== undefined && { event }),
+                    ...(branch !== undefined && { branch })
+                };
+                for (const run of await listSeries(octokit, workflow, params, query, report)) {
+                    seen.set(run.id, run);
+                }
+            }
+        }
+    }
+    if (everyRun !== undefined)
+        report.everyRun = everyRun.sort(newestFirst);
+    return [...seen.values()].filter(run => matchesFilters(run, filters)).sort(newestFirst);
+}
+/**
+ * The first page of a listing without a status filter, and whether it holds the whole listing
+ * (`total_count` at most 100).
+ */
+async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report) {
+    const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
+    const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
+    report.requests += 1;
+    const { data } = workflow === undefined
+        ? await octokit.rest.actions.listWorkflowRunsForRepo(request)
+        : await octokit.rest.actions.listWorkflowRuns({
+            ...request,
+            workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+        });
+    const runs = data.workflow_runs;
+    return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count };
+}
+async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
+    const runs = new Map();
+    let createdBefore = upTo === undefined ? undefined : isoSeconds(upTo);
+    for (;;) {
+        const created = createdRange(createdAfter, createdBefore);
+        const request = {
+            ...params,
+            per_page: PER_PAGE,
+            ...(created !== undefined && { created })
+        };
+        // GitHub caps only filtered listings; `workflow_id` is part of the path, not a filter.
+        const capped = Object.keys(request).some(key => CAPPING_FILTERS.includes(key));
+        let listed = 0;
+        let totalCount = 0;
+        let oldest;
+        const pages = workflow === undefined
+            ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, request)
+            : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+                ...request,
+                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+            });
+        for await (const page of pages) {
+            report.requests += 1;
+            totalCount = totalCountOf(page) ?? totalCount;
+            for (const run of page.data) {
+                listed += 1;
+                runs.set(run.id, run);
+                oldest = run.created_at;
+            }
+            // The page past the cap would come back empty; don't ask for it.
+            if (capped && listed >= LISTING_CAP)
+                break;
+        }
+        // A filtered listing stops at 1,000 results even when total_count is larger; continue below
+        // the oldest run seen (inclusive, so runs created in the same second are not skipped;
+        // duplicates collapse by id).
+        if (!capped || listed < LISTING_CAP || totalCount <= listed || oldest === undefined)
+            break;
+        const which = params.status === undefined ? 'runs' : `runs with status ${params.status}`;
+        if (createdBefore === oldest) {
+            log.warning(`More than ${LISTING_CAP} ${which} of ${params.owner}/${params.repo} were created at ${oldest}; some may be missed.`);
+            break;
+        }
+        log.info(`${params.owner}/${params.repo}: ${totalCount} ${which}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`);
+        createdBefore = oldest;
+    }
+    return [...runs.values()];
+}
+/**
+ * The `total_count` of a page of a run listing. Octokit's paginate hands each page's runs as
+ * `data`, with the listing's `total_count` kept on that array.
+ */
+function totalCountOf(page) {
+    return page.data.total_count;
+}
+/** A time as GitHub's search syntax takes it, to the second (a fraction is dropped). */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function createdRange(after, before) {
+    const from = after === undefined ? undefined : isoSeconds(after);
+    if (from !== undefined && before !== undefined)
+        return `${from}..${before}`;
+    if (from !== undefined)
+        return `>=${from}`;
+    if (before !== undefined)
+        return `<=${before}`;
+    return undefined;
+}
+/** The listing parameters after which GitHub returns at most `LISTING_CAP` runs. */
+const CAPPING_FILTERS = [
+    'actor',
+    'branch',
+    'check_suite_id',
+    'created',
+    'event',
+    'head_sha',
+    'status'
+];
+const GLOB_CHARS = /[*?[\]{}!]/;
+/** A single literal branch name can be filtered by the server; globs cannot. */
+function serverSideBranch(branches) {
+    const [only, ...rest] = branches;
+    return only !== undefined && rest.length === 0 && !GLOB_CHARS.test(only) ? only : undefined;
+}
+/** The login the `actor` filter and trust checks look at: who triggered this attempt, else who started the run. */
+function actorOf(run) {
+    return run.triggering_actor?.login ?? run.actor?.login ?? '';
+}
+/**
+ * The client-side part of the common filters: branch globs, exclude-branch globs, actor globs,
+ * and (when several were given) events and workflows, which the server already narrowed.
+ */
+function matchesFilters(run, filters) {
+    const branch = run.head_branch ?? '';
+    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches))
+        return false;
+    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches))
+        return false;
+    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors))
+        return false;
+    if (filters.events.length > 0 && !filters.events.includes(run.event))
+        return false;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/operations/context.ts
+/**
+ * What every handler gets, and the per-repository loop they share: each repository in its own log
+ * group, a failure of one (say, a listing the token may not read) recorded without stopping the
+ * next, and no repository listed once the mutation boundary says the invocation must stop.
+ */
+
+
+
+
+/** A workflow run as the target of `action` (e.g. `cancel`), linked to its page. */
+function runTarget(repository, run, action) {
+    return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
+}
+/** A repository as a target of its own: one that could not be read or was not reached. */
+function repositoryTarget(repository) {
+    const name = fullName(repository);
+    return { repository: name, kind: 'repository', id: name, action: 'list', url: '' };
+}
+/**
+ * Runs `work` for each repository of the settings, in a log group each. Before each one it asks
+ * the mutation boundary: once the primary rate limit is spent, the repositories left are not
+ * listed but reported `skipped` (kind `repository`) with the reset time. An error thrown by `work`
+ * is recorded for that repository (kind `repository`, action `list`) and the loop goes on:
+ * `skipped` with the reset time when it was the spent rate limit (the repository was not
+ * finished), `failed` otherwise.
+ */
+async function forEachRepository(context, work) {
+    const { mutations, results } = context;
+    for (const repository of context.settings.repositories) {
+        const name = fullName(repository);
+        if (!mutations.canRead()) {
+            const skipped = mutations.skipStopped(repositoryTarget(repository), 'read');
+            log.info(`${name}: not listed, ${skipped.reason}`);
+            continue;
+        }
+        await log.group(name, async () => {
+            try {
+                await work(repository);
+            }
+            catch (error) {
+                const stopped = mutations.stoppedBy(error);
+                if (stopped !== undefined) {
+                    log.info(`${name}: not finished, ${stopped}`);
+                    results.skip(repositoryTarget(repository), stopped);
+                    return;
+                }
+                const reason = describeApiError(error, context.settings.operation);
+                log.error(`${name}: ${reason}`);
+                results.add(repositoryTarget(repository), 'failed', reason);
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/handler.ts
+/**
+ * approve-fork-runs: approve workflow runs of fork pull requests that wait for a maintainer's
+ * approval, only when it is safe: the actor is trusted (when `trusted-actors` is set), an open pull
+ * request's head is exactly the run's commit, and that pull request changes no `protected-paths`
+ * file (every page of its files, renamed files' previous names too). Anything it cannot read is
+ * not approved.
+ *
+ * REST endpoints:
+ * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for
+ *   `run-id`); the filter matches the status or the conclusion, so both forms of a waiting run
+ * - `GET /repos/{owner}/{repo}/pulls?state=open&head={fork_owner}:{branch}`
+ * - `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, then, when no file is protected,
+ *   `GET .../pulls/{pull_number}` to confirm the files were those of the run's commit, and all of
+ *   them (`changed_files`)
+ * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`, sent once; after a lost answer
+ *   `GET .../runs/{run_id}` tells whether it took effect
+ */
+
+
+
+
+
+
+
+/**
+ * Lists the runs waiting for approval of each repository (or reads the `run-id` run), checks each
+ * one against the policy, oldest first, and approves each safe one through the mutation boundary
+ * as soon as it is judged.
+ * Runs met once the mutation boundary says the invocation must stop (the `limit` budget or the
+ * primary rate limit is spent) cost no reads: they are skipped with its reason.
+ */
+const approveForkRuns = async (context) => {
+    const { settings, octokit, mutations } = context;
+    await forEachRepository(context, async (repository) => {
+        const listed = await listRuns(octokit, repository, { statuses: ['action_required'] }, settings.filters);
+        // One reader per repository: runs of one pull request share its lookup and file listing.
+        const pullRequests = new PullRequestReader(octokit, repository);
+        let waiting = 0;
+        let safe = 0;
+        for (const run of [...listed].reverse()) {
+            const target = runTarget(repository, run, 'approve');
+            // A run given by run-id may have been approved, cancelled or finished since.
+            if (!isWaitingForApproval(run)) {
+                context.results.skip(target, `not waiting for approval (status ${run.status ?? 'unknown'}, conclusion ${run.conclusion ?? 'none'})`);
+                continue;
+            }
+            waiting += 1;
+            // The actor costs no request: checked before the budget, so its reason is always given.
+            const untrusted = checkActor(actorOf(run), settings.trustedActors);
+            if (untrusted) {
+                context.results.add(target, untrusted.outcome, untrusted.reason);
+                continue;
+            }
+            // Approvals are sent as they are judged, so once they spent the `limit` budget (or the
+            // rate limit is spent), judging more runs (three reads each) is waste.
+            if (mutations.stopReason() !== undefined) {
+                mutations.skipStopped(target);
+                continue;
+            }
+            const verdict = await judge(run, pullRequests, settings, mutations);
+            if ('outcome' in verdict) {
+                context.results.add(target, verdict.outcome, verdict.reason);
+                continue;
+            }
+            safe += 1;
+            // Approved as soon as judged: the next run's reads then fall into the pause GitHub's write
+            // pacing puts between two approvals, instead of all reads coming first.
+            await mutations.apply([
+                {
+                    target,
+                    reason: verdict.reason,
+                    send: async () => {
+                        await octokit.rest.actions.approveWorkflowRun({
+                            ...repository,
+                            run_id: run.id,
+                            ...SEND_ONCE
+                        });
+                        return '';
+                    },
+                    // A lost approval took effect when the run no longer waits (someone else's approval
+                    // or cancel in those seconds looks the same).
+                    landed: async () => {
+                        const { data } = await octokit.rest.actions.getWorkflowRun({
+                            ...repository,
+                            run_id: run.id
+                        });
+                        return !isWaitingForApproval(data);
+                    },
+                    onError: approveRefused
+                }
+            ], 'approved');
+        }
+        log.info(`${fullName(repository)}: ${waiting} runs waiting for approval, ${safe} safe to approve`);
+    });
+};
+/**
+ * Whether a run waits for a maintainer's approval. GitHub lists such runs as completed with
+ * conclusion `action_required`; `workflow_run` payloads and some answers show them with status
+ * `action_required` and no conclusion yet.
+ */
+function isWaitingForApproval(run) {
+    if (run.status === 'completed')
+        return run.conclusion === 'action_required';
+    return run.status === 'action_required' && !run.conclusion;
+}
+/**
+ * Applies the policy to one run whose actor is trusted, reading what it needs in order and
+ * stopping at the first refusal: the pull request lookup one per head branch, the files one
+ * listing per pull request, and one re-read per pull request whose files pass.
+ */
+async function judge(run, pullRequests, settings, mutations) {
+    const readFailure = (what, error) => {
+        // A spent rate limit only postpones the run; any other failed read refuses it (fail closed).
+        const stopped = mutations.stoppedBy(error);
+        if (stopped !== undefined)
+            return { outcome: 'skipped', reason: stopped };
+        return { outcome: 'failed', reason: `${what}: ${describeApiError(error, 'approve-fork-runs')}` };
+    };
+    const headRepository = run.head_repository?.full_name;
+    const headOwner = run.head_repository?.owner?.login;
+    const headBranch = run.head_branch;
+    if (!headRepository || !headOwner || !headBranch) {
+        return {
+            outcome: 'skipped',
+            reason: `no open pull request at ${shortSha(run.head_sha)} (the run's head repository or branch is gone)`
+        };
+    }
+    let open;
+    try {
+        open = await pullRequests.openPullRequests(headOwner, headBranch);
+    }
+    catch (error) {
+        return readFailure(`could not read the pull requests of ${headOwner}:${headBranch}`, error);
+    }
+    const matched = matchPullRequests(run.head_sha, headRepository, open);
+    if (!Array.isArray(matched))
+        return matched;
+    // A head can be open against several base branches; each such pull request must be safe.
+    let files = 0;
+    for (const pull of matched) {
+        let read;
+        try {
+            read = await pullRequests.changedFiles(pull.number);
+        }
+        catch (error) {
+            return readFailure(`could not read the changed files of pull request #${pull.number}`, error);
+        }
+        const touches = checkChangedFiles(pull.number, read, settings.protectedPaths);
+        if (touches)
+            return touches;
+        // The listing describes the pull request's head when it was read: if a push landed since the
+        // lookup, the files that passed are not those of the run's commit.
+        let after;
+        try {
+            after = await pullRequests.headAfterFiles(pull.number);
+        }
+        catch (error) {
+            return readFailure(`could not read pull request #${pull.number} again`, error);
+        }
+        const still = matchPullRequests(run.head_sha, headRepository, after ? [after] : []);
+        if (!Array.isArray(still))
+            return still;
+        const short = checkListingComplete(pull.number, read, after?.changedFiles);
+        if (short)
+            return short;
+        files += read.length;
+    }
+    const numbers = matched.map(pull => `#${pull.number}`).join(', ');
+    return {
+        reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
+    };
+}
+/** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
+const PERMISSION_MESSAGE = /resource not accessible|must have admin rights|permission/i;
+/** The 403 for a run that no longer waits: approved by someone else, cancelled or re-run. */
+const NOT_WAITING_MESSAGE = /not waiting for approval/i;
+/**
+ * Maps the approve endpoint's refusals: 404 means the run is gone (deleted after 30 days waiting,
+ * or approved and gone from view), 403 a token without `actions: write`, a run that no longer
+ * waits (nothing left to do: skipped), or a run GitHub will not approve (not a fork pull request
+ * run).
+ */
+function approveRefused(error) {
+    if (!isApiError(error))
+        return undefined;
+    const message = firstLine(error.message);
+    if (error.status === 404) {
+        return {
+            outcome: 'skipped',
+            reason: `run gone or already approved (404 ${message}); nothing left to approve`
+        };
+    }
+    if (error.status !== 403)
+        return undefined;
+    if (PERMISSION_MESSAGE.test(message)) {
+        return {
+            outcome: 'failed',
+            reason: `403 ${message}: the token lacks \`actions: write\`; add \`permissions: actions: write\` to the job (or use a token with it)`
+        };
+    }
+    if (NOT_WAITING_MESSAGE.test(message)) {
+        return {
+            outcome: 'skipped',
+            reason: `no longer waiting for approval (403 ${message}): approved, cancelled or re-run meanwhile`
+        };
+    }
+    return {
+        outcome: 'failed',
+        reason: `not approvable (403 ${message}): GitHub approves only runs of fork pull requests that are waiting for approval; approve or re-run it by hand`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/inputs.ts
+/** Reads the settings of approve-fork-runs from the step's inputs. */
+
+
+
+/**
+ * @returns approve-fork-runs' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+function readApproveForkRunsSettings(inputs, common) {
+    const protectedPaths = inputs.globs('protected-paths', '.github/workflows/**');
+    const operation = 'approve-fork-runs';
+    return {
+        ...common,
+        operation,
+        filters: readRunFilters(inputs, common, operation),
+        trustedActors: inputs.globs('trusted-actors', 'dependabot[bot]'),
+        // A value of separators alone (`,`) protects as much as none given: the defaults.
+        protectedPaths: protectedPaths.length > 0 ? protectedPaths : parseList(defaultOf('protected-paths') ?? '')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/cancel-stale/rules.ts
+
+/**
+ * The group a run competes in: same workflow, event, head branch and head repository, so a fork's
+ * `main` never supersedes ours.
+ */
+function groupKey(run) {
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.event, run.head_branch ?? '', headRepository]);
+}
+/**
+ * Picks the stale runs among active ones. Within each group the newest `keepLatest` runs (by
+ * `created_at`, then id) survive; older ones are superseded. With `staleAfterSeconds`, any run
+ * created before `now − staleAfterSeconds` is stale too. The current run is never returned, nor
+ * a run `select` leaves out.
+ * @returns stale runs, oldest first (the order they are cancelled in), each with its reason.
+ */
+function findStaleRuns(runs, options) {
+    const groups = new Map();
+    for (const run of [...runs].sort(newestFirst)) {
+        const key = groupKey(run);
+        groups.set(key, [...(groups.get(key) ?? []), run]);
+    }
+    const cutoff = options.staleAfterSeconds === undefined
+        ? undefined
+        : options.now.getTime() - options.staleAfterSeconds * 1000;
+    const stale = [];
+    for (const members of groups.values()) {
+        const newest = members[0];
+        members.forEach((run, index) => {
+            if (run.id === options.currentRunId)
+                return;
+            if (options.select && !options.select(run))
+                return;
+            if (index >= options.keepLatest && newest !== undefined) {
+                stale.push({ run, reason: `superseded by run ${newest.id}` });
+            }
+            else if (cutoff !== undefined && Date.parse(run.created_at) < cutoff) {
+                stale.push({ run, reason: `older than ${formatAge(options.staleAfterSeconds ?? 0)}` });
+            }
+        });
+    }
+    return stale.sort((a, b) => newestFirst(b.run, a.run));
+}
+/** Formats seconds as the largest whole units, e.g. 5400 → `1h30m`. */
+function formatAge(seconds) {
+    const units = [
+        ['d', 86400],
+        ['h', 3600],
+        ['m', 60],
+        ['s', 1]
+    ];
+    let rest = Math.round(seconds);
+    let text = '';
+    for (const [unit, size] of units) {
+        if (rest >= size) {
+            text += `${Math.floor(rest / size)}${unit}`;
+            rest %= size;
+        }
+    }
+    return text || '0s';
+}
+
+;// CONCATENATED MODULE: ./src/operations/cancel-stale/handler.ts
+/**
+ * cancel-stale: cancel active runs that a newer run of their group superseded, or that are older
+ * than `stale-after`; then, with `force-cancel-after`, force-cancel those that ignore the cancel.
+ */
+
+
+
+
+
+
+
+
+/** A 409 on cancel means the run finished meanwhile: nothing left to do, and never worth a retry. */
+const alreadyCompleted = (error) => statusOf(error) === 409 ? { outcome: 'skipped', reason: 'already completed' } : undefined;
+/**
+ * Whether a cancel (or force-cancel) whose answer was lost took effect: the run completed as
+ * cancelled (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A run still shutting down shows
+ * nothing of a cancel (the API has no "cancelling" status), so it is sent again: GitHub accepts a
+ * second cancel of a run it is cancelling and the run still ends once. A run that completed
+ * otherwise gets the write again too, and its 409 reports it `already completed`.
+ * @throws the API error of the read.
+ */
+function cancelLanded(context, repository, runId) {
+    return async () => {
+        const { data } = await context.octokit.rest.actions.getWorkflowRun({
+            ...repository,
+            run_id: runId
+        });
+        return data.status === 'completed' && data.conclusion === 'cancelled';
+    };
+}
+/**
+ * Lists the active runs of each repository (see `listRuns`: one request for a repository whose
+ * runs fit on one page, else one series per active status; `run-id` does not narrow the listing,
+ * the run is judged within its group), cancels the stale ones
+ * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
+ * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
+ * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
+ * Each write is sent once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect.
+ */
+const cancelStale = async (context) => {
+    const { settings, octokit } = context;
+    // Workflow, event and branch filters (exclude-branch included) select whole groups, as each is
+    // part of the group key, so they narrow the listing. The actor and run-id pick runs within a
+    // group: they choose among the stale runs once every active run of the group was counted.
+    const { actors } = settings.filters;
+    const groupFilters = { ...settings.filters, actors: [], runId: undefined };
+    const query = { statuses: ACTIVE_STATUSES };
+    await forEachRepository(context, async (repository) => {
+        const runId = runIdIn(settings.filters, repository);
+        const picked = (run) => (runId === undefined || run.id === runId) &&
+            (actors.length === 0 || matchesLogin(actorOf(run), actors));
+        const listing = { requests: 0 };
+        const active = await listRuns(octokit, repository, query, groupFilters, listing);
+        const stale = findStaleRuns(active, {
+            keepLatest: settings.keepLatest,
+            ...(settings.staleAfterSeconds !== undefined && {
+                staleAfterSeconds: settings.staleAfterSeconds
+            }),
+            ...(settings.runner.currentRunId !== undefined && {
+                currentRunId: settings.runner.currentRunId
+            }),
+            select: picked,
+            now: context.now()
+        });
+        log.info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`);
+        if (runId !== undefined && !active.some(run => run.id === runId)) {
+            // Not among the active runs: read it by id, so a run-id that names no run fails saying so.
+            const [named] = await listRuns(octokit, repository, {}, settings.filters);
+            log.info(`${fullName(repository)}: run ${runId} is ${named?.status ?? 'not active'}; nothing to cancel`);
+        }
+        else if (runId !== undefined && stale.length === 0) {
+            log.info(`${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`);
+        }
+        const cancelled = await context.mutations.apply(stale.map(({ run, reason }) => ({
+            target: runTarget(repository, run, 'cancel'),
+            reason,
+            send: async () => {
+                await octokit.rest.actions.cancelWorkflowRun({
+                    ...repository,
+                    run_id: run.id,
+                    ...SEND_ONCE
+                });
+                return '';
+            },
+            landed: cancelLanded(context, repository, run.id),
+            onError: alreadyCompleted
+        })), 'cancelled');
+        if (settings.forceCancelAfterSeconds !== undefined && !settings.dryRun) {
+            const relist = async () => listRuns(octokit, repository, query, groupFilters);
+            await forceCancelStragglers(context, repository, cancelled.filter(result => result.outcome === 'done'), { relist, cost: listing.requests });
+        }
+    });
+};
+/**
+ * Waits up to `force-cancel-after` (by the handler's clock) for the cancelled runs to complete,
+ * polling them (`GET .../runs/{run_id}` each, or one listing of the active runs when the runs to
+ * check outnumber its pages), then force-cancels the ones still active. Once the primary rate
+ * limit is spent it stops polling: the runs keep their cancel result, and nothing is forced.
+ */
+async function forceCancelStragglers(context, repository, cancelled, relisting) {
+    const { octokit, settings, mutations } = context;
+    const clock = () => context.now().getTime();
+    const deadline = clock() + (settings.forceCancelAfterSeconds ?? 0) * 1000 * settings.pacing.timeScale;
+    let pending = cancelled;
+    while (pending.length > 0 && mutations.canRead()) {
+        pending = await stillActive(context, repository, pending, relisting);
+        if (pending.length === 0 || clock() >= deadline)
+            break;
+        await (0,promises_namespaceObject.setTimeout)(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - clock())));
+    }
+    if (pending.length === 0 || !mutations.canRead())
+        return;
+    log.info(`${fullName(repository)}: ${pending.length} runs still active after cancel; force-cancelling`);
+    for (const previous of pending) {
+        await context.mutations.followUp(previous, {
+            target: { ...previous, action: 'force-cancel' },
+            reason: `${previous.reason}; ignored cancel, force-cancelled`,
+            send: async () => {
+                await octokit.rest.actions.forceCancelWorkflowRun({
+                    ...repository,
+                    run_id: Number(previous.id),
+                    ...SEND_ONCE
+                });
+                return '';
+            },
+            landed: cancelLanded(context, repository, Number(previous.id)),
+            onError: alreadyCompleted
+        });
+    }
+}
+/**
+ * The cancelled runs that are still active. A run that can no longer be read (deleted, or its
+ * read failed) cannot be force-cancelled either: it keeps its cancel result. When the listing
+ * fails, the runs are read one by one instead.
+ */
+async function stillActive(context, repository, results, relisting) {
+    if (results.length > relisting.cost) {
+        try {
+            const active = new Set((await relisting.relist()).map(run => run.id));
+            return results.filter(result => active.has(Number(result.id)));
+        }
+        catch (error) {
+            if (context.mutations.stoppedBy(error) !== undefined)
+                return results;
+            log.warning(`${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`);
+        }
+    }
+    const active = [];
+    for (const result of results) {
+        if (!context.mutations.canRead())
+            return [...active, ...results.slice(results.indexOf(result))];
+        try {
+            const { data } = await context.octokit.rest.actions.getWorkflowRun({
+                ...repository,
+                run_id: Number(result.id)
+            });
+            if (data.status !== 'completed')
+                active.push(result);
+        }
+        catch (error) {
+            log.warning(`${fullName(repository)}: could not check run ${result.id} after cancel (${String(error)})`);
+        }
+    }
+    return active;
+}
+
+;// CONCATENATED MODULE: ./src/operations/cancel-stale/inputs.ts
+/** Reads the settings of cancel-stale from the step's inputs. */
+
+
+/** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
+const STALE_AFTER_BOUNDS = {
+    max: 35 * 24 * 3600,
+    why: 'GitHub ends a workflow run after 35 days'
+};
+/** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
+const FORCE_CANCEL_AFTER_BOUNDS = {
+    max: 6 * 3600,
+    why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
+};
+/**
+ * @returns cancel-stale's settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+function readCancelStaleSettings(inputs, common) {
+    const staleAfterSeconds = parseDurationSeconds('stale-after', inputs.raw('stale-after'), STALE_AFTER_BOUNDS);
+    const forceCancelAfterSeconds = parseDurationSeconds('force-cancel-after', inputs.raw('force-cancel-after'), FORCE_CANCEL_AFTER_BOUNDS);
+    const operation = 'cancel-stale';
+    return {
+        ...common,
+        operation,
+        filters: readRunFilters(inputs, common, operation),
+        keepLatest: inputs.integer('keep-latest', { min: 1, max: MAX_KEEP_LATEST }),
+        ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
+        ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/clean-up.ts
+/**
+ * What the clean-up operations share: their settings (`older-than` is required, since deleting
+ * cannot be undone), and for their DELETE writes how a lost answer is checked, how GitHub's
+ * refusals read, and the bytes a set of deletions freed.
+ */
+
+
+
+
+/**
+ * A `landed` check for a DELETE whose answer was lost: it took effect when reading the target
+ * back answers 404.
+ * @param read the GET of the target (e.g. `GET /repos/{owner}/{repo}/actions/runs/{run_id}`).
+ * @throws the read's error when it is not a 404.
+ */
+function goneWhen(read) {
+    return async () => {
+        try {
+            await read();
+            return false;
+        }
+        catch (error) {
+            if (statusOf(error) === 404)
+                return true;
+            throw error;
+        }
+    };
+}
+/** A DELETE answered 404: the target is already gone, nothing left to do and nothing freed. */
+function alreadyDeleted(error) {
+    return statusOf(error) === 404 ? { outcome: 'skipped', reason: 'already deleted' } : undefined;
+}
+/**
+ * The bytes the deletions freed: the summed sizes of the targets `done` (or `planned`, in a dry
+ * run). Targets answered 404, skipped or failed freed nothing.
+ * @param sizeOf the `size_in_bytes` of a target, by its result (undefined counts 0).
+ */
+function bytesFreed(results, sizeOf) {
+    return results
+        .filter(result => result.outcome === 'done' || result.outcome === 'planned')
+        .reduce((sum, result) => sum + (sizeOf(result) ?? 0), 0);
+}
+/**
+ * `older-than`, in seconds (0 for `0s`: no age condition).
+ * @throws InputError when it is blank: deleting cannot be undone, so the age is never assumed.
+ */
+function readOlderThan(inputs) {
+    return parseRequiredAgeSeconds('older-than', inputs.raw('older-than'), '30d');
+}
+/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
+function readCleanUpKeepLatest(inputs) {
+    return inputs.integer('keep-latest', { min: 0, max: MAX_KEEP_LATEST });
+}
+/**
+ * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
+ * more than the step says.
+ * @throws InputError naming the first such input that is set, and what to use instead.
+ */
+function refuseInputs(inputs, operation, names, hint) {
+    for (const name of names) {
+        if (inputs.text(name) !== '') {
+            throw new input_error_InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/pretty-bytes/index.js
+const BYTE_UNITS = [
+	'B',
+	'kB',
+	'MB',
+	'GB',
+	'TB',
+	'PB',
+	'EB',
+	'ZB',
+	'YB',
+];
+
+const BIBYTE_UNITS = [
+	'B',
+	'KiB',
+	'MiB',
+	'GiB',
+	'TiB',
+	'PiB',
+	'EiB',
+	'ZiB',
+	'YiB',
+];
+
+const BIT_UNITS = [
+	'b',
+	'kbit',
+	'Mbit',
+	'Gbit',
+	'Tbit',
+	'Pbit',
+	'Ebit',
+	'Zbit',
+	'Ybit',
+];
+
+const BIBIT_UNITS = [
+	'b',
+	'kibit',
+	'Mibit',
+	'Gibit',
+	'Tibit',
+	'Pibit',
+	'Eibit',
+	'Zibit',
+	'Yibit',
+];
+
+// Indexed by `bits` and then `binary`, so the four unit systems are picked in one step.
+const UNIT_SETS = [BYTE_UNITS, BIBYTE_UNITS, BIT_UNITS, BIBIT_UNITS];
+
+/*
+`Number#toString` switches to exponential notation outside the range [1e-6, 1e21) and `Intl.NumberFormat` drops every fraction digit past the 100 it accepts.
+Byte counts read as plain decimal numbers, so both losses are undone here. Expects a finite, non-negative number.
+*/
+const toDecimalString = number => {
+	if (number >= 1e-6 && number < 1e21) {
+		return String(number);
+	}
+
+	const [mantissa, exponentString] = number.toExponential().split('e');
+	const digits = mantissa.replace('.', '');
+	const pointPosition = Number(exponentString) + 1;
+	const isPositive = pointPosition > 0;
+	const padded = isPositive ? digits.padEnd(pointPosition, '0') : '0'.repeat(1 - pointPosition) + digits;
+	const integerPart = padded.slice(0, isPositive ? pointPosition : 1);
+	const fractionPart = padded.slice(isPositive ? pointPosition : 1).replace(/0+$/, '');
+
+	return fractionPart ? `${integerPart}.${fractionPart}` : integerPart;
+};
+
+/*
+Formats the given number using `Number#toLocaleString`.
+- If locale is a string or array, the value is expected to be a BCP 47 language tag or list of language tags (for example: `de`).
+- If locale is true, the system default locale is used for translation.
+- If locale is false or unspecified, formatting options are applied without localization; without options, the number is written out as plain digits.
+*/
+const toLocaleString = (number, locale, options) => {
+	if (typeof locale === 'string' || Array.isArray(locale) || locale === true) {
+		const locales = locale === true ? undefined : locale;
+
+		if (options !== undefined) {
+			return number.toLocaleString(locales, options);
+		}
+
+		// `Intl.NumberFormat` limits itself to 3 *fraction* digits while the default here is 3 *significant* digits, so the limit comes from the value.
+		const text = toDecimalString(number);
+		const pointIndex = text.indexOf('.');
+		const maximumFractionDigits = pointIndex === -1 ? 0 : text.length - pointIndex - 1;
+
+		// `Intl.NumberFormat` accepts at most 100 fraction digits. Rounding to 3 significant digits only needs more than that for absurdly small values, which are written out as plain digits instead.
+		if (maximumFractionDigits > 100) {
+			return text;
+		}
+
+		return number.toLocaleString(locales, {maximumFractionDigits});
+	}
+
+	if (options === undefined) {
+		return toDecimalString(number);
+	}
+
+	return number.toLocaleString('en-US', {...options, useGrouping: false});
+};
+
+const log10 = numberOrBigInt => {
+	if (typeof numberOrBigInt === 'number') {
+		return Math.log10(numberOrBigInt);
+	}
+
+	const string = numberOrBigInt.toString(10);
+
+	// A `number` only holds about 15 significant digits, so the remaining digits cannot move the magnitude. The result can still land exactly on a unit boundary, which the caller corrects for.
+	return string.length + Math.log10(`0.${string.slice(0, 15)}`);
+};
+
+const pretty_bytes_log = numberOrBigInt => {
+	if (typeof numberOrBigInt === 'number') {
+		return Math.log(numberOrBigInt);
+	}
+
+	return log10(numberOrBigInt) * Math.log(10);
+};
+
+/*
+A `bigint` that a `number` can hold exactly is divided the same way, so the output never depends on which type it was given as.
+`floor(a / b) + (a % b) / b` is a different double than `a / b`, which flips the rounding at ties like 1805 bytes.
+*/
+const divide = (numberOrBigInt, base, exponent) => {
+	const divisor = base ** exponent;
+
+	if (typeof numberOrBigInt === 'number' || numberOrBigInt <= Number.MAX_SAFE_INTEGER) {
+		return Number(numberOrBigInt) / divisor;
+	}
+
+	// `divisor` is not exact for every unit, as `1000 ** 8` is not `1e24`, so the exact divisor is rebuilt from the base and the exponent.
+	const bigintDivisor = BigInt(base) ** BigInt(exponent);
+	const integerPart = numberOrBigInt / bigintDivisor;
+	const remainder = numberOrBigInt % bigintDivisor;
+
+	return Number(integerPart) + (Number(remainder) / divisor);
+};
+
+/*
+The plain decimal digits of a scaled value that no `number` can hold. `Intl.NumberFormat` is not involved, so the output carries no grouping or localized separator, the same as the fallback for a value with more fraction digits than it accepts.
+*/
+const toUnrepresentableString = (number, base, exponent, localeOptions) => {
+	const scale = BigInt(base) ** BigInt(exponent);
+	const whole = number / scale;
+
+	// The 3 significant digit default never bites here: it only ever rounds to at least as many digits as the value has integers, and this one has far more than 3.
+	if (localeOptions === undefined) {
+		return whole.toString();
+	}
+
+	// The fraction digit options take over from that default, so the integer part stays exact and the fraction is truncated.
+	const minimumFractionDigits = localeOptions.minimumFractionDigits ?? 0;
+	const maximumFractionDigits = Math.max(localeOptions.maximumFractionDigits ?? 3, minimumFractionDigits);
+	const truncated = ((number % scale) * (10n ** BigInt(maximumFractionDigits)) / scale).toString().padStart(maximumFractionDigits, '0');
+	const fraction = truncated.replace(/0+$/, '').padEnd(minimumFractionDigits, '0');
+
+	return fraction ? `${whole}.${fraction}` : whole.toString();
+};
+
+/*
+The sign to print in front of the number. A difference of exactly zero gets a space instead of a plus sign, for better alignment. `0 === 0n` is `false`, so both are compared.
+*/
+const signOf = (number, signed) => {
+	if (number < 0) {
+		return '-';
+	}
+
+	if (!signed) {
+		return '';
+	}
+
+	return number === 0 || number === 0n ? ' ' : '+';
+};
+
+const assertFixedWidth = fixedWidth => {
+	if (fixedWidth !== undefined && (typeof fixedWidth !== 'number' || !Number.isSafeInteger(fixedWidth) || fixedWidth < 0)) {
+		throw new TypeError(`Expected fixedWidth to be a non-negative integer, got ${typeof fixedWidth}: ${fixedWidth}`);
+	}
+};
+
+/*
+`Intl.NumberFormat` silently truncates non-integers, so they are rejected here instead of quietly changing the output.
+*/
+const assertFractionDigits = (name, value) => {
+	if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100)) {
+		throw new TypeError(`Expected ${name} to be an integer between 0 and 100, got ${typeof value}: ${value}`);
+	}
+};
+
+const buildLocaleOptions = options => {
+	const {minimumFractionDigits, maximumFractionDigits} = options;
+
+	if (minimumFractionDigits === undefined && maximumFractionDigits === undefined) {
+		return undefined;
+	}
+
+	assertFractionDigits('minimumFractionDigits', minimumFractionDigits);
+	assertFractionDigits('maximumFractionDigits', maximumFractionDigits);
+
+	// Checked here rather than left to `Intl.NumberFormat`, which is skipped for a value past the number range.
+	if (minimumFractionDigits > maximumFractionDigits) {
+		throw new RangeError(`Expected minimumFractionDigits (${minimumFractionDigits}) to not be greater than maximumFractionDigits (${maximumFractionDigits})`);
+	}
+
+	return {
+		...(minimumFractionDigits !== undefined && {minimumFractionDigits}),
+		...(maximumFractionDigits !== undefined && {maximumFractionDigits}),
+		roundingMode: 'trunc',
+	};
+};
+
+function prettyBytes(number, options) {
+	if (typeof number !== 'bigint' && !Number.isFinite(number)) {
+		throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
+	}
+
+	options = {
+		bits: false,
+		binary: false,
+		space: true,
+		nonBreakingSpace: false,
+		...options,
+	};
+
+	assertFixedWidth(options.fixedWidth);
+	const localeOptions = buildLocaleOptions(options);
+
+	// Indexed by `bits` then `binary`, so the four combinations line up in one table.
+	const UNITS = UNIT_SETS[(options.bits ? 2 : 0) + (options.binary ? 1 : 0)];
+
+	const separator = options.space ? (options.nonBreakingSpace ? '\u00A0' : ' ') : '';
+
+	// Normalize `-0` to `0` so it never formats as `-0`.
+	if (Object.is(number, -0)) {
+		number = 0;
+	}
+
+	const prefix = signOf(number, options.signed);
+
+	if (number < 0) {
+		number = -number;
+	}
+
+	const base = options.binary ? 1024 : 1000;
+
+	let exponent = 0;
+	if (number >= 1) {
+		exponent = Math.min(Math.floor(options.binary ? pretty_bytes_log(number) / Math.log(base) : log10(number) / 3), UNITS.length - 1);
+	}
+
+	// A `number` always scales down to something a `number` can hold, and a `bigint` stops being able to once the quotient passes `Number.MAX_VALUE`, where `divide` overflows to `Infinity` and the exact quotient is formatted instead.
+	const scaled = divide(number, base, exponent);
+
+	let numberString;
+	if (Number.isFinite(scaled)) {
+		number = scaled;
+
+		// A value that sits just below a unit boundary, like `999999999999999` bytes, has a `log10` that rounds up to the boundary itself, so the exponent has to be corrected back.
+		if (number < 1 && exponent > 0) {
+			number *= base;
+			exponent -= 1;
+		}
+
+		if (!localeOptions) {
+			const minimumPrecision = Math.max(3, Math.floor(number).toString().length);
+			number = Number(number.toPrecision(minimumPrecision));
+
+			if (number >= base && exponent < UNITS.length - 1) {
+				number /= base;
+				exponent += 1;
+			}
+		}
+
+		numberString = toLocaleString(number, options.locale, localeOptions);
+	} else {
+		// The scaled value is past what a `number` can hold, so the exact quotient is written out instead.
+		numberString = toUnrepresentableString(number, base, exponent, localeOptions);
+	}
+
+	const result = prefix + numberString + separator + UNITS[exponent];
+	return result.padStart(options.fixedWidth ?? 0);
+}
+
+;// CONCATENATED MODULE: ./src/rules/retention.ts
+/**
+ * What the clean-up rules share: literal globs, the `older-than` cut-off, and ages and sizes the
+ * way a person reads them. Pure: no API, no clock of its own.
+ */
+
+// Characters that make a minimatch pattern more than a literal (escapes included).
+const GLOB_SPECIAL = /[*?[\]{}()!+@\\]/;
+/** Whether a glob matches only itself: no character minimatch reads as special. */
+function isLiteralGlob(glob) {
+    return !GLOB_SPECIAL.test(glob);
+}
+/** The part of a glob before its first special character: what every match starts with. */
+function literalPrefix(glob) {
+    const special = GLOB_SPECIAL.exec(glob);
+    return special === null ? glob : glob.slice(0, special.index);
+}
+/**
+ * The instant targets must be older than: `now − olderThanSeconds`, down to a whole second
+ * (GitHub's timestamps have none finer), in epoch milliseconds; undefined for 0 (`older-than: 0s`,
+ * no age condition).
+ */
+function cutoffOf(now, olderThanSeconds) {
+    if (olderThanSeconds === 0)
+        return undefined;
+    return Math.floor((now.getTime() - olderThanSeconds * 1000) / 1000) * 1000;
+}
+/**
+ * Whether an ISO 8601 time lies before `cutoffMs`: always true without a cut-off; never for a
+ * missing or unreadable time otherwise.
+ */
+function isBefore(iso, cutoffMs) {
+    if (cutoffMs === undefined)
+        return true;
+    if (!iso)
+        return false;
+    const at = Date.parse(iso);
+    return Number.isFinite(at) && at < cutoffMs;
+}
+/** An age in its largest whole unit: `45d`, `5h`, `12m`, `30s` (`0s` for less than a second). */
+function roughAge(milliseconds) {
+    const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+    for (const [unit, size] of [
+        ['d', 86_400],
+        ['h', 3600],
+        ['m', 60]
+    ]) {
+        if (seconds >= size)
+            return `${Math.floor(seconds / size)}${unit}`;
+    }
+    return `${seconds}s`;
+}
+/** A byte count in binary units with at most one decimal, e.g. `1.2 GiB`, `512 B`. */
+function formatBytes(bytes) {
+    return prettyBytes(bytes, { binary: true, maximumFractionDigits: 1 });
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-artifacts/rules.ts
+/**
+ * Which artifacts delete-artifacts deletes: unexpired ones that pass the name and head-branch
+ * filters, were created before the cut-off, and are not among the newest `keep-latest` of their
+ * group. Pure: no API, no clock of its own.
+ */
+
+
+/**
+ * An artifact's group: same name, head branch and head repository (a fork's branch never groups
+ * with ours).
+ */
+function artifactGroupKey(artifact) {
+    const run = artifact.workflow_run;
+    return JSON.stringify([artifact.name, run?.head_branch ?? '', run?.head_repository_id ?? '']);
+}
+/** Orders artifacts newest first: by `created_at`, then by id. */
+function newestArtifactFirst(a, b) {
+    return Date.parse(b.created_at ?? '') - Date.parse(a.created_at ?? '') || b.id - a.id;
+}
+/**
+ * Picks the artifacts to delete. Groups are formed from every unexpired artifact before the
+ * filters, so the newest of a group is kept even when it does not pass them; expired artifacts
+ * are never targets and never count among the kept. An artifact without `created_at` is never
+ * older than a cut-off before now.
+ * @returns the targets, oldest first (the order they are deleted in).
+ */
+function selectArtifacts(artifacts, rules) {
+    const rank = new Map();
+    const seen = new Map();
+    for (const artifact of artifacts.filter(a => !a.expired).sort(newestArtifactFirst)) {
+        const key = artifactGroupKey(artifact);
+        const newer = seen.get(key) ?? 0;
+        rank.set(artifact.id, newer);
+        seen.set(key, newer + 1);
+    }
+    const targets = [];
+    for (const artifact of artifacts) {
+        const newer = rank.get(artifact.id);
+        if (newer === undefined)
+            continue;
+        if (!rules.explicit && newer < rules.keepLatest)
+            continue;
+        if (rules.names.length > 0 && !matchesAny(artifact.name, rules.names))
+            continue;
+        const branch = artifact.workflow_run?.head_branch ?? '';
+        if (rules.branches.length > 0 && !matchesAny(branch, rules.branches))
+            continue;
+        if (rules.excludeBranches.length > 0 && matchesAny(branch, rules.excludeBranches))
+            continue;
+        const created = artifact.created_at;
+        if (!isBefore(created, rules.cutoffMs))
+            continue;
+        const age = created ? `created ${roughAge(rules.now.getTime() - Date.parse(created))} ago` : '';
+        targets.push({
+            artifact,
+            reason: [age, formatBytes(artifact.size_in_bytes)].filter(Boolean).join(', ')
+        });
+    }
+    return targets.sort((a, b) => newestArtifactFirst(b.artifact, a.artifact));
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-artifacts/handler.ts
+/**
+ * delete-artifacts: delete unexpired artifacts created before now − `older-than`, except the
+ * newest `keep-latest` of each group (name, head branch, head repository); or, with `run-id`,
+ * that run's artifacts. Reports the bytes freed.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Lists each repository's artifacts (`GET /repos/{owner}/{repo}/actions/artifacts`, or with
+ * `run-id` `GET .../actions/runs/{run_id}/artifacts`; every page, 100 each, with the server's
+ * `name` filter when `artifact-name` is one literal name), picks the targets
+ * (`selectArtifacts`) and deletes them oldest first with `DELETE
+ * /repos/{owner}/{repo}/actions/artifacts/{artifact_id}` (sent once; after a lost answer `GET
+ * .../artifacts/{artifact_id}` answering 404 shows it took effect). Sets `bytes-freed`.
+ */
+const deleteArtifacts = async (context) => {
+    const { settings } = context;
+    const now = context.now();
+    const cutoffMs = cutoffOf(now, settings.olderThanSeconds);
+    let freed = 0;
+    await forEachRepository(context, async (repository) => {
+        const runId = runIdIn(settings.filters, repository);
+        const artifacts = await listArtifacts(context, repository, runId);
+        const targets = selectArtifacts(artifacts, {
+            keepLatest: settings.keepLatest,
+            cutoffMs,
+            names: settings.artifactNames,
+            branches: settings.filters.branches,
+            excludeBranches: settings.filters.excludeBranches,
+            explicit: runId !== undefined,
+            now
+        });
+        const sizes = new Map(targets.map(({ artifact }) => [artifact.id, artifact.size_in_bytes]));
+        const expired = artifacts.filter(artifact => artifact.expired).length;
+        log.info(`${fullName(repository)}: ${artifacts.length} artifacts${runId === undefined ? '' : ` of run ${runId}`} (${expired} expired), ${targets.length} to delete (${formatBytes([...sizes.values()].reduce((sum, size) => sum + size, 0))})`);
+        const results = await context.mutations.apply(targets.map(({ artifact, reason }) => deleteWrite(context, repository, artifact, reason)), 'deleted');
+        freed += bytesFreed(results, result => sizes.get(Number(result.id)));
+    });
+    context.extraOutputs['bytes-freed'] = String(freed);
+};
+/**
+ * Every artifact of the repository, or of the run `runId`; narrowed to one name by the server
+ * when `artifact-name` is a single literal name (a name is part of the group, so the groups stay
+ * whole).
+ * @throws RunNotFoundError when the run of `run-id` is answered 404; the API error of any page.
+ */
+async function listArtifacts(context, repository, runId) {
+    const { octokit, settings } = context;
+    const [only, ...more] = settings.artifactNames;
+    const name = only !== undefined && more.length === 0 && isLiteralGlob(only) ? only : undefined;
+    const params = { ...repository, per_page: PER_PAGE, ...(name !== undefined && { name }) };
+    if (runId === undefined)
+        return octokit.paginate(octokit.rest.actions.listArtifactsForRepo, params);
+    try {
+        return await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+            ...params,
+            run_id: runId
+        });
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            throw new RunNotFoundError(runId, repository);
+        throw error;
+    }
+}
+function deleteWrite(context, repository, artifact, reason) {
+    const { octokit } = context;
+    return {
+        target: artifactTarget(context, repository, artifact),
+        reason,
+        send: async () => {
+            await octokit.rest.actions.deleteArtifact({
+                ...repository,
+                artifact_id: artifact.id,
+                ...SEND_ONCE
+            });
+            return '';
+        },
+        landed: goneWhen(async () => octokit.rest.actions.getArtifact({ ...repository, artifact_id: artifact.id })),
+        onError: alreadyDeleted
+    };
+}
+/** The artifact, linked to its page under its run (there is none without a run). */
+function artifactTarget(context, repository, artifact) {
+    const runId = artifact.workflow_run?.id;
+    const { serverUrl } = context.settings.runner;
+    return {
+        repository: fullName(repository),
+        kind: 'artifact',
+        id: artifact.id,
+        action: 'delete',
+        url: runId === undefined
+            ? ''
+            : `${serverUrl}/${fullName(repository)}/actions/runs/${runId}/artifacts/${artifact.id}`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-artifacts/inputs.ts
+/** Reads the settings of delete-artifacts from the step's inputs. */
+
+
+const ARTIFACT_FILTER_HINT = "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'";
+/**
+ * @returns delete-artifacts' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example (`older-than` is
+ *   required; `workflow`, `event` and `actor` are refused: an artifact tells none of them).
+ */
+function readDeleteArtifactsSettings(inputs, common) {
+    const operation = 'delete-artifacts';
+    refuseInputs(inputs, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
+    return {
+        ...common,
+        operation,
+        filters: readRunFilters(inputs, common, operation),
+        olderThanSeconds: readOlderThan(inputs),
+        keepLatest: readCleanUpKeepLatest(inputs),
+        artifactNames: inputs.globs('artifact-name', 'coverage-*')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-caches/rules.ts
+/**
+ * Which Actions caches delete-caches deletes, and how the cache listing narrows on the server.
+ * Pure: no API, no clock of its own.
+ */
+
+
+const PULL_REF = /^refs\/pull\/([1-9]\d*)\/(?:merge|head)$/;
+/** The pull request number of `refs/pull/N/merge` or `refs/pull/N/head`; undefined for other refs. */
+function pullNumberOfRef(ref) {
+    const match = PULL_REF.exec(ref);
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+/**
+ * The listings that find every cache the globs can match, narrowed on the server: one per `key`
+ * prefix (when every key glob starts with a literal; a prefix that extends another is covered by
+ * it) × one per `ref` (when every ref glob is a literal ref). A glob with nothing literal in
+ * front, or none given, leaves that filter out.
+ */
+function cacheListings(keys, refs) {
+    const prefixes = keys.map(literalPrefix);
+    const keyFilters = prefixes.length === 0 || prefixes.includes('')
+        ? [undefined]
+        : [...new Set(prefixes)].filter((prefix, _, all) => !all.some(other => other !== prefix && prefix.startsWith(other)));
+    const refFilters = refs.length === 0 || !refs.every(isLiteralGlob) ? [undefined] : [...new Set(refs)];
+    return keyFilters.flatMap(key => refFilters.map(ref => ({
+        ...(key !== undefined && { key }),
+        ...(ref !== undefined && { ref })
+    })));
+}
+/** When a cache was last used: `last_accessed_at`, else `created_at`. */
+function lastAccessOf(cache) {
+    return cache.last_accessed_at ?? cache.created_at;
+}
+/**
+ * The caches that pass the key, ref and age conditions (and with `pullRequestsOnly`, belong to a
+ * pull request), least recently accessed first: the order they are deleted in. Each cache once,
+ * even when several listings returned it.
+ */
+function selectCaches(caches, rules) {
+    const unique = new Map();
+    for (const cache of caches)
+        if (cache.id !== undefined)
+            unique.set(cache.id, cache);
+    const candidates = [];
+    for (const cache of unique.values()) {
+        const key = cache.key ?? '';
+        const ref = cache.ref ?? '';
+        if (rules.keys.length > 0 && !matchesAny(key, rules.keys))
+            continue;
+        if (rules.refs.length > 0 && !matchesAny(ref, rules.refs))
+            continue;
+        const accessed = lastAccessOf(cache);
+        if (!isBefore(accessed, rules.cutoffMs))
+            continue;
+        const pullNumber = pullNumberOfRef(ref);
+        if (rules.pullRequestsOnly && pullNumber === undefined)
+            continue;
+        const age = accessed
+            ? `last accessed ${roughAge(rules.now.getTime() - Date.parse(accessed))} ago`
+            : '';
+        candidates.push({
+            cache,
+            ...(pullNumber !== undefined && { pullNumber }),
+            reason: [age, formatBytes(cache.size_in_bytes ?? 0)].filter(Boolean).join(', ')
+        });
+    }
+    return candidates.sort((a, b) => Date.parse(lastAccessOf(a.cache) ?? '') - Date.parse(lastAccessOf(b.cache) ?? '') ||
+        (a.cache.id ?? 0) - (b.cache.id ?? 0));
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-caches/handler.ts
+/**
+ * delete-caches: delete Actions caches last accessed before now − `older-than` whose key and ref
+ * match the globs; with `closed-pull-requests`, only caches of pull requests that are closed or
+ * merged. Caches are deleted by id: a delete by key would reach the same key on other refs.
+ * Reports the bytes freed.
+ */
+
+
+
+
+
+
+
+
+/**
+ * Lists each repository's caches least recently accessed first (`GET
+ * /repos/{owner}/{repo}/actions/caches?sort=last_accessed_at&direction=asc`, with the server's
+ * `key` prefix and `ref` where the globs allow, stopping at the first cache accessed after the
+ * cut-off), picks those that match (`selectCaches`), with `closed-pull-requests` reads each of
+ * their pull requests once (`GET /repos/{owner}/{repo}/pulls/{pull_number}`, only while the
+ * `limit` can still reach its caches), and deletes them with `DELETE
+ * /repos/{owner}/{repo}/actions/caches/{cache_id}` (sent once; after a lost answer the listing of
+ * its key and ref shows whether it took effect). Sets `bytes-freed`.
+ */
+const deleteCaches = async (context) => {
+    const { settings } = context;
+    const now = context.now();
+    const cutoffMs = cutoffOf(now, settings.olderThanSeconds);
+    let freed = 0;
+    await forEachRepository(context, async (repository) => {
+        const listed = await listCaches(context.octokit, repository, cacheListings(settings.cacheKeys, settings.cacheRefs), cutoffMs);
+        const candidates = selectCaches(listed, {
+            cutoffMs,
+            keys: settings.cacheKeys,
+            refs: settings.cacheRefs,
+            pullRequestsOnly: settings.closedPullRequests,
+            now
+        });
+        const { writes, unread } = settings.closedPullRequests
+            ? await closedPullRequestWrites(context, repository, candidates)
+            : {
+                writes: candidates.map(candidate => handler_deleteWrite(context, repository, candidate, candidate.reason)),
+                unread: []
+            };
+        const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]));
+        log.info(`${fullName(repository)}: ${listed.length} caches listed, ${candidates.length} match${settings.closedPullRequests ? ` (${writes.length} of closed pull requests or past the limit)` : ''}`);
+        const results = await context.mutations.apply(writes, 'deleted');
+        // Their pull requests were not read: the deletes above spent the `limit`, or the rate limit ran out.
+        for (const target of unread)
+            context.mutations.skipStopped(target);
+        const repositoryFreed = bytesFreed(results, result => sizes.get(Number(result.id)));
+        if (repositoryFreed > 0) {
+            log.info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`);
+        }
+        freed += repositoryFreed;
+    });
+    context.extraOutputs['bytes-freed'] = String(freed);
+};
+/**
+ * The caches of every listing, least recently accessed first within each. A listing stops at
+ * the first page that reaches a cache accessed at or after `cutoffMs`: every later one is newer.
+ * @throws the API error of any page.
+ */
+async function listCaches(octokit, repository, listings, cutoffMs) {
+    const caches = [];
+    for (const listing of listings) {
+        const pages = octokit.paginate.iterator(octokit.rest.actions.getActionsCacheList, {
+            ...repository,
+            ...listing,
+            sort: 'last_accessed_at',
+            direction: 'asc',
+            per_page: PER_PAGE
+        });
+        for await (const page of pages) {
+            const listed = page.data;
+            caches.push(...listed);
+            const newest = listed.at(-1);
+            if (cutoffMs !== undefined && newest && Date.parse(lastAccessOf(newest) ?? '') >= cutoffMs) {
+                break;
+            }
+        }
+    }
+    return caches;
+}
+/**
+ * The writes for caches of pull requests: each pull request read once, and only while the
+ * `limit` can still reach its caches and the rate limit lasts (the caches past that are returned
+ * unread, to be skipped once the writes have spent the budget). Caches of open pull requests are
+ * no targets; one whose pull request cannot be read is not deleted (failed, or skipped when it is
+ * gone).
+ */
+async function closedPullRequestWrites(context, repository, candidates) {
+    const verdicts = new Map();
+    const writes = [];
+    const unread = [];
+    for (const candidate of candidates) {
+        const pullNumber = candidate.pullNumber ?? 0;
+        const target = cacheTarget(context, repository, candidate.cache);
+        let verdict = verdicts.get(pullNumber);
+        if (verdict === undefined) {
+            // Past the `limit` a read decides nothing: the cache would be skipped either way.
+            if (writes.length >= context.mutations.budgetLeft || !context.mutations.canRead()) {
+                unread.push(target);
+                continue;
+            }
+            verdict = await readPullRequest(context, repository, pullNumber);
+            verdicts.set(pullNumber, verdict);
+        }
+        if (verdict.closed === true) {
+            writes.push(handler_deleteWrite(context, repository, candidate, `${candidate.reason}, ${verdict.reason}`));
+        }
+        else if (verdict.closed === undefined) {
+            context.results.add(target, verdict.outcome, verdict.reason);
+        }
+    }
+    return { writes, unread };
+}
+/**
+ * Whether pull request `pullNumber` is closed or merged (`GET
+ * /repos/{owner}/{repo}/pulls/{pull_number}`). Never throws: an error becomes the verdict of its
+ * caches (a read refused for the spent primary rate limit stops the invocation's reads).
+ */
+async function readPullRequest(context, repository, pullNumber) {
+    try {
+        const { data } = await context.octokit.rest.pulls.get({
+            ...repository,
+            pull_number: pullNumber
+        });
+        if (data.state !== 'closed')
+            return { closed: false };
+        return {
+            closed: true,
+            reason: `pull request #${pullNumber} ${data.merged_at ? 'merged' : 'closed'}`
+        };
+    }
+    catch (error) {
+        const stopped = context.mutations.stoppedBy(error);
+        if (stopped !== undefined)
+            return { outcome: 'skipped', reason: stopped };
+        if (statusOf(error) === 404) {
+            return { outcome: 'skipped', reason: `pull request #${pullNumber} not found` };
+        }
+        return {
+            outcome: 'failed',
+            reason: `pull request #${pullNumber} could not be read: ${describeApiError(error, context.settings.operation)}`
+        };
+    }
+}
+function handler_deleteWrite(context, repository, { cache }, reason) {
+    const { octokit } = context;
+    return {
+        target: cacheTarget(context, repository, cache),
+        reason,
+        send: async () => {
+            await octokit.rest.actions.deleteActionsCacheById({
+                ...repository,
+                cache_id: cache.id ?? 0,
+                ...SEND_ONCE
+            });
+            return '';
+        },
+        // No read of one cache exists: the listing of its exact key and ref shows whether it is gone.
+        landed: async () => {
+            const { data } = await octokit.rest.actions.getActionsCacheList({
+                ...repository,
+                ...(cache.key !== undefined && { key: cache.key }),
+                ...(cache.ref !== undefined && { ref: cache.ref }),
+                per_page: PER_PAGE
+            });
+            return !data.actions_caches.some(listed => listed.id === cache.id);
+        },
+        onError: alreadyDeleted
+    };
+}
+/** The cache, linked to the repository's cache page. */
+function cacheTarget(context, repository, cache) {
+    return {
+        repository: fullName(repository),
+        kind: 'cache',
+        id: cache.id ?? 0,
+        action: 'delete',
+        url: `${context.settings.runner.serverUrl}/${fullName(repository)}/actions/caches`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-caches/inputs.ts
+
+const CACHE_FILTER_HINT = "a cache belongs to a git ref, not to a run; narrow with 'cache-ref' or 'cache-key', e.g. 'cache-ref: refs/heads/main'";
+/**
+ * @returns delete-caches' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example (`older-than` is
+ *   required; the run filters are refused: a cache belongs to a git ref, not to a run).
+ */
+function readDeleteCachesSettings(inputs, common) {
+    const operation = 'delete-caches';
+    refuseInputs(inputs, operation, ['run-id', 'workflow', 'branch', 'exclude-branch', 'event', 'actor'], CACHE_FILTER_HINT);
+    return {
+        ...common,
+        operation,
+        olderThanSeconds: readOlderThan(inputs),
+        cacheKeys: inputs.globs('cache-key', 'Linux-node-*'),
+        cacheRefs: inputs.globs('cache-ref', 'refs/pull/*/merge'),
+        closedPullRequests: inputs.boolean('closed-pull-requests')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-runs/rules.ts
+/**
+ * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
+ * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
+ *
+ * The handler lists the completed runs created before the cut-off (every one of each group in
+ * scope); whether a run is among its group's newest may also depend on runs created after the
+ * cut-off, which it reads only for the groups where that decides something (`newerCount`).
+ */
+/**
+ * A run's group: same workflow, head branch and head repository, so a fork's `main` never counts
+ * among ours.
+ */
+function retentionGroupKey(run) {
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.head_branch ?? '', headRepository]);
+}
+/** Orders runs newest first: by `created_at`, then by id. */
+function newestRunFirst(a, b) {
+    return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id;
+}
+/**
+ * Judges the candidates among `history`, every completed run created before the cut-off of the
+ * groups in scope. A candidate with `i` newer runs in `history` and `n` in its group after the
+ * cut-off is deleted when `i + n ≥ keepLatest`; when `n` is unknown, only `i ≥ keepLatest` decides.
+ * Runs that are not candidates still count among their group's newest.
+ * @returns the candidates' verdicts, oldest first (the order they are deleted in).
+ */
+function judgeRetention(history, options) {
+    const groups = new Map();
+    for (const run of [...history].sort(newestRunFirst)) {
+        const key = retentionGroupKey(run);
+        const members = groups.get(key);
+        if (members)
+            members.push(run);
+        else
+            groups.set(key, [run]);
+    }
+    const verdicts = [];
+    for (const [key, members] of groups) {
+        const after = options.newerCount(key);
+        members.forEach((run, index) => {
+            if (options.isCandidate && !options.isCandidate(run))
+                return;
+            if (after === undefined && index < options.keepLatest) {
+                verdicts.push({ run, verdict: 'undecided' });
+                return;
+            }
+            const newer = index + (after ?? 0);
+            verdicts.push(newer >= options.keepLatest
+                ? { run, verdict: 'delete', newer }
+                : { run, verdict: 'keep', rank: newer + 1 });
+        });
+    }
+    return verdicts.sort((a, b) => newestRunFirst(b.run, a.run));
+}
+/**
+ * The undecided verdicts that a budget of `budget` deletions would reach: walking oldest first,
+ * every verdict but `keep` may take a deletion, so those past the first `budget` of them would be
+ * skipped (limit reached) whatever the runs after the cut-off say, and need no reads.
+ */
+function undecidedWithin(verdicts, budget) {
+    const reached = [];
+    let taken = 0;
+    for (const verdict of verdicts) {
+        if (taken >= budget)
+            break;
+        if (verdict.verdict === 'keep')
+            continue;
+        taken += 1;
+        if (verdict.verdict === 'undecided')
+            reached.push(verdict.run);
+    }
+    return reached;
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-runs/handler.ts
+/**
+ * delete-runs: delete completed workflow runs created before now − `older-than`, except the newest
+ * `keep-latest` completed runs of each group (workflow, head branch, head repository); or the one
+ * run `run-id` names. Deleting a run deletes its logs and artifacts with it.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * Lists each repository's completed runs created before the cut-off (`GET
+ * /repos/{owner}/{repo}/actions/runs?status=completed&created=<=…`, per workflow
+ * `.../workflows/{workflow_id}/runs`, every page past the 1,000-result cap), decides which are among
+ * their group's newest `keep-latest` (reading runs after the cut-off only for the groups where
+ * that decides something: see `NewerRuns`), and deletes the rest oldest first with `DELETE
+ * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
+ * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
+ * (`GET .../runs/{run_id}`), whatever keep-latest says.
+ */
+const deleteRuns = async (context) => {
+    const { settings } = context;
+    const cutoffMs = cutoffOf(context.now(), settings.olderThanSeconds);
+    await forEachRepository(context, async (repository) => {
+        const runId = runIdIn(settings.filters, repository);
+        if (runId !== undefined) {
+            await deleteNamedRun(context, repository, runId, cutoffMs);
+            return;
+        }
+        const verdicts = await judgeRepository(context, repository, cutoffMs);
+        const deletes = verdicts.filter(entry => entry.verdict === 'delete').length;
+        log.info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`);
+        const writes = verdicts
+            .filter(entry => entry.verdict === 'delete')
+            .map(entry => delete_runs_handler_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
+        await context.mutations.apply(writes, 'deleted');
+        // Left undecided because the `limit` could not reach them: the deletes above spent it.
+        for (const entry of verdicts) {
+            if (entry.verdict === 'undecided') {
+                context.mutations.skipStopped(runTarget(repository, entry.run, 'delete'));
+            }
+        }
+    });
+};
+/**
+ * The verdict on every candidate of one repository, oldest first. Workflow and branch filters
+ * (exclude-branch included) select whole groups, as both are part of the group key, so they narrow
+ * the listing; event, actor and conclusions pick runs within a group, after every completed run of
+ * it was counted. With keep-latest 0 no group matters, and they narrow the listing too.
+ */
+async function judgeRepository(context, repository, cutoffMs) {
+    const { settings, octokit } = context;
+    const { keepLatest, filters, conclusions } = settings;
+    const isCandidate = (run) => run.status === 'completed' &&
+        matchesFilters(run, filters) &&
+        (conclusions.length === 0 || conclusions.includes(run.conclusion));
+    const before = cutoffMs === undefined ? {} : { createdBefore: new Date(cutoffMs - 1000) };
+    if (keepLatest === 0 || cutoffMs === undefined) {
+        // Nothing after the cut-off decides anything: without one, the listing holds every run.
+        const narrow = keepLatest === 0;
+        const statuses = narrow && conclusions.length > 0 && conclusions.every(c => STATUS_FILTER_CONCLUSIONS.has(c))
+            ? conclusions
+            : ['completed'];
+        const history = await listRuns(octokit, repository, { statuses, ...before }, narrow ? { ...filters, runId: undefined } : groupFilters(filters));
+        return judgeRetention(history.filter(isCompleted), {
+            keepLatest,
+            newerCount: () => 0,
+            isCandidate
+        });
+    }
+    const newer = new NewerRuns(octokit, repository, filters, cutoffMs, keepLatest);
+    // The newest page first: for a repository whose completed runs fit on it, it is everything.
+    const history = (await newer.probe()) ??
+        (await listRuns(octokit, repository, 
+        // The probe showed more completed runs than its page holds.
+        { statuses: ['completed'], ...before, manyRuns: true }, groupFilters(filters))).filter(isCompleted);
+    const judge = () => judgeRetention(history, { keepLatest, newerCount: group => newer.count(group), isCandidate });
+    let verdicts = judge();
+    // Only runs the `limit` can still reach are worth the reads that decide them.
+    for (;;) {
+        const pending = undecidedWithin(verdicts, context.mutations.budgetLeft);
+        if (pending.length === 0)
+            return verdicts;
+        await newer.settle(pending, history.length);
+        verdicts = judge();
+    }
+}
+/** The filters that select whole groups: workflow, branch and exclude-branch. */
+function groupFilters(filters) {
+    return { ...filters, events: [], actors: [], runId: undefined };
+}
+function isCompleted(run) {
+    return run.status === 'completed';
+}
+/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
+function inWorkflows(run, workflows) {
+    if (workflows.length === 0)
+        return true;
+    const file = run.path.split('/').pop() ?? '';
+    return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file);
+}
+/**
+ * What is known of the completed runs created at or after the cut-off, per group: whether a run
+ * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
+ * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
+ * of every run after the cut-off (its first page is the probe), or one listing per workflow and
+ * head branch (`GET .../workflows/{workflow_id}/runs?branch=…&status=completed&created=>=…`),
+ * each read only until its groups are decided.
+ */
+class NewerRuns {
+    octokit;
+    repository;
+    filters;
+    cutoffMs;
+    keepLatest;
+    counts = new Map();
+    settled = new Set();
+    seen = new Set();
+    complete = false;
+    /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
+    total = 0;
+    /** Runs after the cut-off the probe showed, and the oldest time on its page. */
+    probed = 0;
+    probeOldest;
+    constructor(octokit, repository, filters, cutoffMs, keepLatest) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.filters = filters;
+        this.cutoffMs = cutoffMs;
+        this.keepLatest = keepLatest;
+    }
+    /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
+    count(group) {
+        const counted = this.counts.get(group) ?? 0;
+        if (this.complete || this.settled.has(group) || counted >= this.keepLatest)
+            return counted;
+        return undefined;
+    }
+    /**
+     * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
+     * workflow's). When it reaches past the cut-off it shows every run after it.
+     * @returns every completed run of the filters' groups before the cut-off when the page holds all
+     *   completed runs (one request for a quiet repository), else undefined.
+     */
+    async probe() {
+        const [workflow, ...others] = this.filters.workflows;
+        const params = { ...this.repository, status: 'completed', per_page: PER_PAGE };
+        const { data } = workflow !== undefined && others.length === 0
+            ? await this.octokit.rest.actions.listWorkflowRuns({
+                ...params,
+                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+            })
+            : await this.octokit.rest.actions.listWorkflowRunsForRepo(params);
+        const runs = data.workflow_runs;
+        this.total = data.total_count;
+        this.probed = runs.filter(run => this.add(run)).length;
+        this.probeOldest = runs.at(-1)?.created_at;
+        if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
+            this.complete = true;
+        }
+        if (runs.length < this.total)
+            return undefined;
+        return runs.filter(run => isCompleted(run) &&
+            Date.parse(run.created_at) < this.cutoffMs &&
+            inWorkflows(run, this.filters.workflows) &&
+            matchesFilters(run, groupFilters(this.filters)));
+    }
+    /**
+     * Reads what decides the groups of `pending` (runs the probe left undecided).
+     * @param historyCount completed runs before the cut-off: with the probe's total, an upper
+     *   bound on the runs after it, and so on the pages the rest of that listing takes.
+     * @throws the API error of a listing.
+     */
+    async settle(pending, historyCount) {
+        const pairs = new Map();
+        for (const run of pending) {
+            const group = retentionGroupKey(run);
+            if (this.count(group) !== undefined)
+                continue;
+            const key = JSON.stringify([run.workflow_id, run.head_branch]);
+            const pair = pairs.get(key) ?? {
+                workflowId: run.workflow_id,
+                branch: run.head_branch,
+                groups: []
+            };
+            if (!pair.groups.includes(group))
+                pair.groups.push(group);
+            pairs.set(key, pair);
+        }
+        if (pairs.size === 0)
+            return;
+        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE);
+        const perPair = [...pairs.values()];
+        if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
+            await this.readRest();
+            return;
+        }
+        for (const pair of perPair)
+            await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
+    }
+    /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
+    async readRest() {
+        const runs = await listRuns(this.octokit, this.repository, {
+            statuses: ['completed'],
+            createdAfter: new Date(this.cutoffMs),
+            ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
+        }, groupFilters(this.filters));
+        for (const run of runs)
+            this.add(run);
+        this.complete = true;
+    }
+    /**
+     * One workflow's completed runs on one head branch after the cut-off, newest first, until each
+     * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
+     * count stays short, which keeps runs rather than deleting them.
+     */
+    async readPair(workflowId, branch, groups) {
+        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
+            ...this.repository,
+            workflow_id: workflowId,
+            branch,
+            status: 'completed',
+            created: `>=${new Date(this.cutoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+            per_page: PER_PAGE
+        });
+        let listed = 0;
+        for await (const page of pages) {
+            const runs = page.data;
+            listed += runs.length;
+            for (const run of runs)
+                this.add(run);
+            if (listed >= LISTING_CAP || listed >= (totalCountOf(page) ?? 0))
+                break;
+            if (groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest))
+                break;
+        }
+        for (const group of groups)
+            this.settled.add(group);
+    }
+    /** Counts a completed run after the cut-off once. @returns whether it was counted. */
+    add(run) {
+        if (!isCompleted(run) || Date.parse(run.created_at) < this.cutoffMs || this.seen.has(run.id)) {
+            return false;
+        }
+        this.seen.add(run.id);
+        const group = retentionGroupKey(run);
+        this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
+        return true;
+    }
+}
+/**
+ * Deletes the run `run-id` names when it meets every other condition: keep-latest does not
+ * protect it, and an active run is skipped (`still running`), never deleted.
+ */
+async function deleteNamedRun(context, repository, runId, cutoffMs) {
+    const run = await readRun(context, repository, runId);
+    if (run === undefined) {
+        context.results.skip({ repository: fullName(repository), kind: 'run', id: runId, action: 'delete', url: '' }, `not found: already deleted, or not a run of ${fullName(repository)}`);
+        return;
+    }
+    const refusal = namedRunRefusal(context, run, cutoffMs);
+    if (refusal !== undefined) {
+        context.results.skip(runTarget(repository, run, 'delete'), refusal);
+        return;
+    }
+    await context.mutations.apply([delete_runs_handler_deleteWrite(context, repository, run, `named by run-id; ${reasonFor(context, run)}`)], 'deleted');
+}
+/**
+ * `GET /repos/{owner}/{repo}/actions/runs/{run_id}`.
+ * @returns the run, or undefined when it answers 404.
+ * @throws any other API error.
+ */
+async function readRun(context, repository, runId) {
+    try {
+        const { data } = await context.octokit.rest.actions.getWorkflowRun({
+            ...repository,
+            run_id: runId
+        });
+        return data;
+    }
+    catch (error) {
+        if (statusOf(error) === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** Why the run `run-id` names is not deleted, or undefined when it is. */
+function namedRunRefusal(context, run, cutoffMs) {
+    const { filters, conclusions, olderThanSeconds } = context.settings;
+    const branch = run.head_branch ?? '';
+    if (run.status !== 'completed')
+        return 'still running';
+    if (!inWorkflows(run, filters.workflows))
+        return `workflow ${run.path} is not in workflow`;
+    if (filters.branches.length > 0 && !matchesAny(branch, filters.branches)) {
+        return `head branch ${branch} does not match branch`;
+    }
+    if (filters.excludeBranches.length > 0 && matchesAny(branch, filters.excludeBranches)) {
+        return `head branch ${branch} matches exclude-branch`;
+    }
+    if (filters.events.length > 0 && !filters.events.includes(run.event)) {
+        return `event ${run.event} is not in event`;
+    }
+    if (filters.actors.length > 0 && !matchesLogin(actorOf(run), filters.actors)) {
+        return `actor ${actorOf(run)} does not match actor`;
+    }
+    if (conclusions.length > 0 && !conclusions.includes(run.conclusion)) {
+        return `conclusion ${run.conclusion ?? 'none'} is not in conclusions`;
+    }
+    if (!isBefore(run.created_at, cutoffMs)) {
+        return `created ${ageOf(context, run)} ago, not older than ${roughAge(olderThanSeconds * 1000)} (older-than)`;
+    }
+    return undefined;
+}
+function delete_runs_handler_deleteWrite(context, repository, run, reason) {
+    const { octokit } = context;
+    return {
+        target: runTarget(repository, run, 'delete'),
+        reason,
+        send: async () => {
+            await octokit.rest.actions.deleteWorkflowRun({ ...repository, run_id: run.id, ...SEND_ONCE });
+            return '';
+        },
+        landed: goneWhen(async () => octokit.rest.actions.getWorkflowRun({ ...repository, run_id: run.id })),
+        onError: refusedDelete
+    };
+}
+/**
+ * GitHub refuses to delete a run that has not completed (someone re-ran it since it was listed):
+ * 403 `Cannot delete a workflow run that is not completed`, or 409. A 404: already deleted.
+ */
+function refusedDelete(error) {
+    const status = statusOf(error);
+    const message = error instanceof Error ? error.message : '';
+    if (status === 409 || (status === 403 && /not completed/i.test(message))) {
+        return { outcome: 'skipped', reason: 'still running' };
+    }
+    return alreadyDeleted(error);
+}
+function reasonFor(context, run) {
+    return `created ${ageOf(context, run)} ago, conclusion ${run.conclusion ?? 'none'}`;
+}
+function ageOf(context, run) {
+    return roughAge(context.now().getTime() - Date.parse(run.created_at));
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-runs/inputs.ts
+/** Reads the settings of delete-runs from the step's inputs. */
+
+
+
+
+/**
+ * @returns delete-runs' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example (`older-than` is required).
+ */
+function readDeleteRunsSettings(inputs, common) {
+    const operation = 'delete-runs';
+    return {
+        ...common,
+        operation,
+        filters: readRunFilters(inputs, common, operation),
+        olderThanSeconds: readOlderThan(inputs),
+        keepLatest: readCleanUpKeepLatest(inputs),
+        conclusions: readRunConclusions(inputs.list('conclusions'))
+    };
+}
+/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
+function readRunConclusions(values) {
+    return [
+        ...new Set(values.map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure')))
+    ];
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/readers/job-logs.ts
+/**
+ * Reading a job's log to look for a flaky-failure signature. GitHub answers the log request with a
+ * 302 to a short-lived URL on its log storage (another host); the API token must not travel there,
+ * so the redirect is not followed by the API client: its `Location` is downloaded without any
+ * credentials, into the runner's temporary directory, and only its tail is read, line by line.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The most bytes of one log that are read (16 MiB), from its end: the error that failed a job is
+ * near the end of its log, and a huge log must not hold the step for long.
+ */
+const LOG_TAIL_BYTES = 16 * 1024 * 1024;
+/** The log storage refused the download, or never answered, on every attempt. */
+class LogDownloadError extends Error {
+    jobId;
+    httpStatus;
+    /**
+     * @param httpStatus the status of the last answer; undefined when the last attempt got none.
+     * @param detail what went wrong on the last attempt, without the signed URL.
+     */
+    constructor(jobId, httpStatus, detail, attempts) {
+        super(`could not download the log of job ${jobId} from GitHub's log storage (${detail}${attempts > 1 ? `, ${attempts} attempts` : ''})`);
+        this.jobId = jobId;
+        this.httpStatus = httpStatus;
+        this.name = 'LogDownloadError';
+    }
+}
+/**
+ * Whether any line of the log of job `jobId` satisfies `matches`.
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs` without following its 302, then
+ * downloads the `Location` unauthenticated (see {@link downloadLog}; into `RUNNER_TEMP`, or the
+ * system's temporary directory outside a runner) and reads at most the last `tailBytes` bytes,
+ * without the partial line they start in (see {@link logTailMatches}).
+ * The downloaded file is deleted before returning.
+ * @param pacing retry backoff base and timeout of the download (`settings.pacing`).
+ * @param tailBytes bytes read from the end of the log (default {@link LOG_TAIL_BYTES}).
+ * @throws the API's error for the log request (404 when the log is gone, 403 without
+ *   `actions: read`); {@link LogDownloadError} when the log storage refuses the download; Error when
+ *   GitHub answers without a redirect.
+ */
+async function jobLogMatches(octokit, repository, jobId, matches, pacing, tailBytes = LOG_TAIL_BYTES) {
+    const response = await octokit.rest.actions.downloadJobLogsForWorkflowRun({
+        ...repository,
+        job_id: jobId,
+        request: { redirect: 'manual' }
+    });
+    const location = response.headers.location;
+    if (response.status !== 302 || !location) {
+        throw new Error(`GET .../actions/jobs/${jobId}/logs answered ${response.status} without a redirect to the log`);
+    }
+    // The URL is a credential for about a minute.
+    log.mask(location);
+    const file = (0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), `actions-ops-job-${jobId}-${(0,external_node_crypto_.randomUUID)()}.log`);
+    try {
+        await downloadLog(location, file, jobId, pacing);
+        return await logTailMatches(file, matches, tailBytes);
+    }
+    finally {
+        await (0,external_node_fs_promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+/**
+ * Downloads `url` into `file` (replaced on each attempt) with `GET` and no credentials, through
+ * `@actions/http-client` (which honours the runner's proxy settings). An attempt that gets no
+ * answer, a 5xx, 408 or 429 is retried up to `MAX_RETRIES` times after 1×, 4×, 9×
+ * `pacing.retryBaseMs`, like the API client's requests; an attempt whose connection stays silent
+ * for `pacing.requestTimeoutMs` is abandoned. Other statuses (403: the URL expired; 404) end it.
+ * @throws {@link LogDownloadError} after the last failed attempt; its message never holds the URL.
+ */
+async function downloadLog(url, file, jobId, pacing) {
+    const http = new lib_HttpClient('actions-ops', [], {
+        allowRetries: false,
+        socketTimeout: pacing.requestTimeoutMs
+    });
+    try {
+        for (let retry = 0;; retry++) {
+            let status;
+            let detail;
+            try {
+                status = await downloadOnce(http, url, file);
+                if (status === 200)
+                    return;
+                detail = `HTTP ${status}`;
+            }
+            catch (error) {
+                status = undefined;
+                detail = withoutUrl(messageOf(error), url);
+            }
+            const retriable = status === undefined || status >= 500 || status === 408 || status === 429;
+            if (!retriable || retry >= MAX_RETRIES) {
+                throw new LogDownloadError(jobId, status, detail, retry + 1);
+            }
+            const waitMs = pacing.retryBaseMs * (retry + 1) ** 2;
+            log.info(`The log of job ${jobId} could not be downloaded (${detail}); trying again in ${Math.round(waitMs)} ms.`);
+            await (0,promises_namespaceObject.setTimeout)(waitMs);
+        }
+    }
+    finally {
+        http.dispose();
+    }
+}
+/**
+ * One attempt: the answer's status, with the body written to `file` when it is 200.
+ * @throws the network's error when no answer came or the body broke off.
+ */
+async function downloadOnce(http, url, file) {
+    const response = await http.get(url);
+    const status = response.message.statusCode ?? 0;
+    if (status !== 200) {
+        // Read the refusal to its end, so the connection is free for the next attempt.
+        await response.readBody();
+        return status;
+    }
+    await (0,external_node_stream_promises_namespaceObject.pipeline)(response.message, (0,external_node_fs_namespaceObject.createWriteStream)(file));
+    return status;
+}
+/** `message` without the signed URL, whole or as the path and query a timeout error names. */
+function withoutUrl(message, url) {
+    const { pathname, search } = new URL(url);
+    return message
+        .split(url)
+        .join('the log URL')
+        .split(pathname + search)
+        .join('the log URL');
+}
+/**
+ * Whether any line of the last `tailBytes` bytes of `file` satisfies `matches`, read line by line
+ * as UTF-8. A tail that starts past the beginning starts inside a line (and maybe inside a
+ * character): that partial line is dropped, so a fragment never passes for a line that starts so.
+ * @param tailBytes bytes read from the end of the file.
+ * @throws the file system's error when `file` cannot be read.
+ */
+async function logTailMatches(file, matches, tailBytes) {
+    const { size } = await (0,external_node_fs_promises_namespaceObject.stat)(file);
+    const start = Math.max(0, size - tailBytes);
+    if (start > 0) {
+        log.info(`The log is ${size} bytes; only its last ${tailBytes} bytes are searched.`);
+    }
+    // From one byte earlier: when that byte ends a line, the dropped "line" is empty and the tail's
+    // first line is kept whole. A newline byte never occurs inside a UTF-8 character.
+    const stream = (0,external_node_fs_namespaceObject.createReadStream)(file, { encoding: 'utf8', start: Math.max(0, start - 1) });
+    const lines = (0,external_node_readline_namespaceObject.createInterface)({ input: stream, crlfDelay: Infinity });
+    let partial = start > 0;
+    try {
+        for await (const line of lines) {
+            if (partial) {
+                partial = false;
+                continue;
+            }
+            if (matches(line))
+                return true;
+        }
+        return false;
+    }
+    finally {
+        lines.close();
+        stream.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/operations/rerun-failed/rules.ts
+
+
+
+/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
+const FAILED_JOB_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
+/**
+ * The reason to skip `run` without any further request, or undefined when it may be re-run as far
+ * as the run object tells. Checked in this order: active (still running, or already being
+ * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
+ * `max-attempts`.
+ */
+function cheapSkipReason(run, options) {
+    const attempt = run.run_attempt ?? 1;
+    if (run.status !== 'completed') {
+        return attempt > 1
+            ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
+            : 'still running';
+    }
+    if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
+        return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`;
+    }
+    const conclusion = run.conclusion ?? 'none';
+    if (!options.conclusions.includes(conclusion)) {
+        return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`;
+    }
+    const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000;
+    if (ageSeconds > RERUN_WINDOW_SECONDS)
+        return 'older than 30 days (GitHub refuses re-runs)';
+    if (attempt >= MAX_RUN_ATTEMPTS)
+        return "GitHub's 50-attempt cap reached";
+    if (attempt >= options.maxAttempts)
+        return 'max attempts reached';
+    return undefined;
+}
+/**
+ * The group in which a newer run supersedes an older one: same workflow, same head branch, same
+ * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
+ * which nothing supersedes.
+ */
+function supersessionKey(run) {
+    if (!run.head_branch)
+        return undefined;
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.head_branch, headRepository]);
+}
+/** True when `other` is a different, newer run in the same group as `run`. */
+function supersedes(other, run) {
+    const key = supersessionKey(run);
+    return (key !== undefined &&
+        other.id !== run.id &&
+        supersessionKey(other) === key &&
+        newestFirst(other, run) < 0);
+}
+/**
+ * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
+ * @returns run id → id of the newest run of its group (only for superseded runs).
+ */
+function supersededWithin(runs) {
+    const newest = new Map();
+    for (const run of [...runs].sort(newestFirst)) {
+        const key = supersessionKey(run);
+        if (key !== undefined && !newest.has(key))
+            newest.set(key, run);
+    }
+    const superseded = new Map();
+    for (const run of runs) {
+        const key = supersessionKey(run);
+        const top = key === undefined ? undefined : newest.get(key);
+        if (top && top.id !== run.id)
+            superseded.set(run.id, top.id);
+    }
+    return superseded;
+}
+/**
+ * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
+ * and branch), whether a newer run of each candidate's group exists. Every run newer than a
+ * candidate comes before it, so a candidate is decided once its group's newest run (when that
+ * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
+ * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
+ * never pending: nothing supersedes them.
+ */
+class LaterRunsFinder {
+    /** Candidate id → what the listing showed, for the candidates decided so far. */
+    decided = new Map();
+    undecided;
+    newestOfGroup = new Map();
+    seen = new Map();
+    constructor(candidates) {
+        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
+    }
+    /** The candidates not decided yet, in the order given. */
+    get pending() {
+        return this.undecided;
+    }
+    /**
+     * Takes the next page of the listing; `complete` when no page follows it.
+     * @returns how many candidates this page decided.
+     */
+    observe(page, complete) {
+        for (const run of page) {
+            this.seen.set(run.id, run);
+            const key = supersessionKey(run);
+            if (key !== undefined && !this.newestOfGroup.has(key))
+                this.newestOfGroup.set(key, run);
+        }
+        const before = this.undecided.length;
+        this.undecided = this.undecided.filter(candidate => {
+            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
+            const current = this.seen.get(candidate.id);
+            if (top !== undefined && supersedes(top, candidate)) {
+                this.decided.set(candidate.id, { newer: top });
+            }
+            else if (current !== undefined) {
+                this.decided.set(candidate.id, { current });
+            }
+            else if (complete) {
+                this.decided.set(candidate.id, {});
+            }
+            else {
+                return true;
+            }
+            return false;
+        });
+        return before - this.undecided.length;
+    }
+    /**
+     * The listings of one workflow and branch that would decide the pending candidates: one per
+     * (workflow, head branch), since such a listing shows every head repository's runs.
+     */
+    branchListings() {
+        return new Set(this.undecided.map(branchListingKey)).size;
+    }
+}
+/** The listing (workflow and head branch) that shows a run's newer runs. */
+function branchListingKey(run) {
+    return JSON.stringify([run.workflow_id, run.head_branch]);
+}
+/** The jobs that "re-run failed jobs" would start over. */
+function failedJobsOf(jobs) {
+    return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
+}
+/**
+ * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
+ * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
+ * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
+ * re-run out.
+ */
+function jobSkipReason(failedJobs, jobFilter, attempt) {
+    if (failedJobs.length === 0)
+        return `no failed jobs in attempt ${attempt}`;
+    if (jobFilter.length === 0)
+        return undefined;
+    const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter));
+    return outside ? `failed job ${outside.name} is not in job-filter` : undefined;
+}
+/**
+ * Tests one log line against `log-pattern`, compiled by RE2 (linear time in the line's length,
+ * whatever the pattern). GitHub starts every log line with a timestamp
+ * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
+ * line does, so `^Error:` works as people write it.
+ */
+function lineMatcher(pattern) {
+    return line => {
+        const text = line.replace(LOG_TIMESTAMP, '');
+        return pattern.test(text) || (text !== line && pattern.test(line));
+    };
+}
+const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
+
+;// CONCATENATED MODULE: ./src/readers/later-runs.ts
+/**
+ * Reading the runs created after failed runs, to tell which of them a newer run of the same
+ * workflow and branch superseded, at few requests: one listing of the repository's recent runs
+ * decides many candidates at once, and the candidates it leaves undecided share one listing per
+ * workflow and branch. The failed-run listing alone cannot tell: a newer run that succeeded or is
+ * still running is not in it.
+ */
+
+
+
+
+
+/** The later runs of the candidates of one repository, each listing made at most once. */
+class LaterRunsReader {
+    octokit;
+    repository;
+    candidates;
+    scanned = new Map();
+    seedPage;
+    /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
+    byBranch;
+    branchListings = new Map();
+    /**
+     * @param octokit the invocation's client.
+     * @param repository the repository of the candidates.
+     * @param candidates the failed runs to decide, as the failed-run listing showed them.
+     */
+    constructor(octokit, repository, candidates) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.candidates = candidates;
+    }
+    /**
+     * Decides many candidates at once from a listing of every run of the repository created since
+     * the oldest candidate, newest first (see `LaterRunsFinder`). The alternative is one listing per
+     * workflow and branch with a candidate (`of`), so the scan reads on only while the pages it has
+     * left are no more than the candidates still undecided. When it stops early, and the oldest
+     * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
+     * stopped it), the listing restarts below the last run seen and down to that candidate only: its
+     * first page tells the exact count left, and is a page the scan needed anyway. A page given to
+     * `seed` is read first, and the listing starts below it. A failed scan is logged, not thrown:
+     * `of` then asks per branch.
+     *
+     * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
+     * nothing when a single branch listing would decide every candidate.
+     * @param describe turns a listing error into the line logged.
+     */
+    async scan(describe) {
+        const finder = new LaterRunsFinder(this.candidates);
+        let upper;
+        if (this.seedPage !== undefined && this.candidates.length > 0) {
+            const { runs, complete } = this.seedPage;
+            const last = runs.at(-1);
+            // A page that reaches below the oldest candidate holds every run created after it.
+            const reachesOldest = last !== undefined &&
+                Date.parse(last.created_at) < Date.parse(oldestOf(this.candidates).created_at);
+            finder.observe(runs, complete || reachesOldest);
+            // That page was read before the failed runs were: the failed-run listing shows a candidate
+            // as it is more recently than the page does.
+            for (const [id, later] of finder.decided) {
+                if (later.newer === undefined)
+                    finder.decided.set(id, {});
+            }
+            upper = last?.created_at;
+        }
+        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
+        const name = `${this.repository.owner}/${this.repository.repo}`;
+        if (finder.pending.length > 0 && finder.branchListings() >= 2) {
+            try {
+                await this.scanPages(finder, upper);
+            }
+            catch (error) {
+                log.info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
+            }
+        }
+        for (const [id, later] of finder.decided)
+            this.scanned.set(id, later);
+        log.info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
+    }
+    /**
+     * Takes a page the failed-run listing already read: the newest runs since `lookback`, newest
+     * first, of the whole repository or of the one workflow or head branch that listing was
+     * narrowed to (never of one event: a run of another event supersedes too). `complete` when it
+     * holds all of them. `scan` decides what it can from it and lists only below it.
+     */
+    seed(runs, complete) {
+        this.seedPage = { runs, complete };
+    }
+    /**
+     * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
+     * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
+     * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made
+     * once for every candidate of that branch and read only until each of them is decided.
+     *
+     * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
+     * when the scan did not decide `run`.
+     * @returns `{}` for a run without a head branch (nothing supersedes it) or one no listing shows.
+     * @throws the API error of the branch listing (for every candidate that shares it).
+     */
+    async of(run) {
+        const seen = this.scanned.get(run.id);
+        if (seen !== undefined)
+            return seen;
+        if (!run.head_branch)
+            return {};
+        const key = branchListingKey(run);
+        let listing = this.branchListings.get(key);
+        if (listing === undefined) {
+            this.byBranch ??= this.undecidedByBranch();
+            listing = this.listBranch(this.byBranch.get(key) ?? [run]);
+            this.branchListings.set(key, listing);
+        }
+        return (await listing).get(run.id) ?? {};
+    }
+    undecidedByBranch() {
+        const groups = new Map();
+        for (const run of this.candidates) {
+            if (!run.head_branch || this.scanned.has(run.id))
+                continue;
+            const key = branchListingKey(run);
+            groups.set(key, [...(groups.get(key) ?? []), run]);
+        }
+        return groups;
+    }
+    /** @param start when set, the listing starts at runs created at or before it (see `scan`). */
+    async scanPages(finder, start) {
+        let upper = start;
+        for (;;) {
+            const lowest = oldestOf(finder.pending);
+            const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRunsForRepo, {
+                ...this.repository,
+                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
+                exclude_pull_requests: true,
+                per_page: PER_PAGE
+            });
+            let listed = 0;
+            let last;
+            let restart = false;
+            for await (const page of pages) {
+                const runs = page.data;
+                listed += runs.length;
+                last = runs[runs.length - 1] ?? last;
+                const total = totalCountOf(page) ?? 0;
+                const complete = runs.length < PER_PAGE || listed >= total;
+                finder.observe(runs, complete);
+                if (finder.pending.length === 0 || complete)
+                    return;
+                const capped = listed >= LISTING_CAP;
+                if (!capped && Math.ceil((total - listed) / PER_PAGE) <= finder.pending.length)
+                    continue;
+                restart =
+                    last !== undefined &&
+                        last.created_at !== upper &&
+                        (capped ||
+                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
+                break;
+            }
+            if (!restart || last === undefined)
+                return;
+            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
+            upper = last.created_at;
+        }
+    }
+    /** One listing of the candidates' workflow and branch since the oldest of them. */
+    async listBranch(candidates) {
+        const oldest = oldestOf(candidates);
+        const finder = new LaterRunsFinder(candidates);
+        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
+            ...this.repository,
+            workflow_id: oldest.workflow_id,
+            branch: oldest.head_branch ?? '',
+            created: `>=${oldest.created_at}`,
+            exclude_pull_requests: true,
+            per_page: PER_PAGE
+        });
+        let listed = 0;
+        for await (const page of pages) {
+            const runs = page.data;
+            listed += runs.length;
+            const total = totalCountOf(page) ?? 0;
+            finder.observe(runs, runs.length < PER_PAGE || listed >= total);
+            if (finder.pending.length === 0)
+                return finder.decided;
+        }
+        finder.observe([], true);
+        return finder.decided;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/operations/rerun-failed/handler.ts
+/**
+ * rerun-failed: re-run the failed jobs of failed workflow runs, once per invocation, with the
+ * guards scripts forget: active runs, runs already being retried, the 30-day window, GitHub's
+ * 50-attempt cap, `max-attempts`, newer runs of the same workflow and branch, and (with
+ * `job-filter` / `log-pattern`) failures that are not the flaky kind.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Lists the failed runs of each repository (one series per conclusion in `conclusions`, created
+ * within `lookback`; or the one run of `run-id` / the `workflow_run` event), skips those the cheap
+ * guards rule out, checks the rest for a newer run, failed jobs and log signature, and re-runs
+ * the failed jobs of each remaining one as soon as it is judged. Once the mutation boundary says
+ * the invocation must stop (the `limit` budget or the primary rate limit is spent), the runs left
+ * that passed the cheap guards are skipped with its reason, and no request is spent on them.
+ *
+ * Endpoints: `GET /repos/{owner}/{repo}/actions/runs` (or `.../workflows/{workflow_id}/runs`, or
+ * `.../runs/{run_id}`; see `listRuns`: one request when the runs since `lookback` fit on one page,
+ * which then also shows every candidate's newer runs), then for skip-superseded the later runs
+ * (see `LaterRunsReader`),
+ * `GET .../runs/{run_id}/jobs?filter=latest` (job-filter, log-pattern),
+ * `GET .../jobs/{job_id}/logs` (log-pattern), `POST .../runs/{run_id}/rerun-failed-jobs` (sent
+ * once; after a lost answer `GET .../runs/{run_id}` tells whether it took effect).
+ */
+const rerunFailed = async (context) => {
+    const { settings, octokit, mutations } = context;
+    const now = context.now();
+    const createdAfter = new Date(now.getTime() - settings.lookbackSeconds * 1000);
+    const event = settings.runner.eventRun;
+    const describe = (error) => describeApiError(error, settings.operation);
+    await forEachRepository(context, async (repository) => {
+        const listing = { requests: 0 };
+        const runs = await listRuns(octokit, repository, { statuses: settings.conclusions, createdAfter }, settings.filters, listing);
+        // A newer failed run in the same listing supersedes an older one at no extra request.
+        const supersededBy = settings.skipSuperseded
+            ? supersededWithin(runs)
+            : new Map();
+        // The event's attempt describes its run in the event's own repository only.
+        const eventAttempt = runIdIn(settings.filters, repository) === event?.id ? event?.attempt : undefined;
+        const guardsFor = (run) => ({
+            now,
+            maxAttempts: settings.maxAttempts,
+            conclusions: settings.conclusions,
+            ...(event?.id === run.id && eventAttempt !== undefined && { eventAttempt })
+        });
+        const survivors = [];
+        for (const run of runs) {
+            const reason = cheapSkipReason(run, guardsFor(run)) ??
+                (supersededBy.has(run.id) ? `superseded by run ${supersededBy.get(run.id)}` : undefined);
+            if (reason !== undefined)
+                context.results.skip(target(repository, run), reason);
+            else
+                survivors.push(run);
+        }
+        log.info(`${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`);
+        const later = new LaterRunsReader(octokit, repository, survivors);
+        if (settings.skipSuperseded && mutations.stopReason() === undefined) {
+            // The newest runs since `lookback`, which the listing read first, show newer runs too: all of
+            // them when every run fit on that page.
+            if (listing.everyRun !== undefined)
+                later.seed(listing.everyRun, true);
+            else if (listing.firstPage !== undefined)
+                later.seed(listing.firstPage, false);
+            await later.scan(describe);
+        }
+        for (const run of survivors) {
+            // Past the `limit`, or once the rate limit is spent, the checks' reads would be wasted.
+            if (mutations.stopReason() !== undefined) {
+                mutations.skipStopped(target(repository, run));
+                continue;
+            }
+            let verdict;
+            try {
+                verdict = await checkRun(context, repository, run, guardsFor(run), async () => later.of(run));
+            }
+            catch (error) {
+                const stopped = mutations.stoppedBy(error);
+                if (stopped !== undefined)
+                    context.results.skip(target(repository, run), stopped);
+                else
+                    context.results.add(target(repository, run), 'failed', describe(error));
+                continue;
+            }
+            if (!verdict.rerun) {
+                context.results.skip(target(repository, run), verdict.reason);
+                continue;
+            }
+            const { attempt } = verdict;
+            // Sent as soon as judged: the next run's reads fall into the pause between two writes.
+            await mutations.apply([
+                {
+                    target: target(repository, run),
+                    reason: verdict.reason,
+                    send: async () => {
+                        await octokit.rest.actions.reRunWorkflowFailedJobs({
+                            ...repository,
+                            run_id: run.id,
+                            enable_debug_logging: settings.enableDebugLogging,
+                            ...SEND_ONCE
+                        });
+                        return '';
+                    },
+                    landed: async () => rerunLanded(octokit, repository, run.id, attempt),
+                    onError: refusedRerun
+                }
+            ], 're-ran');
+        }
+    });
+};
+/**
+ * The checks that cost requests, cheapest first: a newer run of the same workflow and branch
+ * (`laterRuns`: what the listings after the run showed, which also show the run as it is now),
+ * the failed jobs of the latest attempt against `job-filter` (one paginated listing), then the
+ * failed jobs' logs against `log-pattern` (one log per job until one matches).
+ * A run that someone re-ran since it was listed is judged as it is now, at no extra request.
+ * @throws the API error of a listing or of a log that exists but cannot be read.
+ */
+async function checkRun(context, repository, listed, guards, laterRuns) {
+    const { settings, octokit } = context;
+    let run = listed;
+    if (settings.skipSuperseded) {
+        const { newer, current } = await laterRuns();
+        if (newer !== undefined)
+            return { rerun: false, reason: `superseded by run ${newer.id}` };
+        if (current !== undefined) {
+            const changed = cheapSkipReason(current, guards);
+            if (changed !== undefined)
+                return { rerun: false, reason: `changed since listed: ${changed}` };
+            run = current;
+        }
+    }
+    const attempt = run.run_attempt ?? 1;
+    const reasons = [`conclusion ${run.conclusion ?? 'none'}, attempt ${attempt}`];
+    if (settings.jobFilter.length === 0 && settings.logPattern === undefined) {
+        return { rerun: true, reason: reasons.join('; '), attempt };
+    }
+    const jobs = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
+        ...repository,
+        run_id: run.id,
+        filter: 'latest',
+        per_page: PER_PAGE
+    });
+    // `filter=latest` answers for the attempt that is latest now: a later one means someone re-ran
+    // the run after the checks above, and its jobs say nothing about the attempt that was judged.
+    const later = jobs.find(job => (job.run_attempt ?? attempt) > attempt);
+    if (later !== undefined) {
+        return {
+            rerun: false,
+            reason: `changed since listed: attempt ${later.run_attempt ?? ''} exists`
+        };
+    }
+    const failed = failedJobsOf(jobs);
+    const jobReason = jobSkipReason(failed, settings.jobFilter, attempt);
+    if (jobReason !== undefined)
+        return { rerun: false, reason: jobReason };
+    if (settings.jobFilter.length > 0) {
+        reasons.push(`failed jobs ${failed.map(job => job.name).join(', ')} match job-filter`);
+    }
+    if (settings.logPattern === undefined) {
+        return { rerun: true, reason: reasons.join('; '), attempt };
+    }
+    const matches = lineMatcher(settings.logPattern);
+    const unavailable = [];
+    for (const job of failed) {
+        try {
+            if (await jobLogMatches(octokit, repository, job.id, matches, settings.pacing)) {
+                reasons.push(`log of ${job.name} matches log-pattern`);
+                return { rerun: true, reason: reasons.join('; '), attempt };
+            }
+        }
+        catch (error) {
+            // A log that is gone (expired, deleted) cannot show the signature; the others still may.
+            const status = statusOf(error);
+            if (status !== 404 && status !== 410)
+                throw error;
+            unavailable.push(job.name);
+        }
+    }
+    return {
+        rerun: false,
+        reason: unavailable.length === 0
+            ? 'log did not match'
+            : `log did not match (no log for ${unavailable.join(', ')})`
+    };
+}
+/**
+ * Whether a re-run whose answer was lost took effect: the run has an attempt past the one judged
+ * (`GET /repos/{owner}/{repo}/actions/runs/{run_id}`). A re-run by someone else in those seconds
+ * looks the same and is reported as the action's.
+ * @throws the API error of the read (404 when the run was deleted).
+ */
+async function rerunLanded(octokit, repository, runId, attempt) {
+    const { data } = await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId });
+    return (data.run_attempt ?? 1) > attempt;
+}
+/**
+ * The guards make these rare, but a run can change between listing and re-run (someone re-ran it,
+ * or it aged past 30 days): GitHub then answers 403 with a message that says which, or 404 when
+ * the run was deleted. Anything else (a missing permission) is a failure with the generic hint.
+ * A re-run whose answer was lost is never sent again once it took effect (`rerunLanded`), so
+ * "already running" means someone else re-ran it.
+ */
+function refusedRerun(error) {
+    // Listed a moment ago, so the repository is visible: the run itself was deleted since.
+    if (statusOf(error) === 404)
+        return { outcome: 'skipped', reason: 'deleted since listed' };
+    if (statusOf(error) !== 403)
+        return undefined;
+    const message = messageOf(error);
+    if (/already running/i.test(message)) {
+        return { outcome: 'skipped', reason: 'already being retried (GitHub: already running)' };
+    }
+    if (/over a month ago/i.test(message)) {
+        return { outcome: 'skipped', reason: 'older than 30 days (GitHub refuses re-runs)' };
+    }
+    if (/maximum/i.test(message) && /attempt/i.test(message)) {
+        return { outcome: 'skipped', reason: "GitHub's 50-attempt cap reached" };
+    }
+    return undefined;
+}
+const target = (repository, run) => runTarget(repository, run, 'rerun-failed-jobs');
+
+;// CONCATENATED MODULE: ./src/operations/rerun-failed/inputs.ts
+/** Reads the settings of rerun-failed from the step's inputs. */
+
+
+
+/** `lookback`: runs are kept at most 400 days (the longest retention GitHub offers). */
+const LOOKBACK_BOUNDS = {
+    max: 400 * 24 * 3600,
+    why: 'GitHub keeps runs at most 400 days'
+};
+const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
+/**
+ * @returns rerun-failed's settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+function readRerunFailedSettings(inputs, common) {
+    const logPattern = parseRegExp('log-pattern', inputs.raw('log-pattern'));
+    const operation = 'rerun-failed';
+    return {
+        ...common,
+        operation,
+        filters: readRunFilters(inputs, common, operation),
+        // `lookback` has a default, so a blank value never reaches the parser.
+        lookbackSeconds: parseDurationSeconds('lookback', inputs.raw('lookback'), LOOKBACK_BOUNDS) ?? 0,
+        conclusions: readFailedConclusions(inputs.list('conclusions')),
+        maxAttempts: inputs.integer('max-attempts', { min: 1, max: MAX_RUN_ATTEMPTS }),
+        jobFilter: inputs.globs('job-filter', 'e2e*'),
+        ...(logPattern !== undefined && { logPattern }),
+        enableDebugLogging: inputs.boolean('enable-debug-logging'),
+        skipSuperseded: inputs.boolean('skip-superseded')
+    };
+}
+/**
+ * `conclusions` for rerun-failed: the failed ones only; empty = `failure` (the input is shared
+ * with delete-runs, where empty means any conclusion, so its definition has no default).
+ */
+function readFailedConclusions(values) {
+    if (values.length === 0)
+        return ['failure'];
+    return [
+        ...new Set(values.map(value => parseChoice('conclusions', value, FAILED_CONCLUSIONS, 'failure')))
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/readers/deployments.ts
+/**
+ * The environments run `runId` waits on, in the API's order (empty when it waits on none).
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments`.
+ * @throws the API error of the read.
+ */
+async function readPendingDeployments(octokit, repository, runId) {
+    const { data } = await octokit.rest.actions.getPendingDeploymentsForRun({
+        ...repository,
+        run_id: runId
+    });
+    return data.map(toPendingDeployment);
+}
+/**
+ * The reviews of run `runId`'s deployments so far, oldest first.
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`.
+ * @throws the API error of the read.
+ */
+async function readReviewHistory(octokit, repository, runId) {
+    const { data } = await octokit.rest.actions.getReviewsForRun({ ...repository, run_id: runId });
+    return data.map(review => ({
+        state: review.state,
+        user: review.user.login,
+        comment: review.comment,
+        environments: review.environments.map(environment => environment.name ?? '')
+    }));
+}
+function toPendingDeployment(entry) {
+    return {
+        environment: { id: Number(entry.environment.id), name: entry.environment.name ?? '' },
+        wait_timer: entry.wait_timer,
+        wait_timer_started_at: entry.wait_timer_started_at,
+        current_user_can_approve: entry.current_user_can_approve,
+        reviewers: entry.reviewers.map(({ reviewer }) => {
+            if (reviewer && 'login' in reviewer)
+                return reviewer.login;
+            if (reviewer && 'slug' in reviewer)
+                return reviewer.slug;
+            return '?';
+        })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/operations/review-deployments/protection-rule.ts
+/**
+ * review-deployments on a `deployment_protection_rule` event: answer the custom deployment
+ * protection rule GitHub asks about, for the run and environment of the payload. Only the GitHub
+ * App that owns the rule may answer it, so every message about a refused token says so, and none
+ * suggests another kind of token.
+ *
+ * REST endpoints:
+ * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule`, sent once;
+ * - after a lost answer or a refusal (422), `GET .../runs/{run_id}/pending_deployments` and
+ *   `GET .../runs/{run_id}` tell whether it took effect.
+ */
+
+
+
+
+
+
+
+/**
+ * Answers the custom deployment protection rule of a `deployment_protection_rule` payload (given
+ * directly, or relayed as a `repository_dispatch` `client_payload`), with `state` and `comment`;
+ * the repository and run come from its `deployment_callback_url`, the environment from its
+ * `environment`. The answer is sent once: after a 5xx, a dropped connection or a timeout the run
+ * is read back before it is sent again.
+ * @throws Error when the payload has no usable `deployment_callback_url` or `environment`, when
+ *   its `repository` is not the callback's, or when `comment` is longer than GitHub takes.
+ */
+async function answerProtectionRule(context, payload) {
+    const { settings, octokit } = context;
+    const rule = ruleOf(payload);
+    // Counted in characters (code points), not UTF-16 units, like GitHub.
+    const commentLength = [...settings.comment].length;
+    if (commentLength > MAX_PROTECTION_RULE_COMMENT) {
+        throw new Error(`Invalid comment: ${commentLength} characters; GitHub takes at most ${MAX_PROTECTION_RULE_COMMENT} in an answer to a deployment protection rule. Shorten \`comment\` (e.g. link to the change ticket instead of quoting it).`);
+    }
+    const { repository, runId, environment } = rule;
+    const name = fullName(repository);
+    const target = {
+        repository: name,
+        kind: 'run',
+        id: runId,
+        action: 'review-protection-rule',
+        url: `${settings.runner.serverUrl}/${name}/actions/runs/${runId}`
+    };
+    if (settings.environments.length > 0 && !matchesAny(environment, settings.environments)) {
+        context.results.skip(target, `environment ${environment} does not match \`environments\` (${settings.environments.join(', ')})`);
+        return;
+    }
+    const reason = `${settings.state} ${environment} (custom deployment protection rule)`;
+    // Set once an attempt's reply was lost: a refusal of the next one then tells of that attempt.
+    let lost = false;
+    await context.mutations.apply([
+        {
+            target,
+            reason,
+            send: async () => {
+                try {
+                    await octokit.rest.actions.reviewCustomGatesForRun({
+                        ...repository,
+                        run_id: runId,
+                        environment_name: environment,
+                        state: settings.state,
+                        comment: settings.comment,
+                        ...SEND_ONCE
+                    });
+                    return '';
+                }
+                catch (error) {
+                    if (statusOf(error) !== 422)
+                        throw error;
+                    const { outcome, reason: why } = await explainRefusal(context, rule, error, lost);
+                    if (outcome === 'done')
+                        return `${reason}; ${why}`;
+                    throw new RefusedAnswer(outcome === 'skipped'
+                        ? { outcome, reason: `${reason}; ${why}` }
+                        : { outcome, reason: why });
+                }
+            },
+            landed: async () => {
+                lost = true;
+                return answerLanded(context, rule, reason);
+            },
+            onError: error => (error instanceof RefusedAnswer ? error.verdict : notTheRuleOwner(error))
+        }
+    ], settings.state);
+}
+/**
+ * The run and environment a payload asks about.
+ * @throws Error naming the field that is missing or does not fit.
+ */
+function ruleOf(payload) {
+    const callback = parseDeploymentCallbackUrl(payload.deployment_callback_url);
+    if (!callback) {
+        throw new Error(`The deployment_protection_rule event payload has no deployment_callback_url of the form …/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule (got ${JSON.stringify(payload.deployment_callback_url ?? null)}); pass the deployment_callback_url GitHub sent to the app that owns the rule, as it came.`);
+    }
+    const environment = payload.environment;
+    if (typeof environment !== 'string' || environment === '') {
+        throw new Error(`The deployment_protection_rule event payload names no environment (got ${JSON.stringify(environment ?? null)}).`);
+    }
+    // The callback URL is the run GitHub asks about; a relayed payload's `repository` is only a
+    // claim, and letting it win would answer another repository's run of the same number.
+    const repository = { owner: callback.owner, repo: callback.repo };
+    const name = fullName(repository);
+    const claimed = repositoryNameOfPayload(payload);
+    if (claimed !== undefined && claimed.toLowerCase() !== name.toLowerCase()) {
+        throw new Error(`The deployment_protection_rule event payload names repository ${claimed}, but its deployment_callback_url is for ${name} (run ${callback.runId}); nothing was answered. Relay the payload's fields as GitHub sent them.`);
+    }
+    return { repository, runId: callback.runId, environment };
+}
+/** The outcome a refused answer was found to have, carried from `send` or `landed` to `onError`. */
+class RefusedAnswer extends Error {
+    verdict;
+    constructor(verdict) {
+        super(verdict.reason);
+        this.verdict = verdict;
+    }
+}
+/**
+ * Whether an answer whose reply was lost took effect: the environment no longer waits and the run
+ * is where this answer leaves it (an approval lets it go on, a rejection fails it). An environment
+ * that still waits gets the answer again: not answered yet, or (when it also has required
+ * reviewers, who keep it waiting) GitHub's refusal of the repeat tells (`explainRefusal`).
+ * @returns true when it took effect, false to send it again.
+ * @throws RefusedAnswer (skipped) when the run moved on otherwise; the API error of a read.
+ */
+async function answerLanded(context, rule, reason) {
+    const { octokit, settings } = context;
+    const pending = await readPendingDeployments(octokit, rule.repository, rule.runId);
+    if (pending.some(entry => sameName(entry.environment.name, rule.environment)))
+        return false;
+    const { data: run } = await octokit.rest.actions.getWorkflowRun({
+        ...rule.repository,
+        run_id: rule.runId
+    });
+    if (leftAsAnswered(run, settings.state))
+        return true;
+    throw new RefusedAnswer({
+        outcome: 'skipped',
+        reason: `${reason}; ${rule.environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'})`
+    });
+}
+/**
+ * Why GitHub refused (422) an answer to the rule: an answer the app may not give, one that came
+ * after the rule was answered or the run moved on, or (after an attempt whose reply was lost) the
+ * repeat of an answer GitHub applied. Reads the run's pending deployments and, when the environment
+ * no longer waits, the run.
+ * @param lost whether an earlier attempt of this answer lost its reply.
+ * @returns `done` when that earlier attempt is what GitHub applied; `skipped` when the rule was
+ *   answered otherwise or the run moved on (or cannot be read: nothing is left to answer);
+ *   `failed` when the environment still waits for the app, or cannot be read again.
+ */
+async function explainRefusal(context, rule, error, lost) {
+    const { settings, octokit, mutations } = context;
+    const { repository, runId, environment } = rule;
+    const refused = describeRuleError(error);
+    const notOwner = notTheRuleOwner(error)?.reason ?? refused;
+    let waiting;
+    try {
+        waiting = (await readPendingDeployments(octokit, repository, runId)).find(entry => sameName(entry.environment.name, environment));
+    }
+    catch (readError) {
+        if (mutations.stoppedBy(readError) !== undefined)
+            throw readError;
+        return {
+            outcome: 'failed',
+            reason: `${notOwner}; the run could not be read again to tell whether an earlier answer landed (${describeRuleError(readError)})`
+        };
+    }
+    if (waiting) {
+        // An environment that also has required reviewers keeps waiting for them after the rule is
+        // answered: only an attempt whose reply was lost tells that the refusal is of its repeat.
+        const { reviewers } = waiting;
+        if (reviewers.length > 0 && lost) {
+            return {
+                outcome: 'done',
+                reason: `an earlier attempt's reply was lost and GitHub refused the repeat (${refused}): the rule no longer waits for this app, and ${environment} now waits for its required reviewers (${reviewers.join(', ')})`
+            };
+        }
+        return {
+            outcome: 'failed',
+            reason: reviewers.length > 0
+                ? `${notOwner} (${environment} also waits for its required reviewers, ${reviewers.join(', ')}: if an earlier answer landed, only they are left)`
+                : notOwner
+        };
+    }
+    let run;
+    try {
+        run = (await octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId })).data;
+    }
+    catch (readError) {
+        if (mutations.stoppedBy(readError) !== undefined)
+            throw readError;
+    }
+    if (!run) {
+        return {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the rule was answered already or the run moved on, and GitHub refused the answer (${refused})`
+        };
+    }
+    if (!leftAsAnswered(run, settings.state)) {
+        return {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the run moved on (${run.status ?? 'unknown'}, ${run.conclusion ?? 'no conclusion'}), and GitHub refused the answer (${refused})`
+        };
+    }
+    return lost
+        ? {
+            outcome: 'done',
+            reason: `${environment} no longer waits: an earlier attempt's reply was lost, and GitHub refused the repeat (${refused})`
+        }
+        : {
+            outcome: 'skipped',
+            reason: `${environment} no longer waits: the rule was answered already, and GitHub refused this answer (${refused})`
+        };
+}
+/** Whether the run is where an answer of `state` leaves it: going on when approved, failed when rejected. */
+function leftAsAnswered(run, state) {
+    return state === 'approved'
+        ? run.status !== 'completed'
+        : run.status === 'completed' && run.conclusion === 'failure';
+}
+/**
+ * GitHub refuses an answer from anyone but the app that owns the rule: 401 (no valid token), 403,
+ * 404, or a 422 while the environment still waits. No other token can help, so the reason names
+ * the app's installation token only.
+ */
+function notTheRuleOwner(error) {
+    const status = statusOf(error);
+    if (status !== 401 && status !== 403 && status !== 404 && status !== 422)
+        return undefined;
+    const invalid = status === 401 ? ': the token is invalid or expired' : '';
+    return {
+        outcome: 'failed',
+        reason: `${describeRuleError(error)}${invalid}: ${PROTECTION_RULE_TOKEN_HINT}`
+    };
+}
+/**
+ * A failed request as a line, like `describeApiError`, but without the permission hint of a
+ * 401/403: that hint names the reviewer's token a pending deployment needs, which cannot answer a
+ * protection rule.
+ */
+function describeRuleError(error) {
+    const status = statusOf(error);
+    if (isApiError(error) &&
+        (status === 401 || status === 403) &&
+        rateLimitResetOf(error) === undefined) {
+        return `${error.status} ${firstLine(redactSecrets(error.message))}`;
+    }
+    return describeApiError(error, 'review-deployments');
+}
+/** Environment names compare without case, like GitHub's. */
+function sameName(a, b) {
+    return a.toLowerCase() === b.toLowerCase();
+}
+/** The payload's `repository.full_name`, when it has one. */
+function repositoryNameOfPayload(payload) {
+    const repository = payload.repository;
+    return typeof repository?.full_name === 'string' ? repository.full_name : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/operations/review-deployments/handler.ts
+/**
+ * review-deployments: approve or reject the pending deployments of waiting workflow runs. On a
+ * `deployment_protection_rule` event (direct, or relayed as a `repository_dispatch`) the handler
+ * answers that custom deployment protection rule instead (answer-protection-rule.ts).
+ *
+ * REST endpoints, per repository:
+ * - the run `run-id` (or the triggering run of a `workflow_run` event), `GET .../runs/{run_id}`;
+ *   else `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `.../workflows/{workflow_id}/runs`),
+ *   every run that can still be waiting, without a status filter;
+ * - per waiting run `GET .../runs/{run_id}/pending_deployments`, and `GET .../runs/{run_id}/approvals`
+ *   when it waits on environments this token cannot review;
+ * - one `POST .../runs/{run_id}/pending_deployments` with every approvable matching environment,
+ *   sent once; after a lost answer, or a refusal (422), the pending deployments and the review
+ *   history tell whether it took effect or someone else reviewed meanwhile.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * How old a waiting run can be (seconds): a run is re-run at most 30 days after it was created,
+ * and a job waiting on an environment fails after 30 days; `created_at` stays the first attempt's.
+ */
+const WAITING_RUN_MAX_AGE_SECONDS = RERUN_WINDOW_SECONDS + ENVIRONMENT_WAIT_SECONDS;
+/**
+ * Reviews the waiting runs of each repository, newest first, or answers the protection rule of a
+ * `deployment_protection_rule` payload. GitHub's `status=waiting` filter has been seen to return
+ * nothing while runs wait, so every run created within `WAITING_RUN_MAX_AGE_SECONDS` is listed
+ * (server-side `created>=` and the run filters; one request when they fit on a page) and the
+ * status is checked here. Each run gets one result: reviewed, or skipped with why, both facts in
+ * one reason when it waits on environments this token may and may not review.
+ */
+const reviewDeployments = async (context) => {
+    const { eventName, payload } = context.settings.runner;
+    const rule = protectionRulePayload(eventName, payload);
+    if (rule) {
+        await answerProtectionRule(context, rule);
+        return;
+    }
+    const { settings, octokit, mutations } = context;
+    const createdAfter = new Date(context.now().getTime() - WAITING_RUN_MAX_AGE_SECONDS * 1000);
+    await forEachRepository(context, async (repository) => {
+        const runs = await listRuns(octokit, repository, { createdAfter }, settings.filters);
+        // A run asked for by id is looked at unless completed.
+        const byId = runIdIn(settings.filters, repository) !== undefined;
+        const waiting = runs.filter(run => byId ? run.status !== 'completed' : run.status === 'waiting');
+        log.info(`${fullName(repository)}: ${runs.length} runs listed, ${waiting.length} waiting`);
+        if (byId && waiting.length === 0 && runs[0]) {
+            context.results.skip(handler_target(repository, runs[0]), 'already completed');
+        }
+        for (const run of waiting) {
+            if (mutations.canRead())
+                await reviewRun(context, repository, run);
+            else
+                mutations.skipStopped(handler_target(repository, run), 'read');
+        }
+    });
+};
+/**
+ * Reviews the pending deployments of one run: one write for every approvable matching
+ * environment, and one result for the run. Its pending deployments are read even past the `limit`
+ * budget: a run that would not be reviewed keeps its own reason, and only a run that would be gets
+ * `limit reached`.
+ */
+async function reviewRun(context, repository, run) {
+    const { settings, octokit, mutations, results } = context;
+    let pending;
+    try {
+        pending = await readPendingDeployments(octokit, repository, run.id);
+    }
+    catch (error) {
+        const stopped = mutations.stoppedBy(error);
+        // One run that cannot be read (deleted meanwhile, say) must not stop the others.
+        if (stopped !== undefined)
+            results.skip(handler_target(repository, run), stopped);
+        else
+            results.add(handler_target(repository, run), 'failed', describeApiError(error, 'review-deployments'));
+        return;
+    }
+    if (pending.length === 0) {
+        results.skip(handler_target(repository, run), run.status === 'waiting'
+            ? 'no pending deployments: reviewed, cancelled or completed since it was listed'
+            : `no pending deployments (status ${run.status})`);
+        return;
+    }
+    const plan = planReview(pending, settings.environments, context.now());
+    if (plan.review.length === 0 && plan.blocked.length === 0) {
+        const names = plan.unmatched.map(deployment => deployment.environment.name).join(', ');
+        results.skip(handler_target(repository, run), `waiting on ${names}, which \`environments\` (${settings.environments.join(', ')}) does not match`);
+        return;
+    }
+    const stop = plan.review.length > 0 ? mutations.stopReason() : undefined;
+    // What holds the environments this token cannot review. Who reviewed what before tells the
+    // maintainer what is left: read before our own review, which would only repeat itself, and not
+    // for a run the invocation stopped before.
+    let left;
+    if (plan.blocked.length > 0) {
+        const past = stop === undefined && mutations.canRead() ? await reviewsSoFar(context, repository, run) : [];
+        const soFar = describeHistory(past);
+        left = [
+            ...plan.blocked.map(blocked => blockedAfterReviews(blocked, past, context.now())),
+            ...(soFar ? [soFar] : [])
+        ].join('; ');
+    }
+    if (plan.review.length === 0) {
+        results.skip(handler_target(repository, run), left ?? '');
+        return;
+    }
+    const [result] = stop === undefined
+        ? await mutations.apply([reviewWrite(context, repository, run, plan.review)], settings.state)
+        : [mutations.skipStopped(handler_target(repository, run))];
+    if (result && left)
+        results.update(result, { reason: `${result.reason}; ${left}` });
+}
+/**
+ * The review of `reviewed` (approvable, matching) in one call, sent once. After a lost answer
+ * (5xx, dropped connection, timeout) `lookBack` tells whether it took effect; a refusal (422) is
+ * explained the same way.
+ */
+function reviewWrite(context, repository, run, reviewed) {
+    const { settings, octokit } = context;
+    return {
+        target: handler_target(repository, run),
+        reason: describeReview(settings.state, reviewed, context.now()),
+        send: async () => {
+            try {
+                await octokit.rest.actions.reviewPendingDeploymentsForRun({
+                    ...repository,
+                    run_id: run.id,
+                    environment_ids: reviewed.map(deployment => deployment.environment.id),
+                    state: settings.state,
+                    comment: settings.comment,
+                    ...SEND_ONCE
+                });
+                return '';
+            }
+            catch (error) {
+                if (statusOf(error) !== 422)
+                    throw error;
+                throw new RefusedReview(await handler_explainRefusal(context, repository, run.id, reviewed, error));
+            }
+        },
+        landed: async () => {
+            const found = await lookBack(context, repository, run.id, reviewed);
+            if (found.kind === 'pending')
+                return false;
+            if (found.kind === 'reviewed' && found.ours)
+                return true;
+            throw new RefusedReview(movedOn(found));
+        },
+        onError: error => (error instanceof RefusedReview ? error.verdict : undefined)
+    };
+}
+/** The outcome a refused or lost review was found to have, carried to `onError`. */
+class RefusedReview extends Error {
+    verdict;
+    constructor(verdict) {
+        super(verdict.reason);
+        this.verdict = verdict;
+    }
+}
+/**
+ * Reads the run back after a review of `reviewed`: `pending` when every one of them still waits
+ * (nothing took effect); else the latest review of them in the history, `ours` when it is just
+ * like this one (same state, comment and environments); else `gone` (cancelled or completed).
+ *
+ * Calls `GET .../runs/{run_id}/pending_deployments`, then `GET .../runs/{run_id}/approvals`.
+ * @throws the API error of either read.
+ */
+async function lookBack(context, repository, runId, reviewed) {
+    const { settings, octokit } = context;
+    const names = reviewed.map(deployment => deployment.environment.name);
+    const stillPending = new Set((await readPendingDeployments(octokit, repository, runId)).map(entry => entry.environment.id));
+    if (reviewed.every(deployment => stillPending.has(deployment.environment.id))) {
+        return { kind: 'pending' };
+    }
+    const past = await readReviewHistory(octokit, repository, runId);
+    const latest = [...past]
+        .reverse()
+        .find(review => review.environments.some(name => names.includes(name)));
+    if (!latest)
+        return { kind: 'gone', names };
+    const ours = latest.state === settings.state &&
+        latest.comment === settings.comment &&
+        latest.environments.length === names.length &&
+        latest.environments.every(name => names.includes(name));
+    return { kind: 'reviewed', review: latest, ours };
+}
+/** The skip of a run whose environments someone reviewed, or that moved on, meanwhile. */
+function movedOn(found) {
+    if (found.kind === 'gone') {
+        return {
+            outcome: 'skipped',
+            reason: `no longer waiting on ${found.names.join(', ')}: the run was cancelled or completed meanwhile`
+        };
+    }
+    const { review } = found;
+    return {
+        outcome: 'skipped',
+        reason: `reviewed meanwhile: ${review.user} ${review.state} ${review.environments.join(', ')}`
+    };
+}
+/**
+ * Why GitHub refused (422) a review of `reviewed`, from reading the run back (`lookBack`):
+ * `failed` when they still wait (the token is not, or no longer, a required reviewer); `skipped`
+ * when someone reviewed them (even with a review just like this one: this one was sent once and
+ * refused), or the run moved on, meanwhile.
+ * @throws the read's error when it met the spent primary rate limit (the run is then skipped).
+ */
+async function handler_explainRefusal(context, repository, runId, reviewed, error) {
+    const refused = describeApiError(error, 'review-deployments');
+    let found;
+    try {
+        found = await lookBack(context, repository, runId, reviewed);
+    }
+    catch (readError) {
+        if (context.mutations.stoppedBy(readError) !== undefined)
+            throw readError;
+        return {
+            outcome: 'failed',
+            reason: `${refused}; the run could not be read again to tell why (${describeApiError(readError, 'review-deployments')})`
+        };
+    }
+    if (found.kind !== 'pending')
+        return movedOn(found);
+    const names = reviewed.map(deployment => deployment.environment.name);
+    return {
+        outcome: 'failed',
+        reason: `${refused}: the token is not a required reviewer of ${names.join(', ')} (or may not review its own run); pass a required reviewer's token in \`github-token\``
+    };
+}
+/**
+ * The run's review history; empty (and a warning) when it cannot be read, which only costs the
+ * reason its history.
+ */
+async function reviewsSoFar(context, repository, run) {
+    try {
+        return await readReviewHistory(context.octokit, repository, run.id);
+    }
+    catch (error) {
+        context.mutations.stoppedBy(error);
+        log.warning(`${fullName(repository)}: could not read the review history of run ${run.id} (${describeApiError(error, 'review-deployments')})`);
+        return [];
+    }
+}
+const handler_target = (repository, run) => runTarget(repository, run, 'review');
+
+;// CONCATENATED MODULE: ./src/operations/review-deployments/inputs.ts
+/** Reads the settings of review-deployments from the step's inputs. */
+
+/**
+ * @returns review-deployments' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+function readReviewDeploymentsSettings(inputs, common) {
+    const operation = 'review-deployments';
+    return {
+        ...common,
+        operation,
+        filters: readRunFilters(inputs, common, operation),
+        environments: inputs.globs('environments', 'staging'),
+        state: inputs.choice('state', ['approved', 'rejected'], 'approved'),
+        comment: inputs.text('comment')
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/operations/rotate-secrets/rules.ts
@@ -51838,7 +53180,7 @@ const rotateSecrets = async (context) => {
     refusePartialRotation(settings);
     const values = newValues(settings);
     const plans = [];
-    await group('Plan: public keys and existing secrets', async () => {
+    await log.group('Plan: public keys and existing secrets', async () => {
         // Looked up once, after the first store's key proved the organization readable, for every store.
         let selected;
         const selectedRepositoryIds = async () => (selected ??= resolveRepositoryIds(context, settings.organization ?? ''));
@@ -51848,7 +53190,7 @@ const rotateSecrets = async (context) => {
     });
     const accepted = new Set();
     for (const plan of plans) {
-        await group(plan.scope.description, async () => {
+        await log.group(plan.scope.description, async () => {
             const results = await context.mutations.apply(settings.secrets.map(name => writeFor(context, plan, name, values.get(name) ?? '')), 'written');
             for (const result of results)
                 if (result.outcome === 'done')
@@ -51882,7 +53224,7 @@ function refusePartialRotation(settings) {
     const stores = settings.apps.length > 1
         ? ` × ${count(settings.apps.length, ['store', 'stores'])} (${settings.apps.join(', ')})`
         : '';
-    throw new InputError('limit', `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}${stores}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`);
+    throw new input_error_InputError('limit', `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}${stores}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`);
 }
 /**
  * Fails each write the mutation boundary left unsent (it skips the rest once the primary rate
@@ -51906,7 +53248,7 @@ function newValues(settings) {
         if (source.kind === 'value')
             return [name, source.value];
         const value = generateSecretValue(source.length, source.encoding);
-        core_setSecret(value);
+        log.mask(value);
         return [name, value];
     }));
 }
@@ -51939,7 +53281,7 @@ async function targetScopes(context) {
                 }
                 catch (error) {
                     if (statusOf(error) === 404) {
-                        throw new InputError('environment', `${JSON.stringify(environment)} does not exist in ${name} (or the token cannot see it). Create it under Settings → Environments of ${name}, or remove ${name} from 'repository'. Nothing was written.`);
+                        throw new input_error_InputError('environment', `${JSON.stringify(environment)} does not exist in ${name} (or the token cannot see it). Create it under Settings → Environments of ${name}, or remove ${name} from 'repository'. Nothing was written.`);
                     }
                     throw planError(`read environment ${JSON.stringify(environment)} of ${name}`, error);
                 }
@@ -51989,7 +53331,7 @@ async function planScope(context, scope, selectedRepositoryIds) {
         }
     }
     const known = settings.secrets.filter(name => existing.has(name)).length;
-    info(`${scope.description}: key_id ${key.key_id}; ${settings.secrets.length} secrets to write (${known} existing, ${settings.secrets.length - known} new)`);
+    log.info(`${scope.description}: key_id ${key.key_id}; ${settings.secrets.length} secrets to write (${known} existing, ${settings.secrets.length - known} new)`);
     return { scope, key, existing, access };
 }
 /**
@@ -52010,7 +53352,7 @@ async function resolveRepositoryIds(context, org) {
         }
     }
     if (unknown.length > 0) {
-        throw new InputError('selected-repositories', `${unknown.map(name => JSON.stringify(name)).join(', ')} not found in organization ${org} (or the token cannot see ${unknown.length === 1 ? 'it' : 'them'}). List repository names of ${org} without the owner. Nothing was written.`);
+        throw new input_error_InputError('selected-repositories', `${unknown.map(name => JSON.stringify(name)).join(', ')} not found in organization ${org} (or the token cannot see ${unknown.length === 1 ? 'it' : 'them'}). List repository names of ${org} without the owner. Nothing was written.`);
     }
     return ids;
 }
@@ -52074,7 +53416,7 @@ async function putSealed(plan, name, value, access) {
         const fresh = await scope.publicKey();
         if (fresh.key_id === sent.key_id)
             throw error;
-        info(`${scope.description}: the public key changed (key_id ${sent.key_id} → ${fresh.key_id}); sealing ${name} again`);
+        log.info(`${scope.description}: the public key changed (key_id ${sent.key_id} → ${fresh.key_id}); sealing ${name} again`);
         plan.key = fresh;
         return await scope.put(name, await sealSecretValue(value, fresh), fresh.key_id, access);
     }
@@ -52140,859 +53482,46 @@ function planError(what, error, why = describeApiError(error, 'rotate-secrets'))
     return new Error(`rotate-secrets could not ${what}: ${why}${hint}. Nothing was written.`);
 }
 
-;// CONCATENATED MODULE: ./src/operations/index.ts
+;// CONCATENATED MODULE: ./src/operations/rotate-secrets/inputs.ts
+/** Reads the settings of rotate-secrets from the step's inputs. */
 
 
 
 
 
-
-
-
-/** One handler per operation: an operation without one does not compile. */
-const HANDLERS = {
-    'rerun-failed': rerunFailed,
-    'cancel-stale': cancelStale,
-    'approve-fork-runs': approveForkRuns,
-    'review-deployments': reviewDeployments,
-    'rotate-secrets': rotateSecrets,
-    'delete-runs': deleteRuns,
-    'delete-artifacts': deleteArtifacts,
-    'delete-caches': deleteCaches
-};
-/**
- * Runs the handler of `context.settings.operation`. Handlers record per-target errors themselves;
- * what they throw (a bad target found while planning) fails the step.
- */
-async function runHandler(context) {
-    return runOperation(context.settings.operation, context);
-}
-async function runOperation(operation, context) {
-    const handler = HANDLERS[operation];
-    // `settings.operation` is `operation`, so these are the settings of O.
-    return handler({ ...context, settings: context.settings });
-}
-
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(1916);
-;// CONCATENATED MODULE: ./src/readers/repositories.ts
-/**
- * Resolving `repository`: its patterns (`acme/*`, `acme/web-*`, `*`) become the repositories the
- * token can access, once, before any target is looked at; named entries stay as written; the
- * `exclude-repository` globs remove repositories in every case. Then an estimate of the reads the
- * sweep needs, against the primary rate limit left.
- *
- * Which listing serves which pattern (every page, 100 per page):
- * - an installation token (a GitHub App's, `GITHUB_TOKEN` too): `GET /installation/repositories`
- *   alone, once, for every pattern: what the installation was not granted is never matched;
- * - otherwise, `owner/GLOB`: `GET /orgs/{org}/repos` when the owner is an organization (a 404 says
- *   it is not); for the token's own account (`GET /user` tells its login)
- *   `GET /user/repos?affiliation=owner`, private ones included; for another user
- *   `GET /users/{username}/repos` (public ones only) and the private ones the token collaborates
- *   on from `GET /user/repos?affiliation=collaborator`;
- * - otherwise, `*`: `GET /user/repos` (own, collaborator and organization-member repositories).
- * Archived repositories found through a pattern are left out (they are read-only).
- */
-
-
-
-
-
-
-/** `owner/repo`. */
-/**
- * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
- * names starting with a dot included), or undefined.
- */
-function excludedBy(fullName, globs) {
-    return globs.find(glob => minimatch(fullName, glob, { nocase: true, dot: true }));
-}
-/** Whether a pattern matches a repository: its owner (case-insensitive) and its name glob. */
-function matchesPattern(pattern, repository) {
-    if (pattern.owner !== undefined && pattern.owner.toLowerCase() !== repository.owner.toLowerCase())
-        return false;
-    return minimatch(repository.repo, pattern.glob, { nocase: true, dot: true });
-}
-/**
- * Puts the list together (pure): entries in the order given, a pattern's repositories by name
- * (case-insensitive, owner first for `*`), archived ones of a pattern left out, excluded ones
- * removed, each repository once (case-insensitive; the first spelling wins).
- * @param matchesOf the repositories each pattern matched (a pattern without an entry matched none).
- */
-function assembleRepositories(entries, matchesOf, excludes) {
-    const seen = new Set();
-    const repositories = [];
-    const notes = [];
-    for (const entry of entries) {
-        const candidates = entry.kind === 'named'
-            ? [{ owner: entry.owner, repo: entry.repo, archived: false }]
-            : [...(matchesOf.get(entry) ?? [])].sort(byFullName);
-        const note = { entry, matched: candidates.length, archived: 0, excluded: [] };
-        notes.push(note);
-        for (const candidate of candidates) {
-            const name = fullName(candidate);
-            if (candidate.archived && entry.kind === 'pattern') {
-                note.archived += 1;
-                continue;
-            }
-            const glob = excludedBy(name, excludes);
-            if (glob !== undefined) {
-                note.excluded.push({ repository: name, glob });
-                continue;
-            }
-            const key = name.toLowerCase();
-            if (seen.has(key))
-                continue;
-            seen.add(key);
-            repositories.push({ owner: candidate.owner, repo: candidate.repo });
-        }
-    }
-    return { repositories, notes };
-}
-function byFullName(a, b) {
-    const x = fullName(a).toLowerCase();
-    const y = fullName(b).toLowerCase();
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-/**
- * What a token's prefix says about it: `ghs_` tokens are installation tokens (a GitHub App's, and
- * `GITHUB_TOKEN`); `ghp_`, `github_pat_`, `gho_` and `ghu_` tokens act for a user. Other tokens
- * (older formats, some GitHub Enterprise Server versions) are `unknown`: `GET
- * /installation/repositories` then tells, as it answers only installation tokens.
- */
-function tokenKindOf(token) {
-    if (token.startsWith('ghs_'))
-        return 'installation';
-    if (/^(?:ghp|gho|ghu)_|^github_pat_/.test(token))
-        return 'user';
-    return 'unknown';
-}
-/**
- * The reads each repository costs the operation at the least (its listings): one listing of the
- * runs per workflow in `workflow` (one when empty) for the run operations; for rotate-secrets the
- * public key, the secrets before and after the writes (and the environment, for that scope). Zero
- * when the work does not grow with repositories (organization secrets, an answer to a deployment
- * protection rule).
- */
-function readsPerRepository(settings) {
-    switch (settings.operation) {
-        case 'rotate-secrets':
-            return settings.scope === 'organization' ? 0 : settings.scope === 'environment' ? 4 : 3;
-        case 'review-deployments':
-            return settings.runner.eventName === 'deployment_protection_rule'
-                ? 0
-                : Math.max(1, settings.filters.workflows.length);
-        default:
-            return 'filters' in settings ? Math.max(1, settings.filters.workflows.length) : 1;
-    }
-}
-/**
- * Resolves `settings.repositoryEntries` into the repositories to process (see the module's doc
- * for the endpoints), logs the list in one group, warns for every pattern that matched nothing
- * (naming the token's reach) and, before the first listing of runs or secrets, when the sweep's
- * reads (`readsPerRepository` × repositories) exceed the primary rate limit left as the
- * repository listings showed it (see `warnWhenSweepWontFit`).
- * A pattern whose listing fails is recorded in `results` (kind `repository`, id the pattern):
- * `skipped` with the reset time when the rate limit is spent (`mutations.stoppedBy`, which makes
- * it the invocation's stop), `failed` otherwise; the other
- * entries go on. Makes no request when every entry is named.
- * @returns the settings with `repositories` replaced by the resolved list.
- * @throws only what `core` throws; API errors are recorded, never thrown.
- */
-async function resolveRepositories(octokit, settings, results, mutations) {
-    const reader = new RepositoryReader(octokit, settings.token);
-    const matchesOf = new Map();
-    const unmatched = [];
-    for (const entry of settings.repositoryEntries) {
-        if (entry.kind !== 'pattern')
-            continue;
-        try {
-            const reach = await reader.reach(entry);
-            const matches = reach.repositories.filter(repository => matchesPattern(entry, repository));
-            matchesOf.set(entry, matches);
-            if (matches.every(repository => repository.archived))
-                unmatched.push({ entry, reach });
-        }
-        catch (error) {
-            recordUnresolved(results, mutations, entry, error, settings.operation === 'rotate-secrets');
-        }
-    }
-    const { repositories, notes } = assembleRepositories(settings.repositoryEntries, matchesOf, settings.excludeRepositories);
-    await group(`Repositories: ${repositories.length}`, async () => logList(repositories, notes));
-    for (const { entry, reach } of unmatched) {
-        const archived = matchesOf.get(entry)?.length ?? 0;
-        warning(`repository entry '${entry.text}' matches none of ${reach.description}${archived > 0 ? ` (${archived} archived left out)` : ''}; nothing to do for it. Check the pattern, or the token's access.`);
-    }
-    const resolved = { ...settings, repositories };
-    warnWhenSweepWontFit(resolved, reader.rateLimit);
-    return resolved;
-}
-/**
- * Records a pattern that could not be resolved. A spent rate limit only postpones it (`skipped`
- * with the reset time), except for a rotation, where a repository left on the old value must fail
- * the step.
- */
-function recordUnresolved(results, mutations, entry, error, mustFinish) {
-    const target = {
-        repository: entry.text,
-        kind: 'repository',
-        id: entry.text,
-        action: 'list',
-        url: ''
-    };
-    const stopped = mutations.stoppedBy(error);
-    if (stopped !== undefined && !mustFinish) {
-        results.skip(target, stopped);
-        return;
-    }
-    const reason = stopped !== undefined
-        ? `not resolved: ${stopped}; run again after that`
-        : describeListingError(error);
-    core_error(`repository entry '${entry.text}': ${reason}`);
-    results.add(target, 'failed', reason);
-}
-/** A failed repository listing, with what the token needs when it was refused. */
-function describeListingError(error) {
-    if (!isApiError(error))
-        return error instanceof Error ? error.message : String(error);
-    const message = `${error.status || 'network'} ${firstLine(error.message)}`;
-    if (error.status === 401)
-        return `${message}: the token is invalid or expired`;
-    if (error.status === 403)
-        return `${message}: the token cannot list these repositories (it needs \`metadata: read\` on them)`;
-    if (error.status >= 500 || error.status === 0)
-        return `${message} (GitHub did not answer in time; retries exhausted)`;
-    return message;
-}
-function logList(repositories, notes) {
-    for (const note of notes) {
-        if (note.entry.kind === 'named' && note.excluded.length === 0)
-            continue;
-        const parts = [
-            note.entry.kind === 'pattern' && `matched ${note.matched}`,
-            note.archived > 0 && `${note.archived} archived left out`,
-            note.excluded.length > 0 &&
-                `excluded ${note.excluded.map(({ repository, glob }) => `${repository} (${glob})`).join(', ')}`
-        ].filter((part) => typeof part === 'string');
-        info(`${entryText(note.entry)}: ${parts.join('; ')}`);
-    }
-    for (const repository of repositories)
-        info(fullName(repository));
-}
-/**
- * Warns when the sweep's reads will not fit in the primary rate limit left, as the last
- * repository listing showed it (`x-ratelimit-remaining`, `x-ratelimit-reset`): repositories not
- * reached are then reported skipped, and the warning says so before the first of them is listed.
- * Nothing to compare with when no listing was made (every entry named) or none showed the limit
- * (GitHub Enterprise Server without rate limits).
- */
-function warnWhenSweepWontFit(settings, seen) {
-    const perRepository = readsPerRepository(settings);
-    const count = settings.repositories.length;
-    const reads = perRepository * count;
-    if (seen === undefined || reads <= seen.remaining)
-        return;
-    warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`);
-}
-/**
- * Lists what patterns are matched against, each listing once per invocation, one request at a
- * time, and keeps the last `x-ratelimit-*` headers it saw.
- */
-class RepositoryReader {
-    octokit;
-    token;
-    /** The rate limit as the last answer showed it. */
-    rateLimit;
-    installation;
-    login;
-    collaborating;
-    /** The reach of each owner (lower-cased), and of `*`. */
-    reaches = new Map();
-    constructor(octokit, token) {
-        this.octokit = octokit;
-        this.token = token;
-    }
-    /**
-     * The repositories `pattern` is matched against, each listing made once per invocation.
-     * @throws the API error of a listing (a 404 for an owner that is no organization is not one).
-     */
-    async reach(pattern) {
-        const installation = await this.installationRepositories();
-        if (installation !== undefined) {
-            return {
-                repositories: installation,
-                description: `the ${count(installation.length, 'repository', 'repositories')} this installation token was granted`
-            };
-        }
-        const key = pattern.owner?.toLowerCase() ?? '*';
-        let reach = this.reaches.get(key);
-        if (reach === undefined) {
-            reach =
-                pattern.owner === undefined ? await this.everyReach() : await this.ownerReach(pattern.owner);
-            this.reaches.set(key, reach);
-        }
-        return reach;
-    }
-    async everyReach() {
-        const every = await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {});
-        return {
-            repositories: every,
-            description: `the ${count(every.length, 'repository', 'repositories')} this token can access (its own, and those it collaborates on or reaches as an organization member)`
-        };
-    }
-    async ownerReach(owner) {
-        let org;
-        try {
-            org = await this.collect(this.octokit.rest.repos.listForOrg, { org: owner, type: 'all' });
-        }
-        catch (error) {
-            // Not an organization (a user, or no such account): the user listings tell.
-            if (statusOf(error) !== 404)
-                throw error;
-        }
-        if (org !== undefined) {
-            return {
-                repositories: org,
-                description: `the ${count(org.length, 'repository', 'repositories')} of organization ${owner} this token can see`
-            };
-        }
-        if ((await this.ownLogin()).toLowerCase() === owner.toLowerCase()) {
-            const own = await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {
-                affiliation: 'owner'
-            });
-            return {
-                repositories: own,
-                description: `the ${count(own.length, 'repository', 'repositories')} of the token's own account ${owner}`
-            };
-        }
-        let visible;
-        try {
-            visible = await this.collect(this.octokit.rest.repos.listForUser, {
-                username: owner,
-                type: 'owner'
-            });
-        }
-        catch (error) {
-            if (statusOf(error) !== 404)
-                throw error;
-            return {
-                repositories: [],
-                description: `the repositories of ${owner}: no organization or user of that name is visible to this token`
-            };
-        }
-        // Public listings leave out the private repositories the token collaborates on.
-        this.collaborating ??= await this.collect(this.octokit.rest.repos.listForAuthenticatedUser, {
-            affiliation: 'collaborator'
-        });
-        const known = new Set(visible.map(repository => repository.repo.toLowerCase()));
-        const shared = this.collaborating.filter(repository => repository.owner.toLowerCase() === owner.toLowerCase() &&
-            !known.has(repository.repo.toLowerCase()));
-        const repositories = [...visible, ...shared];
-        return {
-            repositories,
-            description: `the ${count(repositories.length, 'repository', 'repositories')} of user ${owner} this token can see (public ones, and those it collaborates on)`
-        };
-    }
-    /**
-     * Every repository of the installation, or undefined for a token that is not an installation
-     * token (by its prefix, else because `GET /installation/repositories` refused it with 403/404).
-     */
-    async installationRepositories() {
-        if (this.installation === undefined) {
-            const kind = tokenKindOf(this.token);
-            if (kind === 'user') {
-                this.installation = 'not an installation';
-            }
-            else {
-                try {
-                    this.installation = await this.collect(this.octokit.rest.apps.listReposAccessibleToInstallation, {});
-                }
-                catch (error) {
-                    const status = statusOf(error);
-                    if (kind !== 'unknown' || (status !== 403 && status !== 404))
-                        throw error;
-                    this.installation = 'not an installation';
-                }
-            }
-        }
-        return this.installation === 'not an installation' ? undefined : this.installation;
-    }
-    /** The login of the token's user (`GET /user`), once. */
-    async ownLogin() {
-        if (this.login === undefined) {
-            const response = await this.octokit.rest.users.getAuthenticated();
-            this.note(response.headers);
-            this.login = response.data.login;
-        }
-        return this.login;
-    }
-    /**
-     * Every page of a repository listing, 100 per page, reduced to `ListedRepository`.
-     * @throws the API error of any page.
-     */
-    async collect(endpoint, params) {
-        const repositories = [];
-        try {
-            // Each listing answers its own repository shape; only the fields of RepositoryLike are read.
-            const iterate = this.octokit.paginate.iterator;
-            const pages = iterate(endpoint, { ...params, per_page: PER_PAGE });
-            for await (const page of pages) {
-                this.note(page.headers);
-                for (const repository of page.data) {
-                    repositories.push({
-                        owner: repository.owner.login,
-                        repo: repository.name,
-                        archived: repository.archived === true
-                    });
-                }
-            }
-        }
-        catch (error) {
-            if (isApiError(error))
-                this.note(error.response?.headers ?? {});
-            throw error;
-        }
-        return repositories;
-    }
-    note(headers) {
-        const remaining = Number(headers['x-ratelimit-remaining']);
-        const reset = Number(headers['x-ratelimit-reset']);
-        if (headers['x-ratelimit-remaining'] === undefined || !Number.isFinite(remaining))
-            return;
-        this.rateLimit = {
-            remaining,
-            reset: Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : new Date()
-        };
-    }
-}
-function count(n, one, many) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/read-settings.ts
-/**
- * The one place that reads the step's inputs and the runner's environment. It validates every
- * value before the first API call and returns typed settings for exactly one operation.
- */
-
-
-
-
-
-
-
-
-
-
-const HOUR = 3600;
-const DAY = 24 * HOUR;
-/** `lookback`: runs are kept at most 400 days (the longest retention GitHub offers). */
-const LOOKBACK_BOUNDS = {
-    max: 400 * DAY,
-    why: 'GitHub keeps runs at most 400 days'
-};
-/** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
-const STALE_AFTER_BOUNDS = {
-    max: 35 * DAY,
-    why: 'GitHub ends a workflow run after 35 days'
-};
-/** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
-const FORCE_CANCEL_AFTER_BOUNDS = {
-    max: 6 * HOUR,
-    why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
-};
-const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
-/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
-const MAX_KEEP_LATEST = 1000;
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DEFAULT_PROTECTED_PATHS = ['.github/workflows/**', '.github/actions/**'];
 /**
- * Builds the settings for this invocation.
- * @param read input reader; defaults to `core.getInput` (the only call of it in the action).
- * @param env environment; defaults to `process.env` (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`).
- * @returns settings for the chosen operation; secret values and the token are already masked.
- * @throws InputError naming the input, the value and an accepted example; Error for a bad
- *   `ACTIONS_OPS_TIME_SCALE`.
+ * @returns rotate-secrets' settings over `common`; a given value is masked at once (whole and
+ *   line by line).
+ * @throws InputError naming the input (never quoting `value`), before any request: nothing is
+ *   written when one target or value is wrong.
  */
-function getSettings(read = (name, options) => getInput(name, options), env = process.env) {
-    const operation = parseOperation(read('operation'));
-    const common = readCommon(read, env, operation);
-    switch (operation) {
-        case 'cancel-stale': {
-            const staleAfterSeconds = parseDurationSeconds('stale-after', read('stale-after'), STALE_AFTER_BOUNDS);
-            const forceCancelAfterSeconds = parseDurationSeconds('force-cancel-after', read('force-cancel-after'), FORCE_CANCEL_AFTER_BOUNDS);
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                keepLatest: parseInteger('keep-latest', read('keep-latest'), 1, {
-                    min: 1,
-                    max: MAX_KEEP_LATEST
-                }),
-                ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
-                ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
-            };
-        }
-        case 'rerun-failed': {
-            const logPattern = parseRegExp('log-pattern', read('log-pattern'));
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                lookbackSeconds: parseDurationSeconds('lookback', read('lookback'), LOOKBACK_BOUNDS) ?? 24 * HOUR,
-                conclusions: readConclusions(read('conclusions')),
-                maxAttempts: parseInteger('max-attempts', read('max-attempts'), 3, {
-                    min: 1,
-                    max: MAX_RUN_ATTEMPTS
-                }),
-                jobFilter: parseGlobs('job-filter', read('job-filter'), 'e2e*'),
-                ...(logPattern !== undefined && { logPattern }),
-                enableDebugLogging: parseBoolean('enable-debug-logging', read('enable-debug-logging'), false),
-                skipSuperseded: parseBoolean('skip-superseded', read('skip-superseded'), true)
-            };
-        }
-        case 'approve-fork-runs': {
-            const protectedPaths = parseGlobs('protected-paths', read('protected-paths'), '.github/workflows/**');
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                trustedActors: parseGlobs('trusted-actors', read('trusted-actors'), 'dependabot[bot]'),
-                protectedPaths: protectedPaths.length > 0 ? protectedPaths : DEFAULT_PROTECTED_PATHS
-            };
-        }
-        case 'review-deployments': {
-            const comment = read('comment').trim();
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                environments: parseGlobs('environments', read('environments'), 'staging'),
-                state: parseChoice('state', read('state'), ['approved', 'rejected'], 'approved'),
-                comment: comment === '' ? 'Reviewed by actions-ops' : comment
-            };
-        }
-        case 'rotate-secrets':
-            return readRotateSecrets(read, common);
-        case 'delete-runs':
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                olderThanSeconds: readOlderThan(read),
-                keepLatest: readCleanUpKeepLatest(read),
-                conclusions: readRunConclusions(read('conclusions'))
-            };
-        case 'delete-artifacts':
-            refuseInputs(read, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
-            return {
-                ...common,
-                operation,
-                filters: readRunFilters(read, common, operation),
-                olderThanSeconds: readOlderThan(read),
-                keepLatest: readCleanUpKeepLatest(read),
-                artifactNames: parseGlobs('artifact-name', read('artifact-name'), 'coverage-*')
-            };
-        case 'delete-caches':
-            refuseInputs(read, operation, ['run-id', 'workflow', 'branch', 'exclude-branch', 'event', 'actor'], CACHE_FILTER_HINT);
-            return {
-                ...common,
-                operation,
-                olderThanSeconds: readOlderThan(read),
-                cacheKeys: parseGlobs('cache-key', read('cache-key'), 'Linux-node-*'),
-                cacheRefs: parseGlobs('cache-ref', read('cache-ref'), 'refs/pull/*/merge'),
-                closedPullRequests: parseBoolean('closed-pull-requests', read('closed-pull-requests'), false)
-            };
-    }
-}
-const ARTIFACT_FILTER_HINT = "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'";
-const CACHE_FILTER_HINT = "a cache belongs to a git ref, not to a run; narrow with 'cache-ref' or 'cache-key', e.g. 'cache-ref: refs/heads/main'";
-/**
- * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
- * more than the step says.
- * @throws InputError naming the first such input that is set, and what to use instead.
- */
-function refuseInputs(read, operation, names, hint) {
-    for (const name of names) {
-        if (read(name).trim() !== '') {
-            throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
-        }
-    }
-}
-function readOlderThan(read) {
-    return parseRequiredAgeSeconds('older-than', read('older-than'), '30d');
-}
-/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
-function readCleanUpKeepLatest(read) {
-    return parseInteger('keep-latest', read('keep-latest'), 1, { min: 0, max: MAX_KEEP_LATEST });
-}
-/**
- * Parses `operation`.
- * @throws InputError listing the valid names and the nearest one.
- */
-function parseOperation(raw) {
-    const value = raw.trim();
-    if (OPERATIONS.includes(value))
-        return value;
-    const valid = OPERATIONS.join(', ');
-    if (value === '') {
-        throw new InputError('operation', `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`);
-    }
-    const nearest = (0,mod/* closest */.kp)(value.toLowerCase(), [...OPERATIONS]);
-    throw new InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
-}
-function readCommon(read, env, operation) {
-    const runner = readRunnerContext(env, operation);
-    // A protection rule is answered by its app alone: no other token is worth suggesting.
-    const answersRule = operation === 'review-deployments' &&
-        protectionRulePayload(runner.eventName, runner.payload) !== undefined;
-    const token = readToken(read('github-token'), `for ${operation}, ${answersRule ? PROTECTION_RULE_TOKEN_HINT : PERMISSION_HINTS[operation]}`);
-    core_setSecret(token);
-    const rawRepositories = read('repository').trim() || (env.GITHUB_REPOSITORY ?? '');
-    const repositoryEntries = parseRepositoryEntries('repository', rawRepositories);
-    if (repositoryEntries.length === 0) {
-        throw new InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
-    }
-    const excludeRepositories = parseRepositoryGlobs('exclude-repository', read('exclude-repository'));
-    // The named ones as they are; patterns join them when resolved (repositories.ts), before any
-    // target is looked at.
-    const repositories = repositoryEntries.flatMap(entry => entry.kind === 'named' &&
-        excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
-        ? [{ owner: entry.owner, repo: entry.repo }]
-        : []);
-    return {
-        token,
-        repositories,
-        repositoryEntries,
-        excludeRepositories,
-        dryRun: parseBoolean('dry-run', read('dry-run'), false),
-        limit: parseInteger('limit', read('limit'), 100, { min: 1, max: 10000 }),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        runner,
-        pacing: readPacing(env)
-    };
-}
-/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
-const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
-/**
- * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
- * break, a zero-width space) fails every request, with an error that may quote the header; one it
- * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
- * is and what kind it is, never the value or any part of it.
- * @throws InputError for an empty token or one with a character outside printable ASCII.
- */
-function readToken(raw, need) {
-    const token = raw.trim();
-    if (token === '') {
-        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
-    }
-    const characters = [...token];
-    const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
-    if (bad !== -1) {
-        throw new InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
-    }
-    return token;
-}
-/** Names a character that does not belong in a token without quoting the token. */
-function describeCharacter(character) {
-    const code = character.codePointAt(0) ?? 0;
-    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    if (character === '\n' || character === '\r')
-        return `a line break (${hex})`;
-    if (character === '\t')
-        return `a tab (${hex})`;
-    if (/\s/.test(character))
-        return `a space (${hex})`;
-    if (code < 0x20 || code === 0x7f)
-        return `a control character (${hex})`;
-    return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
-}
-/**
- * Reads what the runner provides about this run. The event payload is read here, once, rather than
- * through `@actions/github`'s context, which captures the environment when it is first imported.
- * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
- *   JSON, for the operations that read the payload.
- */
-function readRunnerContext(env, operation) {
-    let payload = {};
-    const eventPath = env.GITHUB_EVENT_PATH;
-    if (eventPath) {
-        try {
-            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-        }
-        catch (error) {
-            // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
-            if (operation === 'rerun-failed' || operation === 'review-deployments') {
-                throw new EventPayloadError(eventPath, error);
-            }
-        }
-    }
-    const currentRunId = Number(env.GITHUB_RUN_ID);
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const eventRun = eventName === 'workflow_run' ? readEventRun(payload) : undefined;
-    return {
-        eventName,
-        payload,
-        ...(eventRun !== undefined && { eventRun }),
-        ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
-    };
-}
-/** The run of a `workflow_run` payload: its id, the attempt it was sent for, its repository. */
-function readEventRun(payload) {
-    const workflowRun = payload.workflow_run;
-    if (typeof workflowRun?.id !== 'number')
-        return undefined;
-    const repository = payload.repository;
-    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
-    return {
-        id: workflowRun.id,
-        ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt }),
-        ...(named !== undefined && { repository: named })
-    };
-}
-/**
- * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
- * runner's file, not an input, is at fault.
- */
-class EventPayloadError extends Error {
-    constructor(path, cause) {
-        // By name: `JSON`'s errors may come from another realm than this module's.
-        const notJson = cause?.name === 'SyntaxError';
-        super(`The event payload at GITHUB_EVENT_PATH (${path}) ${notJson ? 'is not JSON' : 'could not be read'} (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`);
-        this.name = 'EventPayloadError';
-    }
-}
-/**
- * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
- * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
- * shorter than an answer turns every request into retries.
- */
-const MIN_REQUEST_TIMEOUT_MS = 250;
-/**
- * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
- * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
- * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
- * and benchmarks against the simulator; on GitHub leave it unset.
- */
-function readPacing(env) {
-    const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
-    const scale = raw === '' ? 1 : Number(raw);
-    if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
-        // An environment variable of tests and benchmarks, not an input of the step.
-        throw new Error(`The environment variable ACTIONS_OPS_TIME_SCALE is ${JSON.stringify(raw)}, not a number from 0 to 1. Leave it unset outside tests.`);
-    }
-    return {
-        timeScale: scale,
-        writeIntervalMs: 1000 * scale,
-        retryBaseMs: 1000 * scale,
-        retryAfterScale: scale,
-        requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
-        pollIntervalMs: 10_000 * scale
-    };
-}
-function readRunFilters(read, common, operation) {
-    return {
-        ...readRunId(read('run-id'), common, operation),
-        workflows: parseWorkflows('workflow', read('workflow')),
-        branches: parseGlobs('branch', read('branch'), 'main, release/**'),
-        excludeBranches: parseGlobs('exclude-branch', read('exclude-branch'), 'gh-pages'),
-        events: readEvents(read('event')),
-        actors: parseGlobs('actor', read('actor'), 'dependabot[bot]')
-    };
-}
-/**
- * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
- * one repository), or for rerun-failed and review-deployments the triggering run of a
- * `workflow_run` event, in the event's own repository only (the others are scanned).
- * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
- */
-function readRunId(raw, common, operation) {
-    const { repositories, runner } = common;
-    const value = raw.trim();
-    if (value !== '') {
-        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
-            throw new InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
-        }
-        const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern');
-        if (pattern !== undefined) {
-            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
-        }
-        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
-        if (more.length > 0) {
-            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
-        }
-        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
-    }
-    const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
-    const event = runner.eventRun;
-    if (!usesTriggeringRun || event === undefined)
-        return {};
-    const named = event.repository;
-    const hasPattern = common.repositoryEntries.some(entry => entry.kind === 'pattern');
-    // A payload that names no repository can only be meant for a single one.
-    const own = repositories
-        .map(({ owner, repo }) => `${owner}/${repo}`)
-        .find(name => named === undefined
-        ? repositories.length === 1 && !hasPattern
-        : name.toLowerCase() === named.toLowerCase());
-    if (own !== undefined)
-        return { runId: event.id, runIdRepository: own };
-    // A pattern may match the event's repository; the run belongs to it alone (see runIdIn).
-    return hasPattern && named !== undefined ? { runId: event.id, runIdRepository: named } : {};
-}
-const EVENT_NAME = /^[a-z_]+$/;
-function readEvents(raw) {
-    const events = parseList(raw);
-    for (const event of events) {
-        if (!EVENT_NAME.test(event)) {
-            throw new InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
-        }
-    }
-    return events;
-}
-/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
-function readRunConclusions(raw) {
-    return [
-        ...new Set(parseList(raw).map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure')))
-    ];
-}
-/** `conclusions` for rerun-failed: the failed ones only; empty = `failure`. */
-function readConclusions(raw) {
-    const values = parseList(raw);
-    if (values.length === 0)
-        return ['failure'];
-    return [
-        ...new Set(values.map(value => parseChoice('conclusions', value, FAILED_CONCLUSIONS, 'failure')))
-    ];
-}
-function readRotateSecrets(read, common) {
-    const secrets = readSecretNames(read('secrets'));
-    const generate = parseBoolean('generate', read('generate'), false);
+function readRotateSecretsSettings(inputs, common) {
+    const secrets = readSecretNames(inputs.list('secrets'));
+    const generate = inputs.boolean('generate');
     // Untrimmed: a PEM key's trailing newline is part of the value.
-    const value = read('value', { trimWhitespace: false });
+    const value = inputs.raw('value', { trimWhitespace: false });
     // Whitespace alone is what a missing secret with stray spaces evaluates to: as empty as ''.
     const blank = value.trim() === '';
     if (!blank)
         maskValue(value);
-    const encoding = parseChoice('encoding', read('encoding'), ['base64url', 'base64', 'hex', 'alphanumeric'], 'base64url');
-    const length = parseInteger('length', read('length'), 32, { min: 16, max: 4096 });
+    const encoding = inputs.choice('encoding', ['base64url', 'base64', 'hex', 'alphanumeric'], 'base64url');
+    const length = inputs.integer('length', { min: 16, max: 4096 });
     if (generate && !blank) {
-        throw new InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
+        throw new input_error_InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
     }
     if (!generate && blank) {
-        throw new InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
+        throw new input_error_InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
     }
     if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
-        throw new InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
+        throw new input_error_InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
     }
-    const scope = parseChoice('scope', read('scope'), ['repository', 'environment', 'organization'], 'repository');
+    const scope = inputs.choice('scope', ['repository', 'environment', 'organization'], 'repository');
     const apps = [];
-    for (const raw of parseList(read('app'))) {
+    for (const raw of inputs.list('app')) {
         const app = SECRET_APPS.find(known => known === raw);
         if (app === undefined) {
-            throw new InputError('app', `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`);
+            throw new input_error_InputError('app', `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`);
         }
         if (!apps.includes(app))
             apps.push(app);
@@ -53002,37 +53531,37 @@ function readRotateSecrets(read, common) {
     const unscoped = apps.filter(app => !SECRET_APP_SCOPES[app].includes(scope));
     if (unscoped.length > 0) {
         const names = unscoped.map(app => SECRET_APP_NAMES[app]).join(' and ');
-        throw new InputError('app', `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`);
+        throw new input_error_InputError('app', `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`);
     }
-    const environment = read('environment').trim();
+    const environment = inputs.text('environment');
     if (scope === 'environment' && environment === '') {
-        throw new InputError('environment', `is required with 'scope: environment', e.g. 'environment: production'.`);
+        throw new input_error_InputError('environment', `is required with 'scope: environment', e.g. 'environment: production'.`);
     }
     if (scope !== 'environment' && environment !== '') {
-        throw new InputError('environment', `is only used with 'scope: environment'; add 'scope: environment' or remove it.`);
+        throw new input_error_InputError('environment', `is only used with 'scope: environment'; add 'scope: environment' or remove it.`);
     }
-    const organization = read('organization').trim();
+    const organization = inputs.text('organization');
     if (organization !== '' && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(organization)) {
-        throw new InputError('organization', `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`);
+        throw new input_error_InputError('organization', `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`);
     }
-    const rawVisibility = read('visibility').trim();
+    const rawVisibility = inputs.text('visibility');
     const visibility = rawVisibility === ''
         ? undefined
         : parseChoice('visibility', rawVisibility, ['all', 'private', 'selected'], 'private');
     if (scope !== 'organization' && (visibility !== undefined || organization !== '')) {
-        throw new InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
+        throw new input_error_InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
     }
-    const selectedRepositories = dedupeNames(parseList(read('selected-repositories')));
+    const selectedRepositories = dedupeNames(inputs.list('selected-repositories'));
     for (const name of selectedRepositories) {
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-            throw new InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
+            throw new input_error_InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
         }
     }
     if (selectedRepositories.length > 0 && visibility !== 'selected') {
-        throw new InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
+        throw new input_error_InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
     }
     if (visibility === 'selected' && selectedRepositories.length === 0) {
-        throw new InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);
+        throw new input_error_InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);
     }
     return {
         ...common,
@@ -53058,17 +53587,17 @@ function defaultOrganization(common) {
         if (entry.owner !== undefined)
             return entry.owner;
     }
-    throw new InputError('organization', `is required with 'scope: organization' when 'repository' names no owner ('*'). Name the organization, e.g. 'organization: acme'.`);
+    throw new input_error_InputError('organization', `is required with 'scope: organization' when 'repository' names no owner ('*'). Name the organization, e.g. 'organization: acme'.`);
 }
 /**
  * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
  * line, so a multi-line value (a PEM key) printed in part would otherwise show.
  */
 function maskValue(value) {
-    core_setSecret(value);
+    log.mask(value);
     for (const line of value.split(/\r\n|\r|\n/)) {
         if (line.trim() !== '' && line !== value)
-            core_setSecret(line);
+            log.mask(line);
     }
 }
 /** Drops repeated names, case-insensitively like GitHub's repository names, keeping the first. */
@@ -53082,50 +53611,185 @@ function dedupeNames(names) {
         return true;
     });
 }
-function readSecretNames(raw) {
-    const names = parseList(raw);
+function readSecretNames(names) {
     if (names.length === 0) {
-        throw new InputError('secrets', `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`);
+        throw new input_error_InputError('secrets', `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`);
     }
     const seen = new Set();
     for (const name of names) {
         if (!SECRET_NAME.test(name)) {
-            throw new InputError('secrets', `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`);
+            throw new input_error_InputError('secrets', `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`);
         }
         if (name.toUpperCase().startsWith('GITHUB_')) {
-            throw new InputError('secrets', `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`);
+            throw new input_error_InputError('secrets', `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`);
         }
         seen.add(name.toUpperCase());
     }
     return [...seen];
 }
 
-;// CONCATENATED MODULE: ./src/boundary/outcomes.ts
-/** Every result of the invocation, in the order they were decided. */
-class Results {
-    entries = [];
-    /** Records a result. */
-    add(target, outcome, reason = '') {
-        const result = { ...target, outcome, reason };
-        this.entries.push(result);
-        return result;
+;// CONCATENATED MODULE: ./src/operations/index.ts
+/**
+ * The operations: for each, the reader of its settings and its handler. Both front doors go
+ * through here: `readSettings` once, then `runHandler`. Each handler is one file, readable top to
+ * bottom.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** One reader and one handler per operation: an operation without them does not compile. */
+const OPERATION_TABLE = {
+    'rerun-failed': { readSettings: readRerunFailedSettings, handler: rerunFailed },
+    'cancel-stale': { readSettings: readCancelStaleSettings, handler: cancelStale },
+    'approve-fork-runs': { readSettings: readApproveForkRunsSettings, handler: approveForkRuns },
+    'review-deployments': {
+        readSettings: readReviewDeploymentsSettings,
+        handler: reviewDeployments
+    },
+    'rotate-secrets': { readSettings: readRotateSecretsSettings, handler: rotateSecrets },
+    'delete-runs': { readSettings: readDeleteRunsSettings, handler: deleteRuns },
+    'delete-artifacts': { readSettings: readDeleteArtifactsSettings, handler: deleteArtifacts },
+    'delete-caches': { readSettings: readDeleteCachesSettings, handler: deleteCaches }
+};
+/**
+ * Builds the settings of one invocation from its inputs (`operation` included) and the runner's
+ * environment. Validates every value before the first API call.
+ * @param read the front door's inputs: the action's `core.getInput`, the command line's flags.
+ * @param env environment (`GITHUB_*` and `ACTIONS_OPS_TIME_SCALE`), as `process.env`.
+ * @returns settings for the chosen operation; secret values and the token are already masked.
+ * @throws InputError naming the input, the value and an accepted example; EventPayloadError for a
+ *   payload file that cannot be read; Error for a bad `ACTIONS_OPS_TIME_SCALE`.
+ */
+function readSettings(read, env) {
+    const operation = parseOperation(read('operation'));
+    const inputs = new StepInputs(read);
+    return OPERATION_TABLE[operation].readSettings(inputs, readCommon(inputs, env, operation));
+}
+/**
+ * Runs the handler of `context.settings.operation`. Handlers record per-target errors themselves;
+ * what they throw (a bad target found while planning) fails the step.
+ */
+async function runHandler(context) {
+    return runOperation(context.settings.operation, context);
+}
+async function runOperation(operation, context) {
+    const { handler } = OPERATION_TABLE[operation];
+    // `settings.operation` is `operation`, so these are the settings of O.
+    return handler({ ...context, settings: context.settings });
+}
+
+;// CONCATENATED MODULE: ./src/operations/sweep-cost.ts
+/**
+ * The reads each repository costs the operation at the least (its listings): one listing of the
+ * runs per workflow in `workflow` (one when empty) for the run operations; for rotate-secrets the
+ * public key, the secrets before and after the writes (and the environment, for that scope). Zero
+ * when the work does not grow with repositories (organization secrets, an answer to a deployment
+ * protection rule).
+ */
+function readsPerRepository(settings) {
+    switch (settings.operation) {
+        case 'rotate-secrets':
+            return settings.scope === 'organization' ? 0 : settings.scope === 'environment' ? 4 : 3;
+        case 'review-deployments':
+            return settings.runner.eventName === 'deployment_protection_rule'
+                ? 0
+                : Math.max(1, settings.filters.workflows.length);
+        default:
+            return 'filters' in settings ? Math.max(1, settings.filters.workflows.length) : 1;
     }
-    /** Records `skipped` with a reason a maintainer can act on. */
-    skip(target, reason) {
-        return this.add(target, 'skipped', reason);
+}
+
+;// CONCATENATED MODULE: ./src/operations/perform.ts
+/**
+ * One invocation below the adapters, whichever front door started it: settings → client →
+ * repositories → handler. The adapter reads the settings before and reports the results after.
+ */
+
+
+
+
+
+
+
+/**
+ * Performs the operation of `parsed`: builds the client, resolves repository patterns once, then
+ * runs the handler, which plans and (unless a dry run) writes through the mutation boundary.
+ * Per-target errors are recorded in the results, not thrown.
+ * @throws what fails the whole invocation: a bad target found while planning (an InputError of
+ *   rotate-secrets, say), or an error of the client's construction.
+ */
+async function performOperation(parsed) {
+    const results = new Results();
+    const mutations = new Mutations(parsed.operation, parsed.dryRun, new OperationsBudget(parsed.limit), results, parsed.pacing.retryBaseMs);
+    // The client tells the mutation boundary what every answer shows of the rate limit.
+    const client = await createClient({
+        token: parsed.token,
+        apiUrl: parsed.runner.apiUrl,
+        pacing: parsed.pacing,
+        rateLimit: mutations.rateLimit
+    });
+    // Patterns become repositories once, before any target is looked at; handlers read the
+    // resolved list from `settings.repositories`.
+    const settings = await resolveRepositories(client.octokit, parsed, results, mutations, readsPerRepository(parsed));
+    const extraOutputs = {};
+    if (settings.dryRun) {
+        log.info('Dry run: targets are found and reported as planned; nothing is changed.');
     }
-    /** Replaces the result of a target that got a follow-up write (e.g. `force-cancel` after `cancel`). */
-    update(previous, change) {
-        Object.assign(previous, change);
+    await runHandler({
+        settings,
+        octokit: client.octokit,
+        results,
+        mutations,
+        now: () => new Date(),
+        extraOutputs
+    });
+    return { settings, results: results.all(), counter: client.counter, extraOutputs };
+}
+
+;// CONCATENATED MODULE: ./src/adapters/action/input-helper.ts
+/**
+ * The action's input reader: the only caller of `core.getInput`. A sub-action
+ * (`uses: OWNER/actions-ops/delete-runs@v1`) has no `operation` input; its entry names the
+ * operation, and the inputs are read as the top-level action's with that operation.
+ */
+
+
+
+/** `core.getInput`: `INPUT_<NAME>` as the runner sets it, trimmed unless asked not to. */
+const actionInputs = (name, options) => getInput(name, options);
+/**
+ * Builds the settings of this step.
+ * @param read the step's inputs; `core.getInput` by default.
+ * @param env the runner's environment; `process.env` by default.
+ * @param operation the sub-action's operation; undefined for the top-level action, which reads
+ *   the `operation` input.
+ * @throws InputError naming the input (see `readSettings`); also when a sub-action is given an
+ *   `operation` input that names another operation.
+ */
+function getSettings(read = actionInputs, env = process.env, operation) {
+    if (operation === undefined)
+        return readSettings(read, env);
+    const given = read('operation');
+    if (given !== '' && given !== operation) {
+        throw new input_error_InputError('operation', `is ${JSON.stringify(given)}, but this is the ${operation} sub-action, which runs ${operation} only. Remove 'operation', or use the top-level action (uses: OWNER/actions-ops@v1) with 'operation: ${given}'.`);
     }
-    /** All results, in order. */
-    all() {
-        return this.entries;
-    }
-    /** Results with the given outcome. */
-    with(outcome) {
-        return this.entries.filter(entry => entry.outcome === outcome);
-    }
+    return readSettings(name => (name === 'operation' ? operation : read(name)), env);
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/action/report.ts
@@ -53347,13 +54011,9 @@ function escapeHtml(text) {
 
 ;// CONCATENATED MODULE: ./src/adapters/action/main.ts
 /**
- * The action's entry: settings → client → repositories → handler → report. Exported so tests can
- * call it without side effects at import.
+ * The action's front door: inputs → settings → the operation → outputs and job summary. Exported
+ * so tests can call it without side effects at import.
  */
-
-
-
-
 
 
 
@@ -53362,34 +54022,13 @@ function escapeHtml(text) {
 /**
  * Runs one invocation. Never throws: every error ends in `core.setFailed` with a message that
  * names the input or target (and never contains the token or a secret value).
+ * @param operation the sub-action's operation; undefined for the top-level action (the
+ *   `operation` input).
  */
-async function run() {
+async function run(operation) {
     try {
-        const parsed = getSettings();
-        const results = new Results();
-        const mutations = new Mutations(parsed.operation, parsed.dryRun, new OperationsBudget(parsed.limit), results, parsed.pacing.retryBaseMs);
-        // The client tells the mutation boundary what every answer shows of the rate limit.
-        const client = await createClient({
-            token: parsed.token,
-            apiUrl: parsed.runner.apiUrl,
-            pacing: parsed.pacing,
-            rateLimit: mutations.rateLimit
-        });
-        // Patterns become repositories once, before any target is looked at; handlers read the
-        // resolved list from `settings.repositories`.
-        const settings = await resolveRepositories(client.octokit, parsed, results, mutations);
-        const extraOutputs = {};
-        if (settings.dryRun)
-            info('Dry run: targets are found and reported as planned; nothing is changed.');
-        await runHandler({
-            settings,
-            octokit: client.octokit,
-            results,
-            mutations,
-            now: () => new Date(),
-            extraOutputs
-        });
-        await publish(settings, results.all(), client.counter, extraOutputs);
+        const performed = await performOperation(getSettings(undefined, undefined, operation));
+        await publish(performed.settings, performed.results, performed.counter, performed.extraOutputs);
     }
     catch (error) {
         // The last line of defence: no error text leaves with the token in it.
@@ -53433,7 +54072,7 @@ if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
 }
 else {
     // Eager: bundled into this one file, evaluated only here.
-    const { run } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 3359));
+    const { run } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 6591));
     await run();
 }
 

@@ -1,23 +1,12 @@
 /**
- * The typed settings every handler works from. `input-helper.ts` builds them once from the step's
- * inputs and the runner's environment; nothing else reads inputs.
+ * What every operation's settings share: the repositories, the runner's context, pacing, and the
+ * filters of the run operations. Each operation's own settings type sits beside its handler
+ * (`operations/<name>/settings.ts`); its reader (`operations/<name>/inputs.ts`) builds them once
+ * from the step's inputs, and nothing below the readers reads an input.
  */
-import type { RE2JS } from 're2js'
 import type { RUN_CONCLUSIONS } from './github-limits.js'
 
-/** The operations, in the order the README documents them. */
-export const OPERATIONS = [
-  'rerun-failed',
-  'cancel-stale',
-  'approve-fork-runs',
-  'review-deployments',
-  'rotate-secrets',
-  'delete-runs',
-  'delete-artifacts',
-  'delete-caches'
-] as const
-
-export type OperationName = (typeof OPERATIONS)[number]
+export type { OperationName } from './inputs/definition.js'
 
 /** A repository as `owner/repo`, split. */
 export interface RepositoryRef {
@@ -138,85 +127,6 @@ export type FailedConclusion = 'failure' | 'timed_out' | 'cancelled'
 /** Every conclusion a completed workflow run can have. */
 export type RunConclusion = (typeof RUN_CONCLUSIONS)[number]
 
-export interface RerunFailedSettings extends CommonSettings {
-  operation: 'rerun-failed'
-  filters: RunFilters
-  /** Scan window, in seconds (server-side `created>=now-lookback`). */
-  lookbackSeconds: number
-  conclusions: FailedConclusion[]
-  /** Skip runs whose `run_attempt` is at least this. */
-  maxAttempts: number
-  /** Globs on job names; empty = every failed job qualifies. */
-  jobFilter: string[]
-  /** Flaky-failure signature (RE2 syntax, linear-time) matched line by line against failed jobs' logs. */
-  logPattern?: RE2JS
-  enableDebugLogging: boolean
-  skipSuperseded: boolean
-}
-
-export interface CancelStaleSettings extends CommonSettings {
-  operation: 'cancel-stale'
-  filters: RunFilters
-  /** Active runs kept per group (workflow, event, head branch, head repository). */
-  keepLatest: number
-  /** Age in seconds after which any active run is stale. */
-  staleAfterSeconds?: number
-  /** Seconds to wait after cancelling before force-cancelling runs still active. */
-  forceCancelAfterSeconds?: number
-}
-
-export interface ApproveForkRunsSettings extends CommonSettings {
-  operation: 'approve-fork-runs'
-  filters: RunFilters
-  /** Globs on the triggering actor's login; empty = anyone. */
-  trustedActors: string[]
-  /** Globs on file paths a pull request must not change to be approved. */
-  protectedPaths: string[]
-}
-
-export type ReviewState = 'approved' | 'rejected'
-
-export interface ReviewDeploymentsSettings extends CommonSettings {
-  operation: 'review-deployments'
-  filters: RunFilters
-  /** Globs on environment names; empty = all. */
-  environments: string[]
-  state: ReviewState
-  comment: string
-}
-
-export type SecretEncoding = 'base64url' | 'base64' | 'hex' | 'alphanumeric'
-/** Where secrets are written: each repository, an environment of each, or an organization. */
-export type SecretScopeKind = 'repository' | 'environment' | 'organization'
-/** A secret store (GitHub's "app" of a secret): whose runs or tools read the secret. */
-export type SecretApp = 'actions' | 'dependabot' | 'codespaces'
-export type SecretVisibility = 'all' | 'private' | 'selected'
-
-/** Where the new secret values come from. */
-export type SecretValueSource =
-  { kind: 'value'; value: string } | { kind: 'generate'; length: number; encoding: SecretEncoding }
-
-export interface RotateSecretsSettings extends CommonSettings {
-  operation: 'rotate-secrets'
-  /** Upper-cased secret names, without duplicates. */
-  secrets: string[]
-  source: SecretValueSource
-  scope: SecretScopeKind
-  /**
-   * The stores every secret is written to, in input order, without duplicates (default
-   * `['actions']`). With scope `environment` only `actions`.
-   */
-  apps: SecretApp[]
-  /** For scope `environment`. */
-  environment?: string
-  /** For scope `organization`. */
-  organization?: string
-  /** For scope `organization`; undefined = keep an existing secret's visibility. */
-  visibility?: SecretVisibility
-  /** Repository names for `visibility: selected`. */
-  selectedRepositories: string[]
-}
-
 /** What the clean-up operations share: deleting is irreversible, so the age is always given. */
 export interface CleanUpSettings extends CommonSettings {
   /**
@@ -226,49 +136,8 @@ export interface CleanUpSettings extends CommonSettings {
   olderThanSeconds: number
 }
 
-export interface DeleteRunsSettings extends CleanUpSettings {
-  operation: 'delete-runs'
-  filters: RunFilters
-  /** Completed runs kept per group (workflow, head branch, head repository); 0 = none. */
-  keepLatest: number
-  /** Conclusions of the runs to delete; empty = any conclusion. */
-  conclusions: RunConclusion[]
-}
-
-export interface DeleteArtifactsSettings extends CleanUpSettings {
-  operation: 'delete-artifacts'
-  /**
-   * `run-id`, `branch` and `exclude-branch` (on the head branch of the artifact's run). An artifact
-   * tells no workflow, event or actor: `workflows`, `events` and `actors` are always empty (the
-   * inputs are refused for this operation).
-   */
-  filters: RunFilters
-  /** Artifacts kept per group (name, head branch, head repository); 0 = none. */
-  keepLatest: number
-  /** Globs on the artifact name; empty = every artifact. */
-  artifactNames: string[]
-}
-
-export interface DeleteCachesSettings extends CleanUpSettings {
-  operation: 'delete-caches'
-  /** Globs on the cache key; empty = every key. */
-  cacheKeys: string[]
-  /** Globs on the cache's full git ref (`refs/heads/main`, `refs/pull/7/merge`); empty = every ref. */
-  cacheRefs: string[]
-  /** Only caches of pull requests that are closed or merged; caches of branches never. */
-  closedPullRequests: boolean
-}
-
-/** Everything one invocation needs, keyed on `operation` so a handler sees only its own fields. */
-export type Settings =
-  | RerunFailedSettings
-  | CancelStaleSettings
-  | ApproveForkRunsSettings
-  | ReviewDeploymentsSettings
-  | RotateSecretsSettings
-  | DeleteRunsSettings
-  | DeleteArtifactsSettings
-  | DeleteCachesSettings
-
-/** The settings of one operation. */
-export type SettingsFor<O extends OperationName> = Extract<Settings, { operation: O }>
+/** Where secrets are written: each repository, an environment of each, or an organization. */
+export type SecretScopeKind = 'repository' | 'environment' | 'organization'
+/** A secret store (GitHub's "app" of a secret): whose runs or tools read the secret. */
+export type SecretApp = 'actions' | 'dependabot' | 'codespaces'
+export type SecretVisibility = 'all' | 'private' | 'selected'

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { PERMISSION_HINTS } from '../../src/boundary/api-errors.js'
-import { OPERATIONS } from '../../src/settings.js'
+import { OPERATIONS } from '../../src/inputs/definition.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 

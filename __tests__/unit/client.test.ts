@@ -6,7 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { describeApiError, redactSecrets, registerSecret, statusOf } from '../../src/boundary/api-errors.js'
+import {
+  describeApiError,
+  redactSecrets,
+  registerSecret,
+  statusOf
+} from '../../src/boundary/api-errors.js'
 import {
   attemptHook,
   createClient,

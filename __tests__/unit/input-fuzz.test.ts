@@ -6,9 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
-import { getSettings } from '../../src/inputs/read-settings.js'
+import { getSettings } from '../../src/adapters/action/input-helper.js'
 import { InputError } from '../../src/inputs/parse.js'
-import { OPERATIONS } from '../../src/settings.js'
+import { OPERATIONS } from '../../src/inputs/definition.js'
 import { mulberry32 } from '../../simulator/index.js'
 import { actionDefaults } from '../lib/run-action.js'
 

@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
-import { getSettings, parseOperation } from '../../src/inputs/read-settings.js'
-import type { PacingSettings, SettingsFor } from '../../src/settings.js'
+import { getSettings } from '../../src/adapters/action/input-helper.js'
+import { parseOperation } from '../../src/inputs/operation.js'
+import type { PacingSettings } from '../../src/settings.js'
+import type { SettingsFor } from '../../src/operations/settings.js'
 
 // @actions/core announces masks on stdout; keep them for the assertions below, out of the test log.
 let stdout: string[] = []

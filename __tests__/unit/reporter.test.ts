@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
 import { RequestCounter } from '../../src/boundary/client.js'
-import { getSettings } from '../../src/inputs/read-settings.js'
+import { getSettings } from '../../src/adapters/action/input-helper.js'
 import type { TargetResult } from '../../src/boundary/outcomes.js'
 import { groupByRepository, publish } from '../../src/adapters/action/report.js'
 

@@ -3,22 +3,23 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inputs, runnerEnv } from '../../__fixtures__/inputs.js'
-import { getSettings } from '../../src/inputs/read-settings.js'
+import { getSettings } from '../../src/adapters/action/input-helper.js'
 import {
   InputError,
   parseRepositoryEntries,
   parseRepositoryEntry,
   parseRepositoryGlobs
 } from '../../src/inputs/parse.js'
+import { readsPerRepository } from '../../src/operations/sweep-cost.js'
 import {
   assembleRepositories,
-  excludedBy,
   matchesPattern,
-  readsPerRepository,
   tokenKindOf,
   type ListedRepository
 } from '../../src/readers/repositories.js'
-import type { RepositoryEntry, SettingsFor } from '../../src/settings.js'
+import { excludedBy } from '../../src/rules/matching.js'
+import type { RepositoryEntry } from '../../src/settings.js'
+import type { SettingsFor } from '../../src/operations/settings.js'
 
 // @actions/core announces the token's mask on stdout: keep it out of the test log.
 beforeEach(() => {

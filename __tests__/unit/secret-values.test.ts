@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { ALPHANUMERIC, generateSecretValue, type RandomSource } from '../../src/operations/rotate-secrets/secret-values.js'
-import type { SecretEncoding } from '../../src/settings.js'
+import {
+  ALPHANUMERIC,
+  generateSecretValue,
+  type RandomSource
+} from '../../src/operations/rotate-secrets/secret-values.js'
+import type { SecretEncoding } from '../../src/operations/rotate-secrets/settings.js'
 
 /** A random source that hands out `bytes` in order, cycling, and records what was asked. */
 function scripted(bytes: number[]): RandomSource & { asked: number[] } {

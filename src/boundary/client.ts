@@ -2,7 +2,7 @@
  * The one REST client of an invocation: `@actions/github`'s Octokit with retries, GitHub's
  * write pacing, per-attempt timeouts and a count of every request sent.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
@@ -91,12 +91,12 @@ export function clientOptions(config: ClientConfig): Parameters<typeof getOctoki
         retryCount: number
       ) => {
         if (retryCount === 0 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS) {
-          core.warning(
+          log.warning(
             `Rate limit reached on ${options.method} ${options.url}; waiting ${retryAfter} s for the reset.`
           )
           return true
         }
-        core.warning(
+        log.warning(
           `Rate limit reached on ${options.method} ${options.url}; it resets in ${retryAfter} s, too long to wait.`
         )
         return false
@@ -107,7 +107,7 @@ export function clientOptions(config: ClientConfig): Parameters<typeof getOctoki
         _octokit: unknown,
         retryCount: number
       ) => {
-        core.warning(
+        log.warning(
           `Secondary rate limit on ${options.method} ${options.url}; waiting ${retryAfter} s (retry ${retryCount + 1} of 3).`
         )
         return retryCount < 3
@@ -167,7 +167,7 @@ export function attemptHook(
       throw notSent(options, until)
     }
     counter.record(options.method, route)
-    core.debug(`${options.method} ${route}`)
+    log.debug(`${options.method} ${route}`)
     const signal = AbortSignal.timeout(timeoutMs)
     // The hooks inside this one were bound to this very options object, so the signal must be
     // set on it rather than on a copy.

@@ -8,7 +8,7 @@
  * primary rate limit, spent by reads and writes alike (`rate limit exhausted until <ISO time>`),
  * which the client reports into `rateLimit` from every answer's headers.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describeApiError, rateLimitResetOf, statusOf } from './api-errors.js'
 import { MAX_RETRIES } from './client.js'
@@ -90,7 +90,7 @@ export async function sendLandingOnce<T>(
       }
       if (found !== undefined) {
         // Someone else's write in these seconds would look the same: a race no client can tell.
-        core.info(
+        log.info(
           `${options.what} took effect though its answer was lost (${status}); not sending it again`
         )
         return found
@@ -202,7 +202,7 @@ export class Mutations {
         lastProgress = now
         const perWrite = (now - started) / Math.max(sent, 1)
         const left = Math.ceil((perWrite * (writes.length - index - 1)) / 60_000)
-        core.info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`)
+        log.info(`${verb} ${index + 1}/${writes.length}, about ${left} min left`)
       }
     }
     return recorded
@@ -237,7 +237,7 @@ export class Mutations {
   skipPastLimit(target: Target): TargetResult {
     if (!this.limitWarned) {
       this.limitWarned = true
-      core.warning(
+      log.warning(
         `limit reached: the remaining targets are skipped. Raise the \`limit\` input (now ${this.budget.limit}) to change more in one invocation.`
       )
     }

@@ -4,7 +4,7 @@
  * the watch and asks it whether anything more may be sent; the client refuses to send a request
  * (`GET /rate_limit` aside) while it says the limit is spent.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 
 /** Waiting out a primary rate limit longer than this (seconds) is not worth holding the job. */
 export const MAX_RATE_LIMIT_WAIT_SECONDS = 60
@@ -74,7 +74,7 @@ export class RateLimitWatch {
     const until = this.stoppedUntil()
     if (this.warned || until === undefined) return
     this.warned = true
-    core.warning(
+    log.warning(
       `The primary rate limit is spent until ${until.toISOString()}: nothing more is read or written in this invocation, and every target or repository not reached is reported with that time. Run again after it.`
     )
   }

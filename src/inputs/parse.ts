@@ -6,17 +6,9 @@ import { Minimatch } from 'minimatch'
 import parseDuration from 'parse-duration'
 import { RE2JS } from 're2js'
 import type { RepositoryEntry, RepositoryRef } from '../settings.js'
+import { InputError } from './input-error.js'
 
-/** A bad input value. `input` is the input's name as written in `with:`. */
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    message: string
-  ) {
-    super(`Input '${input}': ${message}`)
-    this.name = 'InputError'
-  }
-}
+export { InputError }
 
 const quote = (value: string): string => JSON.stringify(value)
 

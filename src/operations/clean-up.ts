@@ -1,10 +1,17 @@
 /**
- * What the clean-up operations' DELETE writes share: how a lost answer is checked, how GitHub's
+ * What the clean-up operations share: their settings (`older-than` is required, since deleting
+ * cannot be undone), and for their DELETE writes how a lost answer is checked, how GitHub's
  * refusals read, and the bytes a set of deletions freed.
  */
 import { statusOf } from '../boundary/api-errors.js'
 import type { ErrorVerdict } from '../boundary/mutations.js'
 import type { TargetResult } from '../boundary/outcomes.js'
+import { MAX_KEEP_LATEST } from '../inputs/common.js'
+import type { InputName } from '../inputs/definition.js'
+import { InputError } from '../inputs/input-error.js'
+import { parseRequiredAgeSeconds } from '../inputs/parse.js'
+import type { StepInputs } from '../inputs/step-inputs.js'
+import type { OperationName } from '../settings.js'
 
 /**
  * A `landed` check for a DELETE whose answer was lost: it took effect when reading the target
@@ -41,4 +48,35 @@ export function bytesFreed(
   return results
     .filter(result => result.outcome === 'done' || result.outcome === 'planned')
     .reduce((sum, result) => sum + (sizeOf(result) ?? 0), 0)
+}
+
+/**
+ * `older-than`, in seconds (0 for `0s`: no age condition).
+ * @throws InputError when it is blank: deleting cannot be undone, so the age is never assumed.
+ */
+export function readOlderThan(inputs: StepInputs): number {
+  return parseRequiredAgeSeconds('older-than', inputs.raw('older-than'), '30d')
+}
+
+/** `keep-latest` of the clean-up operations: 0 keeps none (cancel-stale needs at least 1). */
+export function readCleanUpKeepLatest(inputs: StepInputs): number {
+  return inputs.integer('keep-latest', { min: 0, max: MAX_KEEP_LATEST })
+}
+
+/**
+ * Fails on inputs the operation cannot apply: for a deletion, an ignored filter would delete
+ * more than the step says.
+ * @throws InputError naming the first such input that is set, and what to use instead.
+ */
+export function refuseInputs(
+  inputs: StepInputs,
+  operation: OperationName,
+  names: readonly InputName[],
+  hint: string
+): void {
+  for (const name of names) {
+    if (inputs.text(name) !== '') {
+      throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`)
+    }
+  }
 }

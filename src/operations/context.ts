@@ -3,13 +3,14 @@
  * group, a failure of one (say, a listing the token may not read) recorded without stopping the
  * next, and no repository listed once the mutation boundary says the invocation must stop.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import { describeApiError } from '../boundary/api-errors.js'
 import type { WorkflowRun } from '../readers/api-types.js'
 import type { Octokit } from '../boundary/client.js'
 import type { Mutations } from '../boundary/mutations.js'
 import type { Results, Target } from '../boundary/outcomes.js'
-import { fullName, type RepositoryRef, type SettingsFor, type OperationName } from '../settings.js'
+import { fullName, type RepositoryRef, type OperationName } from '../settings.js'
+import type { SettingsFor } from './settings.js'
 
 export interface HandlerContext<O extends OperationName> {
   settings: SettingsFor<O>
@@ -59,21 +60,21 @@ export async function forEachRepository<O extends OperationName>(
     const name = fullName(repository)
     if (!mutations.canRead()) {
       const skipped = mutations.skipStopped(repositoryTarget(repository), 'read')
-      core.info(`${name}: not listed, ${skipped.reason}`)
+      log.info(`${name}: not listed, ${skipped.reason}`)
       continue
     }
-    await core.group(name, async () => {
+    await log.group(name, async () => {
       try {
         await work(repository)
       } catch (error) {
         const stopped = mutations.stoppedBy(error)
         if (stopped !== undefined) {
-          core.info(`${name}: not finished, ${stopped}`)
+          log.info(`${name}: not finished, ${stopped}`)
           results.skip(repositoryTarget(repository), stopped)
           return
         }
         const reason = describeApiError(error, context.settings.operation)
-        core.error(`${name}: ${reason}`)
+        log.error(`${name}: ${reason}`)
         results.add(repositoryTarget(repository), 'failed', reason)
       }
     })

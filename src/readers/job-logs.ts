@@ -4,7 +4,7 @@
  * so the redirect is not followed by the API client: its `Location` is downloaded without any
  * credentials, into the runner's temporary directory, and only its tail is read, line by line.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import { HttpClient } from '@actions/http-client'
 import { randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
@@ -82,7 +82,7 @@ export async function jobLogMatches(
     )
   }
   // The URL is a credential for about a minute.
-  core.setSecret(location)
+  log.mask(location)
   const file = join(
     process.env.RUNNER_TEMP || tmpdir(),
     `actions-ops-job-${jobId}-${randomUUID()}.log`
@@ -130,7 +130,7 @@ export async function downloadLog(
         throw new LogDownloadError(jobId, status, detail, retry + 1)
       }
       const waitMs = pacing.retryBaseMs * (retry + 1) ** 2
-      core.info(
+      log.info(
         `The log of job ${jobId} could not be downloaded (${detail}); trying again in ${Math.round(waitMs)} ms.`
       )
       await sleep(waitMs)
@@ -181,7 +181,7 @@ export async function logTailMatches(
   const { size } = await stat(file)
   const start = Math.max(0, size - tailBytes)
   if (start > 0) {
-    core.info(`The log is ${size} bytes; only its last ${tailBytes} bytes are searched.`)
+    log.info(`The log is ${size} bytes; only its last ${tailBytes} bytes are searched.`)
   }
   // From one byte earlier: when that byte ends a line, the dropped "line" is empty and the tail's
   // first line is kept whole. A newline byte never occurs inside a UTF-8 character.

@@ -5,11 +5,15 @@
  * workflow and branch. The failed-run listing alone cannot tell: a newer run that succeeded or is
  * still running is not in it.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import type { WorkflowRun } from './api-types.js'
 import type { Octokit } from '../boundary/client.js'
 import { LISTING_CAP, PER_PAGE } from '../github-limits.js'
-import { branchListingKey, type LaterRuns, LaterRunsFinder } from '../operations/rerun-failed/rules.js'
+import {
+  branchListingKey,
+  type LaterRuns,
+  LaterRunsFinder
+} from '../operations/rerun-failed/rules.js'
 import { oldestOf } from '../rules/ordering.js'
 import { totalCountOf } from './runs.js'
 import type { RepositoryRef } from '../settings.js'
@@ -72,13 +76,13 @@ export class LaterRunsReader {
       try {
         await this.scanPages(finder, upper)
       } catch (error) {
-        core.info(
+        log.info(
           `${name}: listing recent runs failed (${describe(error)}); asking per branch instead`
         )
       }
     }
     for (const [id, later] of finder.decided) this.scanned.set(id, later)
-    core.info(
+    log.info(
       `${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`
     )
   }

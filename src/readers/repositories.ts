@@ -15,7 +15,7 @@
  * - otherwise, `*`: `GET /user/repos` (own, collaborator and organization-member repositories).
  * Archived repositories found through a pattern are left out (they are read-only).
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import { minimatch } from 'minimatch'
 import { firstLine, isApiError, statusOf } from '../boundary/api-errors.js'
 import type { Octokit } from '../boundary/client.js'
@@ -23,7 +23,14 @@ import { PER_PAGE } from '../github-limits.js'
 import type { Mutations } from '../boundary/mutations.js'
 import type { Results } from '../boundary/outcomes.js'
 import { entryText } from '../inputs/parse.js'
-import { fullName, type RepositoryEntry, type RepositoryRef, type Settings } from '../settings.js'
+import { excludedBy } from '../rules/matching.js'
+import {
+  fullName,
+  type CommonSettings,
+  type OperationName,
+  type RepositoryEntry,
+  type RepositoryRef
+} from '../settings.js'
 
 type Pattern = Extract<RepositoryEntry, { kind: 'pattern' }>
 
@@ -49,20 +56,15 @@ export interface RateLimitSeen {
 
 /** `owner/repo`. */
 
-/**
- * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
- * names starting with a dot included), or undefined.
- */
-export function excludedBy(fullName: string, globs: readonly string[]): string | undefined {
-  return globs.find(glob => minimatch(fullName, glob, { nocase: true, dot: true }))
-}
-
 /** Whether a pattern matches a repository: its owner (case-insensitive) and its name glob. */
 export function matchesPattern(pattern: Pattern, repository: RepositoryRef): boolean {
   if (pattern.owner !== undefined && pattern.owner.toLowerCase() !== repository.owner.toLowerCase())
     return false
   return minimatch(repository.repo, pattern.glob, { nocase: true, dot: true })
 }
+
+/** What resolving needs of an operation's settings. */
+export type ResolvableSettings = CommonSettings & { operation: OperationName }
 
 /** What one entry contributed, for the log. */
 export interface EntryNote {
@@ -135,26 +137,6 @@ export function tokenKindOf(token: string): 'installation' | 'user' | 'unknown' 
 }
 
 /**
- * The reads each repository costs the operation at the least (its listings): one listing of the
- * runs per workflow in `workflow` (one when empty) for the run operations; for rotate-secrets the
- * public key, the secrets before and after the writes (and the environment, for that scope). Zero
- * when the work does not grow with repositories (organization secrets, an answer to a deployment
- * protection rule).
- */
-export function readsPerRepository(settings: Settings): number {
-  switch (settings.operation) {
-    case 'rotate-secrets':
-      return settings.scope === 'organization' ? 0 : settings.scope === 'environment' ? 4 : 3
-    case 'review-deployments':
-      return settings.runner.eventName === 'deployment_protection_rule'
-        ? 0
-        : Math.max(1, settings.filters.workflows.length)
-    default:
-      return 'filters' in settings ? Math.max(1, settings.filters.workflows.length) : 1
-  }
-}
-
-/**
  * Resolves `settings.repositoryEntries` into the repositories to process (see the module's doc
  * for the endpoints), logs the list in one group, warns for every pattern that matched nothing
  * (naming the token's reach) and, before the first listing of runs or secrets, when the sweep's
@@ -164,14 +146,16 @@ export function readsPerRepository(settings: Settings): number {
  * `skipped` with the reset time when the rate limit is spent (`mutations.stoppedBy`, which makes
  * it the invocation's stop), `failed` otherwise; the other
  * entries go on. Makes no request when every entry is named.
+ * @param readsPerRepository the fewest requests the operation makes per repository (its listings).
  * @returns the settings with `repositories` replaced by the resolved list.
- * @throws only what `core` throws; API errors are recorded, never thrown.
+ * @throws only what the log sink throws; API errors are recorded, never thrown.
  */
-export async function resolveRepositories<S extends Settings>(
+export async function resolveRepositories<S extends ResolvableSettings>(
   octokit: Octokit,
   settings: S,
   results: Results,
-  mutations: Pick<Mutations, 'stoppedBy'>
+  mutations: Pick<Mutations, 'stoppedBy'>,
+  readsPerRepository: number
 ): Promise<S> {
   const reader = new RepositoryReader(octokit, settings.token)
   const matchesOf = new Map<RepositoryEntry, ListedRepository[]>()
@@ -192,15 +176,15 @@ export async function resolveRepositories<S extends Settings>(
     matchesOf,
     settings.excludeRepositories
   )
-  await core.group(`Repositories: ${repositories.length}`, async () => logList(repositories, notes))
+  await log.group(`Repositories: ${repositories.length}`, async () => logList(repositories, notes))
   for (const { entry, reach } of unmatched) {
     const archived = matchesOf.get(entry)?.length ?? 0
-    core.warning(
+    log.warning(
       `repository entry '${entry.text}' matches none of ${reach.description}${archived > 0 ? ` (${archived} archived left out)` : ''}; nothing to do for it. Check the pattern, or the token's access.`
     )
   }
   const resolved = { ...settings, repositories }
-  warnWhenSweepWontFit(resolved, reader.rateLimit)
+  warnWhenSweepWontFit(resolved, readsPerRepository, reader.rateLimit)
   return resolved
 }
 
@@ -232,7 +216,7 @@ function recordUnresolved(
     stopped !== undefined
       ? `not resolved: ${stopped}; run again after that`
       : describeListingError(error)
-  core.error(`repository entry '${entry.text}': ${reason}`)
+  log.error(`repository entry '${entry.text}': ${reason}`)
   results.add(target, 'failed', reason)
 }
 
@@ -257,9 +241,9 @@ function logList(repositories: readonly RepositoryRef[], notes: readonly EntryNo
       note.excluded.length > 0 &&
         `excluded ${note.excluded.map(({ repository, glob }) => `${repository} (${glob})`).join(', ')}`
     ].filter((part): part is string => typeof part === 'string')
-    core.info(`${entryText(note.entry)}: ${parts.join('; ')}`)
+    log.info(`${entryText(note.entry)}: ${parts.join('; ')}`)
   }
-  for (const repository of repositories) core.info(fullName(repository))
+  for (const repository of repositories) log.info(fullName(repository))
 }
 
 /**
@@ -269,12 +253,15 @@ function logList(repositories: readonly RepositoryRef[], notes: readonly EntryNo
  * Nothing to compare with when no listing was made (every entry named) or none showed the limit
  * (GitHub Enterprise Server without rate limits).
  */
-function warnWhenSweepWontFit(settings: Settings, seen: RateLimitSeen | undefined): void {
-  const perRepository = readsPerRepository(settings)
+function warnWhenSweepWontFit(
+  settings: ResolvableSettings,
+  perRepository: number,
+  seen: RateLimitSeen | undefined
+): void {
   const count = settings.repositories.length
   const reads = perRepository * count
   if (seen === undefined || reads <= seen.remaining) return
-  core.warning(
+  log.warning(
     `This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`
   )
 }

@@ -2,7 +2,7 @@
  * Finding workflow runs, shared by every run operation: server-side filters first, every page,
  * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
  */
-import * as core from '@actions/core'
+import { log } from '../log.js'
 import { statusOf } from '../boundary/api-errors.js'
 import type { WorkflowRun } from './api-types.js'
 import type { Octokit } from '../boundary/client.js'
@@ -261,12 +261,12 @@ async function listSeries(
     if (!capped || listed < LISTING_CAP || totalCount <= listed || oldest === undefined) break
     const which = params.status === undefined ? 'runs' : `runs with status ${params.status}`
     if (createdBefore === oldest) {
-      core.warning(
+      log.warning(
         `More than ${LISTING_CAP} ${which} of ${params.owner}/${params.repo} were created at ${oldest}; some may be missed.`
       )
       break
     }
-    core.info(
+    log.info(
       `${params.owner}/${params.repo}: ${totalCount} ${which}, more than GitHub lists at once; continuing with runs created up to ${oldest}.`
     )
     createdBefore = oldest

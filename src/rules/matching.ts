@@ -17,3 +17,11 @@ export function matchesLogin(login: string, globs: readonly string[]): boolean {
     globs.map(glob => glob.replace(/(?<!\\)[[\]]/g, '\\$&'))
   )
 }
+
+/**
+ * The first `exclude-repository` glob that matches `fullName` (`owner/repo`; case-insensitive,
+ * names starting with a dot included), or undefined.
+ */
+export function excludedBy(fullName: string, globs: readonly string[]): string | undefined {
+  return globs.find(glob => minimatch(fullName, glob, { nocase: true, dot: true }))
+}

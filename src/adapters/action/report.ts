@@ -9,8 +9,9 @@ import type { RequestCounter } from '../../boundary/client.js'
 import type { Outcome, TargetResult } from '../../boundary/outcomes.js'
 import { formatBytes } from '../../rules/retention.js'
 import { SECRET_APP_NAMES } from '../../operations/rotate-secrets/rules.js'
-import { readsPerRepository } from '../../readers/repositories.js'
-import type { RepositoryRef, SecretApp, Settings } from '../../settings.js'
+import { readsPerRepository } from '../../operations/sweep-cost.js'
+import type { RepositoryRef, SecretApp } from '../../settings.js'
+import type { Settings } from '../../operations/settings.js'
 
 const OUTCOME_ORDER: Outcome[] = ['done', 'planned', 'skipped', 'failed']
 

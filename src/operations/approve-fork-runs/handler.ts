@@ -15,7 +15,7 @@
  * - `POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve`, sent once; after a lost answer
  *   `GET .../runs/{run_id}` tells whether it took effect
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { describeApiError, firstLine, isApiError } from '../../boundary/api-errors.js'
 import type { WorkflowRun } from '../../readers/api-types.js'
 import { SEND_ONCE } from '../../boundary/client.js'
@@ -30,7 +30,7 @@ import {
   type Refusal
 } from './rules.js'
 import { actorOf, listRuns } from '../../readers/runs.js'
-import type { ApproveForkRunsSettings } from '../../settings.js'
+import type { ApproveForkRunsSettings } from './settings.js'
 import { forEachRepository, fullName, runTarget, type Handler } from '../context.js'
 
 /**
@@ -112,7 +112,7 @@ export const approveForkRuns: Handler<'approve-fork-runs'> = async context => {
         'approved'
       )
     }
-    core.info(
+    log.info(
       `${fullName(repository)}: ${waiting} runs waiting for approval, ${safe} safe to approve`
     )
   })

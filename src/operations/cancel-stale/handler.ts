@@ -2,7 +2,7 @@
  * cancel-stale: cancel active runs that a newer run of their group superseded, or that are older
  * than `stale-after`; then, with `force-cancel-after`, force-cancel those that ignore the cancel.
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { statusOf } from '../../boundary/api-errors.js'
 import type { WorkflowRun } from '../../readers/api-types.js'
@@ -10,7 +10,13 @@ import { SEND_ONCE } from '../../boundary/client.js'
 import type { TargetResult } from '../../boundary/outcomes.js'
 import { matchesLogin } from '../../rules/matching.js'
 import { findStaleRuns } from './rules.js'
-import { ACTIVE_STATUSES, actorOf, listRuns, runIdIn, type ListingReport } from '../../readers/runs.js'
+import {
+  ACTIVE_STATUSES,
+  actorOf,
+  listRuns,
+  runIdIn,
+  type ListingReport
+} from '../../readers/runs.js'
 import type { RepositoryRef } from '../../settings.js'
 import {
   forEachRepository,
@@ -81,15 +87,15 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
       select: picked,
       now: context.now()
     })
-    core.info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`)
+    log.info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`)
     if (runId !== undefined && !active.some(run => run.id === runId)) {
       // Not among the active runs: read it by id, so a run-id that names no run fails saying so.
       const [named] = await listRuns(octokit, repository, {}, settings.filters)
-      core.info(
+      log.info(
         `${fullName(repository)}: run ${runId} is ${named?.status ?? 'not active'}; nothing to cancel`
       )
     } else if (runId !== undefined && stale.length === 0) {
-      core.info(
+      log.info(
         `${fullName(repository)}: run ${runId} is not an active stale run matching the filters; nothing to cancel`
       )
     }
@@ -155,7 +161,7 @@ async function forceCancelStragglers(
     await sleep(Math.min(settings.pacing.pollIntervalMs, Math.max(0, deadline - clock())))
   }
   if (pending.length === 0 || !mutations.canRead()) return
-  core.info(
+  log.info(
     `${fullName(repository)}: ${pending.length} runs still active after cancel; force-cancelling`
   )
   for (const previous of pending) {
@@ -193,7 +199,7 @@ async function stillActive(
       return results.filter(result => active.has(Number(result.id)))
     } catch (error) {
       if (context.mutations.stoppedBy(error) !== undefined) return results
-      core.warning(
+      log.warning(
         `${fullName(repository)}: could not list the active runs after cancel (${String(error)}); reading them one by one`
       )
     }
@@ -208,7 +214,7 @@ async function stillActive(
       })
       if (data.status !== 'completed') active.push(result)
     } catch (error) {
-      core.warning(
+      log.warning(
         `${fullName(repository)}: could not check run ${result.id} after cancel (${String(error)})`
       )
     }

@@ -3,7 +3,7 @@
  * newest `keep-latest` of each group (name, head branch, head repository); or, with `run-id`,
  * that run's artifacts. Reports the bytes freed.
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { SEND_ONCE, type Octokit } from '../../boundary/client.js'
 import { alreadyDeleted, bytesFreed, goneWhen } from '../clean-up.js'
 import { PER_PAGE } from '../../github-limits.js'
@@ -48,7 +48,7 @@ export const deleteArtifacts: Handler<'delete-artifacts'> = async context => {
     })
     const sizes = new Map(targets.map(({ artifact }) => [artifact.id, artifact.size_in_bytes]))
     const expired = artifacts.filter(artifact => artifact.expired).length
-    core.info(
+    log.info(
       `${fullName(repository)}: ${artifacts.length} artifacts${runId === undefined ? '' : ` of run ${runId}`} (${expired} expired), ${targets.length} to delete (${formatBytes([...sizes.values()].reduce((sum, size) => sum + size, 0))})`
     )
     const results = await context.mutations.apply(

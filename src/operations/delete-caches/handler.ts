@@ -4,7 +4,7 @@
  * merged. Caches are deleted by id: a delete by key would reach the same key on other refs.
  * Reports the bytes freed.
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { describeApiError, statusOf } from '../../boundary/api-errors.js'
 import { SEND_ONCE, type Octokit } from '../../boundary/client.js'
 import { alreadyDeleted, bytesFreed } from '../clean-up.js'
@@ -71,7 +71,7 @@ export const deleteCaches: Handler<'delete-caches'> = async context => {
           unread: []
         }
     const sizes = new Map(candidates.map(({ cache }) => [cache.id, cache.size_in_bytes]))
-    core.info(
+    log.info(
       `${fullName(repository)}: ${listed.length} caches listed, ${candidates.length} match${settings.closedPullRequests ? ` (${writes.length} of closed pull requests or past the limit)` : ''}`
     )
     const results = await context.mutations.apply(writes, 'deleted')
@@ -79,7 +79,7 @@ export const deleteCaches: Handler<'delete-caches'> = async context => {
     for (const target of unread) context.mutations.skipStopped(target)
     const repositoryFreed = bytesFreed(results, result => sizes.get(Number(result.id)))
     if (repositoryFreed > 0) {
-      core.info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`)
+      log.info(`${fullName(repository)}: ${formatBytes(repositoryFreed)} freed`)
     }
     freed += repositoryFreed
   })

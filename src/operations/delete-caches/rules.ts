@@ -2,7 +2,13 @@
  * Which Actions caches delete-caches deletes, and how the cache listing narrows on the server.
  * Pure: no API, no clock of its own.
  */
-import { formatBytes, isBefore, isLiteralGlob, literalPrefix, roughAge } from '../../rules/retention.js'
+import {
+  formatBytes,
+  isBefore,
+  isLiteralGlob,
+  literalPrefix,
+  roughAge
+} from '../../rules/retention.js'
 import { matchesAny } from '../../rules/matching.js'
 
 /** The fields of a cache the rule reads, as the REST API returns them. */

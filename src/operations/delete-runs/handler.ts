@@ -3,7 +3,7 @@
  * `keep-latest` completed runs of each group (workflow, head branch, head repository); or the one
  * run `run-id` names. Deleting a run deletes its logs and artifacts with it.
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { statusOf } from '../../boundary/api-errors.js'
 import { SEND_ONCE, type Octokit } from '../../boundary/client.js'
 import { goneWhen, alreadyDeleted } from '../clean-up.js'
@@ -12,12 +12,7 @@ import { LISTING_CAP, PER_PAGE, STATUS_FILTER_CONCLUSIONS } from '../../github-l
 import type { ErrorVerdict, PlannedWrite } from '../../boundary/mutations.js'
 import { matchesAny, matchesLogin } from '../../rules/matching.js'
 import { cutoffOf, isBefore, roughAge } from '../../rules/retention.js'
-import {
-  judgeRetention,
-  retentionGroupKey,
-  undecidedWithin,
-  type RunVerdict
-} from './rules.js'
+import { judgeRetention, retentionGroupKey, undecidedWithin, type RunVerdict } from './rules.js'
 import {
   actorOf,
   listRuns,
@@ -58,7 +53,7 @@ export const deleteRuns: Handler<'delete-runs'> = async context => {
     }
     const verdicts = await judgeRepository(context, repository, cutoffMs)
     const deletes = verdicts.filter(entry => entry.verdict === 'delete').length
-    core.info(
+    log.info(
       `${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`
     )
     const writes = verdicts

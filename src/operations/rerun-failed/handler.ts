@@ -4,7 +4,7 @@
  * 50-attempt cap, `max-attempts`, newer runs of the same workflow and branch, and (with
  * `job-filter` / `log-pattern`) failures that are not the flaky kind.
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { describeApiError, messageOf, statusOf } from '../../boundary/api-errors.js'
 import type { WorkflowRun } from '../../readers/api-types.js'
 import { SEND_ONCE, type Octokit } from '../../boundary/client.js'
@@ -89,7 +89,7 @@ export const rerunFailed: Handler<'rerun-failed'> = async context => {
       if (reason !== undefined) context.results.skip(target(repository, run), reason)
       else survivors.push(run)
     }
-    core.info(
+    log.info(
       `${fullName(repository)}: ${runs.length} failed runs, ${survivors.length} past the cheap guards`
     )
 

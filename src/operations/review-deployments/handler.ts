@@ -13,7 +13,7 @@
  *   sent once; after a lost answer, or a refusal (422), the pending deployments and the review
  *   history tell whether it took effect or someone else reviewed meanwhile.
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { describeApiError, statusOf } from '../../boundary/api-errors.js'
 import type { WorkflowRun } from '../../readers/api-types.js'
 import { SEND_ONCE } from '../../boundary/client.js'
@@ -73,7 +73,7 @@ export const reviewDeployments: Handler<'review-deployments'> = async context =>
     const waiting = runs.filter(run =>
       byId ? run.status !== 'completed' : run.status === 'waiting'
     )
-    core.info(`${fullName(repository)}: ${runs.length} runs listed, ${waiting.length} waiting`)
+    log.info(`${fullName(repository)}: ${runs.length} runs listed, ${waiting.length} waiting`)
     if (byId && waiting.length === 0 && runs[0]) {
       context.results.skip(target(repository, runs[0]), 'already completed')
     }
@@ -300,7 +300,7 @@ async function reviewsSoFar(
     return await readReviewHistory(context.octokit, repository, run.id)
   } catch (error) {
     context.mutations.stoppedBy(error)
-    core.warning(
+    log.warning(
       `${fullName(repository)}: could not read the review history of run ${run.id} (${describeApiError(error, 'review-deployments')})`
     )
     return []

@@ -32,7 +32,7 @@
  *   `…/secrets/{secret_name}/repositories`, `PUT /orgs/{org}/{app}/secrets/{secret_name}`;
  * - `GET /repos/{org}/{repo}` to turn `selected-repositories` names into ids (once, for every store).
  */
-import * as core from '@actions/core'
+import { log } from '../../log.js'
 import { describeApiError, describeSecretsApiError, statusOf } from '../../boundary/api-errors.js'
 import type { Target, TargetResult } from '../../boundary/outcomes.js'
 import { sendLandingOnce, type PlannedWrite } from '../../boundary/mutations.js'
@@ -54,7 +54,7 @@ import {
   type ScopedSecrets
 } from '../../readers/secret-scopes.js'
 import { generateSecretValue } from './secret-values.js'
-import type { RotateSecretsSettings } from '../../settings.js'
+import type { RotateSecretsSettings } from './settings.js'
 import type { Handler, HandlerContext } from '../context.js'
 
 type Context = HandlerContext<'rotate-secrets'>
@@ -85,7 +85,7 @@ export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
   refusePartialRotation(settings)
   const values = newValues(settings)
   const plans: ScopePlan[] = []
-  await core.group('Plan: public keys and existing secrets', async () => {
+  await log.group('Plan: public keys and existing secrets', async () => {
     // Looked up once, after the first store's key proved the organization readable, for every store.
     let selected: Promise<number[]> | undefined
     const selectedRepositoryIds = async (): Promise<number[]> =>
@@ -96,7 +96,7 @@ export const rotateSecrets: Handler<'rotate-secrets'> = async context => {
   })
   const accepted = new Set<string>()
   for (const plan of plans) {
-    await core.group(plan.scope.description, async () => {
+    await log.group(plan.scope.description, async () => {
       const results = await context.mutations.apply(
         settings.secrets.map(name => writeFor(context, plan, name, values.get(name) ?? '')),
         'written'
@@ -161,7 +161,7 @@ function newValues(settings: RotateSecretsSettings): Map<string, string> {
     settings.secrets.map(name => {
       if (source.kind === 'value') return [name, source.value]
       const value = generateSecretValue(source.length, source.encoding)
-      core.setSecret(value)
+      log.mask(value)
       return [name, value]
     })
   )
@@ -263,7 +263,7 @@ async function planScope(
     }
   }
   const known = settings.secrets.filter(name => existing.has(name)).length
-  core.info(
+  log.info(
     `${scope.description}: key_id ${key.key_id}; ${settings.secrets.length} secrets to write (${known} existing, ${settings.secrets.length - known} new)`
   )
   return { scope, key, existing, access }
@@ -367,7 +367,7 @@ async function putSealed(
     if (statusOf(error) !== 422) throw error
     const fresh = await scope.publicKey()
     if (fresh.key_id === sent.key_id) throw error
-    core.info(
+    log.info(
       `${scope.description}: the public key changed (key_id ${sent.key_id} → ${fresh.key_id}); sealing ${name} again`
     )
     plan.key = fresh

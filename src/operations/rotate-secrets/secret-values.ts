@@ -4,7 +4,7 @@
  * source, which tests inject.
  */
 import { randomBytes } from 'node:crypto'
-import type { SecretEncoding } from '../../settings.js'
+import type { SecretEncoding } from './settings.js'
 
 /** Returns `size` random bytes; `node:crypto` `randomBytes` outside tests. */
 export type RandomSource = (size: number) => Uint8Array

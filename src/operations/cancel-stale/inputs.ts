@@ -1,0 +1,46 @@
+/** Reads the settings of cancel-stale from the step's inputs. */
+import { MAX_KEEP_LATEST, readRunFilters } from '../../inputs/common.js'
+import { parseDurationSeconds, type DurationBounds } from '../../inputs/parse.js'
+import type { StepInputs } from '../../inputs/step-inputs.js'
+import type { CommonSettings } from '../../settings.js'
+import type { CancelStaleSettings } from './settings.js'
+
+/** `stale-after`: no run can be older, since GitHub ends a workflow run after 35 days. */
+const STALE_AFTER_BOUNDS: DurationBounds = {
+  max: 35 * 24 * 3600,
+  why: 'GitHub ends a workflow run after 35 days'
+}
+/** `force-cancel-after`: the step waits inside its own job, which a GitHub-hosted runner ends after 6 hours. */
+const FORCE_CANCEL_AFTER_BOUNDS: DurationBounds = {
+  max: 6 * 3600,
+  why: 'the step waits inside its job, which a GitHub-hosted runner ends after 6 hours'
+}
+
+/**
+ * @returns cancel-stale's settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example.
+ */
+export function readCancelStaleSettings(
+  inputs: StepInputs,
+  common: CommonSettings
+): CancelStaleSettings {
+  const staleAfterSeconds = parseDurationSeconds(
+    'stale-after',
+    inputs.raw('stale-after'),
+    STALE_AFTER_BOUNDS
+  )
+  const forceCancelAfterSeconds = parseDurationSeconds(
+    'force-cancel-after',
+    inputs.raw('force-cancel-after'),
+    FORCE_CANCEL_AFTER_BOUNDS
+  )
+  const operation = 'cancel-stale'
+  return {
+    ...common,
+    operation,
+    filters: readRunFilters(inputs, common, operation),
+    keepLatest: inputs.integer('keep-latest', { min: 1, max: MAX_KEEP_LATEST }),
+    ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
+    ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
+  }
+}

@@ -1,0 +1,13 @@
+/** The settings of cancel-stale, as its settings reader (inputs.ts) builds them. */
+import type { CommonSettings, RunFilters } from '../../settings.js'
+
+export interface CancelStaleSettings extends CommonSettings {
+  operation: 'cancel-stale'
+  filters: RunFilters
+  /** Active runs kept per group (workflow, event, head branch, head repository). */
+  keepLatest: number
+  /** Age in seconds after which any active run is stale. */
+  staleAfterSeconds?: number
+  /** Seconds to wait after cancelling before force-cancelling runs still active. */
+  forceCancelAfterSeconds?: number
+}

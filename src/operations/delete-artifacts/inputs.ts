@@ -1,0 +1,30 @@
+/** Reads the settings of delete-artifacts from the step's inputs. */
+import { readRunFilters } from '../../inputs/common.js'
+import type { StepInputs } from '../../inputs/step-inputs.js'
+import type { CommonSettings } from '../../settings.js'
+import { readCleanUpKeepLatest, readOlderThan, refuseInputs } from '../clean-up.js'
+import type { DeleteArtifactsSettings } from './settings.js'
+
+const ARTIFACT_FILTER_HINT =
+  "an artifact tells only its run's head branch; narrow with 'branch', 'exclude-branch', 'artifact-name' or 'run-id', e.g. 'artifact-name: coverage-*'"
+
+/**
+ * @returns delete-artifacts' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example (`older-than` is
+ *   required; `workflow`, `event` and `actor` are refused: an artifact tells none of them).
+ */
+export function readDeleteArtifactsSettings(
+  inputs: StepInputs,
+  common: CommonSettings
+): DeleteArtifactsSettings {
+  const operation = 'delete-artifacts'
+  refuseInputs(inputs, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT)
+  return {
+    ...common,
+    operation,
+    filters: readRunFilters(inputs, common, operation),
+    olderThanSeconds: readOlderThan(inputs),
+    keepLatest: readCleanUpKeepLatest(inputs),
+    artifactNames: inputs.globs('artifact-name', 'coverage-*')
+  }
+}

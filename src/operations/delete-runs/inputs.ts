@@ -1,0 +1,34 @@
+/** Reads the settings of delete-runs from the step's inputs. */
+import { RUN_CONCLUSIONS } from '../../github-limits.js'
+import { readRunFilters } from '../../inputs/common.js'
+import { parseChoice } from '../../inputs/parse.js'
+import type { StepInputs } from '../../inputs/step-inputs.js'
+import type { CommonSettings, RunConclusion } from '../../settings.js'
+import { readCleanUpKeepLatest, readOlderThan } from '../clean-up.js'
+import type { DeleteRunsSettings } from './settings.js'
+
+/**
+ * @returns delete-runs' settings over `common`.
+ * @throws InputError naming the input, the value and an accepted example (`older-than` is required).
+ */
+export function readDeleteRunsSettings(
+  inputs: StepInputs,
+  common: CommonSettings
+): DeleteRunsSettings {
+  const operation = 'delete-runs'
+  return {
+    ...common,
+    operation,
+    filters: readRunFilters(inputs, common, operation),
+    olderThanSeconds: readOlderThan(inputs),
+    keepLatest: readCleanUpKeepLatest(inputs),
+    conclusions: readRunConclusions(inputs.list('conclusions'))
+  }
+}
+
+/** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
+function readRunConclusions(values: string[]): RunConclusion[] {
+  return [
+    ...new Set(values.map(value => parseChoice('conclusions', value, RUN_CONCLUSIONS, 'failure')))
+  ]
+}
