@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { OperationName } from '../../src/inputs/definition.js'
 import {
   runBundle,
   stepEnvironment,
@@ -63,7 +64,7 @@ export async function runAction(options: TestRunOptions): Promise<ActionRun> {
 const SUMMARY_FILE = join(tmpdir(), `actions-ops-summary-${randomUUID()}`)
 
 /**
- * Calls `run()` from `src/main.ts` with the process's environment replaced by the step's and
+ * Calls `run()` (src/adapters/action/main.ts; for a sub-action, with its operation) with the process's environment replaced by the step's and
  * stdout/stderr captured; restores both, and `process.exitCode`, afterwards. Runs of one test file
  * never overlap (jest runs a file's tests one after another).
  */
@@ -96,7 +97,7 @@ async function runInProcess(options: RunOptions): Promise<ActionRun> {
   const launchedAt = Date.now()
   let exitCode = 0
   try {
-    await run()
+    await run(options.subAction as OperationName | undefined)
     exitCode = Number(process.exitCode ?? 0)
   } finally {
     process.stdout.write = saved.stdout

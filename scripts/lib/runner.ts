@@ -1,8 +1,9 @@
 /**
  * Runs a step of the action the way GitHub's runner runs a JavaScript action: inputs as `INPUT_*`
- * environment variables with `action.yml`'s defaults, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`,
- * `GITHUB_EVENT_PATH` and `GITHUB_API_URL` pointing at the API (the simulator), and the bundle
- * (`dist/index.js`) started with Node. Used by the demo, the benchmark and the end-to-end tests.
+ * environment variables with the `action.yml`'s defaults, `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`,
+ * `GITHUB_EVENT_PATH` and `GITHUB_API_URL` pointing at the API (the simulator), and the file its
+ * `runs.main` names started with Node: `dist/index.js` for the top-level action, `<operation>/main.mjs`
+ * for a sub-action. Used by the demo, the benchmark and the end-to-end tests.
  */
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -11,18 +12,36 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 
 const ROOT = new URL('../../', import.meta.url)
-const BUNDLE = new URL('dist/index.js', ROOT).pathname
 
 interface ActionYml {
   inputs: Record<string, { default?: string }>
+  runs: { main: string }
 }
 
-/** The inputs' defaults as `action.yml` declares them (expressions are filled in by `stepEnvironment`). */
-export function actionDefaults(): Record<string, string> {
-  const action = parse(readFileSync(new URL('action.yml', ROOT), 'utf8')) as ActionYml
+/** The folder of the action a step uses: the root, or a sub-action's (`delete-runs/`). */
+const actionFolder = (subAction: string | undefined): URL =>
+  subAction === undefined ? ROOT : new URL(`${subAction}/`, ROOT)
+
+function readActionYml(subAction: string | undefined): ActionYml {
+  return parse(readFileSync(new URL('action.yml', actionFolder(subAction)), 'utf8')) as ActionYml
+}
+
+/**
+ * The inputs' defaults as the `action.yml` declares them (expressions are filled in by
+ * `stepEnvironment`): the top-level action's, or the sub-action's named `subAction`.
+ */
+export function actionDefaults(subAction?: string): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+    Object.entries(readActionYml(subAction).inputs).map(([name, input]) => [
+      name,
+      input.default ?? ''
+    ])
   )
+}
+
+/** The file the runner starts: the `action.yml`'s `runs.main`, in its folder. */
+export function actionMain(subAction?: string): string {
+  return new URL(readActionYml(subAction).runs.main, actionFolder(subAction)).pathname
 }
 
 /** One entry of the `result` output. */
@@ -52,6 +71,11 @@ export interface ActionRun {
 }
 
 export interface RunOptions {
+  /**
+   * The sub-action the step uses (`uses: OWNER/actions-ops/delete-runs@v1`): its folder's
+   * `action.yml` gives the defaults and its `runs.main` is started. Unset: the top-level action.
+   */
+  subAction?: string
   /** Base URL of the API, e.g. the simulator's URL (or URL + `/api/v3`). */
   apiUrl: string
   /** The step's `with:`. */
@@ -113,7 +137,7 @@ export function stepEnvironment(options: RunOptions, files: StepFiles): Record<s
     '${{ github.token }}': tokenOf(options),
     '${{ github.repository }}': repository
   }
-  const inputs = { ...actionDefaults(), ...options.with }
+  const inputs = { ...actionDefaults(options.subAction), ...options.with }
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([name, value]) => [
       `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
@@ -155,8 +179,9 @@ export function stepRun(
 }
 
 /**
- * Runs `dist/index.js` in a child process with Node (`ACTIONS_OPS_NODE`, else this Node) and
- * collects what the runner would see. Never throws for the step's own failure (see `exitCode`).
+ * Runs the action's `runs.main` (`dist/index.js`, or the sub-action's entry) in a child process
+ * with Node (`ACTIONS_OPS_NODE`, else this Node) and collects what the runner would see. Never
+ * throws for the step's own failure (see `exitCode`).
  */
 export async function runBundle(options: RunOptions): Promise<ActionRun> {
   const files = stepFiles(options)
@@ -170,7 +195,7 @@ export async function runBundle(options: RunOptions): Promise<ActionRun> {
   }>(resolve => {
     execFile(
       node,
-      [BUNDLE],
+      [actionMain(options.subAction)],
       { env, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
