@@ -1,5 +1,6 @@
 // Renders the inputs and outputs tables of README.md from action.yml, between the
-// <!-- inputs:start/end --> and <!-- outputs:start/end --> markers. `--check` fails when they drift.
+// <!-- inputs:start/end --> and <!-- outputs:start/end --> markers; a pair that is absent is left
+// alone (README.md has outputs markers only). `--check` fails when they drift.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parse } from 'yaml'
 
