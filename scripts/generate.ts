@@ -23,6 +23,4 @@ if (check && drifted.length > 0) {
   )
   process.exit(1)
 }
-console.log(
-  drifted.length === 0 ? 'Generated files are current.' : `Wrote ${drifted.join(', ')}.`
-)
+console.log(drifted.length === 0 ? 'Generated files are current.' : `Wrote ${drifted.join(', ')}.`)

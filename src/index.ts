@@ -21,8 +21,7 @@ import { parseOperation } from './inputs/operation.js'
 const YOUNG_GENERATION_MB = 2
 
 const subAction = (globalThis as Record<symbol, unknown>)[Symbol.for('actions-ops.operation')] as
-  | OperationName
-  | undefined
+  OperationName | undefined
 
 /** `core.setFailed` as the runner reads it, without loading `@actions/core` here. */
 function fail(message: string): void {

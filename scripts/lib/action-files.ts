@@ -156,7 +156,8 @@ function groupOf(name: InputName): string {
   return operations[0] ?? ''
 }
 
-const cell = (text: string): string => text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|')
+/** A table cell: one line, `|` escaped, `*` too (two of them in a cell would set text in italics). */
+const cell = (text: string): string => text.replace(/\s+/g, ' ').trim().replace(/[|*]/g, '\\$&')
 
 /** A markdown table of inputs: name, default (or "(required)"), description. */
 export function inputsTable(names: readonly InputName[]): string {
@@ -214,7 +215,12 @@ export function renderAll(readFile: (path: string) => string): Map<string, strin
   files.set(ACTION_YML, renderActionYml())
   let readme = readFile(README)
   readme = fillMarkers(readme, 'common-inputs', inputsTable(commonInputs()), README)
-  readme = fillMarkers(readme, 'outputs', outputsTable(Object.keys(OUTPUTS) as OutputName[]), README)
+  readme = fillMarkers(
+    readme,
+    'outputs',
+    outputsTable(Object.keys(OUTPUTS) as OutputName[]),
+    README
+  )
   files.set(README, readme)
   for (const operation of OPERATIONS) {
     files.set(subActionYml(operation), renderSubActionYml(operation))
