@@ -49562,6 +49562,13 @@ function matchesFilters(run, filters) {
 function runTarget(repository, run, action) {
     return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url };
 }
+/**
+ * The web page of a run known only by its id (one `run-id` names that GitHub did not find), as
+ * GitHub writes a run's `html_url`: `{server}/{owner}/{repo}/actions/runs/{run_id}`.
+ */
+function runPageUrl(serverUrl, repository, runId) {
+    return `${serverUrl}/${fullName(repository)}/actions/runs/${runId}`;
+}
 /** A repository as a target of its own: one that could not be read or was not reached. */
 function repositoryTarget(repository) {
     const name = fullName(repository);
@@ -51321,7 +51328,13 @@ class NewerRuns {
 async function deleteNamedRun(context, repository, runId, cutoffMs) {
     const run = await readRun(context, repository, runId);
     if (run === undefined) {
-        context.results.skip({ repository: fullName(repository), kind: 'run', id: runId, action: 'delete', url: '' }, `not found: already deleted, or not a run of ${fullName(repository)}`);
+        context.results.skip({
+            repository: fullName(repository),
+            kind: 'run',
+            id: runId,
+            action: 'delete',
+            url: runPageUrl(context.settings.runner.serverUrl, repository, runId)
+        }, `not found: already deleted, or not a run of ${fullName(repository)}`);
         return;
     }
     const refusal = namedRunRefusal(context, run, cutoffMs);

@@ -37,6 +37,14 @@ export function runTarget(
   return { repository: fullName(repository), kind: 'run', id: run.id, action, url: run.html_url }
 }
 
+/**
+ * The web page of a run known only by its id (one `run-id` names that GitHub did not find), as
+ * GitHub writes a run's `html_url`: `{server}/{owner}/{repo}/actions/runs/{run_id}`.
+ */
+export function runPageUrl(serverUrl: string, repository: RepositoryRef, runId: number): string {
+  return `${serverUrl}/${fullName(repository)}/actions/runs/${runId}`
+}
+
 /** A repository as a target of its own: one that could not be read or was not reached. */
 function repositoryTarget(repository: RepositoryRef): Target {
   const name = fullName(repository)

@@ -25,6 +25,7 @@ import type { RepositoryRef, RunConclusion, RunFilters } from '../../settings.js
 import {
   forEachRepository,
   fullName,
+  runPageUrl,
   runTarget,
   type Handler,
   type HandlerContext
@@ -310,7 +311,13 @@ async function deleteNamedRun(
   const run = await readRun(context, repository, runId)
   if (run === undefined) {
     context.results.skip(
-      { repository: fullName(repository), kind: 'run', id: runId, action: 'delete', url: '' },
+      {
+        repository: fullName(repository),
+        kind: 'run',
+        id: runId,
+        action: 'delete',
+        url: runPageUrl(context.settings.runner.serverUrl, repository, runId)
+      },
       `not found: already deleted, or not a run of ${fullName(repository)}`
     )
     return
