@@ -49547,6 +49547,13 @@ function matchesFilters(run, filters) {
         return false;
     return true;
 }
+/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
+function inWorkflows(run, workflows) {
+    if (workflows.length === 0)
+        return true;
+    const file = run.path.split('/').pop() ?? '';
+    return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file);
+}
 
 ;// CONCATENATED MODULE: ./src/operations/context.ts
 /**
@@ -51065,6 +51072,535 @@ function undecidedWithin(verdicts, budget) {
     return reached;
 }
 
+;// CONCATENATED MODULE: ./src/operations/rerun-failed/rules.ts
+
+
+
+/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
+const FAILED_JOB_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
+/**
+ * The reason to skip `run` without any further request, or undefined when it may be re-run as far
+ * as the run object tells. Checked in this order: active (still running, or already being
+ * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
+ * `max-attempts`.
+ */
+function cheapSkipReason(run, options) {
+    const attempt = run.run_attempt ?? 1;
+    if (run.status !== 'completed') {
+        return attempt > 1
+            ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
+            : 'still running';
+    }
+    if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
+        return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`;
+    }
+    const conclusion = run.conclusion ?? 'none';
+    if (!options.conclusions.includes(conclusion)) {
+        return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`;
+    }
+    const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000;
+    if (ageSeconds > RERUN_WINDOW_SECONDS)
+        return 'older than 30 days (GitHub refuses re-runs)';
+    if (attempt >= MAX_RUN_ATTEMPTS)
+        return "GitHub's 50-attempt cap reached";
+    if (attempt >= options.maxAttempts)
+        return 'max attempts reached';
+    return undefined;
+}
+/**
+ * The group in which a newer run supersedes an older one: same workflow, same head branch, same
+ * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
+ * which nothing supersedes.
+ */
+function supersessionKey(run) {
+    if (!run.head_branch)
+        return undefined;
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.head_branch, headRepository]);
+}
+/** True when `other` is a different, newer run in the same group as `run`. */
+function supersedes(other, run) {
+    const key = supersessionKey(run);
+    return (key !== undefined &&
+        other.id !== run.id &&
+        supersessionKey(other) === key &&
+        newestFirst(other, run) < 0);
+}
+/**
+ * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
+ * @returns run id → id of the newest run of its group (only for superseded runs).
+ */
+function supersededWithin(runs) {
+    const newest = new Map();
+    for (const run of [...runs].sort(newestFirst)) {
+        const key = supersessionKey(run);
+        if (key !== undefined && !newest.has(key))
+            newest.set(key, run);
+    }
+    const superseded = new Map();
+    for (const run of runs) {
+        const key = supersessionKey(run);
+        const top = key === undefined ? undefined : newest.get(key);
+        if (top && top.id !== run.id)
+            superseded.set(run.id, top.id);
+    }
+    return superseded;
+}
+/**
+ * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
+ * and branch), whether a newer run of each candidate's group exists. Every run newer than a
+ * candidate comes before it, so a candidate is decided once its group's newest run (when that
+ * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
+ * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
+ * never pending: nothing supersedes them.
+ */
+class LaterRunsFinder {
+    /** Candidate id → what the listing showed, for the candidates decided so far. */
+    decided = new Map();
+    undecided;
+    newestOfGroup = new Map();
+    seen = new Map();
+    constructor(candidates) {
+        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
+    }
+    /** The candidates not decided yet, in the order given. */
+    get pending() {
+        return this.undecided;
+    }
+    /**
+     * Takes the next page of the listing; `complete` when no page follows it.
+     * @returns how many candidates this page decided.
+     */
+    observe(page, complete) {
+        for (const run of page) {
+            this.seen.set(run.id, run);
+            const key = supersessionKey(run);
+            if (key !== undefined && !this.newestOfGroup.has(key))
+                this.newestOfGroup.set(key, run);
+        }
+        const before = this.undecided.length;
+        this.undecided = this.undecided.filter(candidate => {
+            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
+            const current = this.seen.get(candidate.id);
+            if (top !== undefined && supersedes(top, candidate)) {
+                this.decided.set(candidate.id, { newer: top });
+            }
+            else if (current !== undefined) {
+                this.decided.set(candidate.id, { current });
+            }
+            else if (complete) {
+                this.decided.set(candidate.id, {});
+            }
+            else {
+                return true;
+            }
+            return false;
+        });
+        return before - this.undecided.length;
+    }
+    /**
+     * The listings of one workflow and branch that would decide the pending candidates: one per
+     * (workflow, head branch), since such a listing shows every head repository's runs.
+     */
+    branchListings() {
+        return new Set(this.undecided.map(branchListingKey)).size;
+    }
+}
+/** The listing (workflow and head branch) that shows a run's newer runs. */
+function branchListingKey(run) {
+    return JSON.stringify([run.workflow_id, run.head_branch]);
+}
+/** The jobs that "re-run failed jobs" would start over. */
+function failedJobsOf(jobs) {
+    return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
+}
+/**
+ * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
+ * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
+ * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
+ * re-run out.
+ */
+function jobSkipReason(failedJobs, jobFilter, attempt) {
+    if (failedJobs.length === 0)
+        return `no failed jobs in attempt ${attempt}`;
+    if (jobFilter.length === 0)
+        return undefined;
+    const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter));
+    return outside ? `failed job ${outside.name} is not in job-filter` : undefined;
+}
+/**
+ * Tests one log line against `log-pattern`, compiled by RE2 (linear time in the line's length,
+ * whatever the pattern). GitHub starts every log line with a timestamp
+ * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
+ * line does, so `^Error:` works as people write it.
+ */
+function lineMatcher(pattern) {
+    return line => {
+        const text = line.replace(LOG_TIMESTAMP, '');
+        return pattern.test(text) || (text !== line && pattern.test(line));
+    };
+}
+const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
+
+;// CONCATENATED MODULE: ./src/readers/later-runs.ts
+/**
+ * Reading the runs created after given runs, at few requests: one listing of the repository's
+ * recent runs decides many at once, and what it leaves undecided shares one listing per workflow
+ * and head branch (`readBranchRuns`), each read only until it has decided enough.
+ * - rerun-failed (`LaterRunsReader`): which failed runs a newer run of the same workflow and
+ *   branch superseded (the failed-run listing alone cannot tell: a newer run that succeeded or is
+ *   still running is not in it);
+ * - delete-runs (`CompletedRunsAfter`): how many completed runs each group has after the age
+ *   cut-off, which decides whether a run before it is among its group's newest `keep-latest`.
+ */
+
+
+
+
+
+/** The later runs of the candidates of one repository, each listing made at most once. */
+class LaterRunsReader {
+    octokit;
+    repository;
+    candidates;
+    scanned = new Map();
+    seedPage;
+    /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
+    byBranch;
+    branchListings = new Map();
+    /**
+     * @param octokit the invocation's client.
+     * @param repository the repository of the candidates.
+     * @param candidates the failed runs to decide, as the failed-run listing showed them.
+     */
+    constructor(octokit, repository, candidates) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.candidates = candidates;
+    }
+    /**
+     * Decides many candidates at once from a listing of every run of the repository created since
+     * the oldest candidate, newest first (see `LaterRunsFinder`). The alternative is one listing per
+     * workflow and branch with a candidate (`of`), so the scan reads on only while the pages it has
+     * left are no more than the candidates still undecided. When it stops early, and the oldest
+     * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
+     * stopped it), the listing restarts below the last run seen and down to that candidate only: its
+     * first page tells the exact count left, and is a page the scan needed anyway. A page given to
+     * `seed` is read first, and the listing starts below it. A failed scan is logged, not thrown:
+     * `of` then asks per branch.
+     *
+     * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
+     * nothing when a single branch listing would decide every candidate.
+     * @param describe turns a listing error into the line logged.
+     */
+    async scan(describe) {
+        const finder = new LaterRunsFinder(this.candidates);
+        let upper;
+        if (this.seedPage !== undefined && this.candidates.length > 0) {
+            const { runs, complete } = this.seedPage;
+            const last = runs.at(-1);
+            // A page that reaches below the oldest candidate holds every run created after it.
+            const reachesOldest = last !== undefined &&
+                Date.parse(last.created_at) < Date.parse(oldestOf(this.candidates).created_at);
+            finder.observe(runs, complete || reachesOldest);
+            // That page was read before the failed runs were: the failed-run listing shows a candidate
+            // as it is more recently than the page does.
+            for (const [id, later] of finder.decided) {
+                if (later.newer === undefined)
+                    finder.decided.set(id, {});
+            }
+            upper = last?.created_at;
+        }
+        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
+        const name = `${this.repository.owner}/${this.repository.repo}`;
+        if (finder.pending.length > 0 && finder.branchListings() >= 2) {
+            try {
+                await this.scanPages(finder, upper);
+            }
+            catch (error) {
+                log.info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
+            }
+        }
+        for (const [id, later] of finder.decided)
+            this.scanned.set(id, later);
+        log.info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
+    }
+    /**
+     * Takes a page the failed-run listing already read: the newest runs since `lookback`, newest
+     * first, of the whole repository or of the one workflow or head branch that listing was
+     * narrowed to (never of one event: a run of another event supersedes too). `complete` when it
+     * holds all of them. `scan` decides what it can from it and lists only below it.
+     */
+    seed(runs, complete) {
+        this.seedPage = { runs, complete };
+    }
+    /**
+     * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
+     * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
+     * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made
+     * once for every candidate of that branch and read only until each of them is decided.
+     *
+     * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
+     * when the scan did not decide `run`.
+     * @returns `{}` for a run without a head branch (nothing supersedes it) or one no listing shows.
+     * @throws the API error of the branch listing (for every candidate that shares it).
+     */
+    async of(run) {
+        const seen = this.scanned.get(run.id);
+        if (seen !== undefined)
+            return seen;
+        if (!run.head_branch)
+            return {};
+        const key = branchListingKey(run);
+        let listing = this.branchListings.get(key);
+        if (listing === undefined) {
+            this.byBranch ??= this.undecidedByBranch();
+            listing = this.listBranch(this.byBranch.get(key) ?? [run]);
+            this.branchListings.set(key, listing);
+        }
+        return (await listing).get(run.id) ?? {};
+    }
+    undecidedByBranch() {
+        const groups = new Map();
+        for (const run of this.candidates) {
+            if (!run.head_branch || this.scanned.has(run.id))
+                continue;
+            const key = branchListingKey(run);
+            groups.set(key, [...(groups.get(key) ?? []), run]);
+        }
+        return groups;
+    }
+    /** @param start when set, the listing starts at runs created at or before it (see `scan`). */
+    async scanPages(finder, start) {
+        let upper = start;
+        for (;;) {
+            const lowest = oldestOf(finder.pending);
+            const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRunsForRepo, {
+                ...this.repository,
+                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
+                exclude_pull_requests: true,
+                per_page: PER_PAGE
+            });
+            let listed = 0;
+            let last;
+            let restart = false;
+            for await (const page of pages) {
+                const runs = page.data;
+                listed += runs.length;
+                last = runs[runs.length - 1] ?? last;
+                const total = totalCountOf(page) ?? 0;
+                const complete = runs.length < PER_PAGE || listed >= total;
+                finder.observe(runs, complete);
+                if (finder.pending.length === 0 || complete)
+                    return;
+                const capped = listed >= LISTING_CAP;
+                if (!capped && Math.ceil((total - listed) / PER_PAGE) <= finder.pending.length)
+                    continue;
+                restart =
+                    last !== undefined &&
+                        last.created_at !== upper &&
+                        (capped ||
+                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
+                break;
+            }
+            if (!restart || last === undefined)
+                return;
+            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
+            upper = last.created_at;
+        }
+    }
+    /** One listing of the candidates' workflow and branch since the oldest of them. */
+    async listBranch(candidates) {
+        const oldest = oldestOf(candidates);
+        const finder = new LaterRunsFinder(candidates);
+        const decided = await readBranchRuns(this.octokit, this.repository, {
+            workflowId: oldest.workflow_id,
+            branch: oldest.head_branch ?? '',
+            since: oldest.created_at,
+            excludePullRequests: true
+        }, (runs, complete) => {
+            finder.observe(runs, complete);
+            return finder.pending.length === 0;
+        });
+        if (!decided)
+            finder.observe([], true);
+        return finder.decided;
+    }
+}
+/**
+ * Lists one workflow's runs on one head branch created at or after `query.since`, newest first,
+ * 100 a page, handing each page to `observe` (with whether it is the listing's last) until
+ * `observe` returns true, the listing ends, or it reaches GitHub's 1,000-result cap.
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
+ * (with `status` and `exclude_pull_requests` when asked).
+ * @returns true when `observe` said it had decided enough, false when the listing ended first.
+ * @throws the API error of a page.
+ */
+async function readBranchRuns(octokit, repository, query, observe) {
+    const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+        ...repository,
+        workflow_id: query.workflowId,
+        branch: query.branch,
+        ...(query.status !== undefined && { status: query.status }),
+        created: `>=${query.since}`,
+        ...(query.excludePullRequests === true && { exclude_pull_requests: true }),
+        per_page: PER_PAGE
+    });
+    let listed = 0;
+    for await (const page of pages) {
+        const runs = page.data;
+        listed += runs.length;
+        const total = totalCountOf(page) ?? 0;
+        const complete = runs.length < PER_PAGE || listed >= total;
+        if (observe(runs, complete))
+            return true;
+        if (complete || listed >= LISTING_CAP)
+            return false;
+    }
+    return false;
+}
+/** An epoch-milliseconds time as the `created` filter takes it: ISO 8601 to the second. */
+function createdFilterTime(ms) {
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/**
+ * What is known of the completed runs created at or after a cut-off, per group: whether a run
+ * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
+ * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
+ * of every run after the cut-off (its first page is the probe), or one listing per workflow and
+ * head branch (`readBranchRuns`), each read only until its groups are decided.
+ */
+class CompletedRunsAfter {
+    octokit;
+    repository;
+    query;
+    counts = new Map();
+    settled = new Set();
+    seen = new Set();
+    complete = false;
+    /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
+    total = 0;
+    /** Runs after the cut-off the probe showed, and the oldest time on its page. */
+    probed = 0;
+    probeOldest;
+    cutoffMs;
+    keepLatest;
+    constructor(octokit, repository, query) {
+        this.octokit = octokit;
+        this.repository = repository;
+        this.query = query;
+        this.cutoffMs = query.cutoffMs;
+        this.keepLatest = query.keepLatest;
+    }
+    /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
+    count(group) {
+        const counted = this.counts.get(group) ?? 0;
+        if (this.complete || this.settled.has(group) || counted >= this.keepLatest)
+            return counted;
+        return undefined;
+    }
+    /**
+     * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
+     * workflow's). When it reaches past the cut-off it shows every run after it.
+     * @returns every completed run of the filters' groups before the cut-off when the page holds all
+     *   completed runs (one request for a quiet repository), else undefined.
+     */
+    async probe() {
+        const [workflow, ...others] = this.query.workflows;
+        const params = { ...this.repository, status: 'completed', per_page: PER_PAGE };
+        const { data } = workflow !== undefined && others.length === 0
+            ? await this.octokit.rest.actions.listWorkflowRuns({
+                ...params,
+                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+            })
+            : await this.octokit.rest.actions.listWorkflowRunsForRepo(params);
+        const runs = data.workflow_runs;
+        this.total = data.total_count;
+        this.probed = runs.filter(run => this.add(run)).length;
+        this.probeOldest = runs.at(-1)?.created_at;
+        if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
+            this.complete = true;
+        }
+        if (runs.length < this.total)
+            return undefined;
+        return runs.filter(run => run.status === 'completed' &&
+            Date.parse(run.created_at) < this.cutoffMs &&
+            inWorkflows(run, this.query.workflows) &&
+            matchesFilters(run, this.query.groupFilters));
+    }
+    /**
+     * Reads what decides the groups of `pending` (runs the probe left undecided).
+     * @param historyCount completed runs before the cut-off: with the probe's total, an upper
+     *   bound on the runs after it, and so on the pages the rest of that listing takes.
+     * @throws the API error of a listing.
+     */
+    async settle(pending, historyCount) {
+        const pairs = new Map();
+        for (const run of pending) {
+            const group = this.query.groupOf(run);
+            if (this.count(group) !== undefined)
+                continue;
+            const key = JSON.stringify([run.workflow_id, run.head_branch]);
+            const pair = pairs.get(key) ?? {
+                workflowId: run.workflow_id,
+                branch: run.head_branch,
+                groups: []
+            };
+            if (!pair.groups.includes(group))
+                pair.groups.push(group);
+            pairs.set(key, pair);
+        }
+        if (pairs.size === 0)
+            return;
+        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE);
+        const perPair = [...pairs.values()];
+        if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
+            await this.readRest();
+            return;
+        }
+        for (const pair of perPair)
+            await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
+    }
+    /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
+    async readRest() {
+        const runs = await listRuns(this.octokit, this.repository, {
+            statuses: ['completed'],
+            createdAfter: new Date(this.cutoffMs),
+            ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
+        }, this.query.groupFilters);
+        for (const run of runs)
+            this.add(run);
+        this.complete = true;
+    }
+    /**
+     * One workflow's completed runs on one head branch after the cut-off, newest first, until each
+     * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
+     * count stays short, which keeps runs rather than deleting them.
+     */
+    async readPair(workflowId, branch, groups) {
+        await readBranchRuns(this.octokit, this.repository, { workflowId, branch, since: createdFilterTime(this.cutoffMs), status: 'completed' }, runs => {
+            for (const run of runs)
+                this.add(run);
+            return groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest);
+        });
+        for (const group of groups)
+            this.settled.add(group);
+    }
+    /** Counts a completed run after the cut-off once. @returns whether it was counted. */
+    add(run) {
+        if (run.status !== 'completed' ||
+            Date.parse(run.created_at) < this.cutoffMs ||
+            this.seen.has(run.id)) {
+            return false;
+        }
+        this.seen.add(run.id);
+        const group = this.query.groupOf(run);
+        this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
+        return true;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/operations/delete-runs/handler.ts
 /**
  * delete-runs: delete completed workflow runs created before now − `older-than`, except the newest
@@ -51081,12 +51617,13 @@ function undecidedWithin(verdicts, budget) {
 
 
 
+
 /**
  * Lists each repository's completed runs created before the cut-off (`GET
  * /repos/{owner}/{repo}/actions/runs?status=completed&created=<=…`, per workflow
  * `.../workflows/{workflow_id}/runs`, every page past the 1,000-result cap), decides which are among
  * their group's newest `keep-latest` (reading runs after the cut-off only for the groups where
- * that decides something: see `NewerRuns`), and deletes the rest oldest first with `DELETE
+ * that decides something: see `CompletedRunsAfter`), and deletes the rest oldest first with `DELETE
  * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
  * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
  * (`GET .../runs/{run_id}`), whatever keep-latest says.
@@ -51141,7 +51678,13 @@ async function judgeRepository(context, repository, cutoffMs) {
             isCandidate
         });
     }
-    const newer = new NewerRuns(octokit, repository, filters, cutoffMs, keepLatest);
+    const newer = new CompletedRunsAfter(octokit, repository, {
+        groupFilters: groupFilters(filters),
+        workflows: filters.workflows,
+        cutoffMs,
+        keepLatest,
+        groupOf: retentionGroupKey
+    });
     // The newest page first: for a repository whose completed runs fit on it, it is everything.
     const history = (await newer.probe()) ??
         (await listRuns(octokit, repository, 
@@ -51164,162 +51707,6 @@ function groupFilters(filters) {
 }
 function isCompleted(run) {
     return run.status === 'completed';
-}
-/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
-function inWorkflows(run, workflows) {
-    if (workflows.length === 0)
-        return true;
-    const file = run.path.split('/').pop() ?? '';
-    return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file);
-}
-/**
- * What is known of the completed runs created at or after the cut-off, per group: whether a run
- * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
- * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
- * of every run after the cut-off (its first page is the probe), or one listing per workflow and
- * head branch (`GET .../workflows/{workflow_id}/runs?branch=…&status=completed&created=>=…`),
- * each read only until its groups are decided.
- */
-class NewerRuns {
-    octokit;
-    repository;
-    filters;
-    cutoffMs;
-    keepLatest;
-    counts = new Map();
-    settled = new Set();
-    seen = new Set();
-    complete = false;
-    /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
-    total = 0;
-    /** Runs after the cut-off the probe showed, and the oldest time on its page. */
-    probed = 0;
-    probeOldest;
-    constructor(octokit, repository, filters, cutoffMs, keepLatest) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.filters = filters;
-        this.cutoffMs = cutoffMs;
-        this.keepLatest = keepLatest;
-    }
-    /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
-    count(group) {
-        const counted = this.counts.get(group) ?? 0;
-        if (this.complete || this.settled.has(group) || counted >= this.keepLatest)
-            return counted;
-        return undefined;
-    }
-    /**
-     * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
-     * workflow's). When it reaches past the cut-off it shows every run after it.
-     * @returns every completed run of the filters' groups before the cut-off when the page holds all
-     *   completed runs (one request for a quiet repository), else undefined.
-     */
-    async probe() {
-        const [workflow, ...others] = this.filters.workflows;
-        const params = { ...this.repository, status: 'completed', per_page: PER_PAGE };
-        const { data } = workflow !== undefined && others.length === 0
-            ? await this.octokit.rest.actions.listWorkflowRuns({
-                ...params,
-                workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
-            })
-            : await this.octokit.rest.actions.listWorkflowRunsForRepo(params);
-        const runs = data.workflow_runs;
-        this.total = data.total_count;
-        this.probed = runs.filter(run => this.add(run)).length;
-        this.probeOldest = runs.at(-1)?.created_at;
-        if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
-            this.complete = true;
-        }
-        if (runs.length < this.total)
-            return undefined;
-        return runs.filter(run => isCompleted(run) &&
-            Date.parse(run.created_at) < this.cutoffMs &&
-            inWorkflows(run, this.filters.workflows) &&
-            matchesFilters(run, groupFilters(this.filters)));
-    }
-    /**
-     * Reads what decides the groups of `pending` (runs the probe left undecided).
-     * @param historyCount completed runs before the cut-off: with the probe's total, an upper
-     *   bound on the runs after it, and so on the pages the rest of that listing takes.
-     * @throws the API error of a listing.
-     */
-    async settle(pending, historyCount) {
-        const pairs = new Map();
-        for (const run of pending) {
-            const group = retentionGroupKey(run);
-            if (this.count(group) !== undefined)
-                continue;
-            const key = JSON.stringify([run.workflow_id, run.head_branch]);
-            const pair = pairs.get(key) ?? {
-                workflowId: run.workflow_id,
-                branch: run.head_branch,
-                groups: []
-            };
-            if (!pair.groups.includes(group))
-                pair.groups.push(group);
-            pairs.set(key, pair);
-        }
-        if (pairs.size === 0)
-            return;
-        const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE);
-        const perPair = [...pairs.values()];
-        if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
-            await this.readRest();
-            return;
-        }
-        for (const pair of perPair)
-            await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
-    }
-    /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
-    async readRest() {
-        const runs = await listRuns(this.octokit, this.repository, {
-            statuses: ['completed'],
-            createdAfter: new Date(this.cutoffMs),
-            ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
-        }, groupFilters(this.filters));
-        for (const run of runs)
-            this.add(run);
-        this.complete = true;
-    }
-    /**
-     * One workflow's completed runs on one head branch after the cut-off, newest first, until each
-     * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
-     * count stays short, which keeps runs rather than deleting them.
-     */
-    async readPair(workflowId, branch, groups) {
-        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
-            ...this.repository,
-            workflow_id: workflowId,
-            branch,
-            status: 'completed',
-            created: `>=${new Date(this.cutoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
-            per_page: PER_PAGE
-        });
-        let listed = 0;
-        for await (const page of pages) {
-            const runs = page.data;
-            listed += runs.length;
-            for (const run of runs)
-                this.add(run);
-            if (listed >= LISTING_CAP || listed >= (totalCountOf(page) ?? 0))
-                break;
-            if (groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest))
-                break;
-        }
-        for (const group of groups)
-            this.settled.add(group);
-    }
-    /** Counts a completed run after the cut-off once. @returns whether it was counted. */
-    add(run) {
-        if (!isCompleted(run) || Date.parse(run.created_at) < this.cutoffMs || this.seen.has(run.id)) {
-            return false;
-        }
-        this.seen.add(run.id);
-        const group = retentionGroupKey(run);
-        this.counts.set(group, (this.counts.get(group) ?? 0) + 1);
-        return true;
-    }
 }
 /**
  * Deletes the run `run-id` names when it meets every other condition: keep-latest does not
@@ -51633,366 +52020,6 @@ async function logTailMatches(file, matches, tailBytes) {
     finally {
         lines.close();
         stream.destroy();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/operations/rerun-failed/rules.ts
-
-
-
-/** Job conclusions that "re-run failed jobs" starts over (GitHub's "failed" jobs). */
-const FAILED_JOB_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
-/**
- * The reason to skip `run` without any further request, or undefined when it may be re-run as far
- * as the run object tells. Checked in this order: active (still running, or already being
- * retried), a newer attempt than the event's, conclusion, 30-day window, GitHub's 50-attempt cap,
- * `max-attempts`.
- */
-function cheapSkipReason(run, options) {
-    const attempt = run.run_attempt ?? 1;
-    if (run.status !== 'completed') {
-        return attempt > 1
-            ? `already being retried (attempt ${attempt} is ${run.status ?? 'active'})`
-            : 'still running';
-    }
-    if (options.eventAttempt !== undefined && attempt > options.eventAttempt) {
-        return `already retried (attempt ${attempt} exists; the event was for attempt ${options.eventAttempt})`;
-    }
-    const conclusion = run.conclusion ?? 'none';
-    if (!options.conclusions.includes(conclusion)) {
-        return `conclusion ${conclusion} is not in conclusions (${options.conclusions.join(', ')})`;
-    }
-    const ageSeconds = (options.now.getTime() - Date.parse(run.created_at)) / 1000;
-    if (ageSeconds > RERUN_WINDOW_SECONDS)
-        return 'older than 30 days (GitHub refuses re-runs)';
-    if (attempt >= MAX_RUN_ATTEMPTS)
-        return "GitHub's 50-attempt cap reached";
-    if (attempt >= options.maxAttempts)
-        return 'max attempts reached';
-    return undefined;
-}
-/**
- * The group in which a newer run supersedes an older one: same workflow, same head branch, same
- * head repository (a fork's `main` is not our `main`). Undefined for runs without a head branch,
- * which nothing supersedes.
- */
-function supersessionKey(run) {
-    if (!run.head_branch)
-        return undefined;
-    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
-    return JSON.stringify([run.workflow_id, run.head_branch, headRepository]);
-}
-/** True when `other` is a different, newer run in the same group as `run`. */
-function supersedes(other, run) {
-    const key = supersessionKey(run);
-    return (key !== undefined &&
-        other.id !== run.id &&
-        supersessionKey(other) === key &&
-        newestFirst(other, run) < 0);
-}
-/**
- * Within a list of runs, the newest run of each one's group, for the runs that are not the newest.
- * @returns run id → id of the newest run of its group (only for superseded runs).
- */
-function supersededWithin(runs) {
-    const newest = new Map();
-    for (const run of [...runs].sort(newestFirst)) {
-        const key = supersessionKey(run);
-        if (key !== undefined && !newest.has(key))
-            newest.set(key, run);
-    }
-    const superseded = new Map();
-    for (const run of runs) {
-        const key = supersessionKey(run);
-        const top = key === undefined ? undefined : newest.get(key);
-        if (top && top.id !== run.id)
-            superseded.set(run.id, top.id);
-    }
-    return superseded;
-}
-/**
- * Decides, page by page from a listing newest first (of the whole repository, or of one workflow
- * and branch), whether a newer run of each candidate's group exists. Every run newer than a
- * candidate comes before it, so a candidate is decided once its group's newest run (when that
- * supersedes it) or the candidate itself has been listed; a candidate absent from a complete
- * listing was deleted since (`{}`: the re-run will tell). Candidates without a head branch are
- * never pending: nothing supersedes them.
- */
-class LaterRunsFinder {
-    /** Candidate id → what the listing showed, for the candidates decided so far. */
-    decided = new Map();
-    undecided;
-    newestOfGroup = new Map();
-    seen = new Map();
-    constructor(candidates) {
-        this.undecided = candidates.filter(run => supersessionKey(run) !== undefined);
-    }
-    /** The candidates not decided yet, in the order given. */
-    get pending() {
-        return this.undecided;
-    }
-    /**
-     * Takes the next page of the listing; `complete` when no page follows it.
-     * @returns how many candidates this page decided.
-     */
-    observe(page, complete) {
-        for (const run of page) {
-            this.seen.set(run.id, run);
-            const key = supersessionKey(run);
-            if (key !== undefined && !this.newestOfGroup.has(key))
-                this.newestOfGroup.set(key, run);
-        }
-        const before = this.undecided.length;
-        this.undecided = this.undecided.filter(candidate => {
-            const top = this.newestOfGroup.get(supersessionKey(candidate) ?? '');
-            const current = this.seen.get(candidate.id);
-            if (top !== undefined && supersedes(top, candidate)) {
-                this.decided.set(candidate.id, { newer: top });
-            }
-            else if (current !== undefined) {
-                this.decided.set(candidate.id, { current });
-            }
-            else if (complete) {
-                this.decided.set(candidate.id, {});
-            }
-            else {
-                return true;
-            }
-            return false;
-        });
-        return before - this.undecided.length;
-    }
-    /**
-     * The listings of one workflow and branch that would decide the pending candidates: one per
-     * (workflow, head branch), since such a listing shows every head repository's runs.
-     */
-    branchListings() {
-        return new Set(this.undecided.map(branchListingKey)).size;
-    }
-}
-/** The listing (workflow and head branch) that shows a run's newer runs. */
-function branchListingKey(run) {
-    return JSON.stringify([run.workflow_id, run.head_branch]);
-}
-/** The jobs that "re-run failed jobs" would start over. */
-function failedJobsOf(jobs) {
-    return jobs.filter(job => job.conclusion !== null && FAILED_JOB_CONCLUSIONS.includes(job.conclusion));
-}
-/**
- * The reason to skip a run given the failed jobs of its latest attempt and `job-filter`, or
- * undefined to go on. With a filter, every failed job must match one of its globs: GitHub re-queues
- * all failed jobs of a run at once, so one job outside the filter (a real failure) rules the
- * re-run out.
- */
-function jobSkipReason(failedJobs, jobFilter, attempt) {
-    if (failedJobs.length === 0)
-        return `no failed jobs in attempt ${attempt}`;
-    if (jobFilter.length === 0)
-        return undefined;
-    const outside = failedJobs.find(job => !matchesAny(job.name, jobFilter));
-    return outside ? `failed job ${outside.name} is not in job-filter` : undefined;
-}
-/**
- * Tests one log line against `log-pattern`, compiled by RE2 (linear time in the line's length,
- * whatever the pattern). GitHub starts every log line with a timestamp
- * (`2026-11-22T12:00:00.1234567Z `); the line matches when either the text after it or the whole
- * line does, so `^Error:` works as people write it.
- */
-function lineMatcher(pattern) {
-    return line => {
-        const text = line.replace(LOG_TIMESTAMP, '');
-        return pattern.test(text) || (text !== line && pattern.test(line));
-    };
-}
-const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
-
-;// CONCATENATED MODULE: ./src/readers/later-runs.ts
-/**
- * Reading the runs created after failed runs, to tell which of them a newer run of the same
- * workflow and branch superseded, at few requests: one listing of the repository's recent runs
- * decides many candidates at once, and the candidates it leaves undecided share one listing per
- * workflow and branch. The failed-run listing alone cannot tell: a newer run that succeeded or is
- * still running is not in it.
- */
-
-
-
-
-
-/** The later runs of the candidates of one repository, each listing made at most once. */
-class LaterRunsReader {
-    octokit;
-    repository;
-    candidates;
-    scanned = new Map();
-    seedPage;
-    /** The candidates the scan left undecided, per branch listing; grouped at the first one. */
-    byBranch;
-    branchListings = new Map();
-    /**
-     * @param octokit the invocation's client.
-     * @param repository the repository of the candidates.
-     * @param candidates the failed runs to decide, as the failed-run listing showed them.
-     */
-    constructor(octokit, repository, candidates) {
-        this.octokit = octokit;
-        this.repository = repository;
-        this.candidates = candidates;
-    }
-    /**
-     * Decides many candidates at once from a listing of every run of the repository created since
-     * the oldest candidate, newest first (see `LaterRunsFinder`). The alternative is one listing per
-     * workflow and branch with a candidate (`of`), so the scan reads on only while the pages it has
-     * left are no more than the candidates still undecided. When it stops early, and the oldest
-     * undecided candidate is newer than where the listing started (or GitHub's 1,000-result cap
-     * stopped it), the listing restarts below the last run seen and down to that candidate only: its
-     * first page tells the exact count left, and is a page the scan needed anyway. A page given to
-     * `seed` is read first, and the listing starts below it. A failed scan is logged, not thrown:
-     * `of` then asks per branch.
-     *
-     * Calls `GET /repos/{owner}/{repo}/actions/runs?created=>=…` (or `created=…..…`), 100 per page;
-     * nothing when a single branch listing would decide every candidate.
-     * @param describe turns a listing error into the line logged.
-     */
-    async scan(describe) {
-        const finder = new LaterRunsFinder(this.candidates);
-        let upper;
-        if (this.seedPage !== undefined && this.candidates.length > 0) {
-            const { runs, complete } = this.seedPage;
-            const last = runs.at(-1);
-            // A page that reaches below the oldest candidate holds every run created after it.
-            const reachesOldest = last !== undefined &&
-                Date.parse(last.created_at) < Date.parse(oldestOf(this.candidates).created_at);
-            finder.observe(runs, complete || reachesOldest);
-            // That page was read before the failed runs were: the failed-run listing shows a candidate
-            // as it is more recently than the page does.
-            for (const [id, later] of finder.decided) {
-                if (later.newer === undefined)
-                    finder.decided.set(id, {});
-            }
-            upper = last?.created_at;
-        }
-        // With one branch listing to make, the scan cannot cost less, and that listing is narrower.
-        const name = `${this.repository.owner}/${this.repository.repo}`;
-        if (finder.pending.length > 0 && finder.branchListings() >= 2) {
-            try {
-                await this.scanPages(finder, upper);
-            }
-            catch (error) {
-                log.info(`${name}: listing recent runs failed (${describe(error)}); asking per branch instead`);
-            }
-        }
-        for (const [id, later] of finder.decided)
-            this.scanned.set(id, later);
-        log.info(`${name}: recent runs decided ${finder.decided.size} of ${this.candidates.length} candidates; ${finder.pending.length} left to ${finder.branchListings()} listings per branch`);
-    }
-    /**
-     * Takes a page the failed-run listing already read: the newest runs since `lookback`, newest
-     * first, of the whole repository or of the one workflow or head branch that listing was
-     * narrowed to (never of one event: a run of another event supersedes too). `complete` when it
-     * holds all of them. `scan` decides what it can from it and lists only below it.
-     */
-    seed(runs, complete) {
-        this.seedPage = { runs, complete };
-    }
-    /**
-     * What the runs after `run` show: a newer run of its group, or itself as it is now. Decided by
-     * the scan when it saw enough, else by one listing of the run's workflow and head branch (of any
-     * head repository), filtered server-side by `created>=` its oldest candidate, newest first, made
-     * once for every candidate of that branch and read only until each of them is decided.
-     *
-     * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
-     * when the scan did not decide `run`.
-     * @returns `{}` for a run without a head branch (nothing supersedes it) or one no listing shows.
-     * @throws the API error of the branch listing (for every candidate that shares it).
-     */
-    async of(run) {
-        const seen = this.scanned.get(run.id);
-        if (seen !== undefined)
-            return seen;
-        if (!run.head_branch)
-            return {};
-        const key = branchListingKey(run);
-        let listing = this.branchListings.get(key);
-        if (listing === undefined) {
-            this.byBranch ??= this.undecidedByBranch();
-            listing = this.listBranch(this.byBranch.get(key) ?? [run]);
-            this.branchListings.set(key, listing);
-        }
-        return (await listing).get(run.id) ?? {};
-    }
-    undecidedByBranch() {
-        const groups = new Map();
-        for (const run of this.candidates) {
-            if (!run.head_branch || this.scanned.has(run.id))
-                continue;
-            const key = branchListingKey(run);
-            groups.set(key, [...(groups.get(key) ?? []), run]);
-        }
-        return groups;
-    }
-    /** @param start when set, the listing starts at runs created at or before it (see `scan`). */
-    async scanPages(finder, start) {
-        let upper = start;
-        for (;;) {
-            const lowest = oldestOf(finder.pending);
-            const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRunsForRepo, {
-                ...this.repository,
-                created: upper === undefined ? `>=${lowest.created_at}` : `${lowest.created_at}..${upper}`,
-                exclude_pull_requests: true,
-                per_page: PER_PAGE
-            });
-            let listed = 0;
-            let last;
-            let restart = false;
-            for await (const page of pages) {
-                const runs = page.data;
-                listed += runs.length;
-                last = runs[runs.length - 1] ?? last;
-                const total = totalCountOf(page) ?? 0;
-                const complete = runs.length < PER_PAGE || listed >= total;
-                finder.observe(runs, complete);
-                if (finder.pending.length === 0 || complete)
-                    return;
-                const capped = listed >= LISTING_CAP;
-                if (!capped && Math.ceil((total - listed) / PER_PAGE) <= finder.pending.length)
-                    continue;
-                restart =
-                    last !== undefined &&
-                        last.created_at !== upper &&
-                        (capped ||
-                            Date.parse(oldestOf(finder.pending).created_at) > Date.parse(lowest.created_at));
-                break;
-            }
-            if (!restart || last === undefined)
-                return;
-            // Inclusive, so runs created in the same second are not missed; duplicates collapse by id.
-            upper = last.created_at;
-        }
-    }
-    /** One listing of the candidates' workflow and branch since the oldest of them. */
-    async listBranch(candidates) {
-        const oldest = oldestOf(candidates);
-        const finder = new LaterRunsFinder(candidates);
-        const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
-            ...this.repository,
-            workflow_id: oldest.workflow_id,
-            branch: oldest.head_branch ?? '',
-            created: `>=${oldest.created_at}`,
-            exclude_pull_requests: true,
-            per_page: PER_PAGE
-        });
-        let listed = 0;
-        for await (const page of pages) {
-            const runs = page.data;
-            listed += runs.length;
-            const total = totalCountOf(page) ?? 0;
-            finder.observe(runs, runs.length < PER_PAGE || listed >= total);
-            if (finder.pending.length === 0)
-                return finder.decided;
-        }
-        finder.observe([], true);
-        return finder.decided;
     }
 }
 

@@ -1,9 +1,12 @@
 /**
- * Reading the runs created after failed runs, to tell which of them a newer run of the same
- * workflow and branch superseded, at few requests: one listing of the repository's recent runs
- * decides many candidates at once, and the candidates it leaves undecided share one listing per
- * workflow and branch. The failed-run listing alone cannot tell: a newer run that succeeded or is
- * still running is not in it.
+ * Reading the runs created after given runs, at few requests: one listing of the repository's
+ * recent runs decides many at once, and what it leaves undecided shares one listing per workflow
+ * and head branch (`readBranchRuns`), each read only until it has decided enough.
+ * - rerun-failed (`LaterRunsReader`): which failed runs a newer run of the same workflow and
+ *   branch superseded (the failed-run listing alone cannot tell: a newer run that succeeded or is
+ *   still running is not in it);
+ * - delete-runs (`CompletedRunsAfter`): how many completed runs each group has after the age
+ *   cut-off, which decides whether a run before it is among its group's newest `keep-latest`.
  */
 import { log } from '../log.js'
 import type { WorkflowRun } from './api-types.js'
@@ -15,8 +18,8 @@ import {
   LaterRunsFinder
 } from '../operations/rerun-failed/rules.js'
 import { oldestOf } from '../rules/ordering.js'
-import { totalCountOf } from './runs.js'
-import type { RepositoryRef } from '../settings.js'
+import { inWorkflows, listRuns, matchesFilters, totalCountOf } from './runs.js'
+import type { RepositoryRef, RunFilters } from '../settings.js'
 
 /** The later runs of the candidates of one repository, each listing made at most once. */
 export class LaterRunsReader {
@@ -180,23 +183,239 @@ export class LaterRunsReader {
   private async listBranch(candidates: readonly WorkflowRun[]): Promise<Map<number, LaterRuns>> {
     const oldest = oldestOf(candidates)
     const finder = new LaterRunsFinder(candidates)
-    const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
-      ...this.repository,
-      workflow_id: oldest.workflow_id,
-      branch: oldest.head_branch ?? '',
-      created: `>=${oldest.created_at}`,
-      exclude_pull_requests: true,
-      per_page: PER_PAGE
-    })
-    let listed = 0
-    for await (const page of pages) {
-      const runs = page.data as WorkflowRun[]
-      listed += runs.length
-      const total = totalCountOf(page) ?? 0
-      finder.observe(runs, runs.length < PER_PAGE || listed >= total)
-      if (finder.pending.length === 0) return finder.decided
-    }
-    finder.observe([], true)
+    const decided = await readBranchRuns(
+      this.octokit,
+      this.repository,
+      {
+        workflowId: oldest.workflow_id,
+        branch: oldest.head_branch ?? '',
+        since: oldest.created_at,
+        excludePullRequests: true
+      },
+      (runs, complete) => {
+        finder.observe(runs, complete)
+        return finder.pending.length === 0
+      }
+    )
+    if (!decided) finder.observe([], true)
     return finder.decided
+  }
+}
+
+/** One workflow's runs on one head branch created at or after a time. */
+export interface BranchRunsQuery {
+  workflowId: number
+  branch: string
+  /** ISO time as the `created` filter takes it (`2026-01-01T00:00:00Z`): runs created at or after it. */
+  since: string
+  /** A server-side `status` filter, e.g. `completed`. */
+  status?: 'completed'
+  /** Leave out the runs' `pull_requests` (smaller pages where nothing reads them). */
+  excludePullRequests?: boolean
+}
+
+/**
+ * Lists one workflow's runs on one head branch created at or after `query.since`, newest first,
+ * 100 a page, handing each page to `observe` (with whether it is the listing's last) until
+ * `observe` returns true, the listing ends, or it reaches GitHub's 1,000-result cap.
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs?branch=…&created=>=…`
+ * (with `status` and `exclude_pull_requests` when asked).
+ * @returns true when `observe` said it had decided enough, false when the listing ended first.
+ * @throws the API error of a page.
+ */
+export async function readBranchRuns(
+  octokit: Octokit,
+  repository: RepositoryRef,
+  query: BranchRunsQuery,
+  observe: (runs: WorkflowRun[], complete: boolean) => boolean
+): Promise<boolean> {
+  const pages = octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+    ...repository,
+    workflow_id: query.workflowId,
+    branch: query.branch,
+    ...(query.status !== undefined && { status: query.status }),
+    created: `>=${query.since}`,
+    ...(query.excludePullRequests === true && { exclude_pull_requests: true }),
+    per_page: PER_PAGE
+  })
+  let listed = 0
+  for await (const page of pages) {
+    const runs = page.data as WorkflowRun[]
+    listed += runs.length
+    const total = totalCountOf(page) ?? 0
+    const complete = runs.length < PER_PAGE || listed >= total
+    if (observe(runs, complete)) return true
+    if (complete || listed >= LISTING_CAP) return false
+  }
+  return false
+}
+
+/** An epoch-milliseconds time as the `created` filter takes it: ISO 8601 to the second. */
+function createdFilterTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** What `CompletedRunsAfter` counts, and for which groups. */
+export interface CompletedRunsQuery {
+  /** The filters that select whole groups (workflow, branch, exclude-branch); no run id. */
+  groupFilters: RunFilters
+  /** The `workflow` input (file names or ids); the probe lists one workflow's runs when it names one. */
+  workflows: readonly string[]
+  /** The cut-off, epoch milliseconds: runs created at or after it are counted. */
+  cutoffMs: number
+  /** A group is decided once this many of its runs are counted. */
+  keepLatest: number
+  /** The group a run counts in (e.g. workflow, head branch and head repository). */
+  groupOf: (run: WorkflowRun) => string
+}
+
+/**
+ * What is known of the completed runs created at or after a cut-off, per group: whether a run
+ * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
+ * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
+ * of every run after the cut-off (its first page is the probe), or one listing per workflow and
+ * head branch (`readBranchRuns`), each read only until its groups are decided.
+ */
+export class CompletedRunsAfter {
+  private readonly counts = new Map<string, number>()
+  private readonly settled = new Set<string>()
+  private readonly seen = new Set<number>()
+  private complete = false
+  /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
+  private total = 0
+  /** Runs after the cut-off the probe showed, and the oldest time on its page. */
+  private probed = 0
+  private probeOldest: string | undefined
+
+  private readonly cutoffMs: number
+  private readonly keepLatest: number
+
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly repository: RepositoryRef,
+    private readonly query: CompletedRunsQuery
+  ) {
+    this.cutoffMs = query.cutoffMs
+    this.keepLatest = query.keepLatest
+  }
+
+  /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
+  count(group: string): number | undefined {
+    const counted = this.counts.get(group) ?? 0
+    if (this.complete || this.settled.has(group) || counted >= this.keepLatest) return counted
+    return undefined
+  }
+
+  /**
+   * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
+   * workflow's). When it reaches past the cut-off it shows every run after it.
+   * @returns every completed run of the filters' groups before the cut-off when the page holds all
+   *   completed runs (one request for a quiet repository), else undefined.
+   */
+  async probe(): Promise<WorkflowRun[] | undefined> {
+    const [workflow, ...others] = this.query.workflows
+    const params = { ...this.repository, status: 'completed' as const, per_page: PER_PAGE }
+    const { data } =
+      workflow !== undefined && others.length === 0
+        ? await this.octokit.rest.actions.listWorkflowRuns({
+            ...params,
+            workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
+          })
+        : await this.octokit.rest.actions.listWorkflowRunsForRepo(params)
+    const runs = data.workflow_runs
+    this.total = data.total_count
+    this.probed = runs.filter(run => this.add(run)).length
+    this.probeOldest = runs.at(-1)?.created_at
+    if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
+      this.complete = true
+    }
+    if (runs.length < this.total) return undefined
+    return runs.filter(
+      run =>
+        run.status === 'completed' &&
+        Date.parse(run.created_at) < this.cutoffMs &&
+        inWorkflows(run, this.query.workflows) &&
+        matchesFilters(run, this.query.groupFilters)
+    )
+  }
+
+  /**
+   * Reads what decides the groups of `pending` (runs the probe left undecided).
+   * @param historyCount completed runs before the cut-off: with the probe's total, an upper
+   *   bound on the runs after it, and so on the pages the rest of that listing takes.
+   * @throws the API error of a listing.
+   */
+  async settle(pending: readonly WorkflowRun[], historyCount: number): Promise<void> {
+    const pairs = new Map<string, { workflowId: number; branch: string | null; groups: string[] }>()
+    for (const run of pending) {
+      const group = this.query.groupOf(run)
+      if (this.count(group) !== undefined) continue
+      const key = JSON.stringify([run.workflow_id, run.head_branch])
+      const pair = pairs.get(key) ?? {
+        workflowId: run.workflow_id,
+        branch: run.head_branch,
+        groups: []
+      }
+      if (!pair.groups.includes(group)) pair.groups.push(group)
+      pairs.set(key, pair)
+    }
+    if (pairs.size === 0) return
+    const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE)
+    const perPair = [...pairs.values()]
+    if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
+      await this.readRest()
+      return
+    }
+    for (const pair of perPair) await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups)
+  }
+
+  /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
+  private async readRest(): Promise<void> {
+    const runs = await listRuns(
+      this.octokit,
+      this.repository,
+      {
+        statuses: ['completed'],
+        createdAfter: new Date(this.cutoffMs),
+        ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
+      },
+      this.query.groupFilters
+    )
+    for (const run of runs) this.add(run)
+    this.complete = true
+  }
+
+  /**
+   * One workflow's completed runs on one head branch after the cut-off, newest first, until each
+   * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
+   * count stays short, which keeps runs rather than deleting them.
+   */
+  private async readPair(workflowId: number, branch: string, groups: string[]): Promise<void> {
+    await readBranchRuns(
+      this.octokit,
+      this.repository,
+      { workflowId, branch, since: createdFilterTime(this.cutoffMs), status: 'completed' },
+      runs => {
+        for (const run of runs) this.add(run)
+        return groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest)
+      }
+    )
+    for (const group of groups) this.settled.add(group)
+  }
+
+  /** Counts a completed run after the cut-off once. @returns whether it was counted. */
+  private add(run: WorkflowRun): boolean {
+    if (
+      run.status !== 'completed' ||
+      Date.parse(run.created_at) < this.cutoffMs ||
+      this.seen.has(run.id)
+    ) {
+      return false
+    }
+    this.seen.add(run.id)
+    const group = this.query.groupOf(run)
+    this.counts.set(group, (this.counts.get(group) ?? 0) + 1)
+    return true
   }
 }

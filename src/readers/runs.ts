@@ -335,3 +335,13 @@ export function matchesFilters(
   if (filters.events.length > 0 && !filters.events.includes(run.event)) return false
   return true
 }
+
+/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
+export function inWorkflows(
+  run: Pick<WorkflowRun, 'path' | 'workflow_id'>,
+  workflows: readonly string[]
+): boolean {
+  if (workflows.length === 0) return true
+  const file = run.path.split('/').pop() ?? ''
+  return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file)
+}

@@ -5,20 +5,21 @@
  */
 import { log } from '../../log.js'
 import { statusOf } from '../../boundary/api-errors.js'
-import { SEND_ONCE, type Octokit } from '../../boundary/client.js'
+import { SEND_ONCE } from '../../boundary/client.js'
 import { goneWhen, alreadyDeleted } from '../clean-up.js'
 import type { WorkflowRun } from '../../readers/api-types.js'
-import { LISTING_CAP, PER_PAGE, STATUS_FILTER_CONCLUSIONS } from '../../github-limits.js'
+import { STATUS_FILTER_CONCLUSIONS } from '../../github-limits.js'
 import type { ErrorVerdict, PlannedWrite } from '../../boundary/mutations.js'
 import { matchesAny, matchesLogin } from '../../rules/matching.js'
 import { cutoffOf, isBefore, roughAge } from '../../rules/retention.js'
 import { judgeRetention, retentionGroupKey, undecidedWithin, type RunVerdict } from './rules.js'
+import { CompletedRunsAfter } from '../../readers/later-runs.js'
 import {
   actorOf,
+  inWorkflows,
   listRuns,
   matchesFilters,
   runIdIn,
-  totalCountOf,
   type RunStatusFilter
 } from '../../readers/runs.js'
 import type { RepositoryRef, RunConclusion, RunFilters } from '../../settings.js'
@@ -38,7 +39,7 @@ type Context = HandlerContext<'delete-runs'>
  * /repos/{owner}/{repo}/actions/runs?status=completed&created=<=…`, per workflow
  * `.../workflows/{workflow_id}/runs`, every page past the 1,000-result cap), decides which are among
  * their group's newest `keep-latest` (reading runs after the cut-off only for the groups where
- * that decides something: see `NewerRuns`), and deletes the rest oldest first with `DELETE
+ * that decides something: see `CompletedRunsAfter`), and deletes the rest oldest first with `DELETE
  * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
  * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
  * (`GET .../runs/{run_id}`), whatever keep-latest says.
@@ -107,7 +108,13 @@ async function judgeRepository(
       isCandidate
     })
   }
-  const newer = new NewerRuns(octokit, repository, filters, cutoffMs, keepLatest)
+  const newer = new CompletedRunsAfter(octokit, repository, {
+    groupFilters: groupFilters(filters),
+    workflows: filters.workflows,
+    cutoffMs,
+    keepLatest,
+    groupOf: retentionGroupKey
+  })
   // The newest page first: for a repository whose completed runs fit on it, it is everything.
   const history =
     (await newer.probe()) ??
@@ -139,163 +146,6 @@ function groupFilters(filters: RunFilters): RunFilters {
 
 function isCompleted(run: WorkflowRun): boolean {
   return run.status === 'completed'
-}
-
-/** Whether `run` belongs to one of the `workflow` input's workflows (file names or ids). */
-function inWorkflows(run: WorkflowRun, workflows: readonly string[]): boolean {
-  if (workflows.length === 0) return true
-  const file = run.path.split('/').pop() ?? ''
-  return workflows.some(workflow => workflow === String(run.workflow_id) || workflow === file)
-}
-
-/**
- * What is known of the completed runs created at or after the cut-off, per group: whether a run
- * before the cut-off is among its group's newest `keep-latest` can depend on them. They are read
- * only for the groups where that decides a run, the cheaper of two ways: the rest of one listing
- * of every run after the cut-off (its first page is the probe), or one listing per workflow and
- * head branch (`GET .../workflows/{workflow_id}/runs?branch=…&status=completed&created=>=…`),
- * each read only until its groups are decided.
- */
-class NewerRuns {
-  private readonly counts = new Map<string, number>()
-  private readonly settled = new Set<string>()
-  private readonly seen = new Set<number>()
-  private complete = false
-  /** The probe's `total_count`: completed runs of the listing's scope, before and after the cut-off. */
-  private total = 0
-  /** Runs after the cut-off the probe showed, and the oldest time on its page. */
-  private probed = 0
-  private probeOldest: string | undefined
-
-  constructor(
-    private readonly octokit: Octokit,
-    private readonly repository: RepositoryRef,
-    private readonly filters: RunFilters,
-    private readonly cutoffMs: number,
-    private readonly keepLatest: number
-  ) {}
-
-  /** Completed runs of `group` after the cut-off: exact, or at least `keepLatest`; undefined while unknown. */
-  count(group: string): number | undefined {
-    const counted = this.counts.get(group) ?? 0
-    if (this.complete || this.settled.has(group) || counted >= this.keepLatest) return counted
-    return undefined
-  }
-
-  /**
-   * Reads the newest page of completed runs (`GET .../actions/runs?status=completed`, or the one
-   * workflow's). When it reaches past the cut-off it shows every run after it.
-   * @returns every completed run of the filters' groups before the cut-off when the page holds all
-   *   completed runs (one request for a quiet repository), else undefined.
-   */
-  async probe(): Promise<WorkflowRun[] | undefined> {
-    const [workflow, ...others] = this.filters.workflows
-    const params = { ...this.repository, status: 'completed' as const, per_page: PER_PAGE }
-    const { data } =
-      workflow !== undefined && others.length === 0
-        ? await this.octokit.rest.actions.listWorkflowRuns({
-            ...params,
-            workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
-          })
-        : await this.octokit.rest.actions.listWorkflowRunsForRepo(params)
-    const runs = data.workflow_runs
-    this.total = data.total_count
-    this.probed = runs.filter(run => this.add(run)).length
-    this.probeOldest = runs.at(-1)?.created_at
-    if (runs.length >= this.total || runs.some(run => Date.parse(run.created_at) < this.cutoffMs)) {
-      this.complete = true
-    }
-    if (runs.length < this.total) return undefined
-    return runs.filter(
-      run =>
-        isCompleted(run) &&
-        Date.parse(run.created_at) < this.cutoffMs &&
-        inWorkflows(run, this.filters.workflows) &&
-        matchesFilters(run, groupFilters(this.filters))
-    )
-  }
-
-  /**
-   * Reads what decides the groups of `pending` (runs the probe left undecided).
-   * @param historyCount completed runs before the cut-off: with the probe's total, an upper
-   *   bound on the runs after it, and so on the pages the rest of that listing takes.
-   * @throws the API error of a listing.
-   */
-  async settle(pending: readonly WorkflowRun[], historyCount: number): Promise<void> {
-    const pairs = new Map<string, { workflowId: number; branch: string | null; groups: string[] }>()
-    for (const run of pending) {
-      const group = retentionGroupKey(run)
-      if (this.count(group) !== undefined) continue
-      const key = JSON.stringify([run.workflow_id, run.head_branch])
-      const pair = pairs.get(key) ?? {
-        workflowId: run.workflow_id,
-        branch: run.head_branch,
-        groups: []
-      }
-      if (!pair.groups.includes(group)) pair.groups.push(group)
-      pairs.set(key, pair)
-    }
-    if (pairs.size === 0) return
-    const pagesLeft = Math.ceil(Math.max(0, this.total - historyCount - this.probed) / PER_PAGE)
-    const perPair = [...pairs.values()]
-    if (pagesLeft <= perPair.length || perPair.some(pair => !pair.branch)) {
-      await this.readRest()
-      return
-    }
-    for (const pair of perPair) await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups)
-  }
-
-  /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
-  private async readRest(): Promise<void> {
-    const runs = await listRuns(
-      this.octokit,
-      this.repository,
-      {
-        statuses: ['completed'],
-        createdAfter: new Date(this.cutoffMs),
-        ...(this.probeOldest !== undefined && { createdBefore: new Date(this.probeOldest) })
-      },
-      groupFilters(this.filters)
-    )
-    for (const run of runs) this.add(run)
-    this.complete = true
-  }
-
-  /**
-   * One workflow's completed runs on one head branch after the cut-off, newest first, until each
-   * of `groups` has `keepLatest` of them or the listing ends. Past GitHub's 1,000-result cap the
-   * count stays short, which keeps runs rather than deleting them.
-   */
-  private async readPair(workflowId: number, branch: string, groups: string[]): Promise<void> {
-    const pages = this.octokit.paginate.iterator(this.octokit.rest.actions.listWorkflowRuns, {
-      ...this.repository,
-      workflow_id: workflowId,
-      branch,
-      status: 'completed',
-      created: `>=${new Date(this.cutoffMs).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
-      per_page: PER_PAGE
-    })
-    let listed = 0
-    for await (const page of pages) {
-      const runs = page.data as WorkflowRun[]
-      listed += runs.length
-      for (const run of runs) this.add(run)
-      if (listed >= LISTING_CAP || listed >= (totalCountOf(page) ?? 0)) break
-      if (groups.every(group => (this.counts.get(group) ?? 0) >= this.keepLatest)) break
-    }
-    for (const group of groups) this.settled.add(group)
-  }
-
-  /** Counts a completed run after the cut-off once. @returns whether it was counted. */
-  private add(run: WorkflowRun): boolean {
-    if (!isCompleted(run) || Date.parse(run.created_at) < this.cutoffMs || this.seen.has(run.id)) {
-      return false
-    }
-    this.seen.add(run.id)
-    const group = retentionGroupKey(run)
-    this.counts.set(group, (this.counts.get(group) ?? 0) + 1)
-    return true
-  }
 }
 
 /**
