@@ -3,6 +3,18 @@
  * 302 to a short-lived URL on its log storage (another host); the API token must not travel there,
  * so the redirect is not followed by the API client: its `Location` is downloaded without any
  * credentials, into the runner's temporary directory, and only its tail is read, line by line.
+ *
+ * The download is not `@actions/tool-cache`'s `downloadTool` (4.0.0), although it uses the same
+ * `@actions/http-client` underneath (so proxies are honoured alike), because `downloadTool`:
+ * - gives an attempt that gets no answer up to http-client's 3 minutes, and a caller can neither
+ *   shorten nor cancel that: a silent log host would hold each log for over 9 minutes, where
+ *   here an attempt is abandoned after the scaled request timeout;
+ * - makes exactly 3 attempts, and waits 10–20 s between them, settable only through process-wide
+ *   `TEST_DOWNLOAD_TOOL_RETRY_*_SECONDS` globals in whole seconds;
+ * - writes its lines with `@actions/core` itself, and on a timeout prints the URL's path and query
+ *   (the signature), which the mask of the whole URL does not cover;
+ * - forwards an `Authorization` header across a redirect that keeps the host name, even to another
+ *   port, so it must never be given the API's log URL with the token.
  */
 import { log } from '../log.js'
 import { HttpClient } from '@actions/http-client'
