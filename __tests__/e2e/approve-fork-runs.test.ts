@@ -14,20 +14,13 @@ import {
   scenario,
   withRequestsLeft
 } from '../../__fixtures__/scenario.js'
-import { type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
+import { outcomes } from '../lib/results.js'
+import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { approvals, statusOf as stateOf } from '../lib/world.js'
 
 const simulate = simulatorPerTest()
 
-const stateOf = (s: Simulator, id: number): string => {
-  const found = s.state.repositories[0]?.runs.find(r => r.id === id)
-  return found ? `${found.status}/${found.conclusion ?? ''}` : 'missing'
-}
-const approvals = (s: Simulator): number =>
-  s.requestCount({ operationId: 'actions/approve-workflow-run' })
-const outcomes = (run: ActionRun): Array<[unknown, string, string]> =>
-  run.result.map(r => [r.id, r.outcome, r.reason])
 const WAITING = 'completed/action_required'
 
 describe('approve-fork-runs', () => {

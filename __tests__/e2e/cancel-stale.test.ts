@@ -7,20 +7,11 @@ import {
   scenario,
   withRequestsLeft
 } from '../../__fixtures__/scenario.js'
-import { type Simulator } from '../../simulator/index.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { cancels, statusOf } from '../lib/world.js'
 
 const simulate = simulatorPerTest()
-
-const statusOf = (s: Simulator, id: number, repo = 'acme/web'): string => {
-  const found = s.state.repositories
-    .find(r => `${r.owner}/${r.name}` === repo)
-    ?.runs.find(r => r.id === id)
-  return found ? `${found.status}/${found.conclusion ?? ''}` : 'missing'
-}
-const cancels = (s: Simulator): number =>
-  s.requestCount({ operationId: 'actions/cancel-workflow-run' })
 
 describe('cancel-stale', () => {
   describe('when triggered by a push, filtered to its own group', () => {

@@ -6,73 +6,21 @@
 import { describe, expect, it } from '@jest/globals'
 import { forkPull, forkRun, withPulls } from '../../__fixtures__/approve-fork-runs.js'
 import { artifact, cache, completedRun } from '../../__fixtures__/clean-up.js'
-import { failedRun, runOf } from '../../__fixtures__/rerun-failed.js'
+import { failedRun } from '../../__fixtures__/rerun-failed.js'
+import { repo, stalePair, SWEEPER, world } from '../../__fixtures__/repository-patterns.js'
 import {
   deployRepository,
   deployScenario,
   waitingRun
 } from '../../__fixtures__/review-deployments.js'
 import { repositoryValues, ROTATOR_TOKEN, secret } from '../../__fixtures__/rotate-secrets.js'
-import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
-import type {
-  Scenario,
-  ScenarioRepository,
-  ScenarioRun,
-  ScenarioToken,
-  Simulator
-} from '../../simulator/index.js'
+import type { Scenario, ScenarioRepository, Simulator } from '../../simulator/index.js'
+import { loggedRepositories } from '../lib/results.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { listingsOf, paths, runOf } from '../lib/world.js'
 
 const simulate = simulatorPerTest()
-
-/** An app installation token that may cancel, re-run and approve runs and read pull requests. */
-const SWEEPER: ScenarioToken = {
-  login: 'sweeper[bot]',
-  kind: 'app',
-  permissions: { actions: 'write', pull_requests: 'read', contents: 'read', metadata: 'read' }
-}
-
-/** A repository `owner/name` with its own id (the fixture's default id is shared). */
-let nextRepositoryId = 500
-const repo = (
-  fullName: string,
-  runs: ScenarioRun[] = [],
-  extra: Partial<ScenarioRepository> = {}
-): ScenarioRepository => ({ ...repository(fullName, runs, nextRepositoryId++), ...extra })
-
-/** Two active runs of one group: the older one is stale (superseded). */
-const stalePair = (owner: string, name: string, firstId: number): ScenarioRun[] => [
-  run({ id: firstId, head_repository: `${owner}/${name}`, created_at: minutesAgo(20) }),
-  run({ id: firstId + 1, head_repository: `${owner}/${name}`, created_at: minutesAgo(5) })
-]
-
-/** A world of `repositories` with the standard tokens plus `tokens`. */
-const world = (
-  repositories: ScenarioRepository[],
-  tokens: Record<string, ScenarioToken> = {},
-  extra: Partial<Scenario> = {}
-): Scenario => {
-  const base = scenario(...repositories)
-  return { ...base, tokens: { ...base.tokens, ...structuredClone(tokens) }, ...extra }
-}
-
-/** Paths the action asked for with GET, in order, without the query. */
-const paths = (s: Simulator): string[] => s.requests.map(r => `${r.method} ${r.path}`)
-const listingsOf = (s: Simulator, fullName: string): number =>
-  s.requests.filter(
-    r =>
-      r.path === `/repos/${fullName}/actions/runs` ||
-      r.path.startsWith(`/repos/${fullName}/actions/workflows/`)
-  ).length
-
-/** The `Repositories: N` group of the log and the lines in it. */
-function loggedRepositories(result: ActionRun): string[] {
-  const lines = result.stdout.split('\n')
-  const start = lines.findIndex(line => line.startsWith('::group::Repositories: '))
-  const end = lines.indexOf('::endgroup::', start)
-  return lines.slice(start, end + 1)
-}
 
 describe('repository patterns', () => {
   describe('cancel-stale over acme/* with an installation token', () => {

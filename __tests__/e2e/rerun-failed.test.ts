@@ -6,7 +6,7 @@ import {
   latestJobs,
   rerunCount,
   retriedElsewhere,
-  runOf,
+  twoRepositories,
   workflowRunEvent
 } from '../../__fixtures__/rerun-failed.js'
 import {
@@ -19,19 +19,14 @@ import {
   withRequestsLeft
 } from '../../__fixtures__/scenario.js'
 import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
+import { outcomes } from '../lib/results.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { simulatorPerTest, tokenKeptFromLogHost } from '../lib/simulator-per-test.js'
+import { listings, posts, runOf } from '../lib/world.js'
 
 // The API token must never reach the log storage host.
-const simulate = simulatorPerTest(sim => {
-  expect(sim.blobs.requests.filter(r => r.authorization === 'present')).toEqual([])
-})
+const simulate = simulatorPerTest(tokenKeptFromLogHost)
 
-const outcomes = (result: ActionRun): Array<[number | string, string, string]> =>
-  result.result.map(r => [r.id, r.outcome, r.reason])
-const posts = (s: Simulator): number => s.requests.filter(r => r.method !== 'GET').length
-const listings = (s: Simulator, operationId: string): Array<Record<string, string>> =>
-  s.requests.filter(r => r.operationId === operationId).map(r => r.query)
 const createdAtOf = (s: Simulator, id: number): string => runOf(s, id).created_at
 // `count` successful runs of their own branches, created from `oldest` to `newest` minutes ago.
 const busy = (from: number, count: number, oldest: number, newest: number): ScenarioRun[] =>
@@ -787,13 +782,6 @@ describe('rerun-failed', () => {
       expect(rerunCount(real)).toBe(1)
     })
   })
-
-  // A failed run in each of acme/web (run 1) and acme/api (run 7).
-  const twoRepositories = (): Scenario =>
-    scenario(
-      repository('acme/web', [failedRun({ id: 1 })]),
-      repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
-    )
 
   describe('when scheduled over two repositories', () => {
     it('should re-run in both and report each', async () => {

@@ -2,46 +2,23 @@ import { describe, expect, it } from '@jest/globals'
 import {
   deployRepository,
   deployScenario,
+  protectionRuleEvent,
   waitingRun
 } from '../../__fixtures__/review-deployments.js'
 import { exhaustedReason, minutesAgo, run, withRequestsLeft } from '../../__fixtures__/scenario.js'
-import { type RunState, type Simulator } from '../../simulator/index.js'
+import { type Simulator } from '../../simulator/index.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import {
+  findRun as runOf,
+  reviewCalls,
+  reviews,
+  statusOf,
+  stillPending,
+  writes
+} from '../lib/world.js'
 
 const simulate = simulatorPerTest()
-
-const runOf = (s: Simulator, id: number, repo = 'acme/web'): RunState | undefined =>
-  s.state.repositories.find(r => `${r.owner}/${r.name}` === repo)?.runs.find(r => r.id === id)
-const statusOf = (s: Simulator, id: number, repo = 'acme/web'): string => {
-  const found = runOf(s, id, repo)
-  return found ? `${found.status}/${found.conclusion ?? ''}` : 'missing'
-}
-const stillPending = (s: Simulator, id: number): string[] =>
-  (runOf(s, id)?.pending_deployments ?? []).map(pending => pending.environment)
-const reviews = (s: Simulator, id: number): string[] =>
-  (runOf(s, id)?.approvals ?? []).map(
-    review => `${review.user} ${review.state} ${review.environments.join('+')}: ${review.comment}`
-  )
-const reviewCalls = (s: Simulator): number =>
-  s.requestCount({ operationId: 'actions/review-pending-deployments-for-run' })
-const writes = (s: Simulator): string[] =>
-  s.requests.filter(r => r.method !== 'GET').map(r => `${r.method} ${r.path}`)
-
-const CALLBACK = 'https://api.github.com/repos/acme/web/actions/runs/7/deployment_protection_rule'
-const protectionRuleEvent = (environment = 'qa'): { name: string; payload: unknown } => ({
-  name: 'deployment_protection_rule',
-  payload: {
-    action: 'requested',
-    environment,
-    event: 'push',
-    ref: 'refs/heads/main',
-    sha: '0'.repeat(40),
-    deployment_callback_url: CALLBACK,
-    deployment: null,
-    repository: { full_name: 'acme/web' }
-  }
-})
 
 describe('review-deployments', () => {
   describe('when a run waits on staging and production, with environments: staging', () => {

@@ -6,56 +6,20 @@ import {
   environmentValues,
   orgSecret,
   repositoryValues,
-  ROTATOR_TOKEN,
   secret,
   secretsWorld,
   LAST_ROTATED
 } from '../../__fixtures__/rotate-secrets.js'
 import { rotatePublicKeyOnRead, type Scenario, type Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun, type TestRunOptions } from '../lib/run-action.js'
+import { rotate } from '../lib/operations.js'
+import { expectNoLeak, resultLine } from '../lib/results.js'
+import type { ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { puts } from '../lib/world.js'
 
 const simulate = simulatorPerTest()
 
-/** Runs rotate-secrets with the rotator token against `s`. */
-async function rotate(
-  s: Simulator,
-  inputs: Record<string, string>,
-  options: Partial<TestRunOptions> = {}
-): Promise<ActionRun> {
-  return runAction({
-    apiUrl: s.url,
-    token: ROTATOR_TOKEN,
-    ...options,
-    with: { operation: 'rotate-secrets', ...inputs }
-  })
-}
-
-const puts = (s: Simulator): number => s.requestCount({ method: 'PUT' })
-const shape = (r: ActionRun['result'][number]): string =>
-  `${r.repository} ${String(r.id)} ${r.action} ${r.outcome} ${r.reason}`
-
-/**
- * No value may reach the log (outside the `::add-mask::` commands that register it with the
- * runner), stderr, the job summary, or an output other than the masked `generated-values`.
- */
-function expectNoLeak(run: ActionRun, values: string[]): void {
-  const log = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  const outputs = Object.entries(run.outputs)
-    .filter(([name]) => name !== 'generated-values')
-    .map(([, value]) => value)
-    .join('\n')
-  for (const value of values) {
-    expect(value.length).toBeGreaterThan(8)
-    const leaks = { log, stderr: run.stderr, summary: run.summary, outputs }
-    for (const [where, text] of Object.entries(leaks)) {
-      expect(`${where}: ${String(text.includes(value))}`).toBe(`${where}: false`)
-    }
-  }
-}
+const shape = resultLine('repository', 'id', 'action', 'outcome', 'reason')
 
 const VALUE = 'npm_7Hq2xV9kLp4Rz8Wm-rotated'
 
