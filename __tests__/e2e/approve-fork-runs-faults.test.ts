@@ -6,7 +6,12 @@
  * and every fault injected must have happened.
  */
 import { describe, expect, it } from '@jest/globals'
-import { backlogSha, forkBacklog, type BacklogPull } from '../../__fixtures__/approve-fork-runs.js'
+import {
+  backlogSha,
+  forkBacklog,
+  WAITING,
+  type BacklogPull
+} from '../../__fixtures__/approve-fork-runs.js'
 import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type RunState, type ScenarioPull, type Simulator } from '../../simulator/index.js'
 import { atFraction } from '../lib/faults.js'
@@ -25,7 +30,6 @@ const TARGETS = RUNS_PER_PULL * PULLS
  * the waiting runs' pages, 100 runs each.
  */
 const LISTING = TARGETS <= 100 ? 1 : 1 + Math.ceil(TARGETS / 100)
-const WAITING = 'completed/action_required'
 const INPUTS = { operation: 'approve-fork-runs', limit: '1000' }
 
 const simulate = simulatorPerFaultTest()
