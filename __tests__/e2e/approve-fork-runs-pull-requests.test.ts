@@ -1,7 +1,7 @@
 /**
  * approve-fork-runs judging a fork run by its pull request: protected paths, a head that moved on,
- * pull requests GitHub does not list in full, branches that differ in case, and several workflows
- * of one pull request.
+ * pull requests GitHub does not list in full, branches that differ in case, several workflows of
+ * one pull request, and a pull request or files it cannot read.
  */
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -355,6 +355,73 @@ describe('approve-fork-runs', () => {
       expect(s.requestCount({ operationId: 'pulls/list-files' })).toBe(2)
       expect(s.requestCount({ operationId: 'pulls/get' })).toBe(1)
       expect([1, 2, 3].map(id => stateOf(s, id))).toEqual(['queued/', 'queued/', 'queued/'])
+    })
+  })
+
+  describe('when the pull request or its files cannot be read', () => {
+    it('should approve nothing and say why (fail closed)', async () => {
+      const s = await simulate(
+        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_read',
+        with: { operation: 'approve-fork-runs' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(outcomes(result)).toEqual([
+        [
+          1,
+          'failed',
+          'could not read the pull requests of mallory:patch-1: 403 Resource not accessible by integration: the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job'
+        ]
+      ])
+      expect(approvals(s)).toBe(0)
+    })
+
+    it('should not approve when the file listing keeps failing, and go on with other runs', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(30) }),
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(20),
+                head_repository: 'eve/web',
+                actor: 'eve',
+                head_sha: sha('b')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' }
+              })
+            ]
+          )
+        )
+      )
+      // The first listing fails on every attempt (1 + 3 retries).
+      s.faults.add({
+        operationId: 'pulls/list-files',
+        path: '/repos/acme/web/pulls/7/files',
+        times: 4,
+        kind: 'status',
+        status: 502
+      })
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'done']
+      ])
+      expect(result.result[0]?.reason).toMatch(
+        /^could not read the changed files of pull request #7: 502 /
+      )
+      expect([stateOf(s, 1), stateOf(s, 2)]).toEqual([WAITING, 'queued/'])
     })
   })
 })

@@ -1,9 +1,15 @@
 /**
- * rerun-failed and what it may reach: two repositories on a schedule, the rate limit running out
- * between them, tokens that lack a permission or are invalid, and the API under /api/v3.
+ * rerun-failed across repositories and tokens: two repositories on a schedule or a `workflow_run`
+ * event, run-id with two repositories, the rate limit running out between them, tokens that lack a
+ * permission or are invalid, and the API under /api/v3.
  */
 import { describe, expect, it } from '@jest/globals'
-import { failedRun, job, twoRepositories } from '../../__fixtures__/rerun-failed.js'
+import {
+  failedRun,
+  job,
+  twoRepositories,
+  workflowRunEvent
+} from '../../__fixtures__/rerun-failed.js'
 import {
   exhaustedReason,
   repository,
@@ -53,6 +59,56 @@ describe('rerun-failed', () => {
       expect(s.requests).toHaveLength(2)
       expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/rerun-failed-jobs')
       expect(runOf(s, 7, 'acme/api').run_attempt).toBe(1)
+    })
+  })
+
+  describe('when triggered by workflow_run over two repositories', () => {
+    it("should act on the event's run in its own repository only, and scan the other", async () => {
+      const triggering = failedRun({ id: 1 })
+      const s = await simulate(
+        scenario(
+          repository('acme/web', [triggering, failedRun({ id: 2, head_branch: 'dev' })]),
+          repository(
+            'acme/api',
+            [
+              failedRun({ id: 7, head_repository: 'acme/api' }),
+              failedRun({ id: 8, head_branch: 'dev', head_repository: 'acme/api' })
+            ],
+            102
+          )
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: workflowRunEvent(triggering, 'acme/web'),
+        with: { operation: 'rerun-failed', repository: 'acme/api, acme/web' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => `${r.repository}#${r.id}:${r.outcome}`).sort()).toEqual([
+        'acme/api#7:done',
+        'acme/api#8:done',
+        'acme/web#1:done'
+      ])
+      // acme/web: the event's run only; acme/api: scanned, never asked for run 1.
+      expect(runOf(s, 2).run_attempt).toBe(1)
+      expect(s.requests.filter(r => r.status === 404).map(r => r.path)).toEqual([])
+      expect(s.requests.filter(r => r.path.startsWith('/repos/acme/api/actions/runs/1'))).toEqual(
+        []
+      )
+    })
+
+    it('should refuse an explicit run-id with two repositories before any request', async () => {
+      const s = await simulate(twoRepositories())
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'rerun-failed', 'run-id': '1', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toMatch(
+        /::error::Input 'run-id': "1" names one run, but 'repository' lists 2 repositories \(acme\/web, acme\/api\)/
+      )
+      expect(s.requests).toEqual([])
+      expect(result.result).toEqual([])
     })
   })
 

@@ -1,6 +1,7 @@
 /**
- * review-deployments and what it may reach: the rate limit running out between repositories, an
- * invalid token, tokens that lack a permission, and the API under /api/v3.
+ * review-deployments across repositories and tokens: the event's run among two repositories,
+ * run-id with two repositories, the rate limit running out between them, an invalid token, tokens
+ * that lack a permission, and the API under /api/v3.
  */
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -38,6 +39,62 @@ describe('review-deployments', () => {
       expect(s.requests).toHaveLength(3)
       expect(s.requests.at(-1)?.method).toBe('POST')
       expect(statusOf(s, 9, 'acme/api')).toBe('waiting/')
+    })
+  })
+
+  describe('when triggered by workflow_run over two repositories', () => {
+    it("should review the event's run in its own repository only, and scan the other", async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1 }),
+            waitingRun(['staging'], { id: 2, head_branch: 'feature/x' })
+          ]),
+          deployRepository([waitingRun(['staging'], { id: 9 })], { fullName: 'acme/api', id: 102 })
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        event: {
+          name: 'workflow_run',
+          payload: { workflow_run: { id: 2 }, repository: { full_name: 'acme/web' } }
+        },
+        with: {
+          operation: 'review-deployments',
+          environments: 'staging',
+          repository: 'acme/web, acme/api'
+        }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => `${r.repository}#${r.id}:${r.outcome}`)).toEqual([
+        'acme/web#2:done',
+        'acme/api#9:done'
+      ])
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(statusOf(s, 9, 'acme/api')).toBe('in_progress/')
+      expect(s.requests.filter(r => r.status === 404).map(r => r.path)).toEqual([])
+    })
+
+    it('should refuse an explicit run-id with two repositories before any request', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([waitingRun(['staging'], { id: 1 })]),
+          deployRepository([waitingRun(['staging'], { id: 9 })], { fullName: 'acme/api', id: 102 })
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        with: {
+          operation: 'review-deployments',
+          'run-id': '1',
+          repository: 'acme/web, acme/api'
+        }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.stdout).toMatch(/::error::Input 'run-id': .*'repository' lists 2 repositories/)
+      expect(s.requests).toEqual([])
     })
   })
 

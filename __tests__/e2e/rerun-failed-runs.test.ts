@@ -1,9 +1,17 @@
 /**
- * rerun-failed scanning for failed runs: max-attempts, lookback and conclusions, runs a newer run
- * supersedes (and the listings that tell), and runs GitHub would refuse to re-run.
+ * rerun-failed choosing the failed runs to re-run: the run a `workflow_run` event names,
+ * max-attempts, lookback and conclusions, runs a newer run supersedes (and the listings that tell),
+ * and runs GitHub would refuse to re-run.
  */
 import { describe, expect, it } from '@jest/globals'
-import { daysAgo, failedRun, rerunCount } from '../../__fixtures__/rerun-failed.js'
+import {
+  daysAgo,
+  failedRun,
+  job,
+  latestJobs,
+  rerunCount,
+  workflowRunEvent
+} from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { type Scenario, type ScenarioRun, type Simulator } from '../../simulator/index.js'
 import { outcomes } from '../lib/results.js'
@@ -28,6 +36,77 @@ const busy = (from: number, count: number, oldest: number, newest: number): Scen
   )
 
 describe('rerun-failed', () => {
+  describe('when triggered by workflow_run for a failed run', () => {
+    it('should re-run exactly its failed jobs once, and skip it on a second invocation', async () => {
+      const triggering = failedRun({
+        id: 1,
+        jobs: [
+          job(11, 'build', 'success'),
+          job(12, 'test', 'failure'),
+          job(13, 'e2e', 'timed_out'),
+          job(14, 'deploy', 'skipped')
+        ]
+      })
+      const s = await simulate(
+        scenario(repository('acme/web', [triggering, failedRun({ id: 2, head_branch: 'dev' })]))
+      )
+      const event = workflowRunEvent(triggering)
+      const first = await runAction({
+        bundle: true,
+        apiUrl: s.url,
+        event,
+        with: { operation: 'rerun-failed' }
+      })
+      expect(first.exitCode).toBe(0)
+      expect(first.result).toEqual([
+        {
+          repository: 'acme/web',
+          kind: 'run',
+          id: 1,
+          action: 'rerun-failed-jobs',
+          outcome: 'done',
+          reason: 'conclusion failure, attempt 1',
+          url: 'https://github.com/acme/web/actions/runs/1'
+        }
+      ])
+      expect(first.outputs).toMatchObject({ count: '1', 'run-ids': '1' })
+      const state = runOf(s, 1)
+      expect([state.status, state.run_attempt]).toEqual(['queued', 2])
+      expect(latestJobs(state)).toEqual([
+        'build:completed/success',
+        'test:queued/',
+        'e2e:queued/',
+        'deploy:completed/skipped'
+      ])
+      expect(runOf(s, 2).run_attempt).toBe(1)
+      expect(rerunCount(s)).toBe(1)
+
+      // The same event delivered again (or a second workflow listening to it): attempt 2 is running.
+      const second = await runAction({ apiUrl: s.url, event, with: { operation: 'rerun-failed' } })
+      expect(second.exitCode).toBe(0)
+      expect(outcomes(second)).toEqual([
+        [1, 'skipped', 'already being retried (attempt 2 is queued)']
+      ])
+      expect(posts(s)).toBe(1)
+      expect(second.summary).toContain('already being retried')
+    })
+
+    it('should not re-run a run that finished a newer attempt than the event reports', async () => {
+      const triggering = failedRun({ id: 1 })
+      const s = await simulate(
+        scenario(repository('acme/web', [{ ...triggering, run_attempt: 2 }]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        event: workflowRunEvent(triggering),
+        with: { operation: 'rerun-failed' }
+      })
+      expect(outcomes(result)).toEqual([
+        [1, 'skipped', 'already retried (attempt 2 exists; the event was for attempt 1)']
+      ])
+      expect(posts(s)).toBe(0)
+    })
+  })
   describe('when max-attempts is 2', () => {
     it('should re-run attempt 1 and skip attempt 2', async () => {
       const s = await simulate(

@@ -1,10 +1,24 @@
 /**
- * approve-fork-runs choosing the runs it approves: trusted-actors and the triggering actor, run-id,
- * runs shown as action_required, and a dry run.
+ * approve-fork-runs choosing and sending the approvals: trusted-actors and the triggering actor,
+ * approvals GitHub refuses, tokens it does not accept, the API under /api/v3, run-id, runs shown as
+ * action_required, the rate limit running out, and a dry run.
  */
 import { describe, expect, it } from '@jest/globals'
-import { forkPull, forkRun, sha, WAITING, withPulls } from '../../__fixtures__/approve-fork-runs.js'
-import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
+import {
+  forkPull,
+  forkRun,
+  READ_ONLY_TOKEN,
+  sha,
+  WAITING,
+  withPulls
+} from '../../__fixtures__/approve-fork-runs.js'
+import {
+  exhaustedReason,
+  minutesAgo,
+  repository,
+  scenario,
+  withRequestsLeft
+} from '../../__fixtures__/scenario.js'
 import { outcomes } from '../lib/results.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
@@ -112,6 +126,143 @@ describe('approve-fork-runs', () => {
       expect(approvals(s)).toBe(1)
     })
   })
+  describe('when GitHub refuses the approval', () => {
+    it('should tell a run it will not approve (403) from one that is gone (404)', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              // A bot's branch of this repository: waits for approval, but is no fork run.
+              forkRun({
+                id: 1,
+                created_at: minutesAgo(30),
+                head_repository: 'acme/web',
+                head_branch: 'bot/update',
+                actor: 'renovate[bot]',
+                head_sha: sha('b')
+              }),
+              // Waited more than 30 days: GitHub deletes it.
+              forkRun({ id: 2, created_at: minutesAgo(31 * 24 * 60) })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'renovate[bot]',
+                head: { ref: 'bot/update', sha: sha('b'), repo: 'acme/web' }
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({ apiUrl: s.url, with: { operation: 'approve-fork-runs' } })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([
+        [2, 'skipped'],
+        [1, 'failed']
+      ])
+      expect(result.result[0]?.reason).toBe(
+        'run gone or already approved (404 Not Found); nothing left to approve'
+      )
+      expect(result.result[1]?.reason).toMatch(
+        /^not approvable \(403 This run is not from a fork pull request or queued by the Actions bot\)/
+      )
+      expect(stateOf(s, 1)).toBe(WAITING)
+      expect(stateOf(s, 2)).toBe('missing')
+      expect(result.stdout).toContain('::error::1 target(s) failed')
+    })
+
+    it('should say the token lacks actions: write, distinctly', async () => {
+      const world = scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      Object.assign(world.tokens, READ_ONLY_TOKEN)
+      const s = await simulate(world)
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_review',
+        with: { operation: 'approve-fork-runs' }
+      })
+      expect(result.exitCode).toBe(1)
+      expect(outcomes(result)).toEqual([
+        [
+          1,
+          'failed',
+          '403 Resource not accessible by integration: the token lacks `actions: write`; add `permissions: actions: write` to the job (or use a token with it)'
+        ]
+      ])
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+  })
+
+  describe('when the token is not accepted', () => {
+    it('should say the token is invalid or expired and name github-token (401)', async () => {
+      const s = await simulate(
+        scenario(withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]))
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghs_revoked',
+        with: { operation: 'approve-fork-runs' },
+        secrets: ['ghs_revoked']
+      })
+      expect(result.exitCode).toBe(1)
+      expect(result.result.map(r => [r.kind, r.outcome])).toEqual([['repository', 'failed']])
+      expect(result.result[0]?.reason).toBe(
+        '401 Bad credentials: the token is invalid or expired; pass a valid one in `github-token` (for approve-fork-runs, the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job)'
+      )
+      // The listing was refused: nothing else was asked, nothing approved.
+      expect(s.requests.map(r => r.operationId)).toEqual(['actions/list-workflow-runs-for-repo'])
+      expect(stateOf(s, 1)).toBe(WAITING)
+    })
+  })
+
+  describe('when the API lives under /api/v3 (GitHub Enterprise Server)', () => {
+    it('should approve through the prefix, in debug mode, without printing the token', async () => {
+      const s = await simulate(
+        scenario(
+          withPulls(
+            repository('acme/web', [
+              forkRun({ id: 1, created_at: minutesAgo(30) }),
+              forkRun({
+                id: 2,
+                created_at: minutesAgo(20),
+                head_repository: 'eve/web',
+                actor: 'eve',
+                head_sha: sha('b')
+              })
+            ]),
+            [
+              forkPull(),
+              forkPull({
+                number: 8,
+                user: 'eve',
+                head: { ref: 'patch-1', sha: sha('b'), repo: 'eve/web' },
+                files: [{ filename: '.github/workflows/ci.yml' }]
+              })
+            ]
+          )
+        )
+      )
+      const result = await runAction({
+        bundle: true,
+        apiUrl: `${s.url}/api/v3`,
+        with: { operation: 'approve-fork-runs' },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect([stateOf(s, 1), stateOf(s, 2)]).toEqual(['queued/', WAITING])
+      expect(s.requests.map(r => r.operationId)).toEqual([
+        'actions/list-workflow-runs-for-repo',
+        'pulls/list',
+        'pulls/list-files',
+        'pulls/get',
+        'actions/approve-workflow-run',
+        'pulls/list',
+        'pulls/list-files'
+      ])
+      expect(s.requests.every(r => r.ghes === true)).toBe(true)
+      expect(result.stdout).toContain('::debug::')
+    })
+  })
 
   describe('when run-id is given', () => {
     it('should approve that run when it waits, and skip it when it does not', async () => {
@@ -188,6 +339,39 @@ describe('approve-fork-runs', () => {
       ])
       expect(approvals(s)).toBe(2)
       expect([stateOf(s, 1), stateOf(s, 2)]).toEqual(['queued/', 'action_required/'])
+    })
+  })
+
+  describe('when the primary rate limit runs out with repositories left', () => {
+    it('should skip the later repository with the reset time, send nothing more, and succeed', async () => {
+      const world = scenario(
+        withPulls(repository('acme/web', [forkRun({ id: 1 })]), [forkPull()]),
+        withPulls(
+          repository('acme/api', [forkRun({ id: 11, head_repository: 'mallory/api' })], 102),
+          [forkPull({ head: { ref: 'patch-1', sha: sha('a'), repo: 'mallory/api' } })]
+        )
+      )
+      // acme/web: the listing, the pull request lookup, its files, the re-read and the approval.
+      const s = await simulate(withRequestsLeft(world, 'ghs_write', 5))
+      const result = await runAction({
+        apiUrl: s.url,
+        with: { operation: 'approve-fork-runs', repository: 'acme/web, acme/api' }
+      })
+      expect(result.exitCode).toBe(0)
+      expect(result.result.map(r => [r.repository, r.kind, r.id, r.outcome, r.reason])).toEqual([
+        [
+          'acme/web',
+          'run',
+          1,
+          'done',
+          'pull request #7 at aaaaaaa touches no protected path (1 file checked)'
+        ],
+        ['acme/api', 'repository', 'acme/api', 'skipped', exhaustedReason(s)]
+      ])
+      // The approval's answer showed x-ratelimit-remaining: 0; nothing was sent after it.
+      expect(s.requests).toHaveLength(5)
+      expect(s.requests.at(-1)?.path).toBe('/repos/acme/web/actions/runs/1/approve')
+      expect(s.state.repositories[1]?.runs[0]?.status).toBe('completed')
     })
   })
 

@@ -1,7 +1,8 @@
 /**
- * review-deployments scanning for waiting runs: which environments it reviews (and why it leaves the
- * others), approved or rejected, the limit, a review whose answer is lost, filters, a run whose
- * pending deployments cannot be read, and a dry run.
+ * review-deployments reviewing runs that wait on environments, found by a scan or named by a
+ * `workflow_run` event: which environments it reviews (and why it leaves the others), approved or
+ * rejected, the limit, a review whose answer is lost, filters, a run whose pending deployments
+ * cannot be read, and a dry run.
  */
 import { describe, expect, it } from '@jest/globals'
 import {
@@ -202,6 +203,27 @@ describe('review-deployments', () => {
       expect(Math.round((Date.now() - since) / 86_400_000)).toBe(60)
       expect(s.requestCount({ operationId: 'actions/get-pending-deployments-for-run' })).toBe(1)
       expect(s.requests).toHaveLength(3)
+    })
+  })
+  describe('when triggered by workflow_run', () => {
+    it('should review the triggering run only, not the other waiting run', async () => {
+      const s = await simulate(
+        deployScenario(
+          deployRepository([
+            waitingRun(['staging'], { id: 1 }),
+            waitingRun(['staging'], { id: 2, head_branch: 'feature/x' })
+          ])
+        )
+      )
+      const result = await runAction({
+        apiUrl: s.url,
+        token: 'ghp_rita',
+        event: { name: 'workflow_run', payload: { workflow_run: { id: 2 } } },
+        with: { operation: 'review-deployments', environments: 'staging' }
+      })
+      expect(result.result.map(r => [r.id, r.outcome])).toEqual([[2, 'done']])
+      expect(statusOf(s, 1)).toBe('waiting/')
+      expect(statusOf(s, 2)).toBe('in_progress/')
     })
   })
 
