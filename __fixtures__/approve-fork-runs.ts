@@ -31,6 +31,9 @@ export function forkRun(overrides: Partial<ScenarioRun> = {}): ScenarioRun {
   })
 }
 
+/** A fork run waiting for approval, as `statusOf` shows it. */
+export const WAITING = 'completed/action_required'
+
 /** Changed files `src/file0.ts` … as modified files. */
 export function sourceFiles(count: number, prefix = 'src/file'): ScenarioPullFile[] {
   return Array.from({ length: count }, (_, i) => ({ filename: `${prefix}${i}.ts` }))

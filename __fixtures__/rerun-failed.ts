@@ -2,6 +2,7 @@
  * Builders for rerun-failed scenarios: failed runs with jobs and logs, `workflow_run` events, and
  * the world changing under an invocation (runs re-run by someone else; see `onArrival`).
  */
+import { runOf } from '../__tests__/lib/world.js'
 import type {
   JobState,
   RunState,
@@ -69,15 +70,6 @@ export function workflowRunEvent(
   }
 }
 
-/** The live state of run `id` in `repository`. @throws Error when there is no such run. */
-export function runOf(sim: Simulator, id: number, repository = 'acme/web'): RunState {
-  const found = sim.state.repositories
-    .find(r => `${r.owner}/${r.name}` === repository)
-    ?.runs.find(r => r.id === id)
-  if (!found) throw new Error(`no run ${id} in ${repository}`)
-  return found
-}
-
 /** `name:status/conclusion` of the jobs of the run's latest attempt. */
 export function latestJobs(state: RunState): string[] {
   return state.jobs
@@ -90,6 +82,14 @@ export function rerunCount(sim: Simulator): number {
   return sim.requests.filter(
     r => r.operationId === 'actions/re-run-workflow-failed-jobs' && r.status === 201
   ).length
+}
+
+/** A failed run in each of acme/web (run 1) and acme/api (run 7). */
+export function twoRepositories(): Scenario {
+  return scenario(
+    repository('acme/web', [failedRun({ id: 1 })]),
+    repository('acme/api', [failedRun({ id: 7, head_repository: 'acme/api' })], 102)
+  )
 }
 
 /** The first run id of `flakyScenario`. */

@@ -76,6 +76,29 @@ export function deployScenario(...repositories: ScenarioRepository[]): Scenario 
   return world
 }
 
+/** The callback URL of the rule `qa` waits on in run 7 of acme/web. */
+const CALLBACK = 'https://api.github.com/repos/acme/web/actions/runs/7/deployment_protection_rule'
+
+/**
+ * The `deployment_protection_rule` event GitHub sends the rule's app when run 7 of acme/web reaches
+ * `environment`.
+ */
+export function protectionRuleEvent(environment = 'qa'): { name: string; payload: unknown } {
+  return {
+    name: 'deployment_protection_rule',
+    payload: {
+      action: 'requested',
+      environment,
+      event: 'push',
+      ref: 'refs/heads/main',
+      sha: '0'.repeat(40),
+      deployment_callback_url: CALLBACK,
+      deployment: null,
+      repository: { full_name: 'acme/web' }
+    }
+  }
+}
+
 /** The id of the first run of `busyDeployments`; run `BUSY_FIRST_ID + i` is the i-th. */
 export const BUSY_FIRST_ID = 30_000
 

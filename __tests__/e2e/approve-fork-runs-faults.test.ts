@@ -6,10 +6,17 @@
  * and every fault injected must have happened.
  */
 import { describe, expect, it } from '@jest/globals'
-import { backlogSha, forkBacklog, type BacklogPull } from '../../__fixtures__/approve-fork-runs.js'
+import {
+  backlogSha,
+  forkBacklog,
+  WAITING,
+  type BacklogPull
+} from '../../__fixtures__/approve-fork-runs.js'
 import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type RunState, type ScenarioPull, type Simulator } from '../../simulator/index.js'
+import { atFraction } from '../lib/faults.js'
 import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
+import { statusOf as stateOf } from '../lib/world.js'
 
 /**
  * The backlog: 60 pull requests of five runs (two workflows) with `ACTIONS_OPS_E2E=heavy`, else 20
@@ -23,7 +30,6 @@ const TARGETS = RUNS_PER_PULL * PULLS
  * the waiting runs' pages, 100 runs each.
  */
 const LISTING = TARGETS <= 100 ? 1 : 1 + Math.ceil(TARGETS / 100)
-const WAITING = 'completed/action_required'
 const INPUTS = { operation: 'approve-fork-runs', limit: '1000' }
 
 const simulate = simulatorPerFaultTest()
@@ -40,12 +46,13 @@ const pullOf = (k: number): BacklogPull => {
   if (!pull) throw new Error(`the backlog has no pull request ${k}`)
   return pull
 }
+const pullAt = atFraction(PULLS)
 /**
  * The backlog pull request `fraction` of the way from the oldest (0, judged first) to the newest
  * (1); never a protected one, whose runs are not approved.
  */
 const at = (fraction: number): number => {
-  const k = Math.floor(fraction * PULLS)
+  const k = pullAt(fraction)
   if (pullOf(k).protected) throw new Error(`pull request ${k} is protected: pick another fraction`)
   return k
 }
@@ -58,10 +65,6 @@ const runOf = (k: number, w = 0): number => {
 const approvePath = (id: number): string => `/repos/acme/web/actions/runs/${id}/approve`
 const pullPath = (k: number): string => `/repos/acme/web/pulls/${pullOf(k).number}`
 const filesPath = (k: number): string => `${pullPath(k)}/files`
-const stateOf = (s: Simulator, id: number): string => {
-  const run = s.state.repositories[0]?.runs.find(r => r.id === id)
-  return run ? `${run.status}/${run.conclusion ?? ''}` : 'missing'
-}
 const reasonsOf = (run: ActionRun, outcome: string): Set<string> =>
   new Set(run.result.filter(r => r.outcome === outcome).map(r => r.reason))
 

@@ -10,13 +10,14 @@ import { minutesAgo, onArrival, repository, run, scenario } from '../../__fixtur
 import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
+import { atFraction } from '../lib/faults.js'
 import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
 /** Stale runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit its own run. */
 const STALE = E2E_HEAVY ? 300 : 30
 const FIRST_ID = 20_000
 /** The stale run `fraction` of the way from the oldest (0) to the newest (1 is the survivor). */
-const at = (fraction: number): number => FIRST_ID + Math.floor(fraction * STALE)
+const at = atFraction(STALE, FIRST_ID)
 /**
  * The listing's requests: the first page of every run, which holds them all up to 100; past that,
  * a page per 100 runs in progress and one (empty) per other active status.

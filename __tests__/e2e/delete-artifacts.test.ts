@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { artifact, completedRun, daysAgo } from '../../__fixtures__/clean-up.js'
 import { onArrival, repository, scenario } from '../../__fixtures__/scenario.js'
 import type { Scenario, ScenarioArtifact, Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
+import { deleteArtifacts } from '../lib/operations.js'
+import type { ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -47,15 +48,6 @@ const artifactIds = (s: Simulator): number[] =>
   (s.state.repositories[0]?.artifacts ?? []).map(a => a.id).sort((a, b) => a - b)
 const deletes = (s: Simulator): number => s.requestCount({ operationId: 'actions/delete-artifact' })
 const ids = (result: ActionRun): Array<number | string> => result.result.map(r => r.id)
-
-/** Runs delete-artifacts; `bundle` starts dist/index.js as the runner does. */
-async function deleteArtifacts(
-  s: Simulator,
-  inputs: Record<string, string>,
-  bundle = false
-): Promise<ActionRun> {
-  return runAction({ apiUrl: s.url, bundle, with: { operation: 'delete-artifacts', ...inputs } })
-}
 
 describe('delete-artifacts', () => {
   describe('with older-than 7d and the default keep-latest 1', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { cache } from '../../__fixtures__/clean-up.js'
 import { onArrival, repository, scenario } from '../../__fixtures__/scenario.js'
 import type { Scenario, ScenarioCache, ScenarioPull, Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
+import { deleteCaches } from '../lib/operations.js'
+import { outcomes } from '../lib/results.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -40,17 +41,6 @@ const cacheIds = (s: Simulator): number[] =>
   (s.state.repositories[0]?.caches ?? []).map(c => c.id).sort((a, b) => a - b)
 const deletes = (s: Simulator): number =>
   s.requestCount({ operationId: 'actions/delete-actions-cache-by-id' })
-const outcomes = (result: ActionRun): Array<[number | string, string, string]> =>
-  result.result.map(r => [r.id, r.outcome, r.reason])
-
-/** Runs delete-caches; `bundle` starts dist/index.js as the runner does. */
-async function deleteCaches(
-  s: Simulator,
-  inputs: Record<string, string>,
-  bundle = false
-): Promise<ActionRun> {
-  return runAction({ apiUrl: s.url, bundle, with: { operation: 'delete-caches', ...inputs } })
-}
 
 describe('delete-caches', () => {
   describe('with older-than 7d', () => {

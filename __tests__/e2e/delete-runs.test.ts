@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { artifact, completedRun, daysAgo } from '../../__fixtures__/clean-up.js'
 import { onArrival, repository, run, scenario } from '../../__fixtures__/scenario.js'
 import type { Scenario, Simulator } from '../../simulator/index.js'
-import { runAction, type ActionRun } from '../lib/run-action.js'
+import { deleteRuns } from '../lib/operations.js'
+import { outcomes } from '../lib/results.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
@@ -44,17 +45,6 @@ const runIds = (s: Simulator): number[] =>
   (s.state.repositories[0]?.runs ?? []).map(r => r.id).sort((a, b) => a - b)
 const deletes = (s: Simulator): number =>
   s.requestCount({ operationId: 'actions/delete-workflow-run' })
-const outcomes = (result: ActionRun): Array<[number | string, string, string]> =>
-  result.result.map(r => [r.id, r.outcome, r.reason])
-
-/** Runs delete-runs; `bundle` starts dist/index.js as the runner does. */
-async function deleteRuns(
-  s: Simulator,
-  inputs: Record<string, string>,
-  bundle = false
-): Promise<ActionRun> {
-  return runAction({ apiUrl: s.url, bundle, with: { operation: 'delete-runs', ...inputs } })
-}
 
 describe('delete-runs', () => {
   describe('with older-than 30d and the default keep-latest 1', () => {

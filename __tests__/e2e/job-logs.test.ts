@@ -4,19 +4,17 @@
  * that RE2 does not accept.
  */
 import { describe, expect, it } from '@jest/globals'
-import { failedRun, job, runOf } from '../../__fixtures__/rerun-failed.js'
+import { failedRun, job } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, repository, scenario } from '../../__fixtures__/scenario.js'
 import type { Scenario } from '../../simulator/index.js'
+import { outcomes } from '../lib/results.js'
 import { runAction, type ActionRun } from '../lib/run-action.js'
-import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { simulatorPerTest, tokenKeptFromLogHost } from '../lib/simulator-per-test.js'
+import { runOf } from '../lib/world.js'
 
 // The API token must never reach the log storage host, whatever it answers.
-const simulate = simulatorPerTest(sim => {
-  expect(sim.blobs.requests.filter(r => r.authorization === 'present')).toEqual([])
-})
+const simulate = simulatorPerTest(tokenKeptFromLogHost)
 
-const outcomes = (result: ActionRun): Array<[number | string, string, string]> =>
-  result.result.map(r => [r.id, r.outcome, r.reason])
 const tookMs = (result: ActionRun): number => result.exitedAt - result.launchedAt
 
 /** Two failed runs whose `e2e` job logs show a network flake; run 2 is the newer, read first. */

@@ -30,6 +30,7 @@ import {
 } from '../../simulator/index.js'
 import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
+import { findRun } from '../lib/world.js'
 
 const simulate = simulatorPerTest()
 const SEEDS = Array.from({ length: E2E_HEAVY ? 30 : 4 }, (_, i) => 1001 + i)
@@ -55,9 +56,7 @@ interface Case {
 }
 
 const runState = (s: Simulator, entry: Entry): Record<string, unknown> | undefined =>
-  s.state.repositories
-    .find(r => `${r.owner}/${r.name}` === entry.repository)
-    ?.runs.find(r => r.id === Number(entry.id)) as Record<string, unknown> | undefined
+  findRun(s, Number(entry.id), entry.repository) as Record<string, unknown> | undefined
 
 const CASES: Case[] = [
   {

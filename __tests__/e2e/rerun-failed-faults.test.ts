@@ -10,13 +10,14 @@ import {
   FLAKY_FIRST_ID,
   flakyScenario,
   rerunsOf,
-  retriedElsewhere,
-  runOf
+  retriedElsewhere
 } from '../../__fixtures__/rerun-failed.js'
 import { minutesAgo, onArrival, run } from '../../__fixtures__/scenario.js'
 import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type Simulator } from '../../simulator/index.js'
+import { atFraction } from '../lib/faults.js'
 import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
+import { runOf } from '../lib/world.js'
 
 /** Failed runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit its own run. */
 const RUNS = E2E_HEAVY ? 300 : 30
@@ -63,7 +64,7 @@ const id = (n: number): number => FLAKY_FIRST_ID + n
  * The run `fraction` of the way from the oldest (0) to the newest (1). The newest is checked and
  * re-run first.
  */
-const at = (fraction: number): number => id(Math.floor(fraction * RUNS))
+const at = atFraction(RUNS, FLAKY_FIRST_ID)
 const rerunPath = (run: number): string => `/repos/acme/web/actions/runs/${run}/rerun-failed-jobs`
 
 /**

@@ -9,7 +9,9 @@ import { BUSY_FIRST_ID, busyDeployments, busyWaits } from '../../__fixtures__/re
 import { simulatorPerFaultTest } from '../../__fixtures__/spent-faults.js'
 import { type RunState, type Simulator } from '../../simulator/index.js'
 import { completeRun } from '../../simulator/routes/runs.js'
+import { atFraction } from '../lib/faults.js'
 import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
+import { stillPending as pendingOf, reviewCalls as reviewsSent, runOf } from '../lib/world.js'
 
 /**
  * Waiting runs: 300 with `ACTIONS_OPS_E2E=heavy`, else enough for each fault to hit a run of its
@@ -23,7 +25,7 @@ const PAGES = Math.ceil((WAITING + 2) / 100)
 /** Run `i` of the world: 0 is the oldest, and the newest is reviewed first. */
 const idOf = (i: number): number => BUSY_FIRST_ID + i
 /** The run `fraction` of the way from the oldest (0) to the newest (1). */
-const at = (fraction: number): number => Math.floor(fraction * WAITING)
+const at = atFraction(WAITING)
 /** The first run from `at(fraction)` on that waits on exactly `environments` (see `busyWaits`). */
 function waitingOn(fraction: number, environments: string[]): number {
   for (let i = at(fraction); i < WAITING; i++)
@@ -44,16 +46,7 @@ const review = async (s: Simulator): Promise<ActionRun> =>
     with: { operation: 'review-deployments', limit: '1000' }
   })
 
-const runOf = (s: Simulator, id: number): RunState => {
-  const found = s.state.repositories[0]?.runs.find(r => r.id === id)
-  if (!found) throw new Error(`no run ${id} in the scenario`)
-  return found
-}
-const pendingOf = (s: Simulator, id: number): string[] =>
-  (runOf(s, id).pending_deployments ?? []).map(pending => pending.environment)
 const pendingPath = (id: number): string => `/repos/acme/web/actions/runs/${id}/pending_deployments`
-const reviewsSent = (s: Simulator): number =>
-  s.requestCount({ operationId: 'actions/review-pending-deployments-for-run' })
 
 /**
  * Each run has exactly one result, and its outcome matches its state in the simulator: a run is

@@ -22,6 +22,7 @@ import {
   type ScenarioRepository,
   type Simulator
 } from '../../simulator/index.js'
+import { atFraction } from '../lib/faults.js'
 import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 
 /**
@@ -32,7 +33,7 @@ import { E2E_HEAVY, runAction, type ActionRun } from '../lib/run-action.js'
 const REPOSITORIES = E2E_HEAVY ? 20 : 3
 const TARGETS = REPOSITORIES * BUSY_SECRETS.length
 /** The repository `fraction` of the way from the first written (0) to the last (1). */
-const at = (fraction: number): number => Math.floor(fraction * REPOSITORIES)
+const at = atFraction(REPOSITORIES)
 const VALUE = 'rotated-4mV9qX2pLk7Tz3Wc'
 
 const start = simulatorPerFaultTest()

@@ -8,7 +8,6 @@ import {
   orgSecret,
   repositoryValues,
   ROTATOR,
-  ROTATOR_TOKEN,
   secret,
   secretsWorld,
   LAST_ROTATED
@@ -20,29 +19,15 @@ import {
   type SecretApp,
   type Simulator
 } from '../../simulator/index.js'
-import { runAction, type ActionRun, type TestRunOptions } from '../lib/run-action.js'
+import { rotate } from '../lib/operations.js'
+import { resultLine } from '../lib/results.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
 
-/** Runs rotate-secrets with the rotator token against `s`. */
-async function rotate(
-  s: Simulator,
-  inputs: Record<string, string>,
-  options: Partial<TestRunOptions> = {}
-): Promise<ActionRun> {
-  return runAction({
-    apiUrl: s.url,
-    token: ROTATOR_TOKEN,
-    ...options,
-    with: { operation: 'rotate-secrets', ...inputs }
-  })
-}
-
 const VALUE = 'npm_9Wc4Lk2Tz7Qx-rotated'
 const puts = (s: Simulator): string[] => s.requests.filter(r => r.method === 'PUT').map(r => r.path)
-const shape = (r: ActionRun['result'][number]): string =>
-  `${r.repository} ${r.app ?? '-'} ${String(r.id)} ${r.outcome} ${r.reason}`
+const shape = resultLine('repository', 'app', 'id', 'outcome', 'reason')
 
 /** The token of `worldWithout(drop)`: the rotator's permissions but `drop`. */
 const tokenWithout = (drop: string): string => `ghs_without_${drop}`

@@ -7,13 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repository, run, scenario } from '../../__fixtures__/scenario.js'
+import { errorLine } from '../lib/results.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
 const simulate = simulatorPerTest()
-
-const errorLine = (stdout: string): string =>
-  stdout.split('\n').find(line => line.startsWith('::error::')) ?? ''
 
 /** The inputs an operation needs besides run-id, and the request of its run that answers 404. */
 const RUN_READS: Array<[string, Record<string, string>, string]> = [

@@ -6,6 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { repository, run, scenario } from '../../__fixtures__/scenario.js'
 import { PERMISSION_HINTS } from '../../src/boundary/api-errors.js'
 import { OPERATIONS } from '../../src/inputs/definition.js'
+import { errorLine } from '../lib/results.js'
 import { runAction } from '../lib/run-action.js'
 import { simulatorPerTest } from '../lib/simulator-per-test.js'
 
@@ -18,9 +19,6 @@ const REQUIRED: Record<string, Record<string, string>> = {
   'delete-artifacts': { 'older-than': '30d' },
   'delete-caches': { 'older-than': '30d' }
 }
-
-const errorLine = (stdout: string): string =>
-  stdout.split('\n').find(line => line.startsWith('::error::')) ?? ''
 
 describe.each(OPERATIONS.map(operation => [operation]))('%s', operation => {
   const withInputs = { operation, ...REQUIRED[operation] }

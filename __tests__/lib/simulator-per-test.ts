@@ -50,3 +50,8 @@ export function simulatorPerTest(
   afterEach(async () => sims.finish())
   return async world => sims.start(world)
 }
+
+/** A check for `simulatorPerTest`: the API token never reached the log storage host. */
+export function tokenKeptFromLogHost(sim: Simulator): void {
+  expect(sim.blobs.requests.filter(r => r.authorization === 'present')).toEqual([])
+}
