@@ -3,6 +3,7 @@
  * pull requests whose branch names clash with ours, runs in every status spread over a few days,
  * and groups with several active runs so that superseded runs exist.
  */
+import type { ScenarioPull } from './routes/pulls.js'
 import type {
   Scenario,
   ScenarioJob,
@@ -462,6 +463,12 @@ export interface OrganizationOptions {
   owner?: string
   /** The scenario's fixed clock, ISO 8601 (default `2026-11-22T12:00:00Z`). */
   now?: string
+  /**
+   * Open pull requests of each repository with work (default 0): those of its branches' pull
+   * request runs, lowest numbers first, each with its head at the commit of the branch's newest
+   * run.
+   */
+  openPullRequests?: number
 }
 
 /**
@@ -503,9 +510,13 @@ export function generateOrganization(options: OrganizationOptions): Scenario {
         index,
         nowMs
       )
+      const busyRepository = renumber(generated, `svc-${number}`, id, index)
       repositories.push({
-        ...renumber(generated, `svc-${number}`, id, index),
-        private: index % 4 === 3
+        ...busyRepository,
+        private: index % 4 === 3,
+        ...(options.openPullRequests !== undefined && {
+          pulls: openPulls(busyRepository, options.openPullRequests)
+        })
       })
       continue
     }
@@ -556,6 +567,30 @@ export function generateOrganization(options: OrganizationOptions): Scenario {
     organizations: [{ login: owner }],
     repositories
   }
+}
+
+/**
+ * The first `count` pull requests (lowest numbers) that `repository`'s runs belong to, open, each
+ * with its head at the commit of its branch's newest run.
+ */
+function openPulls(repository: ScenarioRepository, count: number): ScenarioPull[] {
+  const newest = new Map<number, ScenarioRun>()
+  for (const run of repository.runs) {
+    const number = run.pull_requests?.[0]?.number
+    if (number === undefined) continue
+    const known = newest.get(number)
+    if (known === undefined || Date.parse(run.created_at) > Date.parse(known.created_at)) {
+      newest.set(number, run)
+    }
+  }
+  return [...newest]
+    .sort(([a], [b]) => a - b)
+    .slice(0, count)
+    .map(([number, run]) => ({
+      number,
+      user: run.actor,
+      head: { ref: run.head_branch, sha: run.head_sha, repo: run.head_repository }
+    }))
 }
 
 /**

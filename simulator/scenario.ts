@@ -51,7 +51,15 @@ export interface ScenarioWorkflow {
   name: string
   /** `.github/workflows/<file>`; the file name doubles as the workflow id in URLs. */
   path: string
-  state?: 'active' | 'disabled_manually' | 'disabled_inactivity' | 'deleted'
+  /** GitHub's workflow states; default `active`. */
+  state?: 'active' | 'deleted' | 'disabled_fork' | 'disabled_inactivity' | 'disabled_manually'
+  /**
+   * Default true. False: its file was removed and GitHub no longer lists it: the workflows listing
+   * leaves it out and `{workflow_id}` paths answer 404, while its runs stay in the run listings
+   * with its name and path. (A run whose `workflow_id` names no workflow at all is shown with no
+   * name and an empty path.)
+   */
+  listed?: boolean
 }
 
 /** A job of a run (the latest attempt's unless `run_attempt` says otherwise). */

@@ -53,13 +53,15 @@ export function registerRoutes(router: Router): void {
 }
 
 /**
- * Finds a workflow by numeric id or by file name (`ci.yml`), as GitHub's `{workflow_id}` accepts.
+ * Finds a workflow by numeric id or by file name (`ci.yml`), as GitHub's `{workflow_id}` accepts;
+ * one GitHub no longer lists (`listed: false`) is not found.
  * @throws ApiError 404 when there is none.
  */
 export function findWorkflow(repo: RepositoryState, idOrFile: string): WorkflowState {
+  const listed = repo.workflows.filter(w => w.listed !== false)
   const workflow = /^\d+$/.test(idOrFile)
-    ? repo.workflows.find(w => w.id === Number(idOrFile))
-    : repo.workflows.find(w => w.path.split('/').pop() === idOrFile)
+    ? listed.find(w => w.id === Number(idOrFile))
+    : listed.find(w => w.path.split('/').pop() === idOrFile)
   if (!workflow) throw new ApiError(404, 'Not Found')
   return workflow
 }

@@ -1,4 +1,8 @@
-/** Workflow endpoints: the repository's workflows and a single workflow. */
+/**
+ * Workflow endpoints: the repository's workflows (100 per page at most, each with its `state`:
+ * `active`, `deleted`, `disabled_fork`, `disabled_inactivity` or `disabled_manually`) and a single
+ * workflow. A workflow GitHub no longer lists (`listed: false`) is in neither.
+ */
 import { paginate } from '../pagination.js'
 import { presentWorkflow } from '../present.js'
 import { json, type Router } from '../router.js'
@@ -8,9 +12,10 @@ import { findWorkflow } from './runs.js'
 export function registerRoutes(router: Router): void {
   router.register('actions/list-repo-workflows', ctx => {
     const repo = ctx.repository()
-    const page = paginate(repo.workflows, ctx.url)
+    const listed = repo.workflows.filter(workflow => workflow.listed !== false)
+    const page = paginate(listed, ctx.url)
     const body = {
-      total_count: repo.workflows.length,
+      total_count: listed.length,
       workflows: page.items.map(wf => presentWorkflow(repo, wf, ctx.apiBase))
     }
     return json(body, 200, page.link ? { link: page.link } : undefined)
