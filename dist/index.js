@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 916:
+/***/ 996:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -196,8 +196,8 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(916);
+// EXTERNAL MODULE: ../main/node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(996);
 ;// CONCATENATED MODULE: ./src/inputs/definition.ts
 /**
  * The one definition of the operations, their inputs and their outputs. Everything a user reads
@@ -387,6 +387,12 @@ const INPUTS = {
         description: 'cancel-stale: after cancelling, wait up to this long for the runs to complete, then force-cancel the ones still active (e.g. 5m; at most 6h).',
         default: '',
         type: 'duration',
+        operations: ['cancel-stale']
+    },
+    status: {
+        description: 'cancel-stale: only runs in these active statuses are cancelled: queued, in_progress, waiting, pending, requested; list (empty = all of them). Groups are still judged on every active run: with queued, waiting, a queued run superseded by a newer in-progress run is cancelled and the in-progress one is left alone.',
+        default: '',
+        type: 'list',
         operations: ['cancel-stale']
     },
     // approve-fork-runs

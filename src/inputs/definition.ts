@@ -242,6 +242,13 @@ export const INPUTS = {
     type: 'duration',
     operations: ['cancel-stale']
   },
+  status: {
+    description:
+      'cancel-stale: only runs in these active statuses are cancelled: queued, in_progress, waiting, pending, requested; list (empty = all of them). Groups are still judged on every active run: with queued, waiting, a queued run superseded by a newer in-progress run is cancelled and the in-progress one is left alone.',
+    default: '',
+    type: 'list',
+    operations: ['cancel-stale']
+  },
 
   // approve-fork-runs
   'trusted-actors': {

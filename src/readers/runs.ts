@@ -18,6 +18,9 @@ export type RunStatusFilter = NonNullable<
 /** The statuses of runs that have not completed. */
 export const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'] as const
 
+/** A status of a run that has not completed. */
+export type ActiveStatus = (typeof ACTIVE_STATUSES)[number]
+
 /**
  * The run `filters` ask for in `repository`: `runId` belongs to `runIdRepository` (compared
  * case-insensitively, as GitHub does), and every other repository is scanned.

@@ -9,7 +9,7 @@ import type { WorkflowRun } from '../../readers/api-types.js'
 import { SEND_ONCE } from '../../boundary/client.js'
 import type { TargetResult } from '../../boundary/outcomes.js'
 import { matchesLogin } from '../../rules/matching.js'
-import { findStaleRuns } from './rules.js'
+import { findStaleRuns, inStatuses } from './rules.js'
 import {
   ACTIVE_STATUSES,
   actorOf,
@@ -55,7 +55,8 @@ function cancelLanded(
 /**
  * Lists the active runs of each repository (see `listRuns`: one request for a repository whose
  * runs fit on one page, else one series per active status; `run-id` does not narrow the listing,
- * the run is judged within its group), cancels the stale ones
+ * the run is judged within its group; nor does `status`), cancels the stale ones (with `status`,
+ * only those in its statuses; a `run-id` run outside them is `skipped` saying so)
  * with `POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel`, and with `force-cancel-after`
  * polls them (`GET .../runs/{run_id}`, or the active runs' listing again when that is cheaper) and
  * sends `POST .../runs/{run_id}/force-cancel` to those still active at the deadline.
@@ -66,14 +67,18 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
   // Workflow, event and branch filters (exclude-branch included) select whole groups, as each is
   // part of the group key, so they narrow the listing. The actor and run-id pick runs within a
   // group: they choose among the stale runs once every active run of the group was counted.
+  // `status` picks runs within a group too: every active run still counts in its group, so the
+  // listing stays that of every active run and costs no request more.
   const { actors } = settings.filters
+  const { statuses } = settings
   const groupFilters = { ...settings.filters, actors: [], runId: undefined }
   const query = { statuses: ACTIVE_STATUSES }
   await forEachRepository(context, async repository => {
     const runId = runIdIn(settings.filters, repository)
     const picked = (run: WorkflowRun): boolean =>
       (runId === undefined || run.id === runId) &&
-      (actors.length === 0 || matchesLogin(actorOf(run), actors))
+      (actors.length === 0 || matchesLogin(actorOf(run), actors)) &&
+      inStatuses(run, statuses)
     const listing: ListingReport = { requests: 0 }
     const active = await listRuns(octokit, repository, query, groupFilters, listing)
     const stale = findStaleRuns(active, {
@@ -87,12 +92,21 @@ export const cancelStale: Handler<'cancel-stale'> = async context => {
       select: picked,
       now: context.now()
     })
-    log.info(`${fullName(repository)}: ${active.length} active runs, ${stale.length} stale`)
-    if (runId !== undefined && !active.some(run => run.id === runId)) {
+    log.info(
+      `${fullName(repository)}: ${active.length} active runs, ${stale.length} stale${statuses.length > 0 ? ` in status ${statuses.join(', ')}` : ''}`
+    )
+    const named = runId === undefined ? undefined : active.find(run => run.id === runId)
+    if (named !== undefined && !inStatuses(named, statuses)) {
+      // Named outright, yet not a target: say why rather than leave it out of the result.
+      context.results.skip(
+        runTarget(repository, named, 'cancel'),
+        `status ${named.status ?? 'unknown'} is not in status (${statuses.join(', ')})`
+      )
+    } else if (runId !== undefined && named === undefined) {
       // Not among the active runs: read it by id, so a run-id that names no run fails saying so.
-      const [named] = await listRuns(octokit, repository, {}, settings.filters)
+      const [read] = await listRuns(octokit, repository, {}, settings.filters)
       log.info(
-        `${fullName(repository)}: run ${runId} is ${named?.status ?? 'not active'}; nothing to cancel`
+        `${fullName(repository)}: run ${runId} is ${read?.status ?? 'not active'}; nothing to cancel`
       )
     } else if (runId !== undefined && stale.length === 0) {
       log.info(

@@ -1,7 +1,9 @@
 /** Reads the settings of cancel-stale from the step's inputs. */
 import { MAX_KEEP_LATEST, readRunFilters } from '../../inputs/common.js'
+import { InputError } from '../../inputs/input-error.js'
 import { parseDurationSeconds, type DurationBounds } from '../../inputs/parse.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
+import { ACTIVE_STATUSES, type ActiveStatus } from '../../readers/runs.js'
 import type { CommonSettings } from '../../settings.js'
 import type { CancelStaleSettings } from './settings.js'
 
@@ -40,7 +42,25 @@ export function readCancelStaleSettings(
     operation,
     filters: readRunFilters(inputs, common, operation),
     keepLatest: inputs.integer('keep-latest', { min: 1, max: MAX_KEEP_LATEST }),
+    statuses: readStatuses(inputs.list('status')),
     ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
     ...(forceCancelAfterSeconds !== undefined && { forceCancelAfterSeconds })
   }
+}
+
+/**
+ * `status`: active statuses, each once; empty = every active status.
+ * @throws InputError naming `status` for anything but an active status (`completed` and the
+ *   conclusions included: cancel-stale never touches a completed run).
+ */
+export function readStatuses(values: readonly string[]): ActiveStatus[] {
+  for (const value of values) {
+    if (!(ACTIVE_STATUSES as readonly string[]).includes(value)) {
+      throw new InputError(
+        'status',
+        `${JSON.stringify(value)} is not an active status; cancel-stale cancels only runs that have not completed. Use any of ${ACTIVE_STATUSES.join(', ')}, e.g. 'status: queued, waiting'.`
+      )
+    }
+  }
+  return [...new Set(values as ActiveStatus[])]
 }

@@ -77,6 +77,14 @@ export function findStaleRuns<R extends StaleCandidate>(
   return stale.sort((a, b) => newestFirst(b.run, a.run))
 }
 
+/**
+ * Whether a run is in one of the `status` input's statuses: the runs cancel-stale may cancel.
+ * @param statuses active statuses; empty = every status.
+ */
+export function inStatuses(run: Pick<WorkflowRun, 'status'>, statuses: readonly string[]): boolean {
+  return statuses.length === 0 || statuses.includes(run.status ?? '')
+}
+
 /** Formats seconds as the largest whole units, e.g. 5400 → `1h30m`. */
 export function formatAge(seconds: number): string {
   const units: Array<[string, number]> = [
