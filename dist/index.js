@@ -408,6 +408,12 @@ const INPUTS = {
         type: 'list',
         operations: ['approve-fork-runs']
     },
+    'allowed-paths': {
+        description: "approve-fork-runs: globs, matched like protected-paths (case-insensitive; a folder covers everything below it); empty = any path. When set, a run is approved only when every file its pull request changes, renamed files' old names too, matches one of them (docs/**, **/*.md for documentation-only contributions). protected-paths still applies.",
+        default: '',
+        type: 'list',
+        operations: ['approve-fork-runs']
+    },
     // review-deployments
     environments: {
         description: 'review-deployments: globs on environment names; empty = all.',

@@ -48804,6 +48804,12 @@ const INPUTS = {
         type: 'list',
         operations: ['approve-fork-runs']
     },
+    'allowed-paths': {
+        description: "approve-fork-runs: globs, matched like protected-paths (case-insensitive; a folder covers everything below it); empty = any path. When set, a run is approved only when every file its pull request changes, renamed files' old names too, matches one of them (docs/**, **/*.md for documentation-only contributions). protected-paths still applies.",
+        default: '',
+        type: 'list',
+        operations: ['approve-fork-runs']
+    },
     // review-deployments
     environments: {
         description: 'review-deployments: globs on environment names; empty = all.',
@@ -49172,15 +49178,18 @@ class PullRequestReader {
 
 
 /**
- * The matcher of `protected-paths`. Each pattern is a minimatch glob against the repository-relative
- * path, with three liberties that can only protect more: a leading `/` (or `./`) is dropped, a
- * pattern also matches everything below it (`.github` protects `.github/**`), and case is ignored,
- * because a runner on a case-insensitive file system checks `.GitHub/workflows/x.yml` out as
- * `.github/workflows/x.yml`. Dot files match like any other (`.github/**` covers `.github/.x`).
- * @param patterns the `protected-paths` globs.
+ * The matcher of `protected-paths` and `allowed-paths`. Each pattern is a minimatch glob against
+ * the repository-relative path, with three liberties: a leading `/` (or `./`) is dropped, a
+ * pattern also matches everything below it (`.github` protects `.github/**`, `docs` allows
+ * `docs/**`), and case is ignored, because a runner on a case-insensitive file system checks
+ * `.GitHub/workflows/x.yml` out as `.github/workflows/x.yml`. For `protected-paths` they can only
+ * protect more; `allowed-paths` reads the same way so that one glob means one thing in both lists,
+ * and `protected-paths` is checked first, so what it protects stays refused whatever
+ * `allowed-paths` allows. Dot files match like any other (`.github/**` covers `.github/.x`).
+ * @param patterns the globs.
  * @returns a predicate on a changed file's path.
  */
-function protectedPathMatcher(patterns) {
+function pathMatcher(patterns) {
     const options = { dot: true, nocase: true };
     const matchers = patterns.flatMap(pattern => {
         const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
@@ -49236,16 +49245,21 @@ function matchPullRequests(headSha, headRepository, open) {
     return { outcome: 'skipped', reason: `no open pull request at ${shortSha(headSha)}` };
 }
 /**
- * Checks every changed file of a pull request against `protected-paths` (see
- * `protectedPathMatcher`), the new path and, for renamed or copied files, the previous one.
+ * Checks every changed file of a pull request against `protected-paths` and, when given,
+ * `allowed-paths` (both matched as `pathMatcher` says), the new path and, for renamed or copied
+ * files, the previous one. Every file is checked against `protected-paths` first, so a protected
+ * path is reported even when another file is outside `allowed-paths`.
  * @param pullNumber for the reason.
  * @param files every listed file (every page).
- * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
- *   `touches <path> (pull request #N)`, or, when GitHub's 3,000-file listing limit was reached,
- *   that the rest cannot be checked.
+ * @param protectedPaths globs no changed path may match.
+ * @param allowedPaths globs every changed path must match; empty = any path.
+ * @returns undefined when no path is protected, every path is allowed and the list is complete;
+ *   else a `skipped` refusal: `touches <path> (pull request #N)`, `changes <path>, not in
+ *   allowed-paths`, or, when GitHub's 3,000-file listing limit was reached, that the rest cannot
+ *   be checked.
  */
-function checkChangedFiles(pullNumber, files, protectedPaths) {
-    const isProtected = protectedPathMatcher(protectedPaths);
+function checkChangedFiles(pullNumber, files, protectedPaths, allowedPaths = []) {
+    const isProtected = pathMatcher(protectedPaths);
     for (const file of files) {
         if (isProtected(file.filename)) {
             return {
@@ -49261,11 +49275,31 @@ function checkChangedFiles(pullNumber, files, protectedPaths) {
             };
         }
     }
+    const outside = firstOutside(files, allowedPaths);
+    if (outside !== undefined) {
+        return { outcome: 'skipped', reason: `changes ${outside}, not in allowed-paths` };
+    }
     if (files.length >= MAX_LISTED_FILES) {
         return {
             outcome: 'skipped',
             reason: `pull request #${pullNumber} changes ${MAX_LISTED_FILES} files or more; GitHub lists only ${MAX_LISTED_FILES}, so the rest cannot be checked: review it by hand`
         };
+    }
+    return undefined;
+}
+/**
+ * The first changed path, in listing order (a file's new path before its previous one), that no
+ * `allowed-paths` glob matches; undefined when every path matches or no glob is given.
+ */
+function firstOutside(files, allowedPaths) {
+    if (allowedPaths.length === 0)
+        return undefined;
+    const isAllowed = pathMatcher(allowedPaths);
+    for (const file of files) {
+        const paths = [file.filename, file.previous_filename ?? ''];
+        const outside = paths.find(path => path !== '' && !isAllowed(path));
+        if (outside !== undefined)
+            return outside;
     }
     return undefined;
 }
@@ -49628,8 +49662,8 @@ async function forEachRepository(context, work) {
  * approve-fork-runs: approve workflow runs of fork pull requests that wait for a maintainer's
  * approval, only when it is safe: the actor is trusted (when `trusted-actors` is set), an open pull
  * request's head is exactly the run's commit, and that pull request changes no `protected-paths`
- * file (every page of its files, renamed files' previous names too). Anything it cannot read is
- * not approved.
+ * file and, with `allowed-paths`, only files it allows (every page of its files, renamed files'
+ * previous names too). Anything it cannot read is not approved.
  *
  * REST endpoints:
  * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for
@@ -49771,7 +49805,7 @@ async function judge(run, pullRequests, settings, mutations) {
         catch (error) {
             return readFailure(`could not read the changed files of pull request #${pull.number}`, error);
         }
-        const touches = checkChangedFiles(pull.number, read, settings.protectedPaths);
+        const touches = checkChangedFiles(pull.number, read, settings.protectedPaths, settings.allowedPaths);
         if (touches)
             return touches;
         // The listing describes the pull request's head when it was read: if a push landed since the
@@ -49792,8 +49826,9 @@ async function judge(run, pullRequests, settings, mutations) {
         files += read.length;
     }
     const numbers = matched.map(pull => `#${pull.number}`).join(', ');
+    const allowed = settings.allowedPaths.length > 0 ? ', only allowed paths' : '';
     return {
-        reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
+        reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path${allowed} (${files} ${files === 1 ? 'file' : 'files'} checked)`
     };
 }
 /** Permission refusals read `Resource not accessible by …`; GitHub's other 403s mean "not approvable". */
@@ -49854,7 +49889,8 @@ function readApproveForkRunsSettings(inputs, common) {
         filters: readRunFilters(inputs, common, operation),
         trustedActors: inputs.globs('trusted-actors', 'dependabot[bot]'),
         // A value of separators alone (`,`) protects as much as none given: the defaults.
-        protectedPaths: protectedPaths.length > 0 ? protectedPaths : parseList(defaultOf('protected-paths') ?? '')
+        protectedPaths: protectedPaths.length > 0 ? protectedPaths : parseList(defaultOf('protected-paths') ?? ''),
+        allowedPaths: inputs.globs('allowed-paths', 'docs/**, **/*.md')
     };
 }
 

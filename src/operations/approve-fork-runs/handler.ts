@@ -2,8 +2,8 @@
  * approve-fork-runs: approve workflow runs of fork pull requests that wait for a maintainer's
  * approval, only when it is safe: the actor is trusted (when `trusted-actors` is set), an open pull
  * request's head is exactly the run's commit, and that pull request changes no `protected-paths`
- * file (every page of its files, renamed files' previous names too). Anything it cannot read is
- * not approved.
+ * file and, with `allowed-paths`, only files it allows (every page of its files, renamed files'
+ * previous names too). Anything it cannot read is not approved.
  *
  * REST endpoints:
  * - `GET /repos/{owner}/{repo}/actions/runs?status=action_required` (or `.../runs/{run_id}` for
@@ -175,7 +175,12 @@ async function judge(
     } catch (error) {
       return readFailure(`could not read the changed files of pull request #${pull.number}`, error)
     }
-    const touches = checkChangedFiles(pull.number, read, settings.protectedPaths)
+    const touches = checkChangedFiles(
+      pull.number,
+      read,
+      settings.protectedPaths,
+      settings.allowedPaths
+    )
     if (touches) return touches
     // The listing describes the pull request's head when it was read: if a push landed since the
     // lookup, the files that passed are not those of the run's commit.
@@ -192,8 +197,9 @@ async function judge(
     files += read.length
   }
   const numbers = matched.map(pull => `#${pull.number}`).join(', ')
+  const allowed = settings.allowedPaths.length > 0 ? ', only allowed paths' : ''
   return {
-    reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path (${files} ${files === 1 ? 'file' : 'files'} checked)`
+    reason: `pull request ${numbers} at ${shortSha(run.head_sha)} touches no protected path${allowed} (${files} ${files === 1 ? 'file' : 'files'} checked)`
   }
 }
 

@@ -23,6 +23,7 @@ export function readApproveForkRunsSettings(
     trustedActors: inputs.globs('trusted-actors', 'dependabot[bot]'),
     // A value of separators alone (`,`) protects as much as none given: the defaults.
     protectedPaths:
-      protectedPaths.length > 0 ? protectedPaths : parseList(defaultOf('protected-paths') ?? '')
+      protectedPaths.length > 0 ? protectedPaths : parseList(defaultOf('protected-paths') ?? ''),
+    allowedPaths: inputs.globs('allowed-paths', 'docs/**, **/*.md')
   }
 }

@@ -36,15 +36,18 @@ export interface ChangedFile {
 }
 
 /**
- * The matcher of `protected-paths`. Each pattern is a minimatch glob against the repository-relative
- * path, with three liberties that can only protect more: a leading `/` (or `./`) is dropped, a
- * pattern also matches everything below it (`.github` protects `.github/**`), and case is ignored,
- * because a runner on a case-insensitive file system checks `.GitHub/workflows/x.yml` out as
- * `.github/workflows/x.yml`. Dot files match like any other (`.github/**` covers `.github/.x`).
- * @param patterns the `protected-paths` globs.
+ * The matcher of `protected-paths` and `allowed-paths`. Each pattern is a minimatch glob against
+ * the repository-relative path, with three liberties: a leading `/` (or `./`) is dropped, a
+ * pattern also matches everything below it (`.github` protects `.github/**`, `docs` allows
+ * `docs/**`), and case is ignored, because a runner on a case-insensitive file system checks
+ * `.GitHub/workflows/x.yml` out as `.github/workflows/x.yml`. For `protected-paths` they can only
+ * protect more; `allowed-paths` reads the same way so that one glob means one thing in both lists,
+ * and `protected-paths` is checked first, so what it protects stays refused whatever
+ * `allowed-paths` allows. Dot files match like any other (`.github/**` covers `.github/.x`).
+ * @param patterns the globs.
  * @returns a predicate on a changed file's path.
  */
-function protectedPathMatcher(patterns: readonly string[]): (path: string) => boolean {
+function pathMatcher(patterns: readonly string[]): (path: string) => boolean {
   const options = { dot: true, nocase: true }
   const matchers = patterns.flatMap(pattern => {
     const rooted = pattern.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '')
@@ -107,20 +110,26 @@ export function matchPullRequests(
 }
 
 /**
- * Checks every changed file of a pull request against `protected-paths` (see
- * `protectedPathMatcher`), the new path and, for renamed or copied files, the previous one.
+ * Checks every changed file of a pull request against `protected-paths` and, when given,
+ * `allowed-paths` (both matched as `pathMatcher` says), the new path and, for renamed or copied
+ * files, the previous one. Every file is checked against `protected-paths` first, so a protected
+ * path is reported even when another file is outside `allowed-paths`.
  * @param pullNumber for the reason.
  * @param files every listed file (every page).
- * @returns undefined when no path is protected and the list is complete; else a `skipped` refusal:
- *   `touches <path> (pull request #N)`, or, when GitHub's 3,000-file listing limit was reached,
- *   that the rest cannot be checked.
+ * @param protectedPaths globs no changed path may match.
+ * @param allowedPaths globs every changed path must match; empty = any path.
+ * @returns undefined when no path is protected, every path is allowed and the list is complete;
+ *   else a `skipped` refusal: `touches <path> (pull request #N)`, `changes <path>, not in
+ *   allowed-paths`, or, when GitHub's 3,000-file listing limit was reached, that the rest cannot
+ *   be checked.
  */
 export function checkChangedFiles(
   pullNumber: number,
   files: readonly ChangedFile[],
-  protectedPaths: readonly string[]
+  protectedPaths: readonly string[],
+  allowedPaths: readonly string[] = []
 ): Refusal | undefined {
-  const isProtected = protectedPathMatcher(protectedPaths)
+  const isProtected = pathMatcher(protectedPaths)
   for (const file of files) {
     if (isProtected(file.filename)) {
       return {
@@ -136,11 +145,33 @@ export function checkChangedFiles(
       }
     }
   }
+  const outside = firstOutside(files, allowedPaths)
+  if (outside !== undefined) {
+    return { outcome: 'skipped', reason: `changes ${outside}, not in allowed-paths` }
+  }
   if (files.length >= MAX_LISTED_FILES) {
     return {
       outcome: 'skipped',
       reason: `pull request #${pullNumber} changes ${MAX_LISTED_FILES} files or more; GitHub lists only ${MAX_LISTED_FILES}, so the rest cannot be checked: review it by hand`
     }
+  }
+  return undefined
+}
+
+/**
+ * The first changed path, in listing order (a file's new path before its previous one), that no
+ * `allowed-paths` glob matches; undefined when every path matches or no glob is given.
+ */
+export function firstOutside(
+  files: readonly ChangedFile[],
+  allowedPaths: readonly string[]
+): string | undefined {
+  if (allowedPaths.length === 0) return undefined
+  const isAllowed = pathMatcher(allowedPaths)
+  for (const file of files) {
+    const paths = [file.filename, file.previous_filename ?? '']
+    const outside = paths.find(path => path !== '' && !isAllowed(path))
+    if (outside !== undefined) return outside
   }
   return undefined
 }

@@ -8,4 +8,9 @@ export interface ApproveForkRunsSettings extends CommonSettings {
   trustedActors: string[]
   /** Globs on file paths a pull request must not change to be approved. */
   protectedPaths: string[]
+  /**
+   * `allowed-paths`: globs every file a pull request changes must match to be approved (matched
+   * like `protectedPaths`); empty = any path.
+   */
+  allowedPaths: string[]
 }
