@@ -81,10 +81,11 @@ describe('delete-runs', () => {
       expect(s.state.repositories[0]?.artifacts?.map(a => a.run_id)).toEqual([6])
       expect(real.outputs).toMatchObject({ count: '4', 'run-ids': '1,5,2,3' })
       expect(real.summary).toContain('done: 4')
-      // Every completed run fits on the first page: one listing, then one DELETE per run.
-      const sent = s.requests.slice(s.requests.length - 5)
+      // One page holds every completed run: one listing, the open pull requests, one DELETE per run.
+      const sent = s.requests.slice(s.requests.length - 6)
       expect(sent.map(r => `${r.method} ${r.path}`)).toEqual([
         'GET /repos/acme/web/actions/runs',
+        'GET /repos/acme/web/pulls',
         'DELETE /repos/acme/web/actions/runs/1',
         'DELETE /repos/acme/web/actions/runs/5',
         'DELETE /repos/acme/web/actions/runs/2',
@@ -121,7 +122,8 @@ describe('delete-runs', () => {
       })
       expect(outcomes(result).map(([id]) => id)).toEqual([8])
       expect(s.requests.filter(r => r.method === 'GET').map(r => r.path)).toEqual([
-        '/repos/acme/web/actions/workflows/deploy.yml/runs'
+        '/repos/acme/web/actions/workflows/deploy.yml/runs',
+        '/repos/acme/web/pulls'
       ])
     })
 
@@ -259,7 +261,7 @@ describe('delete-runs', () => {
       // The newest page, every page of the runs before the cut-off (two series past the cap),
       // and one listing for each of the two groups that page left open.
       const listings = s.requests.filter(r => r.method === 'GET')
-      expect(listings.length).toBeLessThanOrEqual(15)
+      expect(listings.length).toBeLessThanOrEqual(16) // and the open pull requests
       expect(listings.filter(r => r.query.created?.startsWith('<='))).toHaveLength(12)
       expect(
         listings

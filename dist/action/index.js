@@ -33760,7 +33760,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5562:
+/***/ 9162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36911,7 +36911,7 @@ const PERMISSION_HINTS = {
     'approve-fork-runs': 'the token needs `actions: write` and `pull-requests: read`; add them under `permissions:` in the job',
     'review-deployments': "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
     'rotate-secrets': '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
-    'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+    'delete-runs': 'the token needs `actions: write` (and `pull-requests: read` with keep-open-pull-requests, the default); add them under `permissions:` in the job',
     'delete-artifacts': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
     'delete-caches': 'the token needs `actions: write` (and `pull-requests: read` with `closed-pull-requests`); add them under `permissions:` in the job'
 };
@@ -48904,6 +48904,18 @@ const INPUTS = {
         type: 'duration',
         operations: CLEAN_UP_OPERATIONS
     },
+    'workflow-state': {
+        description: "delete-runs: only runs whose workflow is in one of these states: active, deleted, disabled_fork, disabled_inactivity, disabled_manually; list (empty = any). A run whose workflow GitHub no longer lists counts as deleted, so 'deleted' purges the runs of workflow files since removed.",
+        default: '',
+        type: 'list',
+        operations: ['delete-runs']
+    },
+    'keep-open-pull-requests': {
+        description: 'delete-runs: never delete a run whose head commit is the head of an open pull request (its checks would go from the pull request). Needs pull-requests: read; false skips that listing.',
+        default: 'true',
+        type: 'boolean',
+        operations: ['delete-runs']
+    },
     'artifact-name': {
         description: 'delete-artifacts: globs on the artifact name; empty = every artifact.',
         default: '',
@@ -49073,6 +49085,21 @@ function toOpenPullRequest(pull) {
         ...(headRepository !== undefined && { headRepository }),
         ...(typeof changedFiles === 'number' && { changedFiles })
     };
+}
+/**
+ * Every open pull request into `repository`, with the commit its head points at now.
+ *
+ * Calls `GET /repos/{owner}/{repo}/pulls?state=open`, every page, 100 per page.
+ * @returns the open pull requests, in GitHub's order (newest first).
+ * @throws the API error of any page.
+ */
+async function listOpenPullRequests(octokit, repository) {
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+        ...repository,
+        state: 'open',
+        per_page: PER_PAGE
+    });
+    return pulls.map(toOpenPullRequest);
 }
 /** Pull-request reads for one repository, each made at most once per invocation. */
 class PullRequestReader {
@@ -51071,82 +51098,6 @@ function readDeleteCachesSettings(inputs, common) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/operations/delete-runs/rules.ts
-/**
- * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
- * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
- *
- * The handler lists the completed runs created before the cut-off (every one of each group in
- * scope); whether a run is among its group's newest may also depend on runs created after the
- * cut-off, which it reads only for the groups where that decides something (`newerCount`).
- */
-/**
- * A run's group: same workflow, head branch and head repository, so a fork's `main` never counts
- * among ours.
- */
-function retentionGroupKey(run) {
-    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
-    return JSON.stringify([run.workflow_id, run.head_branch ?? '', headRepository]);
-}
-/** Orders runs newest first: by `created_at`, then by id. */
-function newestRunFirst(a, b) {
-    return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id;
-}
-/**
- * Judges the candidates among `history`, every completed run created before the cut-off of the
- * groups in scope. A candidate with `i` newer runs in `history` and `n` in its group after the
- * cut-off is deleted when `i + n ≥ keepLatest`; when `n` is unknown, only `i ≥ keepLatest` decides.
- * Runs that are not candidates still count among their group's newest.
- * @returns the candidates' verdicts, oldest first (the order they are deleted in).
- */
-function judgeRetention(history, options) {
-    const groups = new Map();
-    for (const run of [...history].sort(newestRunFirst)) {
-        const key = retentionGroupKey(run);
-        const members = groups.get(key);
-        if (members)
-            members.push(run);
-        else
-            groups.set(key, [run]);
-    }
-    const verdicts = [];
-    for (const [key, members] of groups) {
-        const after = options.newerCount(key);
-        members.forEach((run, index) => {
-            if (options.isCandidate && !options.isCandidate(run))
-                return;
-            if (after === undefined && index < options.keepLatest) {
-                verdicts.push({ run, verdict: 'undecided' });
-                return;
-            }
-            const newer = index + (after ?? 0);
-            verdicts.push(newer >= options.keepLatest
-                ? { run, verdict: 'delete', newer }
-                : { run, verdict: 'keep', rank: newer + 1 });
-        });
-    }
-    return verdicts.sort((a, b) => newestRunFirst(b.run, a.run));
-}
-/**
- * The undecided verdicts that a budget of `budget` deletions would reach: walking oldest first,
- * every verdict but `keep` may take a deletion, so those past the first `budget` of them would be
- * skipped (limit reached) whatever the runs after the cut-off say, and need no reads.
- */
-function undecidedWithin(verdicts, budget) {
-    const reached = [];
-    let taken = 0;
-    for (const verdict of verdicts) {
-        if (taken >= budget)
-            break;
-        if (verdict.verdict === 'keep')
-            continue;
-        taken += 1;
-        if (verdict.verdict === 'undecided')
-            reached.push(verdict.run);
-    }
-    return reached;
-}
-
 ;// CONCATENATED MODULE: ./src/operations/rerun-failed/rules.ts
 
 
@@ -51328,6 +51279,7 @@ const LOG_TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z /;
  * - delete-runs (`CompletedRunsAfter`): how many completed runs each group has after the age
  *   cut-off, which decides whether a run before it is among its group's newest `keep-latest`.
  */
+
 
 
 
@@ -51605,7 +51557,9 @@ class CompletedRunsAfter {
             matchesFilters(run, this.query.groupFilters));
     }
     /**
-     * Reads what decides the groups of `pending` (runs the probe left undecided).
+     * Reads what decides the groups of `pending` (runs the probe left undecided). A workflow's
+     * listing answered 404 (a workflow GitHub no longer lists) turns to the rest of the
+     * repository's listing.
      * @param historyCount completed runs before the cut-off: with the probe's total, an upper
      *   bound on the runs after it, and so on the pages the rest of that listing takes.
      * @throws the API error of a listing.
@@ -51634,8 +51588,19 @@ class CompletedRunsAfter {
             await this.readRest();
             return;
         }
-        for (const pair of perPair)
-            await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
+        for (const pair of perPair) {
+            try {
+                await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups);
+            }
+            catch (error) {
+                // A workflow whose file was removed may no longer be listed, nor its runs by workflow:
+                // its runs are still in the repository's listing.
+                if (statusOf(error) !== 404)
+                    throw error;
+                await this.readRest();
+                return;
+            }
+        }
     }
     /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */
     async readRest() {
@@ -51676,12 +51641,151 @@ class CompletedRunsAfter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/readers/workflows.ts
+
+/**
+ * The state of every workflow GitHub lists for `repository`, by workflow id: `active`, `deleted`,
+ * `disabled_fork`, `disabled_inactivity` or `disabled_manually` (as GitHub writes it). A workflow
+ * whose file was removed may no longer be listed at all; its runs remain.
+ *
+ * Calls `GET /repos/{owner}/{repo}/actions/workflows`, every page, 100 per page.
+ * @returns workflow id → state.
+ * @throws the API error of any page.
+ */
+async function listWorkflowStates(octokit, repository) {
+    const workflows = await octokit.paginate(octokit.rest.actions.listRepoWorkflows, {
+        ...repository,
+        per_page: PER_PAGE
+    });
+    return new Map(workflows.map(workflow => [workflow.id, workflow.state]));
+}
+
+;// CONCATENATED MODULE: ./src/operations/delete-runs/rules.ts
+/**
+ * Which completed workflow runs delete-runs deletes: candidates older than the cut-off that are
+ * not among the newest `keep-latest` completed runs of their group. Pure: no API, no clock.
+ *
+ * The handler lists the completed runs created before the cut-off (every one of each group in
+ * scope); whether a run is among its group's newest may also depend on runs created after the
+ * cut-off, which it reads only for the groups where that decides something (`newerCount`).
+ */
+/**
+ * A run's group: same workflow, head branch and head repository, so a fork's `main` never counts
+ * among ours.
+ */
+function retentionGroupKey(run) {
+    const headRepository = run.head_repository?.full_name ?? run.head_repository?.id ?? '';
+    return JSON.stringify([run.workflow_id, run.head_branch ?? '', headRepository]);
+}
+/** Orders runs newest first: by `created_at`, then by id. */
+function newestRunFirst(a, b) {
+    return Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id;
+}
+/**
+ * Judges the candidates among `history`, every completed run created before the cut-off of the
+ * groups in scope. A candidate with `i` newer runs in `history` and `n` in its group after the
+ * cut-off is deleted when `i + n ≥ keepLatest`; when `n` is unknown, only `i ≥ keepLatest` decides.
+ * Runs that are not candidates still count among their group's newest.
+ * @returns the candidates' verdicts, oldest first (the order they are deleted in).
+ */
+function judgeRetention(history, options) {
+    const groups = new Map();
+    for (const run of [...history].sort(newestRunFirst)) {
+        const key = retentionGroupKey(run);
+        const members = groups.get(key);
+        if (members)
+            members.push(run);
+        else
+            groups.set(key, [run]);
+    }
+    const verdicts = [];
+    for (const [key, members] of groups) {
+        const after = options.newerCount(key);
+        members.forEach((run, index) => {
+            if (options.isCandidate && !options.isCandidate(run))
+                return;
+            if (after === undefined && index < options.keepLatest) {
+                verdicts.push({ run, verdict: 'undecided' });
+                return;
+            }
+            const newer = index + (after ?? 0);
+            verdicts.push(newer >= options.keepLatest
+                ? { run, verdict: 'delete', newer }
+                : { run, verdict: 'keep', rank: newer + 1 });
+        });
+    }
+    return verdicts.sort((a, b) => newestRunFirst(b.run, a.run));
+}
+/**
+ * The verdicts that a budget of `budget` deletions would reach: walking oldest first, every
+ * verdict but `keep` may take a deletion, so those past the first `budget` of them would be
+ * skipped (limit reached) whatever is read about them, and need no reads.
+ * @returns the `delete` and `undecided` verdicts reached, oldest first.
+ */
+function verdictsWithin(verdicts, budget) {
+    const reached = [];
+    for (const verdict of verdicts) {
+        if (reached.length >= budget)
+            break;
+        if (verdict.verdict !== 'keep')
+            reached.push(verdict);
+    }
+    return reached;
+}
+/**
+ * The undecided verdicts that a budget of `budget` deletions would reach (see `verdictsWithin`):
+ * those past it need no reads of the runs after the cut-off.
+ */
+function undecidedWithin(verdicts, budget) {
+    return verdictsWithin(verdicts, budget).flatMap(verdict => verdict.verdict === 'undecided' ? [verdict.run] : []);
+}
+/** The states GitHub gives a workflow (`GET /repos/{owner}/{repo}/actions/workflows`). */
+const WORKFLOW_STATES = [
+    'active',
+    'deleted',
+    'disabled_fork',
+    'disabled_inactivity',
+    'disabled_manually'
+];
+/**
+ * The state of a run's workflow: as the repository's workflow listing gives it, and `deleted` when
+ * the listing does not have it (its file was removed; GitHub keeps its runs).
+ * @param listed workflow id → state, every workflow of the repository's listing.
+ */
+function workflowStateOf(workflowId, listed) {
+    return listed.get(workflowId) ?? 'deleted';
+}
+/**
+ * Whether a run's workflow is in one of `wanted` (the `workflow-state` input; empty = any state).
+ * @param listed workflow id → state, every workflow of the repository's listing.
+ */
+function inWorkflowStates(workflowId, wanted, listed) {
+    return wanted.length === 0 || wanted.includes(workflowStateOf(workflowId, listed));
+}
+/**
+ * The open pull requests by their head commit: a run at that commit gives the pull request its
+ * checks. When several open pull requests share a head, the lowest number names them.
+ * @param pulls every open pull request of the repository.
+ * @returns head SHA → pull request number.
+ */
+function pullRequestsByHead(pulls) {
+    const byHead = new Map();
+    for (const pull of pulls) {
+        const known = byHead.get(pull.headSha);
+        if (known === undefined || pull.number < known)
+            byHead.set(pull.headSha, pull.number);
+    }
+    return byHead;
+}
+
 ;// CONCATENATED MODULE: ./src/operations/delete-runs/handler.ts
 /**
  * delete-runs: delete completed workflow runs created before now − `older-than`, except the newest
  * `keep-latest` completed runs of each group (workflow, head branch, head repository); or the one
  * run `run-id` names. Deleting a run deletes its logs and artifacts with it.
  */
+
+
 
 
 
@@ -51702,19 +51806,29 @@ class CompletedRunsAfter {
  * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
  * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
  * (`GET .../runs/{run_id}`), whatever keep-latest says.
+ *
+ * Only when a run would otherwise be deleted, once per repository: with `workflow-state`, the
+ * repository's workflows (`GET /repos/{owner}/{repo}/actions/workflows`, every page); with
+ * `keep-open-pull-requests`, its open pull requests (`GET /repos/{owner}/{repo}/pulls?state=open`,
+ * every page), whose head commits' runs are kept like keep-latest keeps runs: not reported, no
+ * `limit` spent (named by `run-id`: `skipped`, `checks of open pull request #N`).
  */
 const deleteRuns = async (context) => {
     const { settings } = context;
     const cutoffMs = cutoffOf(context.now(), settings.olderThanSeconds);
     await forEachRepository(context, async (repository) => {
         const runId = runIdIn(settings.filters, repository);
+        const facts = new RepositoryFacts(context, repository);
         if (runId !== undefined) {
-            await deleteNamedRun(context, repository, runId, cutoffMs);
+            await deleteNamedRun(context, repository, runId, cutoffMs, facts);
             return;
         }
-        const verdicts = await judgeRepository(context, repository, cutoffMs);
+        const { verdicts, keptForPullRequests } = await judgeRepository(context, repository, cutoffMs, facts);
         const deletes = verdicts.filter(entry => entry.verdict === 'delete').length;
-        log.info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`);
+        const pulls = keptForPullRequests > 0
+            ? `; ${keptForPullRequests} kept as the head commits of open pull requests`
+            : '';
+        log.info(`${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})${pulls}`);
         const writes = verdicts
             .filter(entry => entry.verdict === 'delete')
             .map(entry => delete_runs_handler_deleteWrite(context, repository, entry.run, reasonFor(context, entry.run)));
@@ -51730,50 +51844,150 @@ const deleteRuns = async (context) => {
 /**
  * The verdict on every candidate of one repository, oldest first. Workflow and branch filters
  * (exclude-branch included) select whole groups, as both are part of the group key, so they narrow
- * the listing; event, actor and conclusions pick runs within a group, after every completed run of
- * it was counted. With keep-latest 0 no group matters, and they narrow the listing too.
+ * the listing; event, actor, conclusions, workflow-state and the open pull requests pick runs
+ * within a group, after every completed run of it was counted. With keep-latest 0 no group
+ * matters, and they narrow the listing too.
+ * @returns the verdicts, and how many runs would have been deleted but for an open pull request.
  */
-async function judgeRepository(context, repository, cutoffMs) {
+async function judgeRepository(context, repository, cutoffMs, facts) {
     const { settings, octokit } = context;
     const { keepLatest, filters, conclusions } = settings;
-    const isCandidate = (run) => run.status === 'completed' &&
+    const passesFilters = (run) => run.status === 'completed' &&
         matchesFilters(run, filters) &&
-        (conclusions.length === 0 || conclusions.includes(run.conclusion));
+        (conclusions.length === 0 || conclusions.includes(run.conclusion)) &&
+        facts.inWorkflowStates(run);
+    const isCandidate = (run) => passesFilters(run) && facts.openPullRequestAt(run) === undefined;
     const before = cutoffMs === undefined ? {} : { createdBefore: new Date(cutoffMs - 1000) };
+    let history;
+    let newerCount = () => 0;
+    let settle;
     if (keepLatest === 0 || cutoffMs === undefined) {
         // Nothing after the cut-off decides anything: without one, the listing holds every run.
         const narrow = keepLatest === 0;
         const statuses = narrow && conclusions.length > 0 && conclusions.every(c => STATUS_FILTER_CONCLUSIONS.has(c))
             ? conclusions
             : ['completed'];
-        const history = await listRuns(octokit, repository, { statuses, ...before }, narrow ? { ...filters, runId: undefined } : groupFilters(filters));
-        return judgeRetention(history.filter(isCompleted), {
-            keepLatest,
-            newerCount: () => 0,
-            isCandidate
-        });
+        history = (await listRuns(octokit, repository, { statuses, ...before }, narrow ? { ...filters, runId: undefined } : groupFilters(filters))).filter(isCompleted);
     }
-    const newer = new CompletedRunsAfter(octokit, repository, {
-        groupFilters: groupFilters(filters),
-        workflows: filters.workflows,
-        cutoffMs,
-        keepLatest,
-        groupOf: retentionGroupKey
-    });
-    // The newest page first: for a repository whose completed runs fit on it, it is everything.
-    const history = (await newer.probe()) ??
-        (await listRuns(octokit, repository, 
-        // The probe showed more completed runs than its page holds.
-        { statuses: ['completed'], ...before, manyRuns: true }, groupFilters(filters))).filter(isCompleted);
-    const judge = () => judgeRetention(history, { keepLatest, newerCount: group => newer.count(group), isCandidate });
-    let verdicts = judge();
+    else {
+        const newer = new CompletedRunsAfter(octokit, repository, {
+            groupFilters: groupFilters(filters),
+            workflows: filters.workflows,
+            cutoffMs,
+            keepLatest,
+            groupOf: retentionGroupKey
+        });
+        // The newest page first: for a repository whose completed runs fit on it, it is everything.
+        history =
+            (await newer.probe()) ??
+                (await listRuns(octokit, repository, 
+                // The probe showed more completed runs than its page holds.
+                { statuses: ['completed'], ...before, manyRuns: true }, groupFilters(filters))).filter(isCompleted);
+        newerCount = group => newer.count(group);
+        const historyCount = history.length;
+        settle = async (pending) => newer.settle(pending, historyCount);
+    }
+    const judge = (candidate) => judgeRetention(history, { keepLatest, newerCount, isCandidate: candidate });
+    let verdicts = judge(isCandidate);
     // Only runs the `limit` can still reach are worth the reads that decide them.
     for (;;) {
+        if (await facts.readFor(verdicts)) {
+            verdicts = judge(isCandidate);
+            continue;
+        }
         const pending = undecidedWithin(verdicts, context.mutations.budgetLeft);
-        if (pending.length === 0)
-            return verdicts;
-        await newer.settle(pending, history.length);
-        verdicts = judge();
+        if (pending.length === 0 || settle === undefined)
+            break;
+        await settle(pending);
+        verdicts = judge(isCandidate);
+    }
+    const keptForPullRequests = facts.pullRequestsRead
+        ? judge(passesFilters).filter(entry => entry.verdict === 'delete' && facts.openPullRequestAt(entry.run) !== undefined).length
+        : 0;
+    return { verdicts, keptForPullRequests };
+}
+/**
+ * What decides a run beyond its own listing, read at most once per repository and only when a
+ * run would otherwise be deleted: the states of its workflows (`workflow-state`) and the head
+ * commits of its open pull requests (`keep-open-pull-requests`). Until they are read, every run
+ * passes (see `readFor`).
+ */
+class RepositoryFacts {
+    context;
+    repository;
+    workflowStates;
+    openHeads;
+    constructor(context, repository) {
+        this.context = context;
+        this.repository = repository;
+    }
+    /** Whether the open pull requests were listed. */
+    get pullRequestsRead() {
+        return this.openHeads !== undefined;
+    }
+    /** Whether the run's workflow is in `workflow-state` (true while the states are not read). */
+    inWorkflowStates(run) {
+        const wanted = this.context.settings.workflowStates;
+        return (this.workflowStates === undefined ||
+            inWorkflowStates(run.workflow_id, wanted, this.workflowStates));
+    }
+    /** The state of the run's workflow (`deleted` when not listed), once the states are read. */
+    workflowStateOf(run) {
+        return this.workflowStates === undefined
+            ? undefined
+            : workflowStateOf(run.workflow_id, this.workflowStates);
+    }
+    /** The open pull request whose head is the run's commit, once they are listed. */
+    openPullRequestAt(run) {
+        return this.openHeads?.get(run.head_sha);
+    }
+    /**
+     * Reads the one fact `verdicts` need next: the workflow states when a run is not kept (with
+     * `workflow-state`), else the open pull requests when a run the `limit` still reaches would be
+     * deleted (with `keep-open-pull-requests`). Runs past the `limit` are `skipped` (limit
+     * reached) without them, as the runs after the cut-off are not read for them either.
+     * @returns whether it read something: the verdicts must then be judged again.
+     * @throws the API error of the workflow listing; for the pull requests, see `readOpenHeads`.
+     */
+    async readFor(verdicts) {
+        const { settings, mutations } = this.context;
+        if (settings.workflowStates.length > 0 &&
+            this.workflowStates === undefined &&
+            verdicts.some(entry => entry.verdict !== 'keep')) {
+            this.workflowStates = await listWorkflowStates(this.context.octokit, this.repository);
+            return true;
+        }
+        if (settings.keepOpenPullRequests &&
+            this.openHeads === undefined &&
+            verdictsWithin(verdicts, mutations.budgetLeft).some(entry => entry.verdict === 'delete')) {
+            this.openHeads = await this.readOpenHeads();
+            return true;
+        }
+        return false;
+    }
+    /** The workflow states for a run named by `run-id` (with `workflow-state`). */
+    async readWorkflowStates() {
+        this.workflowStates ??= await listWorkflowStates(this.context.octokit, this.repository);
+    }
+    /**
+     * The open pull requests by head commit (`GET /repos/{owner}/{repo}/pulls?state=open`).
+     * @throws Error saying what to do when the token may not list them (403): a run kept for an
+     *   open pull request cannot be told from one that is not, so nothing of the repository is
+     *   deleted; any other API error as it is.
+     */
+    async readOpenHeads() {
+        if (this.openHeads !== undefined)
+            return this.openHeads;
+        try {
+            this.openHeads = pullRequestsByHead(await listOpenPullRequests(this.context.octokit, this.repository));
+            return this.openHeads;
+        }
+        catch (error) {
+            if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) !== undefined) {
+                throw error;
+            }
+            throw new Error(`could not list the open pull requests (403 ${firstLine(redactSecrets(error.message))}), so no run was deleted: keep-open-pull-requests keeps the runs that give an open pull request its checks, and the token needs \`pull-requests: read\` to find them. Add \`permissions: pull-requests: read\` to the job, or set 'keep-open-pull-requests: false' to delete those runs too.`);
+        }
     }
 }
 /** The filters that select whole groups: workflow, branch and exclude-branch. */
@@ -51785,9 +51999,11 @@ function isCompleted(run) {
 }
 /**
  * Deletes the run `run-id` names when it meets every other condition: keep-latest does not
- * protect it, and an active run is skipped (`still running`), never deleted.
+ * protect it, an active run is skipped (`still running`), never deleted, and so is a run at the
+ * head commit of an open pull request (`checks of open pull request #N`). The workflows and the
+ * open pull requests are read only when the run passes every condition before them.
  */
-async function deleteNamedRun(context, repository, runId, cutoffMs) {
+async function deleteNamedRun(context, repository, runId, cutoffMs, facts) {
     const run = await readRun(context, repository, runId);
     if (run === undefined) {
         context.results.skip({
@@ -51799,7 +52015,7 @@ async function deleteNamedRun(context, repository, runId, cutoffMs) {
         }, `not found: already deleted, or not a run of ${fullName(repository)}`);
         return;
     }
-    const refusal = namedRunRefusal(context, run, cutoffMs);
+    const refusal = namedRunRefusal(context, run, cutoffMs) ?? (await namedRunKeptBy(context, run, facts));
     if (refusal !== undefined) {
         context.results.skip(runTarget(repository, run, 'delete'), refusal);
         return;
@@ -51853,6 +52069,26 @@ function namedRunRefusal(context, run, cutoffMs) {
     }
     return undefined;
 }
+/**
+ * Why the run `run-id` names is kept by what is read beyond it (its workflow's state, the open
+ * pull requests), or undefined when it is not; reads each only when the condition before passed.
+ */
+async function namedRunKeptBy(context, run, facts) {
+    const { workflowStates, keepOpenPullRequests } = context.settings;
+    if (workflowStates.length > 0) {
+        await facts.readWorkflowStates();
+        if (!facts.inWorkflowStates(run)) {
+            const workflow = run.path === '' ? `workflow ${run.workflow_id}` : run.path;
+            return `${workflow} is ${facts.workflowStateOf(run) ?? 'unknown'}, not in workflow-state`;
+        }
+    }
+    if (keepOpenPullRequests) {
+        const pull = (await facts.readOpenHeads()).get(run.head_sha);
+        if (pull !== undefined)
+            return `checks of open pull request #${pull}`;
+    }
+    return undefined;
+}
 function delete_runs_handler_deleteWrite(context, repository, run, reason) {
     const { octokit } = context;
     return {
@@ -51891,6 +52127,7 @@ function ageOf(context, run) {
 
 
 
+
 /**
  * @returns delete-runs' settings over `common`.
  * @throws InputError naming the input, the value and an accepted example (`older-than` is required).
@@ -51903,8 +52140,19 @@ function readDeleteRunsSettings(inputs, common) {
         filters: readRunFilters(inputs, common, operation),
         olderThanSeconds: readOlderThan(inputs),
         keepLatest: readCleanUpKeepLatest(inputs),
-        conclusions: readRunConclusions(inputs.list('conclusions'))
+        conclusions: readRunConclusions(inputs.list('conclusions')),
+        workflowStates: readWorkflowStates(inputs.list('workflow-state')),
+        keepOpenPullRequests: inputs.boolean('keep-open-pull-requests')
     };
+}
+/**
+ * `workflow-state`: any of GitHub's workflow states, each once; empty = any state.
+ * @throws InputError naming `workflow-state` for another word.
+ */
+function readWorkflowStates(values) {
+    return [
+        ...new Set(values.map(value => parseChoice('workflow-state', value, WORKFLOW_STATES, 'deleted')))
+    ];
 }
 /** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */
 function readRunConclusions(values) {
@@ -54172,7 +54420,7 @@ async function run(operation) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5562);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9162);
 /**
  * The action in its worker thread (the bundle `dist/action/index.js`, started by `dist/index.js`).
  * Run directly with Node (`node dist/action/index.js`) it runs the same action in the main thread,

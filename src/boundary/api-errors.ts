@@ -105,7 +105,8 @@ export const PERMISSION_HINTS: Record<OperationName, string> = {
     "only a required reviewer of the environment may review: pass a reviewer's token (a personal access token with `repo`, or fine-grained `deployments: write` and `actions: read`) in `github-token`; `GITHUB_TOKEN` cannot review",
   'rotate-secrets':
     '`GITHUB_TOKEN` cannot write secrets: pass a token with `secrets: write` (repository secrets; environment secrets also `environments: write` and `actions: read`) or `organization_secrets: write` / `admin:org` (organization secrets) in `github-token`; Dependabot and Codespaces secrets need `dependabot_secrets: write` / `codespaces_secrets: write` (organization secrets: `organization_dependabot_secrets: write` / `organization_codespaces_secrets: write`)',
-  'delete-runs': 'the token needs `actions: write`; add `permissions: actions: write` to the job',
+  'delete-runs':
+    'the token needs `actions: write` (and `pull-requests: read` with keep-open-pull-requests, the default); add them under `permissions:` in the job',
   'delete-artifacts':
     'the token needs `actions: write`; add `permissions: actions: write` to the job',
   'delete-caches':

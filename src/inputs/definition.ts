@@ -375,6 +375,20 @@ export const INPUTS = {
     type: 'duration',
     operations: CLEAN_UP_OPERATIONS
   },
+  'workflow-state': {
+    description:
+      "delete-runs: only runs whose workflow is in one of these states: active, deleted, disabled_fork, disabled_inactivity, disabled_manually; list (empty = any). A run whose workflow GitHub no longer lists counts as deleted, so 'deleted' purges the runs of workflow files since removed.",
+    default: '',
+    type: 'list',
+    operations: ['delete-runs']
+  },
+  'keep-open-pull-requests': {
+    description:
+      'delete-runs: never delete a run whose head commit is the head of an open pull request (its checks would go from the pull request). Needs pull-requests: read; false skips that listing.',
+    default: 'true',
+    type: 'boolean',
+    operations: ['delete-runs']
+  },
   'artifact-name': {
     description: 'delete-artifacts: globs on the artifact name; empty = every artifact.',
     default: '',

@@ -9,6 +9,7 @@
  *   cut-off, which decides whether a run before it is among its group's newest `keep-latest`.
  */
 import { log } from '../log.js'
+import { statusOf } from '../boundary/api-errors.js'
 import type { WorkflowRun } from './api-types.js'
 import type { Octokit } from '../boundary/client.js'
 import { LISTING_CAP, PER_PAGE } from '../github-limits.js'
@@ -341,7 +342,9 @@ export class CompletedRunsAfter {
   }
 
   /**
-   * Reads what decides the groups of `pending` (runs the probe left undecided).
+   * Reads what decides the groups of `pending` (runs the probe left undecided). A workflow's
+   * listing answered 404 (a workflow GitHub no longer lists) turns to the rest of the
+   * repository's listing.
    * @param historyCount completed runs before the cut-off: with the probe's total, an upper
    *   bound on the runs after it, and so on the pages the rest of that listing takes.
    * @throws the API error of a listing.
@@ -367,7 +370,17 @@ export class CompletedRunsAfter {
       await this.readRest()
       return
     }
-    for (const pair of perPair) await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups)
+    for (const pair of perPair) {
+      try {
+        await this.readPair(pair.workflowId, pair.branch ?? '', pair.groups)
+      } catch (error) {
+        // A workflow whose file was removed may no longer be listed, nor its runs by workflow:
+        // its runs are still in the repository's listing.
+        if (statusOf(error) !== 404) throw error
+        await this.readRest()
+        return
+      }
+    }
   }
 
   /** The rest of the listing after the cut-off, below the probe's page (every page, past the cap). */

@@ -1,8 +1,9 @@
 /**
- * Reading the pull requests behind fork runs, cached per repository and invocation: several
- * workflows of one pull request produce several runs waiting for approval, and they cost one
- * lookup and one file listing, not one each. Failed reads are cached too, so every run of that
- * pull request is refused for the same reason.
+ * Reading pull requests. For the runs waiting for approval (`PullRequestReader`), cached per
+ * repository and invocation: several workflows of one pull request produce several runs waiting
+ * for approval, and they cost one lookup and one file listing, not one each. Failed reads are
+ * cached too, so every run of that pull request is refused for the same reason. For the runs
+ * whose checks an open pull request shows (`listOpenPullRequests`): every open one, once.
  */
 import type { Octokit } from '../boundary/client.js'
 import { PER_PAGE } from '../github-limits.js'
@@ -21,6 +22,25 @@ function toOpenPullRequest(pull: PullRequestData | PullRequestListItem): OpenPul
     ...(headRepository !== undefined && { headRepository }),
     ...(typeof changedFiles === 'number' && { changedFiles })
   }
+}
+
+/**
+ * Every open pull request into `repository`, with the commit its head points at now.
+ *
+ * Calls `GET /repos/{owner}/{repo}/pulls?state=open`, every page, 100 per page.
+ * @returns the open pull requests, in GitHub's order (newest first).
+ * @throws the API error of any page.
+ */
+export async function listOpenPullRequests(
+  octokit: Octokit,
+  repository: RepositoryRef
+): Promise<OpenPullRequest[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    ...repository,
+    state: 'open',
+    per_page: PER_PAGE
+  })
+  return pulls.map(toOpenPullRequest)
 }
 
 /** Pull-request reads for one repository, each made at most once per invocation. */

@@ -4,7 +4,13 @@
  * run `run-id` names. Deleting a run deletes its logs and artifacts with it.
  */
 import { log } from '../../log.js'
-import { statusOf } from '../../boundary/api-errors.js'
+import {
+  firstLine,
+  isApiError,
+  rateLimitResetOf,
+  redactSecrets,
+  statusOf
+} from '../../boundary/api-errors.js'
 import { SEND_ONCE } from '../../boundary/client.js'
 import { goneWhen, alreadyDeleted } from '../clean-up.js'
 import type { WorkflowRun } from '../../readers/api-types.js'
@@ -12,8 +18,19 @@ import { STATUS_FILTER_CONCLUSIONS } from '../../github-limits.js'
 import type { ErrorVerdict, PlannedWrite } from '../../boundary/mutations.js'
 import { matchesAny, matchesLogin } from '../../rules/matching.js'
 import { cutoffOf, isBefore, roughAge } from '../../rules/retention.js'
-import { judgeRetention, retentionGroupKey, undecidedWithin, type RunVerdict } from './rules.js'
 import { CompletedRunsAfter } from '../../readers/later-runs.js'
+import { listOpenPullRequests } from '../../readers/pull-requests.js'
+import { listWorkflowStates } from '../../readers/workflows.js'
+import {
+  inWorkflowStates,
+  judgeRetention,
+  pullRequestsByHead,
+  retentionGroupKey,
+  undecidedWithin,
+  verdictsWithin,
+  workflowStateOf,
+  type RunVerdict
+} from './rules.js'
 import {
   actorOf,
   inWorkflows,
@@ -43,20 +60,36 @@ type Context = HandlerContext<'delete-runs'>
  * /repos/{owner}/{repo}/actions/runs/{run_id}` (sent once; after a lost answer `GET
  * .../runs/{run_id}` answering 404 shows it took effect). With `run-id`, that run alone
  * (`GET .../runs/{run_id}`), whatever keep-latest says.
+ *
+ * Only when a run would otherwise be deleted, once per repository: with `workflow-state`, the
+ * repository's workflows (`GET /repos/{owner}/{repo}/actions/workflows`, every page); with
+ * `keep-open-pull-requests`, its open pull requests (`GET /repos/{owner}/{repo}/pulls?state=open`,
+ * every page), whose head commits' runs are kept like keep-latest keeps runs: not reported, no
+ * `limit` spent (named by `run-id`: `skipped`, `checks of open pull request #N`).
  */
 export const deleteRuns: Handler<'delete-runs'> = async context => {
   const { settings } = context
   const cutoffMs = cutoffOf(context.now(), settings.olderThanSeconds)
   await forEachRepository(context, async repository => {
     const runId = runIdIn(settings.filters, repository)
+    const facts = new RepositoryFacts(context, repository)
     if (runId !== undefined) {
-      await deleteNamedRun(context, repository, runId, cutoffMs)
+      await deleteNamedRun(context, repository, runId, cutoffMs, facts)
       return
     }
-    const verdicts = await judgeRepository(context, repository, cutoffMs)
+    const { verdicts, keptForPullRequests } = await judgeRepository(
+      context,
+      repository,
+      cutoffMs,
+      facts
+    )
     const deletes = verdicts.filter(entry => entry.verdict === 'delete').length
+    const pulls =
+      keptForPullRequests > 0
+        ? `; ${keptForPullRequests} kept as the head commits of open pull requests`
+        : ''
     log.info(
-      `${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})`
+      `${fullName(repository)}: ${verdicts.length} completed runs match the filters${cutoffMs === undefined ? '' : ` and are older than ${new Date(cutoffMs).toISOString()}`}; ${deletes} to delete, ${verdicts.length - deletes} kept or not judged (keep-latest ${settings.keepLatest})${pulls}`
     )
     const writes = verdicts
       .filter(entry => entry.verdict === 'delete')
@@ -74,21 +107,30 @@ export const deleteRuns: Handler<'delete-runs'> = async context => {
 /**
  * The verdict on every candidate of one repository, oldest first. Workflow and branch filters
  * (exclude-branch included) select whole groups, as both are part of the group key, so they narrow
- * the listing; event, actor and conclusions pick runs within a group, after every completed run of
- * it was counted. With keep-latest 0 no group matters, and they narrow the listing too.
+ * the listing; event, actor, conclusions, workflow-state and the open pull requests pick runs
+ * within a group, after every completed run of it was counted. With keep-latest 0 no group
+ * matters, and they narrow the listing too.
+ * @returns the verdicts, and how many runs would have been deleted but for an open pull request.
  */
 async function judgeRepository(
   context: Context,
   repository: RepositoryRef,
-  cutoffMs: number | undefined
-): Promise<RunVerdict<WorkflowRun>[]> {
+  cutoffMs: number | undefined,
+  facts: RepositoryFacts
+): Promise<{ verdicts: RunVerdict<WorkflowRun>[]; keptForPullRequests: number }> {
   const { settings, octokit } = context
   const { keepLatest, filters, conclusions } = settings
-  const isCandidate = (run: WorkflowRun): boolean =>
+  const passesFilters = (run: WorkflowRun): boolean =>
     run.status === 'completed' &&
     matchesFilters(run, filters) &&
-    (conclusions.length === 0 || conclusions.includes(run.conclusion as RunConclusion))
+    (conclusions.length === 0 || conclusions.includes(run.conclusion as RunConclusion)) &&
+    facts.inWorkflowStates(run)
+  const isCandidate = (run: WorkflowRun): boolean =>
+    passesFilters(run) && facts.openPullRequestAt(run) === undefined
   const before = cutoffMs === undefined ? {} : { createdBefore: new Date(cutoffMs - 1000) }
+  let history: WorkflowRun[]
+  let newerCount: (group: string) => number | undefined = () => 0
+  let settle: ((pending: readonly WorkflowRun[]) => Promise<void>) | undefined
   if (keepLatest === 0 || cutoffMs === undefined) {
     // Nothing after the cut-off decides anything: without one, the listing holds every run.
     const narrow = keepLatest === 0
@@ -96,46 +138,156 @@ async function judgeRepository(
       narrow && conclusions.length > 0 && conclusions.every(c => STATUS_FILTER_CONCLUSIONS.has(c))
         ? (conclusions as RunStatusFilter[])
         : ['completed']
-    const history = await listRuns(
-      octokit,
-      repository,
-      { statuses, ...before },
-      narrow ? { ...filters, runId: undefined } : groupFilters(filters)
-    )
-    return judgeRetention(history.filter(isCompleted), {
-      keepLatest,
-      newerCount: () => 0,
-      isCandidate
-    })
-  }
-  const newer = new CompletedRunsAfter(octokit, repository, {
-    groupFilters: groupFilters(filters),
-    workflows: filters.workflows,
-    cutoffMs,
-    keepLatest,
-    groupOf: retentionGroupKey
-  })
-  // The newest page first: for a repository whose completed runs fit on it, it is everything.
-  const history =
-    (await newer.probe()) ??
-    (
+    history = (
       await listRuns(
         octokit,
         repository,
-        // The probe showed more completed runs than its page holds.
-        { statuses: ['completed'], ...before, manyRuns: true },
-        groupFilters(filters)
+        { statuses, ...before },
+        narrow ? { ...filters, runId: undefined } : groupFilters(filters)
       )
     ).filter(isCompleted)
-  const judge = (): RunVerdict<WorkflowRun>[] =>
-    judgeRetention(history, { keepLatest, newerCount: group => newer.count(group), isCandidate })
-  let verdicts = judge()
+  } else {
+    const newer = new CompletedRunsAfter(octokit, repository, {
+      groupFilters: groupFilters(filters),
+      workflows: filters.workflows,
+      cutoffMs,
+      keepLatest,
+      groupOf: retentionGroupKey
+    })
+    // The newest page first: for a repository whose completed runs fit on it, it is everything.
+    history =
+      (await newer.probe()) ??
+      (
+        await listRuns(
+          octokit,
+          repository,
+          // The probe showed more completed runs than its page holds.
+          { statuses: ['completed'], ...before, manyRuns: true },
+          groupFilters(filters)
+        )
+      ).filter(isCompleted)
+    newerCount = group => newer.count(group)
+    const historyCount = history.length
+    settle = async pending => newer.settle(pending, historyCount)
+  }
+  const judge = (candidate: (run: WorkflowRun) => boolean): RunVerdict<WorkflowRun>[] =>
+    judgeRetention(history, { keepLatest, newerCount, isCandidate: candidate })
+  let verdicts = judge(isCandidate)
   // Only runs the `limit` can still reach are worth the reads that decide them.
   for (;;) {
+    if (await facts.readFor(verdicts)) {
+      verdicts = judge(isCandidate)
+      continue
+    }
     const pending = undecidedWithin(verdicts, context.mutations.budgetLeft)
-    if (pending.length === 0) return verdicts
-    await newer.settle(pending, history.length)
-    verdicts = judge()
+    if (pending.length === 0 || settle === undefined) break
+    await settle(pending)
+    verdicts = judge(isCandidate)
+  }
+  const keptForPullRequests = facts.pullRequestsRead
+    ? judge(passesFilters).filter(
+        entry => entry.verdict === 'delete' && facts.openPullRequestAt(entry.run) !== undefined
+      ).length
+    : 0
+  return { verdicts, keptForPullRequests }
+}
+
+/**
+ * What decides a run beyond its own listing, read at most once per repository and only when a
+ * run would otherwise be deleted: the states of its workflows (`workflow-state`) and the head
+ * commits of its open pull requests (`keep-open-pull-requests`). Until they are read, every run
+ * passes (see `readFor`).
+ */
+class RepositoryFacts {
+  private workflowStates: Map<number, string> | undefined
+  private openHeads: Map<string, number> | undefined
+
+  constructor(
+    private readonly context: Context,
+    private readonly repository: RepositoryRef
+  ) {}
+
+  /** Whether the open pull requests were listed. */
+  get pullRequestsRead(): boolean {
+    return this.openHeads !== undefined
+  }
+
+  /** Whether the run's workflow is in `workflow-state` (true while the states are not read). */
+  inWorkflowStates(run: WorkflowRun): boolean {
+    const wanted = this.context.settings.workflowStates
+    return (
+      this.workflowStates === undefined ||
+      inWorkflowStates(run.workflow_id, wanted, this.workflowStates)
+    )
+  }
+
+  /** The state of the run's workflow (`deleted` when not listed), once the states are read. */
+  workflowStateOf(run: WorkflowRun): string | undefined {
+    return this.workflowStates === undefined
+      ? undefined
+      : workflowStateOf(run.workflow_id, this.workflowStates)
+  }
+
+  /** The open pull request whose head is the run's commit, once they are listed. */
+  openPullRequestAt(run: WorkflowRun): number | undefined {
+    return this.openHeads?.get(run.head_sha)
+  }
+
+  /**
+   * Reads the one fact `verdicts` need next: the workflow states when a run is not kept (with
+   * `workflow-state`), else the open pull requests when a run the `limit` still reaches would be
+   * deleted (with `keep-open-pull-requests`). Runs past the `limit` are `skipped` (limit
+   * reached) without them, as the runs after the cut-off are not read for them either.
+   * @returns whether it read something: the verdicts must then be judged again.
+   * @throws the API error of the workflow listing; for the pull requests, see `readOpenHeads`.
+   */
+  async readFor(verdicts: readonly RunVerdict<WorkflowRun>[]): Promise<boolean> {
+    const { settings, mutations } = this.context
+    if (
+      settings.workflowStates.length > 0 &&
+      this.workflowStates === undefined &&
+      verdicts.some(entry => entry.verdict !== 'keep')
+    ) {
+      this.workflowStates = await listWorkflowStates(this.context.octokit, this.repository)
+      return true
+    }
+    if (
+      settings.keepOpenPullRequests &&
+      this.openHeads === undefined &&
+      verdictsWithin(verdicts, mutations.budgetLeft).some(entry => entry.verdict === 'delete')
+    ) {
+      this.openHeads = await this.readOpenHeads()
+      return true
+    }
+    return false
+  }
+
+  /** The workflow states for a run named by `run-id` (with `workflow-state`). */
+  async readWorkflowStates(): Promise<void> {
+    this.workflowStates ??= await listWorkflowStates(this.context.octokit, this.repository)
+  }
+
+  /**
+   * The open pull requests by head commit (`GET /repos/{owner}/{repo}/pulls?state=open`).
+   * @throws Error saying what to do when the token may not list them (403): a run kept for an
+   *   open pull request cannot be told from one that is not, so nothing of the repository is
+   *   deleted; any other API error as it is.
+   */
+  async readOpenHeads(): Promise<Map<string, number>> {
+    if (this.openHeads !== undefined) return this.openHeads
+    try {
+      this.openHeads = pullRequestsByHead(
+        await listOpenPullRequests(this.context.octokit, this.repository)
+      )
+      return this.openHeads
+    } catch (error) {
+      if (!isApiError(error) || error.status !== 403 || rateLimitResetOf(error) !== undefined) {
+        throw error
+      }
+      throw new Error(
+        `could not list the open pull requests (403 ${firstLine(redactSecrets(error.message))}), so no run was deleted: keep-open-pull-requests keeps the runs that give an open pull request its checks, and the token needs \`pull-requests: read\` to find them. Add \`permissions: pull-requests: read\` to the job, or set 'keep-open-pull-requests: false' to delete those runs too.`
+      )
+    }
   }
 }
 
@@ -150,13 +302,16 @@ function isCompleted(run: WorkflowRun): boolean {
 
 /**
  * Deletes the run `run-id` names when it meets every other condition: keep-latest does not
- * protect it, and an active run is skipped (`still running`), never deleted.
+ * protect it, an active run is skipped (`still running`), never deleted, and so is a run at the
+ * head commit of an open pull request (`checks of open pull request #N`). The workflows and the
+ * open pull requests are read only when the run passes every condition before them.
  */
 async function deleteNamedRun(
   context: Context,
   repository: RepositoryRef,
   runId: number,
-  cutoffMs: number | undefined
+  cutoffMs: number | undefined,
+  facts: RepositoryFacts
 ): Promise<void> {
   const run = await readRun(context, repository, runId)
   if (run === undefined) {
@@ -172,7 +327,8 @@ async function deleteNamedRun(
     )
     return
   }
-  const refusal = namedRunRefusal(context, run, cutoffMs)
+  const refusal =
+    namedRunRefusal(context, run, cutoffMs) ?? (await namedRunKeptBy(context, run, facts))
   if (refusal !== undefined) {
     context.results.skip(runTarget(repository, run, 'delete'), refusal)
     return
@@ -232,6 +388,30 @@ function namedRunRefusal(
   }
   if (!isBefore(run.created_at, cutoffMs)) {
     return `created ${ageOf(context, run)} ago, not older than ${roughAge(olderThanSeconds * 1000)} (older-than)`
+  }
+  return undefined
+}
+
+/**
+ * Why the run `run-id` names is kept by what is read beyond it (its workflow's state, the open
+ * pull requests), or undefined when it is not; reads each only when the condition before passed.
+ */
+async function namedRunKeptBy(
+  context: Context,
+  run: WorkflowRun,
+  facts: RepositoryFacts
+): Promise<string | undefined> {
+  const { workflowStates, keepOpenPullRequests } = context.settings
+  if (workflowStates.length > 0) {
+    await facts.readWorkflowStates()
+    if (!facts.inWorkflowStates(run)) {
+      const workflow = run.path === '' ? `workflow ${run.workflow_id}` : run.path
+      return `${workflow} is ${facts.workflowStateOf(run) ?? 'unknown'}, not in workflow-state`
+    }
+  }
+  if (keepOpenPullRequests) {
+    const pull = (await facts.readOpenHeads()).get(run.head_sha)
+    if (pull !== undefined) return `checks of open pull request #${pull}`
   }
   return undefined
 }

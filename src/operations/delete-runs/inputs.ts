@@ -5,6 +5,7 @@ import { parseChoice } from '../../inputs/parse.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
 import type { CommonSettings, RunConclusion } from '../../settings.js'
 import { readCleanUpKeepLatest, readOlderThan } from '../clean-up.js'
+import { WORKFLOW_STATES, type WorkflowState } from './rules.js'
 import type { DeleteRunsSettings } from './settings.js'
 
 /**
@@ -22,8 +23,22 @@ export function readDeleteRunsSettings(
     filters: readRunFilters(inputs, common, operation),
     olderThanSeconds: readOlderThan(inputs),
     keepLatest: readCleanUpKeepLatest(inputs),
-    conclusions: readRunConclusions(inputs.list('conclusions'))
+    conclusions: readRunConclusions(inputs.list('conclusions')),
+    workflowStates: readWorkflowStates(inputs.list('workflow-state')),
+    keepOpenPullRequests: inputs.boolean('keep-open-pull-requests')
   }
+}
+
+/**
+ * `workflow-state`: any of GitHub's workflow states, each once; empty = any state.
+ * @throws InputError naming `workflow-state` for another word.
+ */
+function readWorkflowStates(values: string[]): WorkflowState[] {
+  return [
+    ...new Set(
+      values.map(value => parseChoice('workflow-state', value, WORKFLOW_STATES, 'deleted'))
+    )
+  ]
 }
 
 /** `conclusions` for delete-runs: any of GitHub's conclusions; empty = any conclusion. */

@@ -90,21 +90,81 @@ export function judgeRetention<R extends RetentionRun>(
 }
 
 /**
- * The undecided verdicts that a budget of `budget` deletions would reach: walking oldest first,
- * every verdict but `keep` may take a deletion, so those past the first `budget` of them would be
- * skipped (limit reached) whatever the runs after the cut-off say, and need no reads.
+ * The verdicts that a budget of `budget` deletions would reach: walking oldest first, every
+ * verdict but `keep` may take a deletion, so those past the first `budget` of them would be
+ * skipped (limit reached) whatever is read about them, and need no reads.
+ * @returns the `delete` and `undecided` verdicts reached, oldest first.
+ */
+export function verdictsWithin<R extends RetentionRun>(
+  verdicts: readonly RunVerdict<R>[],
+  budget: number
+): RunVerdict<R>[] {
+  const reached: RunVerdict<R>[] = []
+  for (const verdict of verdicts) {
+    if (reached.length >= budget) break
+    if (verdict.verdict !== 'keep') reached.push(verdict)
+  }
+  return reached
+}
+
+/**
+ * The undecided verdicts that a budget of `budget` deletions would reach (see `verdictsWithin`):
+ * those past it need no reads of the runs after the cut-off.
  */
 export function undecidedWithin<R extends RetentionRun>(
   verdicts: readonly RunVerdict<R>[],
   budget: number
 ): R[] {
-  const reached: R[] = []
-  let taken = 0
-  for (const verdict of verdicts) {
-    if (taken >= budget) break
-    if (verdict.verdict === 'keep') continue
-    taken += 1
-    if (verdict.verdict === 'undecided') reached.push(verdict.run)
+  return verdictsWithin(verdicts, budget).flatMap(verdict =>
+    verdict.verdict === 'undecided' ? [verdict.run] : []
+  )
+}
+
+/** The states GitHub gives a workflow (`GET /repos/{owner}/{repo}/actions/workflows`). */
+export const WORKFLOW_STATES = [
+  'active',
+  'deleted',
+  'disabled_fork',
+  'disabled_inactivity',
+  'disabled_manually'
+] as const
+
+export type WorkflowState = (typeof WORKFLOW_STATES)[number]
+
+/**
+ * The state of a run's workflow: as the repository's workflow listing gives it, and `deleted` when
+ * the listing does not have it (its file was removed; GitHub keeps its runs).
+ * @param listed workflow id → state, every workflow of the repository's listing.
+ */
+export function workflowStateOf(workflowId: number, listed: ReadonlyMap<number, string>): string {
+  return listed.get(workflowId) ?? 'deleted'
+}
+
+/**
+ * Whether a run's workflow is in one of `wanted` (the `workflow-state` input; empty = any state).
+ * @param listed workflow id → state, every workflow of the repository's listing.
+ */
+export function inWorkflowStates(
+  workflowId: number,
+  wanted: readonly string[],
+  listed: ReadonlyMap<number, string>
+): boolean {
+  return wanted.length === 0 || wanted.includes(workflowStateOf(workflowId, listed))
+}
+
+/**
+ * The open pull requests by their head commit: a run at that commit gives the pull request its
+ * checks. When several open pull requests share a head, the lowest number names them.
+ * @param pulls every open pull request of the repository.
+ * @returns head SHA → pull request number.
+ */
+export function pullRequestsByHead(
+  pulls: ReadonlyArray<{ number: number; headSha: string }>
+): Map<string, number> {
+  const byHead = new Map<string, number>()
+  for (const pull of pulls) {
+    const known = byHead.get(pull.headSha)
+    if (known === undefined || pull.number < known) byHead.set(pull.headSha, pull.number)
   }
-  return reached
+  return byHead
 }
