@@ -7,6 +7,7 @@ import {
   deleteRunsDryRunBench,
   deleteRunsLimitBench
 } from './clean-up.js'
+import { deleteRunsOrganizationBench, deleteRunsWorkflowStateBench } from './filters.js'
 import {
   cancelStaleOrganizationBench,
   cancelStaleOrganizationDryRunBench,
@@ -28,11 +29,13 @@ export const BENCH_CASES: BenchCase[] = [
   rotateSecretsStoresBench,
   deleteRunsDryRunBench,
   deleteRunsLimitBench,
+  deleteRunsWorkflowStateBench,
   deleteArtifactsBench,
   deleteCachesBench,
   cancelStaleOrganizationDryRunBench,
   cancelStaleOrganizationBench,
   rerunFailedOrganizationBench,
   rotateSecretsOrganizationBench,
+  deleteRunsOrganizationBench,
   memoryOrganizationBench
 ]

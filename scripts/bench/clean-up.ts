@@ -27,7 +27,7 @@ const RUN_DAYS = 60
 const RUN_RETENTION_DAYS = 30
 
 /** A generated repository of `size` runs over 60 days, every one completed. */
-function completedRuns(size: number): Scenario {
+export function completedRuns(size: number): Scenario {
   const scenario = generateScenario({
     seed: size,
     runsPerRepository: size,
@@ -87,7 +87,8 @@ export const deleteRunsDryRunBench: BenchCase = {
   scenario: completedRuns,
   with: () => ({ 'older-than': `${RUN_RETENTION_DAYS}d`, 'dry-run': 'true', limit: '10000' }),
   minimum: scenario => ({
-    reads: runReads(scenario, 10_000),
+    // And the open pull requests (none): a run would be deleted, so keep-open-pull-requests reads them.
+    reads: runReads(scenario, 10_000) + pages(0),
     // A dry run sends no write.
     writes: 0
   })
@@ -101,7 +102,7 @@ export const deleteRunsLimitBench: BenchCase = {
   scenario: completedRuns,
   with: () => ({ 'older-than': `${RUN_RETENTION_DAYS}d`, limit: '200' }),
   minimum: (scenario, run) => ({
-    reads: runReads(scenario, 200),
+    reads: runReads(scenario, 200) + pages(0),
     writes: run.result.filter(r => r.outcome === 'done').length
   })
 }
