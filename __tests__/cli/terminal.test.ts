@@ -71,8 +71,22 @@ describe('exit status', () => {
     [[...DELETE_RUNS, '--limit'], '--limit needs a value'],
     [[...DELETE_RUNS, '--stale-after', '1h'], '--stale-after does not apply to delete-runs'],
     [
-      ['rotate-secrets', '--secrets', 'A', '--generate'],
+      ['rotate-secrets', '--repository', 'acme/web', '--secrets', 'A', '--generate'],
       '--generate needs --generated-values-file PATH'
+    ],
+    [
+      [
+        'rotate-secrets',
+        '--repository',
+        'acme/web',
+        '--secrets',
+        'A',
+        '--value',
+        'a-long-secret-value',
+        '--generated-values-file',
+        'x.json'
+      ],
+      '--generated-values-file is only used with --generate'
     ]
   ])('2 for %j, with no request', async (args, message) => {
     const s = await simulate(world())

@@ -35239,8 +35239,8 @@ const flagOf = (name) => `--${name}`;
 /**
  * Parses the command line (without `node` and the script).
  * @throws UsageError for an unknown operation (naming the nearest) or flag, a flag without its
- *   value, a flag given twice (other than a list's), one that does not apply to the operation, a
- *   stray argument, and `--generate` without `--generated-values-file`.
+ *   value, a flag given twice (other than a list's), one that does not apply to the operation, and
+ *   a stray argument.
  */
 function parseCommandLine(argv) {
     const [first, ...rest] = argv;
@@ -35271,7 +35271,6 @@ function parseCommandLine(argv) {
             generatedValuesFile: parsed.generatedValuesFile
         })
     };
-    checkGeneratedValuesFile(command);
     return { kind: 'run', command };
 }
 /** The operation named by the first argument. @throws UsageError naming the nearest one. */
@@ -35416,20 +35415,6 @@ function unknownFlag(rawName, operation) {
         ? ' The operation is the first argument, e.g. actions-ops delete-runs.'
         : '';
     return new UsageError(`unknown flag ${rawName}.${hint}${operationHint} See 'actions-ops ${operation ?? ''}${operation ? ' ' : ''}--help'.`);
-}
-const TRUE_WORDS = ['true', 'True', 'TRUE'];
-/**
- * `--generate` keeps its values only in `--generated-values-file`: a generated value nobody keeps is
- * lost, and stdout never shows a secret. The file goes only with `--generate`.
- */
-function checkGeneratedValuesFile(command) {
-    const generate = TRUE_WORDS.includes((command.inputs.generate ?? '').trim());
-    if (generate && command.generatedValuesFile === undefined) {
-        throw new UsageError(`--generate needs --generated-values-file PATH: the generated values are written there alone (never to the terminal), and a value nobody keeps is lost.`);
-    }
-    if (!generate && command.generatedValuesFile !== undefined) {
-        throw new UsageError(`--generated-values-file is only used with --generate; add --generate or remove it.`);
-    }
 }
 /**
  * The inputs of `command` as the settings readers read them: what the flag gave (`core.getInput`'s
@@ -38910,7 +38895,7 @@ function describeSecretsApiError(error, app, kind) {
 
 ;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 /** A bad input value. `input` is the input's name as written in `with:` (the command line: `--input`). */
-class input_error_InputError extends Error {
+class InputError extends Error {
     input;
     constructor(input, message) {
         super(`Input '${input}': ${message}`);
@@ -48771,7 +48756,7 @@ function parseBoolean(input, raw, fallback) {
         return true;
     if (BOOLEAN_FALSE.includes(value))
         return false;
-    throw new input_error_InputError(input, `${quote(value)} is not a boolean. Use true or false, e.g. '${input}: true'.`);
+    throw new InputError(input, `${quote(value)} is not a boolean. Use true or false, e.g. '${input}: true'.`);
 }
 /**
  * Parses a whole number within `[min, max]`. An empty value takes `fallback`.
@@ -48782,11 +48767,11 @@ function parseInteger(input, raw, fallback, range) {
     if (value === '')
         return fallback;
     if (!/^\d+$/.test(value)) {
-        throw new input_error_InputError(input, `${quote(value)} is not a whole number. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
+        throw new InputError(input, `${quote(value)} is not a whole number. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
     }
     const parsed = Number(value);
     if (parsed < range.min || parsed > range.max) {
-        throw new input_error_InputError(input, `${value} is out of range. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
+        throw new InputError(input, `${value} is out of range. Use a number from ${range.min} to ${range.max}, e.g. '${input}: ${fallback}'.`);
     }
     return parsed;
 }
@@ -48807,14 +48792,14 @@ function parseDurationSeconds(input, raw, bounds) {
     const min = bounds.min ?? 1;
     const seconds = DURATION_SHAPE.test(value) ? parse(value, 's') : undefined;
     if (seconds === undefined || seconds === null || Number.isNaN(seconds)) {
-        throw new input_error_InputError(input, `${quote(value)} is not a duration. Use a number with a unit (s, m, h, d, w), e.g. '${input}: 30m' or '1h30m'.`);
+        throw new InputError(input, `${quote(value)} is not a duration. Use a number with a unit (s, m, h, d, w), e.g. '${input}: 30m' or '1h30m'.`);
     }
     const max = formatDuration(bounds.max);
     if (seconds > bounds.max) {
-        throw new input_error_InputError(input, `${quote(value)} is longer than ${max}, the most it accepts${bounds.why ? ` (${bounds.why})` : ''}. Use at most ${max}, e.g. '${input}: ${max}'.`);
+        throw new InputError(input, `${quote(value)} is longer than ${max}, the most it accepts${bounds.why ? ` (${bounds.why})` : ''}. Use at most ${max}, e.g. '${input}: ${max}'.`);
     }
     if (seconds < min) {
-        throw new input_error_InputError(input, `${quote(value)} is shorter than ${formatDuration(min)}. Use a duration from ${formatDuration(min)} to ${max}, e.g. '${input}: 30m'.`);
+        throw new InputError(input, `${quote(value)} is shorter than ${formatDuration(min)}. Use a duration from ${formatDuration(min)} to ${max}, e.g. '${input}: 30m'.`);
     }
     return seconds;
 }
@@ -48864,7 +48849,7 @@ function parseGlobs(input, raw, example) {
     for (const pattern of patterns) {
         const compiled = new Minimatch(pattern);
         if (pattern.startsWith('!') || compiled.makeRe() === false) {
-            throw new input_error_InputError(input, `${quote(pattern)} is not a usable glob (negations are not supported; list what to match, and use exclude inputs to exclude). Example: '${input}: ${example}'.`);
+            throw new InputError(input, `${quote(pattern)} is not a usable glob (negations are not supported; list what to match, and use exclude inputs to exclude). Example: '${input}: ${example}'.`);
         }
     }
     return patterns;
@@ -48884,7 +48869,7 @@ function parseRegExp(input, raw) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new input_error_InputError(input, `${quote(raw)} is not a regular expression in RE2 syntax (${reason}). RE2 has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…)). Example: '${input}: ETIMEDOUT|ECONNRESET'.`);
+        throw new InputError(input, `${quote(raw)} is not a regular expression in RE2 syntax (${reason}). RE2 has no backreferences (\\1) and no lookahead or lookbehind ((?=…), (?!…), (?<=…), (?<!…)). Example: '${input}: ETIMEDOUT|ECONNRESET'.`);
     }
 }
 /**
@@ -48897,7 +48882,7 @@ function parseChoice(input, raw, choices, fallback) {
         return fallback;
     if (choices.includes(value))
         return value;
-    throw new input_error_InputError(input, `${quote(value)} is not one of ${choices.join(', ')}. Example: '${input}: ${fallback}'.`);
+    throw new InputError(input, `${quote(value)} is not one of ${choices.join(', ')}. Example: '${input}: ${fallback}'.`);
 }
 /**
  * Parses a workflow reference: a numeric id or a workflow file name.
@@ -48907,7 +48892,7 @@ function parseWorkflows(input, raw) {
     const workflows = parseList(raw);
     for (const workflow of workflows) {
         if (!/^\d+$/.test(workflow) && !/^[A-Za-z0-9._-]+\.ya?ml$/.test(workflow)) {
-            throw new input_error_InputError(input, `${quote(workflow)} is not a workflow file name or id. Use the file name under .github/workflows, e.g. '${input}: ci.yml'.`);
+            throw new InputError(input, `${quote(workflow)} is not a workflow file name or id. Use the file name under .github/workflows, e.g. '${input}: ci.yml'.`);
         }
     }
     return workflows;
@@ -48923,7 +48908,7 @@ const MAX_AGE_SECONDS = 400 * 86400;
 function parseRequiredAgeSeconds(input, raw, example) {
     const value = raw.trim();
     if (value === '') {
-        throw new input_error_InputError(input, `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`);
+        throw new InputError(input, `is required: deleting cannot be undone, so say how old targets must be, e.g. '${input}: ${example}' ('${input}: 0s' for any age).`);
     }
     return (parseDurationSeconds(input, value, {
         min: 0,
@@ -48954,7 +48939,7 @@ function parseRepositoryEntry(input, raw) {
     if (value === '*')
         return { kind: 'pattern', text: value, glob: '*' };
     const refuse = (why) => {
-        throw new input_error_InputError(input, `${quote(value)} is not a repository or a pattern: ${why}. ${ENTRY_EXAMPLE}`);
+        throw new InputError(input, `${quote(value)} is not a repository or a pattern: ${why}. ${ENTRY_EXAMPLE}`);
     };
     const parts = value.split('/');
     if (parts.length !== 2) {
@@ -49021,7 +49006,7 @@ function parseRepositoryGlobs(input, raw) {
             !glob.startsWith('!') &&
             new Minimatch(glob, { nocase: true }).makeRe() !== false;
         if (!usable) {
-            throw new input_error_InputError(input, `${quote(glob)} is not a glob on owner/repo. Give owner and name parts, either a glob, e.g. '${input}: acme/legacy-*' or '*/sandbox'.`);
+            throw new InputError(input, `${quote(glob)} is not a glob on owner/repo. Give owner and name parts, either a glob, e.g. '${input}: acme/legacy-*' or '*/sandbox'.`);
         }
     }
     return globs;
@@ -49063,7 +49048,7 @@ function readCommon(inputs, env, operation) {
     const rawRepositories = inputs.text('repository') || (env.GITHUB_REPOSITORY ?? '');
     const repositoryEntries = parseRepositoryEntries('repository', rawRepositories);
     if (repositoryEntries.length === 0) {
-        throw new input_error_InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
+        throw new InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
     }
     const excludeRepositories = parseRepositoryGlobs('exclude-repository', inputs.raw('exclude-repository'));
     // The named ones as they are; patterns join them when resolved (repositories.ts), before any
@@ -49096,12 +49081,12 @@ const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
 function readToken(raw, need) {
     const token = raw.trim();
     if (token === '') {
-        throw new input_error_InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
+        throw new InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
     }
     const characters = [...token];
     const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
     if (bad !== -1) {
-        throw new input_error_InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
+        throw new InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
     }
     return token;
 }
@@ -49230,15 +49215,15 @@ function readRunId(raw, common, operation) {
     const value = raw.trim();
     if (value !== '') {
         if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
-            throw new input_error_InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
+            throw new InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
         }
         const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern');
         if (pattern !== undefined) {
-            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
+            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
         }
         const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
         if (more.length > 0) {
-            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
+            throw new InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
         }
         return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
     }
@@ -49264,7 +49249,7 @@ function readEvents(raw) {
     const events = parseList(raw);
     for (const event of events) {
         if (!EVENT_NAME.test(event)) {
-            throw new input_error_InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
+            throw new InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
         }
     }
     return events;
@@ -49293,10 +49278,10 @@ function parseOperation(raw) {
         return value;
     const valid = definition/* OPERATIONS */.xb.join(', ');
     if (value === '') {
-        throw new input_error_InputError('operation', `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`);
+        throw new InputError('operation', `is required. Use one of ${valid}, e.g. 'operation: cancel-stale'.`);
     }
     const nearest = (0,mod/* closest */.kp)(value.toLowerCase(), [...definition/* OPERATIONS */.xb]);
-    throw new input_error_InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
+    throw new InputError('operation', `${JSON.stringify(value)} is not an operation. Did you mean '${nearest}'? Valid operations: ${valid}.`);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/step-inputs.ts
@@ -49332,7 +49317,7 @@ class StepInputs {
             const shown = /^\$\{\{[^}]*\}\}$/.test(expression)
                 ? `the expression ${JSON.stringify(expression)}`
                 : 'a ${{ … }} expression';
-            throw new input_error_InputError(name, `holds ${shown}, which was not evaluated: only GitHub's runner evaluates an action's defaults, and the runner of this step passed it as written. Give the value itself (for a local run, set INPUT_${name.toUpperCase()} or pass it with the step).`);
+            throw new InputError(name, `holds ${shown}, which was not evaluated: only GitHub's runner evaluates an action's defaults, and the runner of this step passed it as written. Give the value itself (for a local run, set INPUT_${name.toUpperCase()} or pass it with the step).`);
         }
         return value;
     }
@@ -51086,7 +51071,7 @@ function readCleanUpKeepLatest(inputs) {
 function refuseInputs(inputs, operation, names, hint) {
     for (const name of names) {
         if (inputs.text(name) !== '') {
-            throw new input_error_InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
+            throw new InputError(name, `is not used by ${operation}: ${hint}. Remove '${name}'.`);
         }
     }
 }
@@ -54399,7 +54384,7 @@ function refusePartialRotation(settings) {
     const stores = settings.apps.length > 1
         ? ` × ${count(settings.apps.length, ['store', 'stores'])} (${settings.apps.join(', ')})`
         : '';
-    throw new input_error_InputError('limit', `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}${stores}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`);
+    throw new InputError('limit', `${settings.limit} is less than the ${writes} writes this rotation needs (${count(settings.secrets.length, ['secret', 'secrets'])} × ${count(scopes, scopeNouns[settings.scope])}${stores}); stopping part-way would leave some consumers on the old value. Raise 'limit' to at least ${writes} (e.g. 'limit: ${writes}'), or rotate fewer secrets or repositories per step. Nothing was written.`);
 }
 /**
  * Fails each write the mutation boundary left unsent (it skips the rest once the primary rate
@@ -54456,7 +54441,7 @@ async function targetScopes(context) {
                 }
                 catch (error) {
                     if (statusOf(error) === 404) {
-                        throw new input_error_InputError('environment', `${JSON.stringify(environment)} does not exist in ${name} (or the token cannot see it). Create it under Settings → Environments of ${name}, or remove ${name} from 'repository'. Nothing was written.`);
+                        throw new InputError('environment', `${JSON.stringify(environment)} does not exist in ${name} (or the token cannot see it). Create it under Settings → Environments of ${name}, or remove ${name} from 'repository'. Nothing was written.`);
                     }
                     throw planError(`read environment ${JSON.stringify(environment)} of ${name}`, error);
                 }
@@ -54527,7 +54512,7 @@ async function resolveRepositoryIds(context, org) {
         }
     }
     if (unknown.length > 0) {
-        throw new input_error_InputError('selected-repositories', `${unknown.map(name => JSON.stringify(name)).join(', ')} not found in organization ${org} (or the token cannot see ${unknown.length === 1 ? 'it' : 'them'}). List repository names of ${org} without the owner. Nothing was written.`);
+        throw new InputError('selected-repositories', `${unknown.map(name => JSON.stringify(name)).join(', ')} not found in organization ${org} (or the token cannot see ${unknown.length === 1 ? 'it' : 'them'}). List repository names of ${org} without the owner. Nothing was written.`);
     }
     return ids;
 }
@@ -54683,20 +54668,20 @@ function readRotateSecretsSettings(inputs, common) {
     const encoding = inputs.choice('encoding', ['base64url', 'base64', 'hex', 'alphanumeric'], 'base64url');
     const length = inputs.integer('length', { min: 16, max: 4096 });
     if (generate && !blank) {
-        throw new input_error_InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
+        throw new InputError('value', `is set while 'generate: true' asks for generated values. Set one of them, e.g. 'generate: true' with no value.`);
     }
     if (!generate && blank) {
-        throw new input_error_InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
+        throw new InputError('value', `is empty${value === '' ? '' : ' (only whitespace)'}. An empty value would wipe the secret (a missing \${{ secrets.X }} evaluates to ''). Pass 'value: \${{ steps.mint.outputs.token }}' or set 'generate: true'.`);
     }
     if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) {
-        throw new input_error_InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
+        throw new InputError('value', `is ${Buffer.byteLength(value, 'utf8')} bytes; GitHub accepts at most ${MAX_SECRET_BYTES} bytes (48 KB). Store a smaller value, e.g. a key rather than a bundle.`);
     }
     const scope = inputs.choice('scope', ['repository', 'environment', 'organization'], 'repository');
     const apps = [];
     for (const raw of inputs.list('app')) {
         const app = SECRET_APPS.find(known => known === raw);
         if (app === undefined) {
-            throw new input_error_InputError('app', `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`);
+            throw new InputError('app', `${JSON.stringify(raw)} is not a secret store. Use ${SECRET_APPS.join(', ')} (a list), e.g. 'app: actions, dependabot'.`);
         }
         if (!apps.includes(app))
             apps.push(app);
@@ -54706,37 +54691,37 @@ function readRotateSecretsSettings(inputs, common) {
     const unscoped = apps.filter(app => !SECRET_APP_SCOPES[app].includes(scope));
     if (unscoped.length > 0) {
         const names = unscoped.map(app => SECRET_APP_NAMES[app]).join(' and ');
-        throw new input_error_InputError('app', `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`);
+        throw new InputError('app', `${unscoped.join(', ')} cannot be used with 'scope: ${scope}': ${names} secrets live in repositories and organizations only. Use 'scope: repository' or 'scope: organization' for them, and a step of its own with 'app: actions' for the environment, e.g. 'app: actions' with 'scope: environment'.`);
     }
     const environment = inputs.text('environment');
     if (scope === 'environment' && environment === '') {
-        throw new input_error_InputError('environment', `is required with 'scope: environment', e.g. 'environment: production'.`);
+        throw new InputError('environment', `is required with 'scope: environment', e.g. 'environment: production'.`);
     }
     if (scope !== 'environment' && environment !== '') {
-        throw new input_error_InputError('environment', `is only used with 'scope: environment'; add 'scope: environment' or remove it.`);
+        throw new InputError('environment', `is only used with 'scope: environment'; add 'scope: environment' or remove it.`);
     }
     const organization = inputs.text('organization');
     if (organization !== '' && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(organization)) {
-        throw new input_error_InputError('organization', `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`);
+        throw new InputError('organization', `${JSON.stringify(organization)} is not an organization login, e.g. 'organization: octo-org'.`);
     }
     const rawVisibility = inputs.text('visibility');
     const visibility = rawVisibility === ''
         ? undefined
         : parseChoice('visibility', rawVisibility, ['all', 'private', 'selected'], 'private');
     if (scope !== 'organization' && (visibility !== undefined || organization !== '')) {
-        throw new input_error_InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
+        throw new InputError(visibility !== undefined ? 'visibility' : 'organization', `is only used with 'scope: organization'; add 'scope: organization' or remove it.`);
     }
     const selectedRepositories = dedupeNames(inputs.list('selected-repositories'));
     for (const name of selectedRepositories) {
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) {
-            throw new input_error_InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
+            throw new InputError('selected-repositories', `${JSON.stringify(name)} is not a repository name. List names without the owner, e.g. 'selected-repositories: web, api'.`);
         }
     }
     if (selectedRepositories.length > 0 && visibility !== 'selected') {
-        throw new input_error_InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
+        throw new InputError('selected-repositories', `is only used with 'visibility: selected'; add it, e.g. 'visibility: selected' with 'selected-repositories: web, api', or remove it.`);
     }
     if (visibility === 'selected' && selectedRepositories.length === 0) {
-        throw new input_error_InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);
+        throw new InputError('selected-repositories', `is empty while 'visibility: selected'; that would leave the secret visible to no repository. List them, e.g. 'selected-repositories: web, api'.`);
     }
     return {
         ...common,
@@ -54762,7 +54747,7 @@ function defaultOrganization(common) {
         if (entry.owner !== undefined)
             return entry.owner;
     }
-    throw new input_error_InputError('organization', `is required with 'scope: organization' when 'repository' names no owner ('*'). Name the organization, e.g. 'organization: acme'.`);
+    throw new InputError('organization', `is required with 'scope: organization' when 'repository' names no owner ('*'). Name the organization, e.g. 'organization: acme'.`);
 }
 /**
  * Masks a secret value as it is and each of its non-blank lines: the runner masks a log line by
@@ -54788,15 +54773,15 @@ function dedupeNames(names) {
 }
 function readSecretNames(names) {
     if (names.length === 0) {
-        throw new input_error_InputError('secrets', `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`);
+        throw new InputError('secrets', `is required. List the secret names to write, e.g. 'secrets: NPM_TOKEN'.`);
     }
     const seen = new Set();
     for (const name of names) {
         if (!SECRET_NAME.test(name)) {
-            throw new input_error_InputError('secrets', `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`);
+            throw new InputError('secrets', `${JSON.stringify(name)} is not a secret name. Use letters, digits and _, not starting with a digit, e.g. 'secrets: NPM_TOKEN'.`);
         }
         if (name.toUpperCase().startsWith('GITHUB_')) {
-            throw new input_error_InputError('secrets', `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`);
+            throw new InputError('secrets', `${JSON.stringify(name)} starts with GITHUB_, which GitHub reserves. Rename it, e.g. 'GH_APP_KEY'.`);
         }
         seen.add(name.toUpperCase());
     }
@@ -55401,6 +55386,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * nothing of a workflow run's environment (`GITHUB_EVENT_PATH`, …) reaches them by accident.
  */
 
+
 /** How long `gh auth token` or `git remote get-url` may take (they read local files only). */
 const COMMAND_TIMEOUT_MS = 10_000;
 const runCommand = (file, args) => {
@@ -55481,8 +55467,6 @@ function serverUrlFor(env, apiUrl) {
     }
     return undefined;
 }
-const environment_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const environment_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 /**
  * Reads `OWNER/REPO` from a git remote URL: `https://HOST/OWNER/REPO[.git]` (also `http`, with a
  * user or a port), `ssh://git@HOST[:PORT]/OWNER/REPO[.git]`, `git://…`, or scp-like
@@ -55515,17 +55499,17 @@ function parseRemoteUrl(remote) {
         host = scp[1] ?? '';
         path = scp[2] ?? '';
     }
-    const parts = path
+    const fullName = path
         .replace(/^\/+/, '')
         .replace(/\/+$/, '')
-        .replace(/\.git$/, '')
-        .split('/');
-    const [owner, repo, extra] = parts;
-    if (owner === undefined || repo === undefined || extra !== undefined)
+        .replace(/\.git$/, '');
+    try {
+        return { host, ...parseRepository('repository', fullName) };
+    }
+    catch {
+        // Not OWNER/REPO (a path of more parts, a name GitHub would not take).
         return undefined;
-    if (!environment_OWNER.test(owner) || !environment_REPO.test(repo) || repo === '.' || repo === '..')
-        return undefined;
-    return { host, owner, repo };
+    }
 }
 /**
  * The repository to use when `--repository` is not given: `GITHUB_REPOSITORY`, else the `origin`
@@ -55803,7 +55787,8 @@ async function runCommandLine(command, io, fail) {
         return failWith(messageOf(error), cli_io/* EXIT */.d.failed);
     }
 }
-async function execute(command, io, { masks, writer, failWith }) {
+async function execute(command, io, session) {
+    const { masks, writer, failWith } = session;
     const run = io.run ?? runCommand;
     const note = (line) => {
         if (command.verbose)
@@ -55830,7 +55815,7 @@ async function execute(command, io, { masks, writer, failWith }) {
         }));
     }
     catch (error) {
-        if (error instanceof input_error_InputError) {
+        if (error instanceof InputError) {
             const source = error.input === 'github-token' && found.source !== '--github-token'
                 ? ` (The token came from ${found.source}.)`
                 : '';
@@ -55854,7 +55839,7 @@ async function execute(command, io, { masks, writer, failWith }) {
     }
     catch (error) {
         values?.discard();
-        const message = error instanceof input_error_InputError ? (0,flags/* describeInputError */.cY)(error) : messageOf(error);
+        const message = error instanceof InputError ? (0,flags/* describeInputError */.cY)(error) : messageOf(error);
         return failWith(message, cli_io/* EXIT */.d.failed);
     }
     writer.stop();
@@ -55880,13 +55865,22 @@ async function execute(command, io, { masks, writer, failWith }) {
  * rotation must never start when its values could not be kept. The file is new (an existing one
  * is never overwritten: it may hold the only copy of earlier values) and only its owner may read
  * it (mode 0600). A dry run generates nothing and creates no file.
- * @throws UsageError when the file exists or cannot be created.
+ * @throws UsageError for `--generate` without the file (a generated value nobody keeps is lost,
+ *   and stdout never shows one) or the file without `--generate`, and when the file exists or
+ *   cannot be created.
  */
 function openGeneratedValuesFile(command, settings) {
-    const path = command.generatedValuesFile;
-    if (path === undefined || settings.operation !== 'rotate-secrets')
+    if (settings.operation !== 'rotate-secrets')
         return undefined;
-    if (settings.source.kind !== 'generate' || settings.dryRun)
+    const path = command.generatedValuesFile;
+    const generate = settings.source.kind === 'generate';
+    if (generate && path === undefined) {
+        throw new flags/* UsageError */.eb(`--generate needs --generated-values-file PATH: the generated values are written there alone (never to the terminal), and a value nobody keeps is lost.`);
+    }
+    if (!generate && path !== undefined) {
+        throw new flags/* UsageError */.eb(`--generated-values-file is only used with --generate; add --generate or remove it.`);
+    }
+    if (path === undefined || settings.dryRun)
         return undefined;
     let fd;
     try {

@@ -5,6 +5,7 @@
  * nothing of a workflow run's environment (`GITHUB_EVENT_PATH`, …) reaches them by accident.
  */
 import { execFileSync } from 'node:child_process'
+import { parseRepository } from '../../inputs/parse.js'
 import type { Environment } from '../../inputs/step-inputs.js'
 
 /**
@@ -104,9 +105,6 @@ export interface RemoteRepository {
   repo: string
 }
 
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/
-const REPO = /^[A-Za-z0-9._-]{1,100}$/
-
 /**
  * Reads `OWNER/REPO` from a git remote URL: `https://HOST/OWNER/REPO[.git]` (also `http`, with a
  * user or a port), `ssh://git@HOST[:PORT]/OWNER/REPO[.git]`, `git://…`, or scp-like
@@ -136,15 +134,16 @@ export function parseRemoteUrl(remote: string): RemoteRepository | undefined {
     host = scp[1] ?? ''
     path = scp[2] ?? ''
   }
-  const parts = path
+  const fullName = path
     .replace(/^\/+/, '')
     .replace(/\/+$/, '')
     .replace(/\.git$/, '')
-    .split('/')
-  const [owner, repo, extra] = parts
-  if (owner === undefined || repo === undefined || extra !== undefined) return undefined
-  if (!OWNER.test(owner) || !REPO.test(repo) || repo === '.' || repo === '..') return undefined
-  return { host, owner, repo }
+  try {
+    return { host, ...parseRepository('repository', fullName) }
+  } catch {
+    // Not OWNER/REPO (a path of more parts, a name GitHub would not take).
+    return undefined
+  }
 }
 
 /** Where the repository came from, for `--verbose` (the `--repository` flag reaches the readers itself). */

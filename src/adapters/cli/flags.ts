@@ -78,8 +78,8 @@ export const flagOf = (name: string): string => `--${name}`
 /**
  * Parses the command line (without `node` and the script).
  * @throws UsageError for an unknown operation (naming the nearest) or flag, a flag without its
- *   value, a flag given twice (other than a list's), one that does not apply to the operation, a
- *   stray argument, and `--generate` without `--generated-values-file`.
+ *   value, a flag given twice (other than a list's), one that does not apply to the operation, and
+ *   a stray argument.
  */
 export function parseCommandLine(argv: readonly string[]): Invocation {
   const [first, ...rest] = argv
@@ -108,7 +108,6 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       generatedValuesFile: parsed.generatedValuesFile
     })
   }
-  checkGeneratedValuesFile(command)
   return { kind: 'run', command }
 }
 
@@ -232,8 +231,9 @@ function parseFlags(args: readonly string[], operation: OperationName | undefine
   return parsed
 }
 
+/** One option of the command line as parseArgs read it (name, raw name, value if any). */
 type OptionToken = Extract<
-  ReturnType<typeof parseArgs>['tokens'] extends (infer T)[] | undefined ? T : never,
+  NonNullable<ReturnType<typeof parseArgs>['tokens']>[number],
   { kind: 'option' }
 >
 
@@ -285,26 +285,6 @@ function unknownFlag(rawName: string, operation: OperationName | undefined): Usa
   return new UsageError(
     `unknown flag ${rawName}.${hint}${operationHint} See 'actions-ops ${operation ?? ''}${operation ? ' ' : ''}--help'.`
   )
-}
-
-const TRUE_WORDS = ['true', 'True', 'TRUE']
-
-/**
- * `--generate` keeps its values only in `--generated-values-file`: a generated value nobody keeps is
- * lost, and stdout never shows a secret. The file goes only with `--generate`.
- */
-function checkGeneratedValuesFile(command: Command): void {
-  const generate = TRUE_WORDS.includes((command.inputs.generate ?? '').trim())
-  if (generate && command.generatedValuesFile === undefined) {
-    throw new UsageError(
-      `--generate needs --generated-values-file PATH: the generated values are written there alone (never to the terminal), and a value nobody keeps is lost.`
-    )
-  }
-  if (!generate && command.generatedValuesFile !== undefined) {
-    throw new UsageError(
-      `--generated-values-file is only used with --generate; add --generate or remove it.`
-    )
-  }
 }
 
 /**

@@ -51,19 +51,16 @@ export async function runCommandLine(
   }
 }
 
-async function execute(
-  command: Command,
-  io: Io,
-  {
-    masks,
-    writer,
-    failWith
-  }: {
-    masks: Masks
-    writer: LineWriter
-    failWith: (message: string, status: number) => number
-  }
-): Promise<number> {
+/** What one run writes with: the masked values, stderr's writer, and the end of a failed run. */
+interface Session {
+  masks: Masks
+  writer: LineWriter
+  /** Writes `error: MESSAGE` (masked) and returns `status`. */
+  failWith: (message: string, status: number) => number
+}
+
+async function execute(command: Command, io: Io, session: Session): Promise<number> {
+  const { masks, writer, failWith } = session
   const run = io.run ?? runCommand
   const note = (line: string): void => {
     if (command.verbose) writer.line(masks.redact(line))
@@ -156,15 +153,28 @@ interface GeneratedValuesFile {
  * rotation must never start when its values could not be kept. The file is new (an existing one
  * is never overwritten: it may hold the only copy of earlier values) and only its owner may read
  * it (mode 0600). A dry run generates nothing and creates no file.
- * @throws UsageError when the file exists or cannot be created.
+ * @throws UsageError for `--generate` without the file (a generated value nobody keeps is lost,
+ *   and stdout never shows one) or the file without `--generate`, and when the file exists or
+ *   cannot be created.
  */
 function openGeneratedValuesFile(
   command: Command,
   settings: Settings
 ): GeneratedValuesFile | undefined {
+  if (settings.operation !== 'rotate-secrets') return undefined
   const path = command.generatedValuesFile
-  if (path === undefined || settings.operation !== 'rotate-secrets') return undefined
-  if (settings.source.kind !== 'generate' || settings.dryRun) return undefined
+  const generate = settings.source.kind === 'generate'
+  if (generate && path === undefined) {
+    throw new UsageError(
+      `--generate needs --generated-values-file PATH: the generated values are written there alone (never to the terminal), and a value nobody keeps is lost.`
+    )
+  }
+  if (!generate && path !== undefined) {
+    throw new UsageError(
+      `--generated-values-file is only used with --generate; add --generate or remove it.`
+    )
+  }
+  if (path === undefined || settings.dryRun) return undefined
   let fd: number
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600)
