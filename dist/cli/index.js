@@ -35525,7 +35525,7 @@ const DISCOVERED = {
     'github-token': 'GH_TOKEN, else GITHUB_TOKEN, else `gh auth token`',
     repository: 'GITHUB_REPOSITORY, else the origin remote of the git repository here'
 };
-/** How an input's flag takes its value: `--dry-run[=BOOL]`, `--branch GLOB…`, `--limit N`. */
+/** How an input's flag takes its value: `--dry-run [true|false]`, `--limit N`, a list repeated. */
 function usageOf(name, definition) {
     switch (definition.type) {
         case 'boolean':

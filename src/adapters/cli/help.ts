@@ -38,7 +38,7 @@ const DISCOVERED: Partial<Record<InputName, string>> = {
   repository: 'GITHUB_REPOSITORY, else the origin remote of the git repository here'
 }
 
-/** How an input's flag takes its value: `--dry-run[=BOOL]`, `--branch GLOB…`, `--limit N`. */
+/** How an input's flag takes its value: `--dry-run [true|false]`, `--limit N`, a list repeated. */
 function usageOf(name: InputName, definition: InputDefinition): string {
   switch (definition.type) {
     case 'boolean':
