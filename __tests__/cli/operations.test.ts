@@ -141,7 +141,12 @@ describe('real runs', () => {
     expect(s.state.repositories[0]?.caches?.map(c => c.id)).toEqual([502])
   })
 
-  it('rotate-secrets --generate: should keep the values in a new 0600 file, and print none', async () => {
+  /** The demo's rotation world, a new file's path, and the command that generates into it. */
+  async function rotation(): Promise<{
+    s: Simulator
+    file: string
+    run: (...more: string[]) => ReturnType<typeof runCli>
+  }> {
     const step = DEMO_STEPS.find(candidate => candidate.operation === 'rotate-secrets')
     const world = structuredClone(DEMO)
     step?.prepare?.(world)
@@ -153,12 +158,21 @@ describe('real runs', () => {
       'acme/web',
       '--secrets',
       'NPM_TOKEN',
-      '--generate',
-      '--generated-values-file',
-      file
+      '--generate'
     ]
-    const env = { GH_TOKEN: step?.token ?? '', GITHUB_API_URL: s.url }
-    const first = await runCli(args, { env })
+    return {
+      s,
+      file,
+      run: async (...more) =>
+        runCli([...args, '--generated-values-file', file, ...more], {
+          env: { GH_TOKEN: step?.token ?? '', GITHUB_API_URL: s.url }
+        })
+    }
+  }
+
+  it('rotate-secrets --generate: should keep the values in a new 0600 file, and print none', async () => {
+    const { s, file, run } = await rotation()
+    const first = await run()
     expect(first.exitCode).toBe(0)
     expect(statSync(file).mode & 0o777).toBe(0o600)
     const values = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
@@ -169,7 +183,7 @@ describe('real runs', () => {
 
     // An existing file is never overwritten, and nothing is sent.
     const before = s.requests.length
-    const again = await runCli(args, { env })
+    const again = await run()
     expect(again.exitCode).toBe(2)
     expect(again.stderr).toContain(`--generated-values-file ${file} exists`)
     expect(s.requests.length).toBe(before)
@@ -177,25 +191,8 @@ describe('real runs', () => {
   })
 
   it('rotate-secrets --generate --dry-run: should create no file', async () => {
-    const step = DEMO_STEPS.find(candidate => candidate.operation === 'rotate-secrets')
-    const world = structuredClone(DEMO)
-    step?.prepare?.(world)
-    const s = await simulate(world)
-    const file = join(freshFolder(), 'values.json')
-    const cli = await runCli(
-      [
-        'rotate-secrets',
-        '--repository',
-        'acme/web',
-        '--secrets',
-        'NPM_TOKEN',
-        '--generate',
-        '--dry-run',
-        '--generated-values-file',
-        file
-      ],
-      { env: { GH_TOKEN: step?.token ?? '', GITHUB_API_URL: s.url } }
-    )
+    const { file, run } = await rotation()
+    const cli = await run('--dry-run')
     expect(cli.exitCode).toBe(0)
     expect(existsSync(file)).toBe(false)
   })
