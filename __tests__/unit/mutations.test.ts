@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { Mutations, OperationsBudget } from '../../src/boundary/mutations.js'
+import { Mutations, OperationsBudget, type PlannedWrite } from '../../src/boundary/mutations.js'
 import { Results, type Target } from '../../src/boundary/outcomes.js'
-import { outputsFor } from '../../src/adapters/action/report.js'
+import { outputsFor } from '../../src/adapters/tally.js'
+import { actionsLog, useLog, type Progress } from '../../src/log.js'
 
 const target = (id: number): Target => ({
   repository: 'acme/web',
@@ -283,6 +284,35 @@ describe('Mutations', () => {
         expect(result?.outcome).toBe(mutations === real ? 'skipped' : 'planned')
       }
       expect(send).not.toHaveBeenCalled()
+    })
+  })
+
+  describe('while writes go on', () => {
+    afterEach(() => useLog(actionsLog))
+
+    it('should report the targets done of those handed to it, across calls', async () => {
+      const reported: Progress[] = []
+      useLog({
+        ...actionsLog,
+        warning: () => undefined,
+        progress: progress => reported.push(progress)
+      })
+      const mutations = new Mutations('delete-runs', true, new OperationsBudget(2), new Results())
+      const write = (id: number): PlannedWrite => ({
+        target: target(id),
+        reason: 'old',
+        send: async () => ''
+      })
+      await mutations.apply([write(1), write(2)], 'deleted')
+      await mutations.apply([write(3)], 'deleted')
+      expect(reported).toEqual([
+        { targets: { done: 0, known: 2 } },
+        { targets: { done: 1, known: 2 } },
+        { targets: { done: 2, known: 2 } },
+        { targets: { done: 2, known: 3 } },
+        // Past the limit: skipped, and done all the same.
+        { targets: { done: 3, known: 3 } }
+      ])
     })
   })
 })

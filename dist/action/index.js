@@ -33760,7 +33760,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7845:
+/***/ 2392:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36722,7 +36722,7 @@ function getIDToken(aud) {
  * it runs behind: it writes here. The action's adapter keeps the default sink (`@actions/core`:
  * plain lines, `::warning::`/`::error::` annotations, `::group::` folds and masks); the command
  * line installs its own with {@link useLog} (plain `warning: …` lines on stderr, never a workflow
- * command).
+ * command, and a progress bar fed by {@link LogSink.progress}).
  */
 
 /** GitHub's runner: `@actions/core`'s commands. */
@@ -36732,7 +36732,9 @@ const actionsLog = {
     error: message => error(message),
     debug: message => core_debug(message),
     group: async (name, work) => group(name, work),
-    mask: value => core_setSecret(value)
+    mask: value => core_setSecret(value),
+    // A step's log is read afterwards, not watched: the lines `Mutations.apply` writes are enough.
+    progress: () => undefined
 };
 let sink = actionsLog;
 /** Makes `next` the sink of every later line; an adapter calls it once, before anything runs. */
@@ -36746,7 +36748,8 @@ const log = {
     error: message => sink.error(message),
     debug: message => sink.debug(message),
     group: async (name, work) => sink.group(name, work),
-    mask: value => sink.mask(value)
+    mask: value => sink.mask(value),
+    progress: progress => sink.progress(progress)
 };
 
 ;// CONCATENATED MODULE: ./src/boundary/rate-limit.ts
@@ -37695,7 +37698,8 @@ class Mutations {
     /**
      * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
      * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
-     * Errors of one write never stop the next.
+     * Errors of one write never stop the next. Tells `log.progress` how many of the writes handed to
+     * it in this invocation are done.
      * @param verb past tense for progress lines, e.g. `cancelled`.
      * @returns the result of each write, in order.
      */
@@ -37704,8 +37708,12 @@ class Mutations {
         const started = Date.now();
         let lastProgress = started;
         let sent = 0;
+        this.targets.known += writes.length;
+        log.progress({ targets: { ...this.targets } });
         for (const [index, write] of writes.entries()) {
             recorded.push(await this.applyOne(write));
+            this.targets.done += 1;
+            log.progress({ targets: { ...this.targets } });
             if (!this.dryRun)
                 sent += 1;
             const now = Date.now();
@@ -37738,6 +37746,8 @@ class Mutations {
             });
         }
     }
+    /** The writes handed to {@link apply} in this invocation, and those applied (sent, planned or skipped). */
+    targets = { done: 0, known: 0 };
     /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
     limitWarned = false;
     /**
@@ -49654,11 +49664,13 @@ function repositoryTarget(repository) {
  * listed but reported `skipped` (kind `repository`) with the reset time. An error thrown by `work`
  * is recorded for that repository (kind `repository`, action `list`) and the loop goes on:
  * `skipped` with the reset time when it was the spent rate limit (the repository was not
- * finished), `failed` otherwise.
+ * finished), `failed` otherwise. Tells `log.progress` how many repositories are done.
  */
 async function forEachRepository(context, work) {
     const { mutations, results } = context;
-    for (const repository of context.settings.repositories) {
+    const known = context.settings.repositories.length;
+    for (const [done, repository] of context.settings.repositories.entries()) {
+        log.progress({ repositories: { done, known } });
         const name = fullName(repository);
         if (!mutations.canRead()) {
             const skipped = mutations.skipStopped(repositoryTarget(repository), 'read');
@@ -49682,6 +49694,7 @@ async function forEachRepository(context, work) {
             }
         });
     }
+    log.progress({ repositories: { done: known, known } });
 }
 
 ;// CONCATENATED MODULE: ./src/operations/approve-fork-runs/handler.ts
@@ -54167,16 +54180,7 @@ function getSettings(read = actionInputs, env = process.env, operation) {
     return readSettings(name => (name === 'operation' ? operation : read(name)), env);
 }
 
-;// CONCATENATED MODULE: ./src/adapters/action/report.ts
-/**
- * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary (one table
- * for one repository; for several, how many were processed and a line with the counts and a
- * table per repository with targets, collapsed when there are many) and, with `fail-on-error`,
- * fails the step naming the failed targets.
- */
-
-
-
+;// CONCATENATED MODULE: ./src/adapters/tally.ts
 
 const OUTCOME_ORDER = ['done', 'planned', 'skipped', 'failed'];
 /** The values of the outputs, derived from the results (pure, for tests). */
@@ -54196,6 +54200,12 @@ function tally(results) {
         counts[result.outcome] += 1;
     return counts;
 }
+/** `2 done, 1 skipped` (only the outcomes that occur; '' for none). */
+function describeCounts(counts) {
+    return OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
+        .map(outcome => `${counts[outcome]} ${outcome}`)
+        .join(', ');
+}
 /**
  * The line on bytes freed, when the operation reports them (`bytes-freed`, a count of bytes):
  * e.g. `bytes freed: 1.2 GiB (1288490189 bytes)`, or `bytes to free` in a dry run.
@@ -54207,6 +54217,37 @@ function bytesFreedLine(extraOutputs, dryRun) {
     const bytes = Number(raw);
     return `${dryRun ? 'bytes to free' : 'bytes freed'}: ${formatBytes(bytes)} (${bytes} bytes)`;
 }
+/**
+ * The closing line, e.g. `delete-artifacts (dry run): 2 planned, 1 skipped; bytes to free: 1.5 GiB
+ * (1610612736 bytes); 4 API requests (0 writes)`.
+ */
+function totalsLine(settings, results, counter, extraOutputs) {
+    const counts = describeCounts(tally(results)) || 'nothing to do';
+    const bytes = bytesFreedLine(extraOutputs, settings.dryRun);
+    return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`;
+}
+/** The failure of an invocation with failed targets, naming them; undefined when none failed. */
+function failedTargetsMessage(results) {
+    const failed = results.filter(result => result.outcome === 'failed');
+    if (failed.length === 0)
+        return undefined;
+    const names = failed.map(
+    // A secret's store tells apart its copies in one repository (`acme/web dependabot secret X`).
+    result => `${result.repository} ${result.app ? `${result.app} ` : ''}${result.kind} ${result.id}: ${result.reason}`);
+    return `${failed.length} target(s) failed:\n${names.join('\n')}`;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/action/report.ts
+/**
+ * The one reporter: writes the outputs (`result`, `count`, `run-ids`), the job summary (one table
+ * for one repository; for several, how many were processed and a line with the counts and a
+ * table per repository with targets, collapsed when there are many) and, with `fail-on-error`,
+ * fails the step naming the failed targets.
+ */
+
+
+
+
 /**
  * Publishes the results: outputs, job summary (`GITHUB_STEP_SUMMARY`), a closing log line with the
  * number of API requests, and the step's failure when `fail-on-error` is set and a target failed.
@@ -54220,20 +54261,12 @@ async function publish(settings, results, counter, extraOutputs = {}) {
     setOutput('run-ids', outputs.runIds);
     for (const [name, value] of Object.entries(extraOutputs))
         setOutput(name, value);
+    info(totalsLine(settings, results, counter, extraOutputs));
     const counts = tally(results);
-    const line = OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
-        .map(outcome => `${counts[outcome]} ${outcome}`)
-        .join(', ');
-    const bytes = bytesFreedLine(extraOutputs, settings.dryRun);
-    info(`${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`);
-    await writeSummary(settings, results, counts, counter, bytes);
-    const failed = results.filter(result => result.outcome === 'failed');
-    if (failed.length > 0 && settings.failOnError) {
-        const names = failed.map(
-        // A secret's store tells apart its copies in one repository (`acme/web dependabot secret X`).
-        result => `${result.repository} ${result.app ? `${result.app} ` : ''}${result.kind} ${result.id}: ${result.reason}`);
-        setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`);
-    }
+    await writeSummary(settings, results, counts, counter, bytesFreedLine(extraOutputs, settings.dryRun));
+    const failed = failedTargetsMessage(results);
+    if (failed !== undefined && settings.failOnError)
+        setFailed(failed);
 }
 /** Repositories with targets past this many get their tables collapsed (`<details>`). */
 const OPEN_TABLES_UP_TO = 10;
@@ -54363,12 +54396,6 @@ function groupByRepository(repositories, results) {
     }
     return [...groups.values()];
 }
-/** `2 done, 1 skipped` (only the outcomes that occur). */
-function describeCounts(counts) {
-    return OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
-        .map(outcome => `${counts[outcome]} ${outcome}`)
-        .join(', ');
-}
 function targetCell(result) {
     return result.url
         ? `<a href="${escapeHtml(result.url)}">${escapeHtml(String(result.id))}</a>`
@@ -54420,7 +54447,7 @@ async function run(operation) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7845);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2392);
 /**
  * The action in its worker thread (the bundle `dist/action/index.js`, started by `dist/index.js`).
  * Run directly with Node (`node dist/action/index.js`) it runs the same action in the main thread,

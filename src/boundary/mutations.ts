@@ -185,7 +185,8 @@ export class Mutations {
   /**
    * Applies the writes in order. Targets past the budget are `skipped` (limit reached); once the
    * primary rate limit is exhausted the rest are `skipped` with the reset time, without sending.
-   * Errors of one write never stop the next.
+   * Errors of one write never stop the next. Tells `log.progress` how many of the writes handed to
+   * it in this invocation are done.
    * @param verb past tense for progress lines, e.g. `cancelled`.
    * @returns the result of each write, in order.
    */
@@ -194,8 +195,12 @@ export class Mutations {
     const started = Date.now()
     let lastProgress = started
     let sent = 0
+    this.targets.known += writes.length
+    log.progress({ targets: { ...this.targets } })
     for (const [index, write] of writes.entries()) {
       recorded.push(await this.applyOne(write))
+      this.targets.done += 1
+      log.progress({ targets: { ...this.targets } })
       if (!this.dryRun) sent += 1
       const now = Date.now()
       if (now - lastProgress >= PROGRESS_EVERY_MS && index + 1 < writes.length) {
@@ -226,6 +231,9 @@ export class Mutations {
       })
     }
   }
+
+  /** The writes handed to {@link apply} in this invocation, and those applied (sent, planned or skipped). */
+  private readonly targets = { done: 0, known: 0 }
 
   /** Whether the hint to raise `limit` was logged; every skipped target gets the bare reason. */
   private limitWarned = false

@@ -57,14 +57,16 @@ function repositoryTarget(repository: RepositoryRef): Target {
  * listed but reported `skipped` (kind `repository`) with the reset time. An error thrown by `work`
  * is recorded for that repository (kind `repository`, action `list`) and the loop goes on:
  * `skipped` with the reset time when it was the spent rate limit (the repository was not
- * finished), `failed` otherwise.
+ * finished), `failed` otherwise. Tells `log.progress` how many repositories are done.
  */
 export async function forEachRepository<O extends OperationName>(
   context: HandlerContext<O>,
   work: (repository: RepositoryRef) => Promise<void>
 ): Promise<void> {
   const { mutations, results } = context
-  for (const repository of context.settings.repositories) {
+  const known = context.settings.repositories.length
+  for (const [done, repository] of context.settings.repositories.entries()) {
+    log.progress({ repositories: { done, known } })
     const name = fullName(repository)
     if (!mutations.canRead()) {
       const skipped = mutations.skipStopped(repositoryTarget(repository), 'read')
@@ -87,4 +89,5 @@ export async function forEachRepository<O extends OperationName>(
       }
     })
   }
+  log.progress({ repositories: { done: known, known } })
 }

@@ -7,45 +7,19 @@
 import * as core from '@actions/core'
 import type { RequestCounter } from '../../boundary/client.js'
 import type { Outcome, TargetResult } from '../../boundary/outcomes.js'
-import { formatBytes } from '../../rules/retention.js'
 import { SECRET_APP_NAMES } from '../../operations/rotate-secrets/rules.js'
 import { readsPerRepository } from '../../operations/sweep-cost.js'
 import type { RepositoryRef, SecretApp } from '../../settings.js'
 import type { Settings } from '../../operations/settings.js'
-
-const OUTCOME_ORDER: Outcome[] = ['done', 'planned', 'skipped', 'failed']
-
-/** The values of the outputs, derived from the results (pure, for tests). */
-export function outputsFor(
-  results: readonly TargetResult[],
-  dryRun: boolean
-): { result: string; count: number; runIds: string } {
-  const acted = results.filter(result => result.outcome === (dryRun ? 'planned' : 'done'))
-  const runIds = acted.filter(result => result.kind === 'run').map(result => String(result.id))
-  return {
-    result: JSON.stringify(results),
-    count: acted.length,
-    runIds: [...new Set(runIds)].join(',')
-  }
-}
-
-/** Counts per outcome, e.g. `{ done: 3, skipped: 1 }`. */
-export function tally(results: readonly TargetResult[]): Record<Outcome, number> {
-  const counts: Record<Outcome, number> = { done: 0, planned: 0, skipped: 0, failed: 0 }
-  for (const result of results) counts[result.outcome] += 1
-  return counts
-}
-
-/**
- * The line on bytes freed, when the operation reports them (`bytes-freed`, a count of bytes):
- * e.g. `bytes freed: 1.2 GiB (1288490189 bytes)`, or `bytes to free` in a dry run.
- */
-function bytesFreedLine(extraOutputs: Record<string, string>, dryRun: boolean): string | undefined {
-  const raw = extraOutputs['bytes-freed']
-  if (raw === undefined) return undefined
-  const bytes = Number(raw)
-  return `${dryRun ? 'bytes to free' : 'bytes freed'}: ${formatBytes(bytes)} (${bytes} bytes)`
-}
+import {
+  bytesFreedLine,
+  describeCounts,
+  failedTargetsMessage,
+  OUTCOME_ORDER,
+  outputsFor,
+  tally,
+  totalsLine
+} from '../tally.js'
 
 /**
  * Publishes the results: outputs, job summary (`GITHUB_STEP_SUMMARY`), a closing log line with the
@@ -65,25 +39,18 @@ export async function publish(
   core.setOutput('run-ids', outputs.runIds)
   for (const [name, value] of Object.entries(extraOutputs)) core.setOutput(name, value)
 
+  core.info(totalsLine(settings, results, counter, extraOutputs))
   const counts = tally(results)
-  const line = OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
-    .map(outcome => `${counts[outcome]} ${outcome}`)
-    .join(', ')
-  const bytes = bytesFreedLine(extraOutputs, settings.dryRun)
-  core.info(
-    `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`
+  await writeSummary(
+    settings,
+    results,
+    counts,
+    counter,
+    bytesFreedLine(extraOutputs, settings.dryRun)
   )
-  await writeSummary(settings, results, counts, counter, bytes)
 
-  const failed = results.filter(result => result.outcome === 'failed')
-  if (failed.length > 0 && settings.failOnError) {
-    const names = failed.map(
-      // A secret's store tells apart its copies in one repository (`acme/web dependabot secret X`).
-      result =>
-        `${result.repository} ${result.app ? `${result.app} ` : ''}${result.kind} ${result.id}: ${result.reason}`
-    )
-    core.setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`)
-  }
+  const failed = failedTargetsMessage(results)
+  if (failed !== undefined && settings.failOnError) core.setFailed(failed)
 }
 
 /** Repositories with targets past this many get their tables collapsed (`<details>`). */
@@ -233,13 +200,6 @@ export function groupByRepository(
     group.results.push(result)
   }
   return [...groups.values()]
-}
-
-/** `2 done, 1 skipped` (only the outcomes that occur). */
-function describeCounts(counts: Record<Outcome, number>): string {
-  return OUTCOME_ORDER.filter(outcome => counts[outcome] > 0)
-    .map(outcome => `${counts[outcome]} ${outcome}`)
-    .join(', ')
 }
 
 function targetCell(result: TargetResult): string {
