@@ -67,6 +67,7 @@ describe('the token', () => {
       const cli = await runCli([...DRY_RUN, ...flags], {
         env: { ...base, ...env },
         path: [gh.folder],
+        bundle: true,
         secrets: Object.values(TOKEN)
       })
       expect(cli.exitCode).toBe(0)
@@ -152,12 +153,14 @@ describe('GH_HOST', () => {
     await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
     try {
       const { port } = proxy.address() as { port: number }
+      // A child process: @actions/github picks its proxy once, when it is first loaded.
       const cli = await runCli([...DRY_RUN, '--verbose', '--repository', 'acme/web'], {
         env: {
           GH_HOST: 'ghe.example.test',
           GH_TOKEN: TOKEN.ghToken,
           HTTPS_PROXY: `http://127.0.0.1:${port}`
-        }
+        },
+        bundle: true
       })
       expect(cli.stderr).toContain('API: https://ghe.example.test/api/v3')
       expect(asked.length).toBeGreaterThan(0)

@@ -117,9 +117,7 @@ describe('real runs', () => {
     expect(s.state.repositories[0]?.artifacts?.map(a => a.id)).toEqual([101, 102])
     const real = await runCli(
       ['delete-artifacts', '--older-than', '14d', '--repository', 'acme/web'],
-      {
-        env: { GH_TOKEN: 'ghs_write', GITHUB_API_URL: s.url }
-      }
+      { env: { GH_TOKEN: 'ghs_write', GITHUB_API_URL: s.url }, bundle: true }
     )
     expect(real.exitCode).toBe(0)
     expect(real.stdout).toContain('delete-artifacts: 1 done; bytes freed: 1 GiB (1073741824 bytes)')

@@ -56,10 +56,10 @@ describe('--help and --version', () => {
   )
 
   it('--help: every operation with its summary; --version: the package version', async () => {
-    const help = await runCli(['--help'])
+    const help = await runCli(['--help'], { bundle: true })
     expect(help.exitCode).toBe(0)
     for (const operation of OPERATIONS) expect(help.stdout).toContain(`\n  ${operation}\n`)
-    const version = await runCli(['--version'])
+    const version = await runCli(['--version'], { bundle: true })
     const { version: expected } = JSON.parse(readFileSync('package.json', 'utf8')) as {
       version: string
     }
@@ -166,7 +166,7 @@ describe('in a workflow run', () => {
       RUNNER_DEBUG: '1'
     }
     // Failed targets (error lines) and a limit (a warning), with every line the operation logs.
-    const cli = await runCli([...DELETE_RUNS, '--limit', '1', '--verbose'], { env })
+    const cli = await runCli([...DELETE_RUNS, '--limit', '1', '--verbose'], { env, bundle: true })
     expect(cli.exitCode).toBe(1)
     expect(cli.stderr).toContain('warning: acme/web: limit reached')
     expect(cli.stderr).toContain('error: 1 target(s) failed')
