@@ -29,12 +29,10 @@ export type CheckResult =
   | { ok: false; status: 404 | 422; message: string; operationId?: string; errors: string[] }
 
 export interface RequestValidator {
-  /** Routes and validates one request; never throws (every schema compiles: see `compileAll`). */
+  /** Routes and validates one request; never throws. */
   check(req: RequestCheck): CheckResult
   /** The operationIds the validator knows, sorted. */
   operationIds(): string[]
-  /** Compiles every operation's schemas. @throws Error when ajv cannot compile one. */
-  compileAll(): void
 }
 
 interface ParameterSpec {
@@ -83,12 +81,11 @@ let shared: RequestValidator | undefined
 
 /**
  * Returns the request validator for the operations in simulator/openapi/operations.json
- * (read synchronously, relative to this module). The validator is built once per process; each
- * operation's schemas are compiled once, when a request first matches it.
+ * (read synchronously, relative to this module). The validator is built once per process, with
+ * every operation's schemas compiled once at that point.
  *
  * @throws Error when operations.json is missing, is not valid JSON, or lacks an `operations`
- *   object, or when a path template in it is malformed. (A request whose operation's schema ajv
- *   cannot compile throws from `check`; `compileAll` finds such a schema at once.)
+ *   object, when a path template in it is malformed, or when ajv cannot compile a schema.
  */
 export function loadRequestValidator(): RequestValidator {
   shared ??= buildValidator(readOperations())
@@ -147,13 +144,11 @@ function buildValidator(file: OperationsFile): RequestValidator {
     }
     return ops
   }
-  // Compiled when first used: a simulator serves a handful of operations, and compiling all 75
-  // costs every test file that starts one about half a second. `compileAll` (a test calls it)
-  // shows that ajv accepts every schema.
+  // Compiling up front makes a schema ajv rejects fail the load rather than a later request.
+  routes.forEach(compile)
 
   return {
     operationIds: () => [...ids],
-    compileAll: () => routes.forEach(compile),
     check(req: RequestCheck): CheckResult {
       const found = route(routes, req.method, req.path)
       if (!found) return { ok: false, status: 404, message: 'Not Found', errors: [] }
