@@ -22,6 +22,7 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { compileValidators, VALIDATORS } from './compile-openapi.mjs'
 
 const PACKAGE = '@octokit/openapi'
 const VERSION = '23.0.2'
@@ -353,6 +354,8 @@ function main() {
     mkdirSync(dirname(outFile), { recursive: true })
     writeFileSync(outFile, `${JSON.stringify(output, null, 2)}\n`)
     console.error(`Wrote ${Object.keys(output.operations).length} operations to ${outFile}`)
+    writeFileSync(VALIDATORS, compileValidators(output))
+    console.error(`Compiled their request schemas into ${VALIDATORS.pathname}`)
   } finally {
     if (workDir) rmSync(workDir, { recursive: true, force: true })
   }
