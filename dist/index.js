@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 916:
+/***/ 996:
 /***/ ((__unused_webpack_module, exports) => {
 
 var __webpack_unused_export__;
@@ -196,8 +196,8 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(916);
+// EXTERNAL MODULE: ../main/node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(996);
 ;// CONCATENATED MODULE: ./src/inputs/definition.ts
 /**
  * The one definition of the operations, their inputs and their outputs. Everything a user reads
@@ -240,6 +240,15 @@ const RUN_OPERATIONS = [
 ];
 const CLEAN_UP_OPERATIONS = [
     'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+/**
+ * The operations whose listings a later run repeats, and so may answer from `state-file`: every
+ * one but rotate-secrets, whose reads (public keys, the secrets around each write) must be fresh.
+ */
+const STATE_FILE_OPERATIONS = [
+    ...RUN_OPERATIONS,
     'delete-artifacts',
     'delete-caches'
 ];
@@ -326,6 +335,12 @@ const INPUTS = {
         default: 'true',
         type: 'boolean',
         operations: 'all'
+    },
+    'state-file': {
+        description: 'Path of a JSON file that keeps, from one run to the next, the validators (ETag) of the listings and what the decisions need from them: read when the step starts, rewritten when it ends. Later runs ask with If-None-Match, and a listing unchanged since (304 Not Modified) costs no rate-limit point while the token stays the same (GitHub binds validators to the token). Decisions are the same as without it. Empty = off. See the README, Repeat sweeps.',
+        default: '',
+        type: 'string',
+        operations: STATE_FILE_OPERATIONS
     },
     // rerun-failed
     lookback: {

@@ -71,7 +71,7 @@ export async function publish(
     .join(', ')
   const bytes = bytesFreedLine(extraOutputs, settings.dryRun)
   core.info(
-    `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`
+    `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${line || 'nothing to do'}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes${notModifiedNote(counter)})`
   )
   await writeSummary(settings, results, counts, counter, bytes)
 
@@ -84,6 +84,13 @@ export async function publish(
     )
     core.setFailed(`${failed.length} target(s) failed:\n${names.join('\n')}`)
   }
+}
+
+/** `, N answered 304 Not Modified, which cost no rate-limit point` when any was. */
+function notModifiedNote(counter: RequestCounter): string {
+  return counter.notModified > 0
+    ? `, ${counter.notModified} answered 304 Not Modified, which cost no rate-limit point`
+    : ''
 }
 
 /** Repositories with targets past this many get their tables collapsed (`<details>`). */
@@ -110,7 +117,10 @@ async function writeSummary(
   const totals = OUTCOME_ORDER.map(outcome => `${outcome}: ${counts[outcome]}`).join(' · ')
   const summary = core.summary
     .addHeading(title, 2)
-    .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}`, true)
+    .addRaw(
+      `${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}${counter.notModified > 0 ? ` (${counter.notModified} answered 304 Not Modified)` : ''}`,
+      true
+    )
   const groups = groupByRepository(settings.repositories, results)
   const named = settings.repositoryEntries.every(entry => entry.kind === 'named')
   // One repository, or work that visits none (organization secrets, a protection rule's answer):
