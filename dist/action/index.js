@@ -49921,6 +49921,7 @@ function oldestOf(runs) {
 
 
 
+
 /** The statuses of runs that have not completed. */
 const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
 /**
@@ -49990,15 +49991,22 @@ async function listRuns(octokit, repository, query, filters, report = { requests
     const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined;
     const seen = new Map();
     let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
+    // With a state file, a first page filtered by `created>=` (a time that moves with the clock)
+    // could never be answered 304: the first page is asked without it (see `listFirstPage`).
+    const stable = query.createdAfter !== undefined &&
+        query.createdBefore === undefined &&
+        query.manyRuns !== true &&
+        sendsConditionalRequests(octokit);
     for (const workflow of workflows) {
-        // Without statuses the listing is unfiltered already: its first page is the series' own.
-        const first = statuses === undefined || query.manyRuns === true
+        // Without statuses the listing is unfiltered already: its first page is the series' own,
+        // unless that series moves with the clock.
+        const first = (statuses === undefined && !stable) || query.manyRuns === true
             ? undefined
             : await listFirstPage(octokit, workflow, {
                 ...repository,
                 ...(firstPageEvent !== undefined && { event: firstPageEvent }),
                 ...(branch !== undefined && { branch })
-            }, query, report);
+            }, query, report, stable);
         const whole = first?.whole === true ? first.runs : undefined;
         if (first !== undefined &&
             !first.whole &&
@@ -50009,13 +50017,20 @@ async function listRuns(octokit, repository, query, filters, report = { requests
         if (whole !== undefined) {
             everyRun?.push(...whole);
             for (const run of whole) {
-                if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+                if (statuses === undefined ||
+                    statuses.some(status => run.status === status || run.conclusion === status)) {
                     seen.set(run.id, run);
                 }
             }
             continue;
         }
         everyRun = undefined;
+        // A series without a status filter goes on below the first page it already has.
+        const below = statuses === undefined && first !== undefined ? first.runs.at(-1)?.created_at : undefined;
+        if (below !== undefined)
+            for (const run of first?.runs ?? [])
+                seen.set(run.id, run);
+        const seriesQuery = below === undefined ? query : { ...query, createdBefore: new Date(below) };
         for (const event of events) {
             for (const status of statuses ?? [undefined]) {
                 const params = {
@@ -50024,7 +50039,7 @@ async function listRuns(octokit, repository, query, filters, report = { requests
                     ...(event !== undefined && { event }),
                     ...(branch !== undefined && { branch })
                 };
-                for (const run of await listSeries(octokit, workflow, params, query, report)) {
+                for (const run of await listSeries(octokit, workflow, params, seriesQuery, report)) {
                     seen.set(run.id, run);
                 }
             }
@@ -50036,10 +50051,15 @@ async function listRuns(octokit, repository, query, filters, report = { requests
 }
 /**
  * The first page of a listing without a status filter, and whether it holds the whole listing
- * (`total_count` at most 100).
+ * (`total_count` at most 100). When `stable`, the page is asked without the `created>=` bound
+ * (its URL then stays the same from one run to the next, so a state file can revalidate it); it
+ * holds the whole listing when it also reaches below the bound, and only its runs since the bound
+ * are returned: the same runs, in the same order, as the bounded page would hold.
  */
-async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report) {
-    const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
+async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report, stable = false) {
+    const created = stable
+        ? undefined
+        : createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
     const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
     report.requests += 1;
     const { data } = workflow === undefined
@@ -50049,7 +50069,16 @@ async function listFirstPage(octokit, workflow, params, { createdAfter, createdB
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
         });
     const runs = data.workflow_runs;
-    return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count };
+    const complete = data.total_count <= PER_PAGE && runs.length >= data.total_count;
+    if (!stable || createdAfter === undefined)
+        return { runs, whole: complete };
+    // GitHub compares `created` to the second.
+    const bound = Date.parse(isoSeconds(createdAfter));
+    const last = runs.at(-1);
+    return {
+        runs: runs.filter(run => Date.parse(run.created_at) >= bound),
+        whole: complete || (last !== undefined && Date.parse(last.created_at) < bound)
+    };
 }
 async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
     const runs = new Map();
