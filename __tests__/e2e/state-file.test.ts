@@ -5,7 +5,7 @@
  * and no conditional request without it.
  */
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { minutesAgo, repository, run, scenario } from '../../__fixtures__/scenario.js'
@@ -148,6 +148,8 @@ describe('state-file', () => {
       ])
       // Only the file itself: no temporary file left behind.
       expect(readdirSync(folder)).toEqual(['state.json'])
+      // Small: well under 2 KB for each of the three repositories.
+      expect(statSync(file).size / 3).toBeLessThan(1024)
     })
 
     it('should never hold the token, a header other than ETag and Link, or a log line', async () => {
@@ -197,6 +199,31 @@ describe('state-file', () => {
         expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, api: sim.url })
       }
     )
+
+    it('should key its pages below the API base URL of GitHub Enterprise Server', async () => {
+      const sim = await simulate(organization())
+      const file = join(stateFolder(), 'state.json')
+      const ghes = async (): Promise<ActionRun> =>
+        runAction({
+          apiUrl: `${sim.url}/api/v3`,
+          token: SWEEPER_TOKEN,
+          with: {
+            operation: 'cancel-stale',
+            repository: 'acme/web',
+            'dry-run': 'true',
+            'state-file': file
+          }
+        })
+      await ghes()
+      await ghes()
+      expect(sim.requests.map(r => [r.ghes, r.path, r.status])).toEqual([
+        [true, '/repos/acme/web/actions/runs', 200],
+        [true, '/repos/acme/web/actions/runs', 304]
+      ])
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { api: string; listings: object }
+      expect(saved.api).toBe(`${sim.url}/api/v3`)
+      expect(Object.keys(saved.listings)).toEqual(['/repos/acme/web/actions/runs?per_page=100'])
+    })
 
     it('should send no conditional request without it', async () => {
       const sim = await simulate(organization())
