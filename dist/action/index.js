@@ -37612,9 +37612,10 @@ class ConditionalRequests {
         return `${url.origin}${url.pathname}${search}`;
     }
     /**
-     * The Octokit plugin that installs the hook; `onNotModified` is told of every 304. It sits just outside the client's counting hook
-     * (`attemptHook`, which counts and times every attempt and reports the 304's rate-limit headers)
-     * and inside the retry and throttling plugins, so they never see a 304 as an error.
+     * The Octokit plugin that installs the hook; `onNotModified` is told of every 304. Registered
+     * right after the client's counting hook (`attemptHook`, which counts and times every attempt
+     * and reports the 304's rate-limit headers), so it sits outside that one and inside the retry
+     * and throttling plugins, which never see a 304 as an error.
      */
     plugin(onNotModified = () => undefined) {
         return octokit => {
