@@ -244,6 +244,15 @@ const CLEAN_UP_OPERATIONS = [
     'delete-caches'
 ];
 /**
+ * The operations whose listings a later run repeats, and so may answer from `state-file`: every
+ * one but rotate-secrets, whose reads (public keys, the secrets around each write) must be fresh.
+ */
+const STATE_FILE_OPERATIONS = [
+    ...RUN_OPERATIONS,
+    'delete-artifacts',
+    'delete-caches'
+];
+/**
  * Every input, in the order of the top-level `action.yml` (common inputs first, then by operation).
  * `operation` is the top-level action's alone: a sub-action is one operation.
  */
@@ -326,6 +335,12 @@ const INPUTS = {
         default: 'true',
         type: 'boolean',
         operations: 'all'
+    },
+    'state-file': {
+        description: 'Path of a JSON file that keeps, from one run to the next, the validators (ETag) of the listings and what the decisions need from them: read when the step starts, rewritten when it ends. Later runs ask with If-None-Match, and a listing unchanged since (304 Not Modified) costs no rate-limit point while the token stays the same (GitHub binds validators to the token). Decisions are the same as without it. Empty = off. See the README, Repeat sweeps.',
+        default: '',
+        type: 'string',
+        operations: STATE_FILE_OPERATIONS
     },
     // rerun-failed
     lookback: {

@@ -3,7 +3,8 @@
  * simulator on generated scenarios, with simulated network latency, and prints per operation the
  * requests made against the minimum possible, and the wall time against the floor GitHub's pacing
  * sets. Sweeps over an organization (`cancel-stale-org`, …) also print requests per repository and
- * the step's peak resident memory.
+ * the step's peak resident memory. `repeat-sweeps` repeats an organization sweep with a state file
+ * and prints the rate-limit points each sweep spent (see `bench/repeat-sweeps.ts`).
  *
  * Waits are shrunk by ACTIONS_OPS_TIME_SCALE (BENCH_TIME_SCALE, default 0.1: writes 100 ms apart
  * instead of 1 s) so 5,000-run scenarios finish in minutes; the floor is computed at the same scale:
@@ -18,6 +19,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { generateScenario, rebaseScenario, startSimulator } from '../simulator/index.js'
 import { BENCH_CASES } from './bench/cases.js'
+import { benchRepeatSweeps } from './bench/repeat-sweeps.js'
 import { runBundle } from './lib/runner.js'
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
@@ -109,6 +111,11 @@ for (const bench of picked) {
       await simulator.close()
     }
   }
+}
+
+// Sweeps repeated with a state file: rate-limit points against the first sweep's.
+if (only.length === 0 || only.includes('repeat-sweeps')) {
+  await benchRepeatSweeps({ ACTIONS_OPS_TIME_SCALE: String(TIME_SCALE) }, LATENCY_MS)
 }
 
 /**

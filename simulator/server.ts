@@ -15,6 +15,7 @@ import {
   type Caller
 } from './auth.js'
 import { startBlobHost, type BlobHost } from './blobs.js'
+import { etagOf, matchesIfNoneMatch } from './conditional.js'
 import { faultResponse, FaultSet, type FaultInjector, type FaultKind } from './faults.js'
 import { loadRequestValidator, type RequestValidator } from './openapi.js'
 import { bucketFor, consume, rateLimitHeaders } from './rate-limit.js'
@@ -68,6 +69,8 @@ export interface RecordedRequest {
   handledStatus?: number
   /** Whether it came with the `/api/v3` prefix. */
   ghes?: boolean
+  /** Whether it carried `If-None-Match` (a conditional request; answered 304 when it matched). */
+  conditional?: boolean
 }
 
 /** A request GitHub would not have served as the client meant it (bad path, bad parameters...). */
@@ -222,6 +225,8 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
     at: Date.now()
   }
   if (ghes) record.ghes = true
+  const ifNoneMatch = req.headers['if-none-match']
+  if (ifNoneMatch !== undefined) record.conditional = true
   p.sim.requests.push(record)
   const incoming: Incoming = {
     method,
@@ -253,6 +258,19 @@ async function handle(p: Pipeline, req: IncomingMessage, res: ServerResponse): P
   let response: ApiResponse | undefined
   if (!interrupting || interrupting.after === 'after-handler') {
     response = await answer(p, incoming, parsed, check, caller)
+    if (method === 'GET' && response.status === 200) {
+      const token = credentials.kind === 'token' ? credentials.token : undefined
+      const etag = etagOf(token, JSON.stringify(response.body ?? {}))
+      response = { ...response, headers: { ...response.headers, etag } }
+      if (matchesIfNoneMatch(ifNoneMatch, etag)) {
+        // Unchanged: no body, and the point the request spent is given back.
+        const bucket = bucketOf()
+        if (bucket && operationId !== undefined && !UNMETERED.has(operationId)) {
+          bucket.remaining = Math.min(bucket.limit, bucket.remaining + 1)
+        }
+        response = { status: 304, headers: { etag } }
+      }
+    }
     if (interrupting) record.handledStatus = response.status
   }
   if (interrupting) {

@@ -97,6 +97,12 @@ export interface CommonSettings {
   limit: number
   /** Fail the step when any target's outcome is `failed`. */
   failOnError: boolean
+  /**
+   * `state-file`, as an absolute path: the listings' validators and what the decisions need from
+   * them, kept from one run to the next (see `boundary/state-file.ts`). Unset: no conditional
+   * request is sent.
+   */
+  stateFile?: string
   runner: RunnerContext
   pacing: PacingSettings
 }

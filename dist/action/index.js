@@ -33760,7 +33760,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2392:
+/***/ 5653:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37341,6 +37341,11 @@ const SEND_ONCE = { request: { retries: 0 } };
 class RequestCounter {
     total = 0;
     writes = 0;
+    /**
+     * Of `total`, the conditional requests answered `304 Not Modified`: requests all the same, but
+     * GitHub does not count them against the primary rate limit.
+     */
+    notModified = 0;
     byRoute = new Map();
     /** Records one attempt of `method route` (route as the template, e.g. `GET /repos/{owner}/{repo}`). */
     record(method, route) {
@@ -37506,7 +37511,7 @@ async function createClient(config) {
     registerSecret(config.token);
     const counter = new RequestCounter();
     const getOctokit = await importGetOctokit();
-    const octokit = getOctokit(config.token, clientOptions(config), ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit));
+    const octokit = getOctokit(config.token, clientOptions(config), ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit, config.conditional));
     return { octokit, counter };
 }
 /**
@@ -37531,14 +37536,424 @@ async function importGetOctokit() {
 /**
  * The client's plugins in the order `getOctokit` takes them. The first registered sits innermost:
  * {@link attemptHook} sees every attempt, retries included, before the retry and throttling
- * plugins decide on it.
+ * plugins decide on it. With `conditional`, its hook sits right outside: it turns a 304 (which
+ * Octokit throws) into the kept page before the retry and throttling plugins see an error, and
+ * `attemptHook` still counts the 304 and reports its rate-limit headers.
  */
-function clientPlugins(counter, timeoutMs, rateLimit) {
+function clientPlugins(counter, timeoutMs, rateLimit, conditional) {
     const countAttempts = (octokit) => {
         octokit.hook.wrap('request', attemptHook(counter, timeoutMs, rateLimit));
         return {};
     };
-    return [countAttempts, retry, throttling];
+    const revalidate = conditional === undefined
+        ? []
+        : [
+            conditional.plugin(() => {
+                counter.notModified += 1;
+            })
+        ];
+    return [countAttempts, ...revalidate, retry, throttling];
+}
+
+;// CONCATENATED MODULE: ./src/boundary/conditional.ts
+/**
+ * Conditional requests for the listings a later run repeats. For a GET of a listing whose shape it
+ * knows (`ListingShape`), the client's request hook sends `If-None-Match` with the validator
+ * (`ETag`) a previous answer of the same URL carried; GitHub answers `304 Not Modified` without a
+ * body when nothing changed, and such an answer costs no primary rate-limit point. The page is
+ * then rebuilt from what was kept of it: only the fields the decisions read (see
+ * `readers/listing-shapes.ts`), compacted. A `200` is reduced to the same fields before anyone
+ * reads it, so a step sees the same objects whichever way the page came. What was kept from
+ * earlier runs comes from the state file (`state-file.ts`); what this run read goes back into it.
+ */
+
+/** The Octokits whose GETs of known listings go out conditional (see {@link sendsConditionalRequests}). */
+const conditionalClients = new WeakSet();
+/**
+ * Whether `octokit` revalidates repeated listings (a state file is in use). A reader then prefers
+ * a request whose URL stays the same from one run to the next (say, a first page without a
+ * `created` filter that moves with the clock), since only a repeated URL can be answered 304.
+ */
+function sendsConditionalRequests(octokit) {
+    return conditionalClients.has(octokit);
+}
+/**
+ * The pages of one invocation: those kept from earlier runs, and those read in this one.
+ */
+class ConditionalRequests {
+    previous;
+    shapes;
+    tally = { sent: 0, notModified: 0 };
+    /** The pages this run read (answered 200 or 304), by key: what the state file keeps next. */
+    read = new Map();
+    base;
+    /**
+     * @param previous pages kept from earlier runs, by key (see {@link listingKey}).
+     * @param shapes the listings that may be answered from kept pages.
+     * @param apiUrl the API's base URL, e.g. `https://api.github.com` or `https://HOST/api/v3`.
+     */
+    constructor(previous, shapes, apiUrl) {
+        this.previous = previous;
+        this.shapes = shapes;
+        this.base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
+    }
+    /** The pages this run read, by key, in the order first read. */
+    pages() {
+        return this.read;
+    }
+    /**
+     * A listing's key: its path relative to the API's base URL and its query, parameters sorted
+     * (`/repos/acme/web/actions/runs?per_page=100`); the whole URL when it lies elsewhere.
+     */
+    listingKey(url) {
+        const query = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const search = query.length === 0 ? '' : `?${new URLSearchParams(query).toString()}`;
+        const basePath = this.base.pathname.replace(/\/$/, '');
+        if (url.origin === this.base.origin && url.pathname.startsWith(`${basePath}/`)) {
+            return `${url.pathname.slice(basePath.length)}${search}`;
+        }
+        return `${url.origin}${url.pathname}${search}`;
+    }
+    /**
+     * The Octokit plugin that installs the hook; `onNotModified` is told of every 304. Registered
+     * right after the client's counting hook (`attemptHook`, which counts and times every attempt
+     * and reports the 304's rate-limit headers), so it sits outside that one and inside the retry
+     * and throttling plugins, which never see a 304 as an error.
+     */
+    plugin(onNotModified = () => undefined) {
+        return octokit => {
+            conditionalClients.add(octokit);
+            const hook = this.hook(octokit, onNotModified);
+            octokit.hook.wrap('request', hook);
+            return {};
+        };
+    }
+    /**
+     * The request hook. A GET of a known listing goes out with `If-None-Match` when a page of the
+     * same URL was kept (unless that page cannot show that the listing grew: see
+     * {@link mayRevalidate}); a 304 is answered with the kept page rebuilt, and a 200 is kept and
+     * handed on reduced to the kept fields. Every other request passes untouched.
+     */
+    hook(octokit, onNotModified) {
+        return async (request, options) => {
+            if (options.method !== 'GET')
+                return request(options);
+            const url = new URL(octokit.request.endpoint.parse(options).url);
+            const key = this.listingKey(url);
+            const shape = this.shapeOf(key);
+            if (shape === undefined)
+                return request(options);
+            const kept = this.read.get(key) ?? this.previous.get(key);
+            const conditional = kept !== undefined && mayRevalidate(kept, url);
+            if (conditional) {
+                options.headers = { ...options.headers, 'if-none-match': kept.etag };
+                this.tally.sent += 1;
+            }
+            let answer;
+            try {
+                answer = await request(options);
+            }
+            catch (error) {
+                const response = error.response;
+                if (!conditional || statusOf(error) !== 304 || response === undefined)
+                    throw error;
+                this.tally.notModified += 1;
+                onNotModified();
+                this.read.set(key, kept);
+                const headers = { ...response.headers };
+                if (headers.link === undefined && kept.link !== undefined)
+                    headers.link = kept.link;
+                return { status: 304, url: response.url ?? url.href, headers, data: rebuild(shape, kept) };
+            }
+            const etag = answer.headers.etag;
+            const page = typeof etag === 'string' && etag !== ''
+                ? keep(shape, answer.data, etag, answer.headers.link)
+                : undefined;
+            if (page === undefined) {
+                this.read.delete(key);
+                return answer;
+            }
+            this.read.set(key, page);
+            return { ...answer, data: rebuild(shape, page) };
+        };
+    }
+    shapeOf(key) {
+        const path = key.split('?')[0] ?? '';
+        return this.shapes.find(shape => shape.path.test(path));
+    }
+}
+/** `per_page` when a request does not say (GitHub's default). */
+const DEFAULT_PER_PAGE = 30;
+/**
+ * Whether a kept page can be revalidated. A listing without `total_count` (an array) that grew
+ * past a full last page gains a page while the one kept stays the same, validator included: a full
+ * page without a next page is asked for in full.
+ */
+function mayRevalidate(page, url) {
+    if (page.total_count !== undefined)
+        return true;
+    const perPage = Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE);
+    return page.rows.length < perPage || /rel="next"/.test(page.link ?? '');
+}
+/**
+ * What is kept of an answer: the fields `shape` names of each listed object, compacted.
+ * @returns undefined when the answer does not have the listing's shape (nothing is kept then).
+ */
+function keep(shape, data, etag, link) {
+    const items = itemsOf(shape, data);
+    if (items === undefined)
+        return undefined;
+    const names = Object.keys(shape.fields);
+    const values = items.map(item => names.map(name => shape.fields[name]?.read(item) ?? null));
+    const same = {};
+    const prefix = {};
+    const fields = [];
+    names.forEach((name, index) => {
+        const column = values.map(row => row[index] ?? null);
+        if (items.length >= 2 && column.every(value => sameJson(value, column[0] ?? null))) {
+            same[name] = column[0] ?? null;
+            return;
+        }
+        const common = shape.fields[name]?.endsWithId === true ? idPrefix(items, column) : undefined;
+        if (common !== undefined) {
+            prefix[name] = common;
+            return;
+        }
+        fields.push(name);
+    });
+    const rows = values.map(row => fields.map(name => row[names.indexOf(name)] ?? null));
+    const total = data.total_count;
+    return {
+        etag,
+        ...(typeof link === 'string' && link !== '' && { link }),
+        ...(shape.itemsKey !== undefined && typeof total === 'number' && { total_count: total }),
+        ...(Object.keys(same).length > 0 && { same }),
+        ...(Object.keys(prefix).length > 0 && { prefix }),
+        fields,
+        rows
+    };
+}
+/**
+ * The answer a kept page stands for: the listing's objects with the kept fields (and
+ * `total_count`), new objects every call, since Octokit's pagination rewrites the answer it gets.
+ * @throws Error when the page lacks a field of `shape` (a state file checks this when read).
+ */
+function rebuild(shape, page) {
+    const items = page.rows.map(row => {
+        const item = {};
+        const byId = [];
+        for (const [name, codec] of Object.entries(shape.fields)) {
+            const column = page.fields.indexOf(name);
+            const prefix = page.prefix?.[name];
+            if (column >= 0)
+                codec.write(item, row[column] ?? null);
+            else if (page.same !== undefined && name in page.same) {
+                codec.write(item, page.same[name] ?? null);
+            }
+            else if (prefix !== undefined)
+                byId.push([codec, prefix]);
+            else
+                throw new Error(`a kept page of ${shape.name} lacks the field ${name}`);
+        }
+        // After every other field: the id they end in is one of them.
+        for (const [codec, prefix] of byId)
+            codec.write(item, `${prefix}${String(item.id)}`);
+        return item;
+    });
+    if (shape.itemsKey === undefined)
+        return items;
+    return { total_count: page.total_count ?? items.length, [shape.itemsKey]: items };
+}
+/** Whether `page` holds every field `shape` names (so that {@link rebuild} can rebuild it). */
+function isComplete(shape, page) {
+    return Object.keys(shape.fields).every(name => page.fields.includes(name) ||
+        (page.same !== undefined && name in page.same) ||
+        page.prefix?.[name] !== undefined);
+}
+function itemsOf(shape, data) {
+    const list = shape.itemsKey === undefined
+        ? data
+        : typeof data === 'object' && data !== null
+            ? data[shape.itemsKey]
+            : undefined;
+    if (!Array.isArray(list))
+        return undefined;
+    if (!list.every(item => typeof item === 'object' && item !== null))
+        return undefined;
+    return list;
+}
+/** The prefix every value of `column` has before its object's id, when they all have one. */
+function idPrefix(items, column) {
+    if (items.length < 2)
+        return undefined;
+    let common;
+    for (const [index, value] of column.entries()) {
+        const id = String(items[index]?.id);
+        if (typeof value !== 'string' || !value.endsWith(id))
+            return undefined;
+        const prefix = value.slice(0, value.length - id.length);
+        if (common !== undefined && common !== prefix)
+            return undefined;
+        common = prefix;
+    }
+    return common;
+}
+function sameJson(a, b) {
+    return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/boundary/state-file.ts
+/**
+ * The state file (`state-file`): what one run keeps of its listings for the next, read when the
+ * step starts and rewritten when it ends. A JSON object:
+ *
+ * ```json
+ * {
+ *   "version": 1,
+ *   "api": "https://api.github.com",
+ *   "listings": {
+ *     "/repos/acme/web/actions/runs?per_page=100": {
+ *       "etag": "W/\"5e0f…\"", "total_count": 2,
+ *       "same": { "workflow_id": 11, "event": "push", … },
+ *       "prefix": { "html_url": "https://github.com/acme/web/actions/runs/" },
+ *       "fields": ["id", "head_sha", "created_at"],
+ *       "rows": [[5002, "…", "2026-11-22T11:00:00Z"], [5001, "…", "2026-11-22T10:00:00Z"]]
+ *     }
+ *   }
+ * }
+ * ```
+ *
+ * `version` is the format's number and `api` the API base URL the listings came from; each entry
+ * of `listings` is one page (`StoredPage` in conditional.ts) under its path and query. The file
+ * holds nothing else: no token, no header but `ETag` and `Link`, no secret value, no log line.
+ * A file that cannot be used (empty, unreadable, not JSON, cut short, another version, another
+ * API, a page without the fields a decision reads) is set aside with one warning naming it; a
+ * missing file is the first run's and starts fresh without one.
+ */
+
+
+
+
+
+/** The format's number: a file of another version starts fresh. */
+const STATE_FILE_VERSION = 1;
+/**
+ * Reads the state file at `path`.
+ * @param apiUrl the API base URL of this run: a file written against another API is set aside.
+ * @param shapes the listings whose pages may be kept: a page of none of them, or one that lacks a
+ *   field its listing's decisions read, makes the file unusable.
+ * @returns the pages, or none and the problem when the file cannot be used. A missing file is no
+ *   problem (the first run). Never throws.
+ */
+function loadState(path, apiUrl, shapes) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { pages: new Map() };
+        return fresh(`could not be read (${messageOf(error)})`);
+    }
+    if (text.trim() === '')
+        return fresh('is empty');
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        return fresh(`is not JSON, or was cut short (${messageOf(error)})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return fresh('is not a JSON object');
+    }
+    const { version, api, listings } = parsed;
+    if (version !== STATE_FILE_VERSION) {
+        return fresh(`has version ${JSON.stringify(version)}, not ${STATE_FILE_VERSION}`);
+    }
+    if (api !== apiUrl) {
+        return fresh(`was written for the API ${JSON.stringify(api)}, not ${apiUrl}`);
+    }
+    if (typeof listings !== 'object' || listings === null || Array.isArray(listings)) {
+        return fresh('has no "listings" object');
+    }
+    const pages = new Map();
+    for (const [key, page] of Object.entries(listings)) {
+        const shape = shapes.find(candidate => candidate.path.test(key.split('?')[0] ?? ''));
+        if (shape === undefined || !isStoredPage(page) || !isComplete(shape, page)) {
+            return fresh(`holds an entry it cannot use (${key.slice(0, 200)})`);
+        }
+        pages.set(key, page);
+    }
+    return { pages };
+}
+function fresh(problem) {
+    return { pages: new Map(), problem };
+}
+function isStoredPage(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const page = value;
+    const isRecord = (field) => field === undefined || (typeof field === 'object' && field !== null && !Array.isArray(field));
+    return (typeof page.etag === 'string' &&
+        page.etag !== '' &&
+        (page.link === undefined || typeof page.link === 'string') &&
+        (page.total_count === undefined || typeof page.total_count === 'number') &&
+        isRecord(page.same) &&
+        isRecord(page.prefix) &&
+        Object.values((page.prefix ?? {})).every(prefix => typeof prefix === 'string') &&
+        Array.isArray(page.fields) &&
+        page.fields.every(field => typeof field === 'string') &&
+        Array.isArray(page.rows) &&
+        page.rows.every(row => Array.isArray(row) && row.length === page.fields.length));
+}
+/**
+ * Writes the state file: the pages this run read, under `version` and `api`. Written to a
+ * temporary file beside it (a name no other step uses), flushed to disk, then renamed over
+ * `path`, so a reader sees the old file or the new one, never half of one; on failure the
+ * temporary file is removed and the old file stays as it was.
+ * @returns the bytes written.
+ * @throws the file system's error (the caller warns: the next run starts fresh).
+ */
+function state_file_saveState(path, apiUrl, pages) {
+    const text = `${JSON.stringify({
+        version: STATE_FILE_VERSION,
+        api: apiUrl,
+        listings: Object.fromEntries(pages)
+    })}\n`;
+    const temporary = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    let descriptor;
+    try {
+        // `wx`: never an existing file (another step's temporary file, or a link planted there).
+        descriptor = (0,external_node_fs_namespaceObject.openSync)(temporary, 'wx', 0o600);
+        const bytes = Buffer.from(text, 'utf8');
+        for (let written = 0; written < bytes.length;) {
+            written += (0,external_node_fs_namespaceObject.writeSync)(descriptor, bytes, written, bytes.length - written);
+        }
+        (0,external_node_fs_namespaceObject.fsyncSync)(descriptor);
+        (0,external_node_fs_namespaceObject.closeSync)(descriptor);
+        descriptor = undefined;
+        (0,external_node_fs_namespaceObject.renameSync)(temporary, path);
+        return bytes.length;
+    }
+    catch (error) {
+        if (descriptor !== undefined) {
+            try {
+                (0,external_node_fs_namespaceObject.closeSync)(descriptor);
+            }
+            catch {
+                // The write's own error is the one to report.
+            }
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(temporary, { force: true });
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -37822,6 +38237,151 @@ class Results {
         return this.entries.filter(entry => entry.outcome === outcome);
     }
 }
+
+;// CONCATENATED MODULE: ./src/readers/listing-shapes.ts
+/** A field kept as it is. `absentWhenNull`: null stands for a field the answer did not have. */
+function plain(name, absentWhenNull = false) {
+    return {
+        read: item => toJson(item[name]),
+        write: (item, value) => {
+            if (value !== null || !absentWhenNull)
+                item[name] = value;
+        }
+    };
+}
+/** A URL that ends in the object's id (`html_url`): kept once per page as a prefix. */
+function urlEndingInId(name) {
+    return { ...plain(name), endsWithId: true };
+}
+/** An account object (`actor`), kept as its login; null when the answer had none. */
+function account(name) {
+    return {
+        read: item => toJson(item[name]?.login),
+        write: (item, value) => {
+            item[name] = value === null ? null : { login: value };
+        }
+    };
+}
+/** An object kept as some of its fields (`head_repository` as id, full name and owner's login). */
+function object(name, fields) {
+    return {
+        read: item => {
+            const value = item[name];
+            if (value === null || value === undefined)
+                return null;
+            return Object.fromEntries(Object.entries(fields).map(([key, codec]) => [key, codec.read(value)]));
+        },
+        write: (item, value) => {
+            if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+                item[name] = null;
+                return;
+            }
+            const rebuilt = {};
+            for (const [key, codec] of Object.entries(fields))
+                codec.write(rebuilt, value[key] ?? null);
+            item[name] = rebuilt;
+        }
+    };
+}
+function toJson(value) {
+    if (value === undefined)
+        return null;
+    return value;
+}
+const RUN_PATHS = [
+    String.raw `^/repos/[^/]+/[^/]+/actions/runs$`,
+    String.raw `^/repos/[^/]+/[^/]+/actions/workflows/[^/]+/runs$`,
+    String.raw `^/repositories/\d+/actions/runs$`,
+    String.raw `^/repositories/\d+/actions/workflows/[^/]+/runs$`
+];
+/**
+ * Workflow runs: what the run operations read of a listed run (filters, groups, guards, ordering,
+ * the result's link). `updated_at`, `pull_requests`, `name` and the rest are read by no decision.
+ */
+const RUN_LISTING = {
+    name: 'workflow runs',
+    path: new RegExp(RUN_PATHS.join('|')),
+    itemsKey: 'workflow_runs',
+    fields: {
+        id: plain('id'),
+        workflow_id: plain('workflow_id'),
+        path: plain('path'),
+        head_branch: plain('head_branch'),
+        head_sha: plain('head_sha'),
+        event: plain('event'),
+        status: plain('status'),
+        conclusion: plain('conclusion'),
+        created_at: plain('created_at'),
+        run_attempt: plain('run_attempt', true),
+        actor: account('actor'),
+        triggering_actor: account('triggering_actor'),
+        head_repository: object('head_repository', {
+            id: plain('id', true),
+            full_name: plain('full_name', true),
+            owner: account('owner')
+        }),
+        html_url: urlEndingInId('html_url')
+    }
+};
+/** Artifacts: name, size, expiry, age, and the run's branch and head repository (the group). */
+const ARTIFACT_LISTING = {
+    name: 'artifacts',
+    path: /^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)\/actions\/artifacts$/,
+    itemsKey: 'artifacts',
+    fields: {
+        id: plain('id'),
+        name: plain('name'),
+        size_in_bytes: plain('size_in_bytes'),
+        expired: plain('expired'),
+        created_at: plain('created_at'),
+        workflow_run: object('workflow_run', {
+            id: plain('id', true),
+            head_branch: plain('head_branch'),
+            head_repository_id: plain('head_repository_id', true)
+        })
+    }
+};
+/** Actions caches: key, ref, size and when last used. */
+const CACHE_LISTING = {
+    name: 'caches',
+    path: /^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)\/actions\/caches$/,
+    itemsKey: 'actions_caches',
+    fields: {
+        id: plain('id', true),
+        key: plain('key', true),
+        ref: plain('ref', true),
+        size_in_bytes: plain('size_in_bytes', true),
+        last_accessed_at: plain('last_accessed_at', true),
+        created_at: plain('created_at', true)
+    }
+};
+/** What resolving a pattern reads of a listed repository. */
+const REPOSITORY_FIELDS = {
+    name: plain('name'),
+    owner: account('owner'),
+    archived: plain('archived', true)
+};
+/** The installation's repositories (an answer with `total_count`). */
+const INSTALLATION_REPOSITORY_LISTING = {
+    name: 'repositories',
+    path: /^\/installation\/repositories$/,
+    itemsKey: 'repositories',
+    fields: REPOSITORY_FIELDS
+};
+/** An organization's, a user's, or the token's own repositories (answers that are arrays). */
+const REPOSITORY_LISTING = {
+    name: 'repositories',
+    path: /^\/(orgs\/[^/]+\/repos|users\/[^/]+\/repos|user\/repos)$/,
+    fields: REPOSITORY_FIELDS
+};
+/** Every listing whose pages a state file keeps. */
+const LISTING_SHAPES = [
+    RUN_LISTING,
+    ARTIFACT_LISTING,
+    CACHE_LISTING,
+    INSTALLATION_REPOSITORY_LISTING,
+    REPOSITORY_LISTING
+];
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
@@ -48024,14 +48584,18 @@ function logList(repositories, notes) {
  * repository listing showed it (`x-ratelimit-remaining`, `x-ratelimit-reset`): repositories not
  * reached are then reported skipped, and the warning says so before the first of them is listed.
  * Nothing to compare with when no listing was made (every entry named) or none showed the limit
- * (GitHub Enterprise Server without rate limits).
+ * (GitHub Enterprise Server without rate limits). With a state file the warning says that
+ * listings answered 304 cost nothing, so the sweep may still fit.
  */
 function warnWhenSweepWontFit(settings, perRepository, seen) {
     const count = settings.repositories.length;
     const reads = perRepository * count;
     if (seen === undefined || reads <= seen.remaining)
         return;
-    log.warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`);
+    const revalidated = settings.stateFile === undefined
+        ? ''
+        : ' Listings unchanged since the last run are answered 304 from the state file at no cost, so the sweep may still fit.';
+    log.warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.${revalidated}`);
 }
 /**
  * Lists what patterns are matched against, each listing once per invocation, one request at a
@@ -48208,8 +48772,6 @@ function count(n, one, many) {
     return `${n} ${n === 1 ? one : many}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/operations/review-deployments/rules.ts
 /**
  * Which pending deployments of a workflow run this invocation may review, and the facts a
@@ -48364,246 +48926,6 @@ function parseDeploymentCallbackUrl(value) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/inputs/common.ts
-/**
- * The settings every operation shares, read once from the step's inputs and the runner's
- * environment: the token, the repositories, dry run, limit, the runner's context and pacing; and
- * the run filters of the operations that act on workflow runs.
- */
-
-
-
-
-
-
-
-/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
-const MAX_KEEP_LATEST = 1000;
-/**
- * Reads the inputs every operation takes, and the runner's environment.
- * @throws InputError naming the input (an empty or malformed token is described, never shown);
- *   EventPayloadError for an unreadable event payload (operations that read it); Error for a
- *   bad `ACTIONS_OPS_TIME_SCALE`.
- */
-function readCommon(inputs, env, operation) {
-    const runner = readRunnerContext(env, operation);
-    // A protection rule is answered by its app alone: no other token is worth suggesting.
-    const answersRule = operation === 'review-deployments' &&
-        protectionRulePayload(runner.eventName, runner.payload) !== undefined;
-    const token = readToken(inputs.raw('github-token'), `for ${operation}, ${answersRule ? PROTECTION_RULE_TOKEN_HINT : PERMISSION_HINTS[operation]}`);
-    log.mask(token);
-    const rawRepositories = inputs.text('repository') || (env.GITHUB_REPOSITORY ?? '');
-    const repositoryEntries = parseRepositoryEntries('repository', rawRepositories);
-    if (repositoryEntries.length === 0) {
-        throw new input_error_InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
-    }
-    const excludeRepositories = parseRepositoryGlobs('exclude-repository', inputs.raw('exclude-repository'));
-    // The named ones as they are; patterns join them when resolved (repositories.ts), before any
-    // target is looked at.
-    const repositories = repositoryEntries.flatMap(entry => entry.kind === 'named' &&
-        excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
-        ? [{ owner: entry.owner, repo: entry.repo }]
-        : []);
-    return {
-        token,
-        repositories,
-        repositoryEntries,
-        excludeRepositories,
-        dryRun: inputs.boolean('dry-run'),
-        limit: inputs.integer('limit', { min: 1, max: 10000 }),
-        failOnError: inputs.boolean('fail-on-error'),
-        runner,
-        pacing: readPacing(env)
-    };
-}
-/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
-const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
-/**
- * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
- * break, a zero-width space) fails every request, with an error that may quote the header; one it
- * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
- * is and what kind it is, never the value or any part of it.
- * @throws InputError for an empty token or one with a character outside printable ASCII.
- */
-function readToken(raw, need) {
-    const token = raw.trim();
-    if (token === '') {
-        throw new input_error_InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
-    }
-    const characters = [...token];
-    const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
-    if (bad !== -1) {
-        throw new input_error_InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
-    }
-    return token;
-}
-/** Names a character that does not belong in a token without quoting the token. */
-function describeCharacter(character) {
-    const code = character.codePointAt(0) ?? 0;
-    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    if (character === '\n' || character === '\r')
-        return `a line break (${hex})`;
-    if (character === '\t')
-        return `a tab (${hex})`;
-    if (/\s/.test(character))
-        return `a space (${hex})`;
-    if (code < 0x20 || code === 0x7f)
-        return `a control character (${hex})`;
-    return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
-}
-/**
- * Reads what the runner provides about this run. The event payload is read here, once, rather than
- * through `@actions/github`'s context, which captures the environment when it is first imported.
- * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
- *   JSON, for the operations that read the payload.
- */
-function readRunnerContext(env, operation) {
-    let payload = {};
-    const eventPath = env.GITHUB_EVENT_PATH;
-    if (eventPath) {
-        try {
-            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
-        }
-        catch (error) {
-            // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
-            if (operation === 'rerun-failed' || operation === 'review-deployments') {
-                throw new EventPayloadError(eventPath, error);
-            }
-        }
-    }
-    const currentRunId = Number(env.GITHUB_RUN_ID);
-    const eventName = env.GITHUB_EVENT_NAME ?? '';
-    const eventRun = eventName === 'workflow_run' ? readEventRun(payload) : undefined;
-    return {
-        eventName,
-        payload,
-        ...(eventRun !== undefined && { eventRun }),
-        ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
-        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
-    };
-}
-/** The run of a `workflow_run` payload: its id, the attempt it was sent for, its repository. */
-function readEventRun(payload) {
-    const workflowRun = payload.workflow_run;
-    if (typeof workflowRun?.id !== 'number')
-        return undefined;
-    const repository = payload.repository;
-    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
-    return {
-        id: workflowRun.id,
-        ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt }),
-        ...(named !== undefined && { repository: named })
-    };
-}
-/**
- * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
- * runner's file, not an input, is at fault.
- */
-class EventPayloadError extends Error {
-    constructor(path, cause) {
-        // By name: `JSON`'s errors may come from another realm than this module's.
-        const notJson = cause?.name === 'SyntaxError';
-        super(`The event payload at GITHUB_EVENT_PATH (${path}) ${notJson ? 'is not JSON' : 'could not be read'} (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`);
-        this.name = 'EventPayloadError';
-    }
-}
-/**
- * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
- * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
- * shorter than an answer turns every request into retries.
- */
-const MIN_REQUEST_TIMEOUT_MS = 250;
-/**
- * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
- * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
- * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
- * and benchmarks against the simulator; on GitHub leave it unset.
- */
-function readPacing(env) {
-    const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
-    const scale = raw === '' ? 1 : Number(raw);
-    if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
-        // An environment variable of tests and benchmarks, not an input of the step.
-        throw new Error(`The environment variable ACTIONS_OPS_TIME_SCALE is ${JSON.stringify(raw)}, not a number from 0 to 1. Leave it unset outside tests.`);
-    }
-    return {
-        timeScale: scale,
-        writeIntervalMs: 1000 * scale,
-        retryBaseMs: 1000 * scale,
-        retryAfterScale: scale,
-        requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
-        pollIntervalMs: 10_000 * scale
-    };
-}
-/**
- * The run filters (`run-id`, `workflow`, `branch`, `exclude-branch`, `event`, `actor`) of an
- * operation that acts on workflow runs.
- * @throws InputError naming the input.
- */
-function readRunFilters(inputs, common, operation) {
-    return {
-        ...readRunId(inputs.text('run-id'), common, operation),
-        workflows: parseWorkflows('workflow', inputs.raw('workflow')),
-        branches: inputs.globs('branch', 'main, release/**'),
-        excludeBranches: inputs.globs('exclude-branch', 'gh-pages'),
-        events: readEvents(inputs.raw('event')),
-        actors: inputs.globs('actor', 'dependabot[bot]')
-    };
-}
-/**
- * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
- * one repository), or for rerun-failed and review-deployments the triggering run of a
- * `workflow_run` event, in the event's own repository only (the others are scanned).
- * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
- */
-function readRunId(raw, common, operation) {
-    const { repositories, runner } = common;
-    const value = raw.trim();
-    if (value !== '') {
-        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
-            throw new input_error_InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
-        }
-        const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern');
-        if (pattern !== undefined) {
-            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
-        }
-        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
-        if (more.length > 0) {
-            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
-        }
-        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
-    }
-    const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
-    const event = runner.eventRun;
-    if (!usesTriggeringRun || event === undefined)
-        return {};
-    const named = event.repository;
-    const hasPattern = common.repositoryEntries.some(entry => entry.kind === 'pattern');
-    // A payload that names no repository can only be meant for a single one.
-    const own = repositories
-        .map(({ owner, repo }) => `${owner}/${repo}`)
-        .find(name => named === undefined
-        ? repositories.length === 1 && !hasPattern
-        : name.toLowerCase() === named.toLowerCase());
-    if (own !== undefined)
-        return { runId: event.id, runIdRepository: own };
-    // A pattern may match the event's repository; the run belongs to it alone (see runIdIn).
-    return hasPattern && named !== undefined ? { runId: event.id, runIdRepository: named } : {};
-}
-const EVENT_NAME = /^[a-z_]+$/;
-function readEvents(raw) {
-    const events = parseList(raw);
-    for (const event of events) {
-        if (!EVENT_NAME.test(event)) {
-            throw new input_error_InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
-        }
-    }
-    return events;
-}
-
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(1916);
 ;// CONCATENATED MODULE: ./src/inputs/definition.ts
 /**
  * The one definition of the operations, their inputs and their outputs. Everything a user reads
@@ -48646,6 +48968,15 @@ const RUN_OPERATIONS = [
 ];
 const CLEAN_UP_OPERATIONS = [
     'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+/**
+ * The operations whose listings a later run repeats, and so may answer from `state-file`: every
+ * one but rotate-secrets, whose reads (public keys, the secrets around each write) must be fresh.
+ */
+const STATE_FILE_OPERATIONS = [
+    ...RUN_OPERATIONS,
     'delete-artifacts',
     'delete-caches'
 ];
@@ -48732,6 +49063,12 @@ const INPUTS = {
         default: 'true',
         type: 'boolean',
         operations: 'all'
+    },
+    'state-file': {
+        description: 'Path of a JSON file that keeps, from one run to the next, the validators (ETag) of the listings and what the decisions need from them: read when the step starts, rewritten when it ends. Later runs ask with If-None-Match, and a listing unchanged since (304 Not Modified) costs no rate-limit point while the token stays the same (GitHub binds validators to the token). Decisions are the same as without it. Empty = off. See the README, Repeat sweeps.',
+        default: '',
+        type: 'string',
+        operations: STATE_FILE_OPERATIONS
     },
     // rerun-failed
     lookback: {
@@ -48995,6 +49332,279 @@ function isExpression(value) {
     return /\$\{\{[\s\S]*?\}\}/.test(value);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/common.ts
+/**
+ * The settings every operation shares, read once from the step's inputs and the runner's
+ * environment: the token, the repositories, dry run, limit, the runner's context and pacing; and
+ * the run filters of the operations that act on workflow runs.
+ */
+
+
+
+
+
+
+
+
+
+/** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
+const MAX_KEEP_LATEST = 1000;
+/**
+ * Reads the inputs every operation takes, and the runner's environment.
+ * @throws InputError naming the input (an empty or malformed token is described, never shown);
+ *   EventPayloadError for an unreadable event payload (operations that read it); Error for a
+ *   bad `ACTIONS_OPS_TIME_SCALE`.
+ */
+function readCommon(inputs, env, operation) {
+    const runner = readRunnerContext(env, operation);
+    // A protection rule is answered by its app alone: no other token is worth suggesting.
+    const answersRule = operation === 'review-deployments' &&
+        protectionRulePayload(runner.eventName, runner.payload) !== undefined;
+    const token = readToken(inputs.raw('github-token'), `for ${operation}, ${answersRule ? PROTECTION_RULE_TOKEN_HINT : PERMISSION_HINTS[operation]}`);
+    log.mask(token);
+    const rawRepositories = inputs.text('repository') || (env.GITHUB_REPOSITORY ?? '');
+    const repositoryEntries = parseRepositoryEntries('repository', rawRepositories);
+    if (repositoryEntries.length === 0) {
+        throw new input_error_InputError('repository', `is empty. Name at least one, e.g. 'repository: octo-org/web' or 'repository: octo-org/*'.`);
+    }
+    const excludeRepositories = parseRepositoryGlobs('exclude-repository', inputs.raw('exclude-repository'));
+    // The named ones as they are; patterns join them when resolved (repositories.ts), before any
+    // target is looked at.
+    const repositories = repositoryEntries.flatMap(entry => entry.kind === 'named' &&
+        excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
+        ? [{ owner: entry.owner, repo: entry.repo }]
+        : []);
+    const stateFile = appliesTo(INPUTS['state-file'], operation)
+        ? readStateFile(inputs.text('state-file'))
+        : undefined;
+    return {
+        token,
+        repositories,
+        repositoryEntries,
+        excludeRepositories,
+        dryRun: inputs.boolean('dry-run'),
+        limit: inputs.integer('limit', { min: 1, max: 10000 }),
+        failOnError: inputs.boolean('fail-on-error'),
+        ...(stateFile !== undefined && { stateFile }),
+        runner,
+        pacing: readPacing(env)
+    };
+}
+const STATE_FILE_EXAMPLE = "'state-file: ${{ runner.temp }}/actions-ops-state.json'";
+/**
+ * `state-file` as an absolute path (relative paths are taken from the working directory), checked
+ * before any request: the step rewrites it when it ends, so its folder must exist and be writable,
+ * and the path must not name a folder. The file itself need not exist (the first run starts fresh).
+ * @returns undefined when blank (no state file: no conditional request is sent).
+ * @throws InputError naming the path and what to do.
+ */
+function readStateFile(raw) {
+    if (raw === '')
+        return undefined;
+    const path = (0,external_node_path_namespaceObject.resolve)(raw);
+    const folder = (0,external_node_path_namespaceObject.dirname)(path);
+    if ((0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+        throw new input_error_InputError('state-file', `${JSON.stringify(raw)} is a folder; name a file in it, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
+    if ((0,external_node_fs_namespaceObject.statSync)(folder, { throwIfNoEntry: false })?.isDirectory() !== true) {
+        throw new input_error_InputError('state-file', `${JSON.stringify(raw)} is in the folder ${folder}, which does not exist. Create it in an earlier step, or use a folder that exists, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(folder, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch {
+        throw new input_error_InputError('state-file', `${JSON.stringify(raw)} cannot be written: the folder ${folder} is not writable by this step. Use a folder the step may write, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
+    return path;
+}
+/** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
+const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
+/**
+ * Checks `github-token` before anything sends it: a character fetch cannot put in a header (a line
+ * break, a zero-width space) fails every request, with an error that may quote the header; one it
+ * can (a tab, `é`) reaches GitHub, which refuses the token. The error tells where the bad character
+ * is and what kind it is, never the value or any part of it.
+ * @throws InputError for an empty token or one with a character outside printable ASCII.
+ */
+function readToken(raw, need) {
+    const token = raw.trim();
+    if (token === '') {
+        throw new input_error_InputError('github-token', `is empty. Pass a token, e.g. 'github-token: \${{ github.token }}' (the default) or a secret holding another token; ${need}.`);
+    }
+    const characters = [...token];
+    const bad = characters.findIndex(character => !TOKEN_CHARACTER.test(character));
+    if (bad !== -1) {
+        throw new input_error_InputError('github-token', `has ${describeCharacter(characters[bad] ?? '')} at character ${bad + 1} of ${characters.length}; a token is printable ASCII without spaces. The secret that holds it was likely pasted with extra characters: store the token alone again, e.g. 'github-token: \${{ secrets.OPS_TOKEN }}'.`);
+    }
+    return token;
+}
+/** Names a character that does not belong in a token without quoting the token. */
+function describeCharacter(character) {
+    const code = character.codePointAt(0) ?? 0;
+    const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    if (character === '\n' || character === '\r')
+        return `a line break (${hex})`;
+    if (character === '\t')
+        return `a tab (${hex})`;
+    if (/\s/.test(character))
+        return `a space (${hex})`;
+    if (code < 0x20 || code === 0x7f)
+        return `a control character (${hex})`;
+    return `a non-ASCII character (${hex}${/[\p{Cf}\p{Z}]/u.test(character) ? ', invisible' : ''})`;
+}
+/**
+ * Reads what the runner provides about this run. The event payload is read here, once, rather than
+ * through `@actions/github`'s context, which captures the environment when it is first imported.
+ * @throws EventPayloadError when `GITHUB_EVENT_PATH` names a file that cannot be read or is not
+ *   JSON, for the operations that read the payload.
+ */
+function readRunnerContext(env, operation) {
+    let payload = {};
+    const eventPath = env.GITHUB_EVENT_PATH;
+    if (eventPath) {
+        try {
+            payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(eventPath, 'utf8'));
+        }
+        catch (error) {
+            // Only operations that use the payload depend on it; a broken one must not hide a typo elsewhere.
+            if (operation === 'rerun-failed' || operation === 'review-deployments') {
+                throw new EventPayloadError(eventPath, error);
+            }
+        }
+    }
+    const currentRunId = Number(env.GITHUB_RUN_ID);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    const eventRun = eventName === 'workflow_run' ? readEventRun(payload) : undefined;
+    return {
+        eventName,
+        payload,
+        ...(eventRun !== undefined && { eventRun }),
+        ...(Number.isSafeInteger(currentRunId) && currentRunId > 0 && { currentRunId }),
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+    };
+}
+/** The run of a `workflow_run` payload: its id, the attempt it was sent for, its repository. */
+function readEventRun(payload) {
+    const workflowRun = payload.workflow_run;
+    if (typeof workflowRun?.id !== 'number')
+        return undefined;
+    const repository = payload.repository;
+    const named = [repository?.full_name, workflowRun.repository?.full_name].find((name) => typeof name === 'string' && name !== '');
+    return {
+        id: workflowRun.id,
+        ...(typeof workflowRun.run_attempt === 'number' && { attempt: workflowRun.run_attempt }),
+        ...(named !== undefined && { repository: named })
+    };
+}
+/**
+ * The event payload the runner wrote (`GITHUB_EVENT_PATH`) cannot be read or is not JSON: the
+ * runner's file, not an input, is at fault.
+ */
+class EventPayloadError extends Error {
+    constructor(path, cause) {
+        // By name: `JSON`'s errors may come from another realm than this module's.
+        const notJson = cause?.name === 'SyntaxError';
+        super(`The event payload at GITHUB_EVENT_PATH (${path}) ${notJson ? 'is not JSON' : 'could not be read'} (${messageOf(cause)}). The runner writes this file for every job; when running the action yourself, point GITHUB_EVENT_PATH at a JSON file of the event (e.g. one holding '{}') or leave it unset.`);
+        this.name = 'EventPayloadError';
+    }
+}
+/**
+ * The shortest request timeout, in milliseconds, whatever `ACTIONS_OPS_TIME_SCALE` says: a page of
+ * 100 runs from a local simulator on a busy machine takes tens of milliseconds, and a timeout
+ * shorter than an answer turns every request into retries.
+ */
+const MIN_REQUEST_TIMEOUT_MS = 250;
+/**
+ * `ACTIONS_OPS_TIME_SCALE` (default 1) multiplies every wait the action makes on its own: the
+ * 1 s gap between writes, retry backoff (API requests and log downloads), `retry-after`, polling,
+ * and the 30 s request timeout (never under {@link MIN_REQUEST_TIMEOUT_MS}). It exists for tests
+ * and benchmarks against the simulator; on GitHub leave it unset.
+ */
+function readPacing(env) {
+    const raw = env.ACTIONS_OPS_TIME_SCALE?.trim() ?? '';
+    const scale = raw === '' ? 1 : Number(raw);
+    if (!Number.isFinite(scale) || scale < 0 || scale > 1) {
+        // An environment variable of tests and benchmarks, not an input of the step.
+        throw new Error(`The environment variable ACTIONS_OPS_TIME_SCALE is ${JSON.stringify(raw)}, not a number from 0 to 1. Leave it unset outside tests.`);
+    }
+    return {
+        timeScale: scale,
+        writeIntervalMs: 1000 * scale,
+        retryBaseMs: 1000 * scale,
+        retryAfterScale: scale,
+        requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
+        pollIntervalMs: 10_000 * scale
+    };
+}
+/**
+ * The run filters (`run-id`, `workflow`, `branch`, `exclude-branch`, `event`, `actor`) of an
+ * operation that acts on workflow runs.
+ * @throws InputError naming the input.
+ */
+function readRunFilters(inputs, common, operation) {
+    return {
+        ...readRunId(inputs.text('run-id'), common, operation),
+        workflows: parseWorkflows('workflow', inputs.raw('workflow')),
+        branches: inputs.globs('branch', 'main, release/**'),
+        excludeBranches: inputs.globs('exclude-branch', 'gh-pages'),
+        events: readEvents(inputs.raw('event')),
+        actors: inputs.globs('actor', 'dependabot[bot]')
+    };
+}
+/**
+ * The one run to act on and the repository it belongs to: `run-id` (then `repository` must name
+ * one repository), or for rerun-failed and review-deployments the triggering run of a
+ * `workflow_run` event, in the event's own repository only (the others are scanned).
+ * @throws InputError for a `run-id` that is not a run id, or given with several repositories.
+ */
+function readRunId(raw, common, operation) {
+    const { repositories, runner } = common;
+    const value = raw.trim();
+    if (value !== '') {
+        if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) === 0) {
+            throw new input_error_InputError('run-id', `${JSON.stringify(value)} is not a workflow run id. Use the number from the run's URL, e.g. 'run-id: \${{ github.event.workflow_run.id }}'.`);
+        }
+        const pattern = common.repositoryEntries.find(entry => entry.kind === 'pattern');
+        if (pattern !== undefined) {
+            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' has the pattern ${JSON.stringify(entryText(pattern))}, which can match several repositories; a run id belongs to one of them. Give the run's repository alone in 'repository' (e.g. 'repository: acme/web'), or leave 'run-id' empty to scan every repository.`);
+        }
+        const [only, ...more] = repositories.map(({ owner, repo }) => `${owner}/${repo}`);
+        if (more.length > 0) {
+            throw new input_error_InputError('run-id', `${JSON.stringify(value)} names one run, but 'repository' lists ${repositories.length} repositories (${[only, ...more].join(', ')}); a run id belongs to one of them. Give the run's repository alone in 'repository', or leave 'run-id' empty to scan every repository.`);
+        }
+        return { runId: Number(value), ...(only !== undefined && { runIdRepository: only }) };
+    }
+    const usesTriggeringRun = operation === 'rerun-failed' || operation === 'review-deployments';
+    const event = runner.eventRun;
+    if (!usesTriggeringRun || event === undefined)
+        return {};
+    const named = event.repository;
+    const hasPattern = common.repositoryEntries.some(entry => entry.kind === 'pattern');
+    // A payload that names no repository can only be meant for a single one.
+    const own = repositories
+        .map(({ owner, repo }) => `${owner}/${repo}`)
+        .find(name => named === undefined
+        ? repositories.length === 1 && !hasPattern
+        : name.toLowerCase() === named.toLowerCase());
+    if (own !== undefined)
+        return { runId: event.id, runIdRepository: own };
+    // A pattern may match the event's repository; the run belongs to it alone (see runIdIn).
+    return hasPattern && named !== undefined ? { runId: event.id, runIdRepository: named } : {};
+}
+const EVENT_NAME = /^[a-z_]+$/;
+function readEvents(raw) {
+    const events = parseList(raw);
+    for (const event of events) {
+        if (!EVENT_NAME.test(event)) {
+            throw new input_error_InputError('event', `${JSON.stringify(event)} is not an event name. Use names like push, pull_request, schedule, e.g. 'event: push'.`);
+        }
+    }
+    return events;
+}
+
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(1916);
 ;// CONCATENATED MODULE: ./src/inputs/operation.ts
 /**
  * `operation`: the one input the bundle's entry reads before the worker starts, so this module
@@ -49389,6 +49999,7 @@ function oldestOf(runs) {
 
 
 
+
 /** The statuses of runs that have not completed. */
 const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'pending', 'requested'];
 /**
@@ -49458,15 +50069,22 @@ async function listRuns(octokit, repository, query, filters, report = { requests
     const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined;
     const seen = new Map();
     let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
+    // With a state file, a first page filtered by `created>=` (a time that moves with the clock)
+    // could never be answered 304: the first page is asked without it (see `listFirstPage`).
+    const stable = query.createdAfter !== undefined &&
+        query.createdBefore === undefined &&
+        query.manyRuns !== true &&
+        sendsConditionalRequests(octokit);
     for (const workflow of workflows) {
-        // Without statuses the listing is unfiltered already: its first page is the series' own.
-        const first = statuses === undefined || query.manyRuns === true
+        // Without statuses the listing is unfiltered already: its first page is the series' own,
+        // unless that series moves with the clock.
+        const first = (statuses === undefined && !stable) || query.manyRuns === true
             ? undefined
             : await listFirstPage(octokit, workflow, {
                 ...repository,
                 ...(firstPageEvent !== undefined && { event: firstPageEvent }),
                 ...(branch !== undefined && { branch })
-            }, query, report);
+            }, query, report, stable);
         const whole = first?.whole === true ? first.runs : undefined;
         if (first !== undefined &&
             !first.whole &&
@@ -49477,13 +50095,20 @@ async function listRuns(octokit, repository, query, filters, report = { requests
         if (whole !== undefined) {
             everyRun?.push(...whole);
             for (const run of whole) {
-                if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+                if (statuses === undefined ||
+                    statuses.some(status => run.status === status || run.conclusion === status)) {
                     seen.set(run.id, run);
                 }
             }
             continue;
         }
         everyRun = undefined;
+        // A series without a status filter goes on below the first page it already has.
+        const below = statuses === undefined && first !== undefined ? first.runs.at(-1)?.created_at : undefined;
+        if (below !== undefined)
+            for (const run of first?.runs ?? [])
+                seen.set(run.id, run);
+        const seriesQuery = below === undefined ? query : { ...query, createdBefore: new Date(below) };
         for (const event of events) {
             for (const status of statuses ?? [undefined]) {
                 const params = {
@@ -49492,7 +50117,7 @@ async function listRuns(octokit, repository, query, filters, report = { requests
                     ...(event !== undefined && { event }),
                     ...(branch !== undefined && { branch })
                 };
-                for (const run of await listSeries(octokit, workflow, params, query, report)) {
+                for (const run of await listSeries(octokit, workflow, params, seriesQuery, report)) {
                     seen.set(run.id, run);
                 }
             }
@@ -49504,10 +50129,15 @@ async function listRuns(octokit, repository, query, filters, report = { requests
 }
 /**
  * The first page of a listing without a status filter, and whether it holds the whole listing
- * (`total_count` at most 100).
+ * (`total_count` at most 100). When `stable`, the page is asked without the `created>=` bound
+ * (its URL then stays the same from one run to the next, so a state file can revalidate it); it
+ * holds the whole listing when it also reaches below the bound, and only its runs since the bound
+ * are returned: the same runs, in the same order, as the bounded page would hold.
  */
-async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report) {
-    const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
+async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report, stable = false) {
+    const created = stable
+        ? undefined
+        : createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
     const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
     report.requests += 1;
     const { data } = workflow === undefined
@@ -49517,7 +50147,16 @@ async function listFirstPage(octokit, workflow, params, { createdAfter, createdB
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
         });
     const runs = data.workflow_runs;
-    return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count };
+    const complete = data.total_count <= PER_PAGE && runs.length >= data.total_count;
+    if (!stable || createdAfter === undefined)
+        return { runs, whole: complete };
+    // GitHub compares `created` to the second.
+    const bound = Date.parse(isoSeconds(createdAfter));
+    const last = runs.at(-1);
+    return {
+        runs: runs.filter(run => Date.parse(run.created_at) >= bound),
+        whole: complete || (last !== undefined && Date.parse(last.created_at) < bound)
+    };
 }
 async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
     const runs = new Map();
@@ -52174,14 +52813,10 @@ function readRunConclusions(values) {
     ];
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -54115,39 +54750,88 @@ function readsPerRepository(settings) {
 
 
 
+
+
+
+
 /**
- * Performs the operation of `parsed`: builds the client, resolves repository patterns once, then
- * runs the handler, which plans and (unless a dry run) writes through the mutation boundary.
- * Per-target errors are recorded in the results, not thrown.
+ * Performs the operation of `parsed`: reads the state file (`state-file`, when set), builds the
+ * client, resolves repository patterns once, then runs the handler, which plans and (unless a dry
+ * run) writes through the mutation boundary; finally rewrites the state file with what this run
+ * listed. Per-target errors are recorded in the results, not thrown.
  * @throws what fails the whole invocation: a bad target found while planning (an InputError of
- *   rotate-secrets, say), or an error of the client's construction.
+ *   rotate-secrets, say), or an error of the client's construction. A state file that cannot be
+ *   read or written is a warning, never a failure.
  */
 async function performOperation(parsed) {
     const results = new Results();
     const mutations = new Mutations(parsed.operation, parsed.dryRun, new OperationsBudget(parsed.limit), results, parsed.pacing.retryBaseMs);
+    const conditional = openState(parsed);
     // The client tells the mutation boundary what every answer shows of the rate limit.
     const client = await createClient({
         token: parsed.token,
         apiUrl: parsed.runner.apiUrl,
         pacing: parsed.pacing,
-        rateLimit: mutations.rateLimit
+        rateLimit: mutations.rateLimit,
+        ...(conditional !== undefined && { conditional })
     });
-    // Patterns become repositories once, before any target is looked at; handlers read the
-    // resolved list from `settings.repositories`.
-    const settings = await resolveRepositories(client.octokit, parsed, results, mutations, readsPerRepository(parsed));
     const extraOutputs = {};
-    if (settings.dryRun) {
-        log.info('Dry run: targets are found and reported as planned; nothing is changed.');
+    let settings = parsed;
+    try {
+        // Patterns become repositories once, before any target is looked at; handlers read the
+        // resolved list from `settings.repositories`.
+        settings = await resolveRepositories(client.octokit, parsed, results, mutations, readsPerRepository(parsed));
+        if (settings.dryRun) {
+            log.info('Dry run: targets are found and reported as planned; nothing is changed.');
+        }
+        await runHandler({
+            settings,
+            octokit: client.octokit,
+            results,
+            mutations,
+            now: () => new Date(),
+            extraOutputs
+        });
     }
-    await runHandler({
-        settings,
-        octokit: client.octokit,
-        results,
-        mutations,
-        now: () => new Date(),
-        extraOutputs
-    });
+    finally {
+        if (conditional !== undefined && parsed.stateFile !== undefined) {
+            closeState(parsed.stateFile, parsed.runner.apiUrl, conditional);
+        }
+    }
     return { settings, results: results.all(), counter: client.counter, extraOutputs };
+}
+/**
+ * The listings kept by earlier runs (`state-file`), or undefined without a state file. A file
+ * that cannot be used starts fresh with one warning naming it; a missing one without.
+ */
+function openState(settings) {
+    const path = settings.stateFile;
+    if (path === undefined)
+        return undefined;
+    const apiUrl = settings.runner.apiUrl;
+    const loaded = loadState(path, apiUrl, LISTING_SHAPES);
+    if (loaded.problem !== undefined) {
+        log.warning(`state-file ${path} ${loaded.problem}; starting fresh: every listing is read in full this time, and the file is rewritten when the step ends.`);
+    }
+    else if (loaded.pages.size > 0) {
+        log.info(`state-file ${path}: ${loaded.pages.size} listing pages kept from the last run`);
+    }
+    else {
+        log.info(`state-file ${path}: none yet; starting fresh`);
+    }
+    return new ConditionalRequests(loaded.pages, LISTING_SHAPES, apiUrl);
+}
+/** Rewrites the state file with the pages this run read; a failure is a warning. */
+function closeState(path, apiUrl, conditional) {
+    const { sent, notModified } = conditional.tally;
+    const pages = conditional.pages();
+    try {
+        const bytes = state_file_saveState(path, apiUrl, pages);
+        log.info(`state-file ${path}: ${notModified} of ${sent} conditional requests answered 304 Not Modified (no rate-limit point); ${pages.size} listing pages kept (${bytes} bytes)`);
+    }
+    catch (error) {
+        log.warning(`state-file ${path} could not be written (${messageOf(error)}); the next run starts fresh. Check that the step may write that folder and that the disk has room.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/action/input-helper.ts
@@ -54224,7 +54908,11 @@ function bytesFreedLine(extraOutputs, dryRun) {
 function totalsLine(settings, results, counter, extraOutputs) {
     const counts = describeCounts(tally(results)) || 'nothing to do';
     const bytes = bytesFreedLine(extraOutputs, settings.dryRun);
-    return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`;
+    // A 304 is a request, but GitHub does not count it against the primary rate limit.
+    const notModified = counter.notModified > 0
+        ? `, ${counter.notModified} answered 304 Not Modified, which cost no rate-limit point`
+        : '';
+    return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes${notModified})`;
 }
 /** The failure of an invocation with failed targets, naming them; undefined when none failed. */
 function failedTargetsMessage(results) {
@@ -54286,7 +54974,7 @@ async function writeSummary(settings, results, counts, counter, bytes) {
     const totals = OUTCOME_ORDER.map(outcome => `${outcome}: ${counts[outcome]}`).join(' · ');
     const summary = summary_summary
         .addHeading(title, 2)
-        .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}`, true);
+        .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}${counter.notModified > 0 ? ` (${counter.notModified} answered 304 Not Modified)` : ''}`, true);
     const groups = groupByRepository(settings.repositories, results);
     const named = settings.repositoryEntries.every(entry => entry.kind === 'named');
     // One repository, or work that visits none (organization secrets, a protection rule's answer):
@@ -54447,7 +55135,7 @@ async function run(operation) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2392);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5653);
 /**
  * The action in its worker thread (the bundle `dist/action/index.js`, started by `dist/index.js`).
  * Run directly with Node (`node dist/action/index.js`) it runs the same action in the main thread,

@@ -35660,7 +35660,7 @@ async function main(io) {
             return cli_io/* EXIT */.d.ok;
         case 'run': {
             // Eager: bundled into this file, evaluated only here.
-            const { runCommandLine } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 9726));
+            const { runCommandLine } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 9550));
             return runCommandLine(invocation.command, io, fail);
         }
     }
@@ -35669,7 +35669,7 @@ async function main(io) {
 
 /***/ }),
 
-/***/ 9726:
+/***/ 9550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38904,6 +38904,8 @@ class InputError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
@@ -41829,6 +41831,8 @@ function parseDeploymentCallbackUrl(value) {
     };
 }
 
+// EXTERNAL MODULE: ./src/inputs/definition.ts
+var definition = __nccwpck_require__(312);
 ;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
 const unit = Object.create(null)
 const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
@@ -49030,6 +49034,8 @@ function compileNameGlob(glob) {
 
 
 
+
+
 /** Completed runs or artifacts kept per group, at most (cancel-stale keeps at least 1). */
 const MAX_KEEP_LATEST = 1000;
 /**
@@ -49057,6 +49063,9 @@ function readCommon(inputs, env, operation) {
         excludedBy(`${entry.owner}/${entry.repo}`, excludeRepositories) === undefined
         ? [{ owner: entry.owner, repo: entry.repo }]
         : []);
+    const stateFile = (0,definition/* appliesTo */.Gl)(definition/* INPUTS */.mc['state-file'], operation)
+        ? readStateFile(inputs.text('state-file'))
+        : undefined;
     return {
         token,
         repositories,
@@ -49065,9 +49074,37 @@ function readCommon(inputs, env, operation) {
         dryRun: inputs.boolean('dry-run'),
         limit: inputs.integer('limit', { min: 1, max: 10000 }),
         failOnError: inputs.boolean('fail-on-error'),
+        ...(stateFile !== undefined && { stateFile }),
         runner,
         pacing: readPacing(env)
     };
+}
+const STATE_FILE_EXAMPLE = "'state-file: ${{ runner.temp }}/actions-ops-state.json'";
+/**
+ * `state-file` as an absolute path (relative paths are taken from the working directory), checked
+ * before any request: the step rewrites it when it ends, so its folder must exist and be writable,
+ * and the path must not name a folder. The file itself need not exist (the first run starts fresh).
+ * @returns undefined when blank (no state file: no conditional request is sent).
+ * @throws InputError naming the path and what to do.
+ */
+function readStateFile(raw) {
+    if (raw === '')
+        return undefined;
+    const path = (0,external_node_path_namespaceObject.resolve)(raw);
+    const folder = (0,external_node_path_namespaceObject.dirname)(path);
+    if ((0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+        throw new InputError('state-file', `${JSON.stringify(raw)} is a folder; name a file in it, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
+    if ((0,external_node_fs_namespaceObject.statSync)(folder, { throwIfNoEntry: false })?.isDirectory() !== true) {
+        throw new InputError('state-file', `${JSON.stringify(raw)} is in the folder ${folder}, which does not exist. Create it in an earlier step, or use a folder that exists, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
+    try {
+        (0,external_node_fs_namespaceObject.accessSync)(folder, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch {
+        throw new InputError('state-file', `${JSON.stringify(raw)} cannot be written: the folder ${folder} is not writable by this step. Use a folder the step may write, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
+    return path;
 }
 /** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
 const TOKEN_CHARACTER = /^[\x21-\x7E]$/;
@@ -49257,8 +49294,6 @@ function readEvents(raw) {
 
 // EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
 var mod = __nccwpck_require__(1916);
-// EXTERNAL MODULE: ./src/inputs/definition.ts
-var definition = __nccwpck_require__(312);
 ;// CONCATENATED MODULE: ./src/inputs/operation.ts
 /**
  * `operation`: the one input the bundle's entry reads before the worker starts, so this module
@@ -49707,6 +49742,11 @@ const SEND_ONCE = { request: { retries: 0 } };
 class RequestCounter {
     total = 0;
     writes = 0;
+    /**
+     * Of `total`, the conditional requests answered `304 Not Modified`: requests all the same, but
+     * GitHub does not count them against the primary rate limit.
+     */
+    notModified = 0;
     byRoute = new Map();
     /** Records one attempt of `method route` (route as the template, e.g. `GET /repos/{owner}/{repo}`). */
     record(method, route) {
@@ -49872,7 +49912,7 @@ async function createClient(config) {
     registerSecret(config.token);
     const counter = new RequestCounter();
     const getOctokit = await importGetOctokit();
-    const octokit = getOctokit(config.token, clientOptions(config), ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit));
+    const octokit = getOctokit(config.token, clientOptions(config), ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit, config.conditional));
     return { octokit, counter };
 }
 /**
@@ -49897,14 +49937,23 @@ async function importGetOctokit() {
 /**
  * The client's plugins in the order `getOctokit` takes them. The first registered sits innermost:
  * {@link attemptHook} sees every attempt, retries included, before the retry and throttling
- * plugins decide on it.
+ * plugins decide on it. With `conditional`, its hook sits right outside: it turns a 304 (which
+ * Octokit throws) into the kept page before the retry and throttling plugins see an error, and
+ * `attemptHook` still counts the 304 and reports its rate-limit headers.
  */
-function clientPlugins(counter, timeoutMs, rateLimit) {
+function clientPlugins(counter, timeoutMs, rateLimit, conditional) {
     const countAttempts = (octokit) => {
         octokit.hook.wrap('request', attemptHook(counter, timeoutMs, rateLimit));
         return {};
     };
-    return [countAttempts, retry, throttling];
+    const revalidate = conditional === undefined
+        ? []
+        : [
+            conditional.plugin(() => {
+                counter.notModified += 1;
+            })
+        ];
+    return [countAttempts, ...revalidate, retry, throttling];
 }
 
 ;// CONCATENATED MODULE: ./src/github-limits.ts
@@ -50227,6 +50276,253 @@ function checkListingComplete(pullNumber, files, changedFiles) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/boundary/conditional.ts
+/**
+ * Conditional requests for the listings a later run repeats. For a GET of a listing whose shape it
+ * knows (`ListingShape`), the client's request hook sends `If-None-Match` with the validator
+ * (`ETag`) a previous answer of the same URL carried; GitHub answers `304 Not Modified` without a
+ * body when nothing changed, and such an answer costs no primary rate-limit point. The page is
+ * then rebuilt from what was kept of it: only the fields the decisions read (see
+ * `readers/listing-shapes.ts`), compacted. A `200` is reduced to the same fields before anyone
+ * reads it, so a step sees the same objects whichever way the page came. What was kept from
+ * earlier runs comes from the state file (`state-file.ts`); what this run read goes back into it.
+ */
+
+/** The Octokits whose GETs of known listings go out conditional (see {@link sendsConditionalRequests}). */
+const conditionalClients = new WeakSet();
+/**
+ * Whether `octokit` revalidates repeated listings (a state file is in use). A reader then prefers
+ * a request whose URL stays the same from one run to the next (say, a first page without a
+ * `created` filter that moves with the clock), since only a repeated URL can be answered 304.
+ */
+function sendsConditionalRequests(octokit) {
+    return conditionalClients.has(octokit);
+}
+/**
+ * The pages of one invocation: those kept from earlier runs, and those read in this one.
+ */
+class ConditionalRequests {
+    previous;
+    shapes;
+    tally = { sent: 0, notModified: 0 };
+    /** The pages this run read (answered 200 or 304), by key: what the state file keeps next. */
+    read = new Map();
+    base;
+    /**
+     * @param previous pages kept from earlier runs, by key (see {@link listingKey}).
+     * @param shapes the listings that may be answered from kept pages.
+     * @param apiUrl the API's base URL, e.g. `https://api.github.com` or `https://HOST/api/v3`.
+     */
+    constructor(previous, shapes, apiUrl) {
+        this.previous = previous;
+        this.shapes = shapes;
+        this.base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
+    }
+    /** The pages this run read, by key, in the order first read. */
+    pages() {
+        return this.read;
+    }
+    /**
+     * A listing's key: its path relative to the API's base URL and its query, parameters sorted
+     * (`/repos/acme/web/actions/runs?per_page=100`); the whole URL when it lies elsewhere.
+     */
+    listingKey(url) {
+        const query = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        const search = query.length === 0 ? '' : `?${new URLSearchParams(query).toString()}`;
+        const basePath = this.base.pathname.replace(/\/$/, '');
+        if (url.origin === this.base.origin && url.pathname.startsWith(`${basePath}/`)) {
+            return `${url.pathname.slice(basePath.length)}${search}`;
+        }
+        return `${url.origin}${url.pathname}${search}`;
+    }
+    /**
+     * The Octokit plugin that installs the hook; `onNotModified` is told of every 304. Registered
+     * right after the client's counting hook (`attemptHook`, which counts and times every attempt
+     * and reports the 304's rate-limit headers), so it sits outside that one and inside the retry
+     * and throttling plugins, which never see a 304 as an error.
+     */
+    plugin(onNotModified = () => undefined) {
+        return octokit => {
+            conditionalClients.add(octokit);
+            const hook = this.hook(octokit, onNotModified);
+            octokit.hook.wrap('request', hook);
+            return {};
+        };
+    }
+    /**
+     * The request hook. A GET of a known listing goes out with `If-None-Match` when a page of the
+     * same URL was kept (unless that page cannot show that the listing grew: see
+     * {@link mayRevalidate}); a 304 is answered with the kept page rebuilt, and a 200 is kept and
+     * handed on reduced to the kept fields. Every other request passes untouched.
+     */
+    hook(octokit, onNotModified) {
+        return async (request, options) => {
+            if (options.method !== 'GET')
+                return request(options);
+            const url = new URL(octokit.request.endpoint.parse(options).url);
+            const key = this.listingKey(url);
+            const shape = this.shapeOf(key);
+            if (shape === undefined)
+                return request(options);
+            const kept = this.read.get(key) ?? this.previous.get(key);
+            const conditional = kept !== undefined && mayRevalidate(kept, url);
+            if (conditional) {
+                options.headers = { ...options.headers, 'if-none-match': kept.etag };
+                this.tally.sent += 1;
+            }
+            let answer;
+            try {
+                answer = await request(options);
+            }
+            catch (error) {
+                const response = error.response;
+                if (!conditional || statusOf(error) !== 304 || response === undefined)
+                    throw error;
+                this.tally.notModified += 1;
+                onNotModified();
+                this.read.set(key, kept);
+                const headers = { ...response.headers };
+                if (headers.link === undefined && kept.link !== undefined)
+                    headers.link = kept.link;
+                return { status: 304, url: response.url ?? url.href, headers, data: rebuild(shape, kept) };
+            }
+            const etag = answer.headers.etag;
+            const page = typeof etag === 'string' && etag !== ''
+                ? keep(shape, answer.data, etag, answer.headers.link)
+                : undefined;
+            if (page === undefined) {
+                this.read.delete(key);
+                return answer;
+            }
+            this.read.set(key, page);
+            return { ...answer, data: rebuild(shape, page) };
+        };
+    }
+    shapeOf(key) {
+        const path = key.split('?')[0] ?? '';
+        return this.shapes.find(shape => shape.path.test(path));
+    }
+}
+/** `per_page` when a request does not say (GitHub's default). */
+const DEFAULT_PER_PAGE = 30;
+/**
+ * Whether a kept page can be revalidated. A listing without `total_count` (an array) that grew
+ * past a full last page gains a page while the one kept stays the same, validator included: a full
+ * page without a next page is asked for in full.
+ */
+function mayRevalidate(page, url) {
+    if (page.total_count !== undefined)
+        return true;
+    const perPage = Number(url.searchParams.get('per_page') ?? DEFAULT_PER_PAGE);
+    return page.rows.length < perPage || /rel="next"/.test(page.link ?? '');
+}
+/**
+ * What is kept of an answer: the fields `shape` names of each listed object, compacted.
+ * @returns undefined when the answer does not have the listing's shape (nothing is kept then).
+ */
+function keep(shape, data, etag, link) {
+    const items = itemsOf(shape, data);
+    if (items === undefined)
+        return undefined;
+    const names = Object.keys(shape.fields);
+    const values = items.map(item => names.map(name => shape.fields[name]?.read(item) ?? null));
+    const same = {};
+    const prefix = {};
+    const fields = [];
+    names.forEach((name, index) => {
+        const column = values.map(row => row[index] ?? null);
+        if (items.length >= 2 && column.every(value => sameJson(value, column[0] ?? null))) {
+            same[name] = column[0] ?? null;
+            return;
+        }
+        const common = shape.fields[name]?.endsWithId === true ? idPrefix(items, column) : undefined;
+        if (common !== undefined) {
+            prefix[name] = common;
+            return;
+        }
+        fields.push(name);
+    });
+    const rows = values.map(row => fields.map(name => row[names.indexOf(name)] ?? null));
+    const total = data.total_count;
+    return {
+        etag,
+        ...(typeof link === 'string' && link !== '' && { link }),
+        ...(shape.itemsKey !== undefined && typeof total === 'number' && { total_count: total }),
+        ...(Object.keys(same).length > 0 && { same }),
+        ...(Object.keys(prefix).length > 0 && { prefix }),
+        fields,
+        rows
+    };
+}
+/**
+ * The answer a kept page stands for: the listing's objects with the kept fields (and
+ * `total_count`), new objects every call, since Octokit's pagination rewrites the answer it gets.
+ * @throws Error when the page lacks a field of `shape` (a state file checks this when read).
+ */
+function rebuild(shape, page) {
+    const items = page.rows.map(row => {
+        const item = {};
+        const byId = [];
+        for (const [name, codec] of Object.entries(shape.fields)) {
+            const column = page.fields.indexOf(name);
+            const prefix = page.prefix?.[name];
+            if (column >= 0)
+                codec.write(item, row[column] ?? null);
+            else if (page.same !== undefined && name in page.same) {
+                codec.write(item, page.same[name] ?? null);
+            }
+            else if (prefix !== undefined)
+                byId.push([codec, prefix]);
+            else
+                throw new Error(`a kept page of ${shape.name} lacks the field ${name}`);
+        }
+        // After every other field: the id they end in is one of them.
+        for (const [codec, prefix] of byId)
+            codec.write(item, `${prefix}${String(item.id)}`);
+        return item;
+    });
+    if (shape.itemsKey === undefined)
+        return items;
+    return { total_count: page.total_count ?? items.length, [shape.itemsKey]: items };
+}
+/** Whether `page` holds every field `shape` names (so that {@link rebuild} can rebuild it). */
+function isComplete(shape, page) {
+    return Object.keys(shape.fields).every(name => page.fields.includes(name) ||
+        (page.same !== undefined && name in page.same) ||
+        page.prefix?.[name] !== undefined);
+}
+function itemsOf(shape, data) {
+    const list = shape.itemsKey === undefined
+        ? data
+        : typeof data === 'object' && data !== null
+            ? data[shape.itemsKey]
+            : undefined;
+    if (!Array.isArray(list))
+        return undefined;
+    if (!list.every(item => typeof item === 'object' && item !== null))
+        return undefined;
+    return list;
+}
+/** The prefix every value of `column` has before its object's id, when they all have one. */
+function idPrefix(items, column) {
+    if (items.length < 2)
+        return undefined;
+    let common;
+    for (const [index, value] of column.entries()) {
+        const id = String(items[index]?.id);
+        if (typeof value !== 'string' || !value.endsWith(id))
+            return undefined;
+        const prefix = value.slice(0, value.length - id.length);
+        if (common !== undefined && common !== prefix)
+            return undefined;
+        common = prefix;
+    }
+    return common;
+}
+function sameJson(a, b) {
+    return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 ;// CONCATENATED MODULE: ./src/rules/ordering.ts
 /** The order GitHub lists workflow runs in, and what follows from it. Pure. */
 /** Orders runs newest first, as GitHub lists them: by `created_at`, then by id. */
@@ -50252,6 +50548,7 @@ function fullName(repository) {
  * Finding workflow runs, shared by every run operation: server-side filters first, every page,
  * the client-side globs after, and no run lost to GitHub's 1,000-result cap.
  */
+
 
 
 
@@ -50327,15 +50624,22 @@ async function listRuns(octokit, repository, query, filters, report = { requests
     const firstPageEvent = otherEvents.length === 0 ? onlyEvent : undefined;
     const seen = new Map();
     let everyRun = statuses !== undefined && firstPageEvent === undefined ? [] : undefined;
+    // With a state file, a first page filtered by `created>=` (a time that moves with the clock)
+    // could never be answered 304: the first page is asked without it (see `listFirstPage`).
+    const stable = query.createdAfter !== undefined &&
+        query.createdBefore === undefined &&
+        query.manyRuns !== true &&
+        sendsConditionalRequests(octokit);
     for (const workflow of workflows) {
-        // Without statuses the listing is unfiltered already: its first page is the series' own.
-        const first = statuses === undefined || query.manyRuns === true
+        // Without statuses the listing is unfiltered already: its first page is the series' own,
+        // unless that series moves with the clock.
+        const first = (statuses === undefined && !stable) || query.manyRuns === true
             ? undefined
             : await listFirstPage(octokit, workflow, {
                 ...repository,
                 ...(firstPageEvent !== undefined && { event: firstPageEvent }),
                 ...(branch !== undefined && { branch })
-            }, query, report);
+            }, query, report, stable);
         const whole = first?.whole === true ? first.runs : undefined;
         if (first !== undefined &&
             !first.whole &&
@@ -50346,13 +50650,20 @@ async function listRuns(octokit, repository, query, filters, report = { requests
         if (whole !== undefined) {
             everyRun?.push(...whole);
             for (const run of whole) {
-                if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+                if (statuses === undefined ||
+                    statuses.some(status => run.status === status || run.conclusion === status)) {
                     seen.set(run.id, run);
                 }
             }
             continue;
         }
         everyRun = undefined;
+        // A series without a status filter goes on below the first page it already has.
+        const below = statuses === undefined && first !== undefined ? first.runs.at(-1)?.created_at : undefined;
+        if (below !== undefined)
+            for (const run of first?.runs ?? [])
+                seen.set(run.id, run);
+        const seriesQuery = below === undefined ? query : { ...query, createdBefore: new Date(below) };
         for (const event of events) {
             for (const status of statuses ?? [undefined]) {
                 const params = {
@@ -50361,7 +50672,7 @@ async function listRuns(octokit, repository, query, filters, report = { requests
                     ...(event !== undefined && { event }),
                     ...(branch !== undefined && { branch })
                 };
-                for (const run of await listSeries(octokit, workflow, params, query, report)) {
+                for (const run of await listSeries(octokit, workflow, params, seriesQuery, report)) {
                     seen.set(run.id, run);
                 }
             }
@@ -50373,10 +50684,15 @@ async function listRuns(octokit, repository, query, filters, report = { requests
 }
 /**
  * The first page of a listing without a status filter, and whether it holds the whole listing
- * (`total_count` at most 100).
+ * (`total_count` at most 100). When `stable`, the page is asked without the `created>=` bound
+ * (its URL then stays the same from one run to the next, so a state file can revalidate it); it
+ * holds the whole listing when it also reaches below the bound, and only its runs since the bound
+ * are returned: the same runs, in the same order, as the bounded page would hold.
  */
-async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report) {
-    const created = createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
+async function listFirstPage(octokit, workflow, params, { createdAfter, createdBefore }, report, stable = false) {
+    const created = stable
+        ? undefined
+        : createdRange(createdAfter, createdBefore === undefined ? undefined : isoSeconds(createdBefore));
     const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) };
     report.requests += 1;
     const { data } = workflow === undefined
@@ -50386,7 +50702,16 @@ async function listFirstPage(octokit, workflow, params, { createdAfter, createdB
             workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
         });
     const runs = data.workflow_runs;
-    return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count };
+    const complete = data.total_count <= PER_PAGE && runs.length >= data.total_count;
+    if (!stable || createdAfter === undefined)
+        return { runs, whole: complete };
+    // GitHub compares `created` to the second.
+    const bound = Date.parse(isoSeconds(createdAfter));
+    const last = runs.at(-1);
+    return {
+        runs: runs.filter(run => Date.parse(run.created_at) >= bound),
+        whole: complete || (last !== undefined && Date.parse(last.created_at) < bound)
+    };
 }
 async function listSeries(octokit, workflow, params, { createdAfter, createdBefore: upTo }, report) {
     const runs = new Map();
@@ -53051,8 +53376,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -55205,6 +55528,154 @@ async function runOperation(operation, context) {
     return handler({ ...context, settings: context.settings });
 }
 
+;// CONCATENATED MODULE: ./src/boundary/state-file.ts
+/**
+ * The state file (`state-file`): what one run keeps of its listings for the next, read when the
+ * step starts and rewritten when it ends. A JSON object:
+ *
+ * ```json
+ * {
+ *   "version": 1,
+ *   "api": "https://api.github.com",
+ *   "listings": {
+ *     "/repos/acme/web/actions/runs?per_page=100": {
+ *       "etag": "W/\"5e0f…\"", "total_count": 2,
+ *       "same": { "workflow_id": 11, "event": "push", … },
+ *       "prefix": { "html_url": "https://github.com/acme/web/actions/runs/" },
+ *       "fields": ["id", "head_sha", "created_at"],
+ *       "rows": [[5002, "…", "2026-11-22T11:00:00Z"], [5001, "…", "2026-11-22T10:00:00Z"]]
+ *     }
+ *   }
+ * }
+ * ```
+ *
+ * `version` is the format's number and `api` the API base URL the listings came from; each entry
+ * of `listings` is one page (`StoredPage` in conditional.ts) under its path and query. The file
+ * holds nothing else: no token, no header but `ETag` and `Link`, no secret value, no log line.
+ * A file that cannot be used (empty, unreadable, not JSON, cut short, another version, another
+ * API, a page without the fields a decision reads) is set aside with one warning naming it; a
+ * missing file is the first run's and starts fresh without one.
+ */
+
+
+
+
+
+/** The format's number: a file of another version starts fresh. */
+const STATE_FILE_VERSION = 1;
+/**
+ * Reads the state file at `path`.
+ * @param apiUrl the API base URL of this run: a file written against another API is set aside.
+ * @param shapes the listings whose pages may be kept: a page of none of them, or one that lacks a
+ *   field its listing's decisions read, makes the file unusable.
+ * @returns the pages, or none and the problem when the file cannot be used. A missing file is no
+ *   problem (the first run). Never throws.
+ */
+function loadState(path, apiUrl, shapes) {
+    let text;
+    try {
+        text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { pages: new Map() };
+        return fresh(`could not be read (${messageOf(error)})`);
+    }
+    if (text.trim() === '')
+        return fresh('is empty');
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        return fresh(`is not JSON, or was cut short (${messageOf(error)})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return fresh('is not a JSON object');
+    }
+    const { version, api, listings } = parsed;
+    if (version !== STATE_FILE_VERSION) {
+        return fresh(`has version ${JSON.stringify(version)}, not ${STATE_FILE_VERSION}`);
+    }
+    if (api !== apiUrl) {
+        return fresh(`was written for the API ${JSON.stringify(api)}, not ${apiUrl}`);
+    }
+    if (typeof listings !== 'object' || listings === null || Array.isArray(listings)) {
+        return fresh('has no "listings" object');
+    }
+    const pages = new Map();
+    for (const [key, page] of Object.entries(listings)) {
+        const shape = shapes.find(candidate => candidate.path.test(key.split('?')[0] ?? ''));
+        if (shape === undefined || !isStoredPage(page) || !isComplete(shape, page)) {
+            return fresh(`holds an entry it cannot use (${key.slice(0, 200)})`);
+        }
+        pages.set(key, page);
+    }
+    return { pages };
+}
+function fresh(problem) {
+    return { pages: new Map(), problem };
+}
+function isStoredPage(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        return false;
+    const page = value;
+    const isRecord = (field) => field === undefined || (typeof field === 'object' && field !== null && !Array.isArray(field));
+    return (typeof page.etag === 'string' &&
+        page.etag !== '' &&
+        (page.link === undefined || typeof page.link === 'string') &&
+        (page.total_count === undefined || typeof page.total_count === 'number') &&
+        isRecord(page.same) &&
+        isRecord(page.prefix) &&
+        Object.values((page.prefix ?? {})).every(prefix => typeof prefix === 'string') &&
+        Array.isArray(page.fields) &&
+        page.fields.every(field => typeof field === 'string') &&
+        Array.isArray(page.rows) &&
+        page.rows.every(row => Array.isArray(row) && row.length === page.fields.length));
+}
+/**
+ * Writes the state file: the pages this run read, under `version` and `api`. Written to a
+ * temporary file beside it (a name no other step uses), flushed to disk, then renamed over
+ * `path`, so a reader sees the old file or the new one, never half of one; on failure the
+ * temporary file is removed and the old file stays as it was.
+ * @returns the bytes written.
+ * @throws the file system's error (the caller warns: the next run starts fresh).
+ */
+function state_file_saveState(path, apiUrl, pages) {
+    const text = `${JSON.stringify({
+        version: STATE_FILE_VERSION,
+        api: apiUrl,
+        listings: Object.fromEntries(pages)
+    })}\n`;
+    const temporary = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    let descriptor;
+    try {
+        // `wx`: never an existing file (another step's temporary file, or a link planted there).
+        descriptor = (0,external_node_fs_namespaceObject.openSync)(temporary, 'wx', 0o600);
+        const bytes = Buffer.from(text, 'utf8');
+        for (let written = 0; written < bytes.length;) {
+            written += (0,external_node_fs_namespaceObject.writeSync)(descriptor, bytes, written, bytes.length - written);
+        }
+        (0,external_node_fs_namespaceObject.fsyncSync)(descriptor);
+        (0,external_node_fs_namespaceObject.closeSync)(descriptor);
+        descriptor = undefined;
+        (0,external_node_fs_namespaceObject.renameSync)(temporary, path);
+        return bytes.length;
+    }
+    catch (error) {
+        if (descriptor !== undefined) {
+            try {
+                (0,external_node_fs_namespaceObject.closeSync)(descriptor);
+            }
+            catch {
+                // The write's own error is the one to report.
+            }
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(temporary, { force: true });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/boundary/outcomes.ts
 /** Every result of the invocation, in the order they were decided. */
 class Results {
@@ -55232,6 +55703,151 @@ class Results {
         return this.entries.filter(entry => entry.outcome === outcome);
     }
 }
+
+;// CONCATENATED MODULE: ./src/readers/listing-shapes.ts
+/** A field kept as it is. `absentWhenNull`: null stands for a field the answer did not have. */
+function plain(name, absentWhenNull = false) {
+    return {
+        read: item => toJson(item[name]),
+        write: (item, value) => {
+            if (value !== null || !absentWhenNull)
+                item[name] = value;
+        }
+    };
+}
+/** A URL that ends in the object's id (`html_url`): kept once per page as a prefix. */
+function urlEndingInId(name) {
+    return { ...plain(name), endsWithId: true };
+}
+/** An account object (`actor`), kept as its login; null when the answer had none. */
+function account(name) {
+    return {
+        read: item => toJson(item[name]?.login),
+        write: (item, value) => {
+            item[name] = value === null ? null : { login: value };
+        }
+    };
+}
+/** An object kept as some of its fields (`head_repository` as id, full name and owner's login). */
+function object(name, fields) {
+    return {
+        read: item => {
+            const value = item[name];
+            if (value === null || value === undefined)
+                return null;
+            return Object.fromEntries(Object.entries(fields).map(([key, codec]) => [key, codec.read(value)]));
+        },
+        write: (item, value) => {
+            if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+                item[name] = null;
+                return;
+            }
+            const rebuilt = {};
+            for (const [key, codec] of Object.entries(fields))
+                codec.write(rebuilt, value[key] ?? null);
+            item[name] = rebuilt;
+        }
+    };
+}
+function toJson(value) {
+    if (value === undefined)
+        return null;
+    return value;
+}
+const RUN_PATHS = [
+    String.raw `^/repos/[^/]+/[^/]+/actions/runs$`,
+    String.raw `^/repos/[^/]+/[^/]+/actions/workflows/[^/]+/runs$`,
+    String.raw `^/repositories/\d+/actions/runs$`,
+    String.raw `^/repositories/\d+/actions/workflows/[^/]+/runs$`
+];
+/**
+ * Workflow runs: what the run operations read of a listed run (filters, groups, guards, ordering,
+ * the result's link). `updated_at`, `pull_requests`, `name` and the rest are read by no decision.
+ */
+const RUN_LISTING = {
+    name: 'workflow runs',
+    path: new RegExp(RUN_PATHS.join('|')),
+    itemsKey: 'workflow_runs',
+    fields: {
+        id: plain('id'),
+        workflow_id: plain('workflow_id'),
+        path: plain('path'),
+        head_branch: plain('head_branch'),
+        head_sha: plain('head_sha'),
+        event: plain('event'),
+        status: plain('status'),
+        conclusion: plain('conclusion'),
+        created_at: plain('created_at'),
+        run_attempt: plain('run_attempt', true),
+        actor: account('actor'),
+        triggering_actor: account('triggering_actor'),
+        head_repository: object('head_repository', {
+            id: plain('id', true),
+            full_name: plain('full_name', true),
+            owner: account('owner')
+        }),
+        html_url: urlEndingInId('html_url')
+    }
+};
+/** Artifacts: name, size, expiry, age, and the run's branch and head repository (the group). */
+const ARTIFACT_LISTING = {
+    name: 'artifacts',
+    path: /^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)\/actions\/artifacts$/,
+    itemsKey: 'artifacts',
+    fields: {
+        id: plain('id'),
+        name: plain('name'),
+        size_in_bytes: plain('size_in_bytes'),
+        expired: plain('expired'),
+        created_at: plain('created_at'),
+        workflow_run: object('workflow_run', {
+            id: plain('id', true),
+            head_branch: plain('head_branch'),
+            head_repository_id: plain('head_repository_id', true)
+        })
+    }
+};
+/** Actions caches: key, ref, size and when last used. */
+const CACHE_LISTING = {
+    name: 'caches',
+    path: /^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)\/actions\/caches$/,
+    itemsKey: 'actions_caches',
+    fields: {
+        id: plain('id', true),
+        key: plain('key', true),
+        ref: plain('ref', true),
+        size_in_bytes: plain('size_in_bytes', true),
+        last_accessed_at: plain('last_accessed_at', true),
+        created_at: plain('created_at', true)
+    }
+};
+/** What resolving a pattern reads of a listed repository. */
+const REPOSITORY_FIELDS = {
+    name: plain('name'),
+    owner: account('owner'),
+    archived: plain('archived', true)
+};
+/** The installation's repositories (an answer with `total_count`). */
+const INSTALLATION_REPOSITORY_LISTING = {
+    name: 'repositories',
+    path: /^\/installation\/repositories$/,
+    itemsKey: 'repositories',
+    fields: REPOSITORY_FIELDS
+};
+/** An organization's, a user's, or the token's own repositories (answers that are arrays). */
+const REPOSITORY_LISTING = {
+    name: 'repositories',
+    path: /^\/(orgs\/[^/]+\/repos|users\/[^/]+\/repos|user\/repos)$/,
+    fields: REPOSITORY_FIELDS
+};
+/** Every listing whose pages a state file keeps. */
+const LISTING_SHAPES = [
+    RUN_LISTING,
+    ARTIFACT_LISTING,
+    CACHE_LISTING,
+    INSTALLATION_REPOSITORY_LISTING,
+    REPOSITORY_LISTING
+];
 
 ;// CONCATENATED MODULE: ./src/readers/repositories.ts
 /**
@@ -55418,14 +56034,18 @@ function logList(repositories, notes) {
  * repository listing showed it (`x-ratelimit-remaining`, `x-ratelimit-reset`): repositories not
  * reached are then reported skipped, and the warning says so before the first of them is listed.
  * Nothing to compare with when no listing was made (every entry named) or none showed the limit
- * (GitHub Enterprise Server without rate limits).
+ * (GitHub Enterprise Server without rate limits). With a state file the warning says that
+ * listings answered 304 cost nothing, so the sweep may still fit.
  */
 function warnWhenSweepWontFit(settings, perRepository, seen) {
     const count = settings.repositories.length;
     const reads = perRepository * count;
     if (seen === undefined || reads <= seen.remaining)
         return;
-    log.warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`);
+    const revalidated = settings.stateFile === undefined
+        ? ''
+        : ' Listings unchanged since the last run are answered 304 from the state file at no cost, so the sweep may still fit.';
+    log.warning(`This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.${revalidated}`);
 }
 /**
  * Lists what patterns are matched against, each listing once per invocation, one request at a
@@ -55635,39 +56255,88 @@ function readsPerRepository(settings) {
 
 
 
+
+
+
+
 /**
- * Performs the operation of `parsed`: builds the client, resolves repository patterns once, then
- * runs the handler, which plans and (unless a dry run) writes through the mutation boundary.
- * Per-target errors are recorded in the results, not thrown.
+ * Performs the operation of `parsed`: reads the state file (`state-file`, when set), builds the
+ * client, resolves repository patterns once, then runs the handler, which plans and (unless a dry
+ * run) writes through the mutation boundary; finally rewrites the state file with what this run
+ * listed. Per-target errors are recorded in the results, not thrown.
  * @throws what fails the whole invocation: a bad target found while planning (an InputError of
- *   rotate-secrets, say), or an error of the client's construction.
+ *   rotate-secrets, say), or an error of the client's construction. A state file that cannot be
+ *   read or written is a warning, never a failure.
  */
 async function performOperation(parsed) {
     const results = new Results();
     const mutations = new Mutations(parsed.operation, parsed.dryRun, new OperationsBudget(parsed.limit), results, parsed.pacing.retryBaseMs);
+    const conditional = openState(parsed);
     // The client tells the mutation boundary what every answer shows of the rate limit.
     const client = await createClient({
         token: parsed.token,
         apiUrl: parsed.runner.apiUrl,
         pacing: parsed.pacing,
-        rateLimit: mutations.rateLimit
+        rateLimit: mutations.rateLimit,
+        ...(conditional !== undefined && { conditional })
     });
-    // Patterns become repositories once, before any target is looked at; handlers read the
-    // resolved list from `settings.repositories`.
-    const settings = await resolveRepositories(client.octokit, parsed, results, mutations, readsPerRepository(parsed));
     const extraOutputs = {};
-    if (settings.dryRun) {
-        log.info('Dry run: targets are found and reported as planned; nothing is changed.');
+    let settings = parsed;
+    try {
+        // Patterns become repositories once, before any target is looked at; handlers read the
+        // resolved list from `settings.repositories`.
+        settings = await resolveRepositories(client.octokit, parsed, results, mutations, readsPerRepository(parsed));
+        if (settings.dryRun) {
+            log.info('Dry run: targets are found and reported as planned; nothing is changed.');
+        }
+        await runHandler({
+            settings,
+            octokit: client.octokit,
+            results,
+            mutations,
+            now: () => new Date(),
+            extraOutputs
+        });
     }
-    await runHandler({
-        settings,
-        octokit: client.octokit,
-        results,
-        mutations,
-        now: () => new Date(),
-        extraOutputs
-    });
+    finally {
+        if (conditional !== undefined && parsed.stateFile !== undefined) {
+            closeState(parsed.stateFile, parsed.runner.apiUrl, conditional);
+        }
+    }
     return { settings, results: results.all(), counter: client.counter, extraOutputs };
+}
+/**
+ * The listings kept by earlier runs (`state-file`), or undefined without a state file. A file
+ * that cannot be used starts fresh with one warning naming it; a missing one without.
+ */
+function openState(settings) {
+    const path = settings.stateFile;
+    if (path === undefined)
+        return undefined;
+    const apiUrl = settings.runner.apiUrl;
+    const loaded = loadState(path, apiUrl, LISTING_SHAPES);
+    if (loaded.problem !== undefined) {
+        log.warning(`state-file ${path} ${loaded.problem}; starting fresh: every listing is read in full this time, and the file is rewritten when the step ends.`);
+    }
+    else if (loaded.pages.size > 0) {
+        log.info(`state-file ${path}: ${loaded.pages.size} listing pages kept from the last run`);
+    }
+    else {
+        log.info(`state-file ${path}: none yet; starting fresh`);
+    }
+    return new ConditionalRequests(loaded.pages, LISTING_SHAPES, apiUrl);
+}
+/** Rewrites the state file with the pages this run read; a failure is a warning. */
+function closeState(path, apiUrl, conditional) {
+    const { sent, notModified } = conditional.tally;
+    const pages = conditional.pages();
+    try {
+        const bytes = state_file_saveState(path, apiUrl, pages);
+        log.info(`state-file ${path}: ${notModified} of ${sent} conditional requests answered 304 Not Modified (no rate-limit point); ${pages.size} listing pages kept (${bytes} bytes)`);
+    }
+    catch (error) {
+        log.warning(`state-file ${path} could not be written (${messageOf(error)}); the next run starts fresh. Check that the step may write that folder and that the disk has room.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/tally.ts
@@ -55714,7 +56383,11 @@ function bytesFreedLine(extraOutputs, dryRun) {
 function totalsLine(settings, results, counter, extraOutputs) {
     const counts = describeCounts(tally(results)) || 'nothing to do';
     const bytes = bytesFreedLine(extraOutputs, settings.dryRun);
-    return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`;
+    // A 304 is a request, but GitHub does not count it against the primary rate limit.
+    const notModified = counter.notModified > 0
+        ? `, ${counter.notModified} answered 304 Not Modified, which cost no rate-limit point`
+        : '';
+    return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes${notModified})`;
 }
 /** The failure of an invocation with failed targets, naming them; undefined when none failed. */
 function failedTargetsMessage(results) {
@@ -56264,13 +56937,14 @@ function openGeneratedValuesFile(command, settings) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BH: () => (/* binding */ isExpression),
+/* harmony export */   Gl: () => (/* binding */ appliesTo),
 /* harmony export */   HA: () => (/* binding */ defaultOf),
 /* harmony export */   Vc: () => (/* binding */ inputsOf),
 /* harmony export */   mc: () => (/* binding */ INPUTS),
 /* harmony export */   n1: () => (/* binding */ OPERATION_SUMMARIES),
 /* harmony export */   xb: () => (/* binding */ OPERATIONS)
 /* harmony export */ });
-/* unused harmony exports OUTPUTS, appliesTo, outputsOf */
+/* unused harmony exports STATE_FILE_OPERATIONS, OUTPUTS, outputsOf */
 /**
  * The one definition of the operations, their inputs and their outputs. Everything a user reads
  * about an input comes from here: the top-level `action.yml`, each operation's sub-action
@@ -56312,6 +56986,15 @@ const RUN_OPERATIONS = [
 ];
 const CLEAN_UP_OPERATIONS = [
     'delete-runs',
+    'delete-artifacts',
+    'delete-caches'
+];
+/**
+ * The operations whose listings a later run repeats, and so may answer from `state-file`: every
+ * one but rotate-secrets, whose reads (public keys, the secrets around each write) must be fresh.
+ */
+const STATE_FILE_OPERATIONS = [
+    ...RUN_OPERATIONS,
     'delete-artifacts',
     'delete-caches'
 ];
@@ -56398,6 +57081,12 @@ const INPUTS = {
         default: 'true',
         type: 'boolean',
         operations: 'all'
+    },
+    'state-file': {
+        description: 'Path of a JSON file that keeps, from one run to the next, the validators (ETag) of the listings and what the decisions need from them: read when the step starts, rewritten when it ends. Later runs ask with If-None-Match, and a listing unchanged since (304 Not Modified) costs no rate-limit point while the token stays the same (GitHub binds validators to the token). Decisions are the same as without it. Empty = off. See the README, Repeat sweeps.',
+        default: '',
+        type: 'string',
+        operations: STATE_FILE_OPERATIONS
     },
     // rerun-failed
     lookback: {

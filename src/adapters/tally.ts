@@ -59,12 +59,17 @@ export function bytesFreedLine(
 export function totalsLine(
   settings: Pick<Settings, 'operation' | 'dryRun'>,
   results: readonly TargetResult[],
-  counter: Pick<RequestCounter, 'total' | 'writes'>,
+  counter: Pick<RequestCounter, 'total' | 'writes' | 'notModified'>,
   extraOutputs: Record<string, string>
 ): string {
   const counts = describeCounts(tally(results)) || 'nothing to do'
   const bytes = bytesFreedLine(extraOutputs, settings.dryRun)
-  return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes)`
+  // A 304 is a request, but GitHub does not count it against the primary rate limit.
+  const notModified =
+    counter.notModified > 0
+      ? `, ${counter.notModified} answered 304 Not Modified, which cost no rate-limit point`
+      : ''
+  return `${settings.operation}${settings.dryRun ? ' (dry run)' : ''}: ${counts}${bytes ? `; ${bytes}` : ''}; ${counter.total} API requests (${counter.writes} writes${notModified})`
 }
 
 /** The failure of an invocation with failed targets, naming them; undefined when none failed. */

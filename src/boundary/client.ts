@@ -9,6 +9,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import { RequestError } from '@octokit/request-error'
 import Bottleneck from 'bottleneck'
 import { isHttpAnswer, messageOf, redactSecrets, registerSecret } from './api-errors.js'
+import type { ConditionalRequests } from './conditional.js'
 import { MAX_RATE_LIMIT_WAIT_SECONDS, type RateLimitWatch } from './rate-limit.js'
 import type { PacingSettings } from '../settings.js'
 
@@ -29,6 +30,11 @@ export const SEND_ONCE = { request: { retries: 0 } }
 export class RequestCounter {
   total = 0
   writes = 0
+  /**
+   * Of `total`, the conditional requests answered `304 Not Modified`: requests all the same, but
+   * GitHub does not count them against the primary rate limit.
+   */
+  notModified = 0
   private readonly byRoute = new Map<string, number>()
 
   /** Records one attempt of `method route` (route as the template, e.g. `GET /repos/{owner}/{repo}`). */
@@ -61,6 +67,11 @@ interface ClientConfig {
    * spent, no request is sent (`GET /rate_limit` aside).
    */
   rateLimit?: RateLimitWatch
+  /**
+   * The listings kept from earlier runs (`state-file`): GETs of them go out with `If-None-Match`
+   * (see conditional.ts). Unset: no conditional request is sent.
+   */
+  conditional?: ConditionalRequests
 }
 
 /**
@@ -263,7 +274,7 @@ export async function createClient(config: ClientConfig): Promise<ApiClient> {
   const octokit = getOctokit(
     config.token,
     clientOptions(config),
-    ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit)
+    ...clientPlugins(counter, config.pacing.requestTimeoutMs, config.rateLimit, config.conditional)
   )
   return { octokit, counter }
 }
@@ -289,18 +300,29 @@ async function importGetOctokit(): Promise<typeof getOctokit> {
 /**
  * The client's plugins in the order `getOctokit` takes them. The first registered sits innermost:
  * {@link attemptHook} sees every attempt, retries included, before the retry and throttling
- * plugins decide on it.
+ * plugins decide on it. With `conditional`, its hook sits right outside: it turns a 304 (which
+ * Octokit throws) into the kept page before the retry and throttling plugins see an error, and
+ * `attemptHook` still counts the 304 and reports its rate-limit headers.
  */
 export function clientPlugins(
   counter: RequestCounter,
   timeoutMs: number,
-  rateLimit?: RateLimitWatch
-): [OctokitPlugin, OctokitPlugin, OctokitPlugin] {
+  rateLimit?: RateLimitWatch,
+  conditional?: ConditionalRequests
+): OctokitPlugin[] {
   const countAttempts = (octokit: { hook: Octokit['hook'] }): Record<string, never> => {
     octokit.hook.wrap('request', attemptHook(counter, timeoutMs, rateLimit))
     return {}
   }
-  return [countAttempts, retry, throttling]
+  const revalidate =
+    conditional === undefined
+      ? []
+      : [
+          conditional.plugin(() => {
+            counter.notModified += 1
+          }) as OctokitPlugin
+        ]
+  return [countAttempts, ...revalidate, retry, throttling]
 }
 
 type OctokitPlugin = Parameters<typeof getOctokit>[2]

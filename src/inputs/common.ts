@@ -3,7 +3,8 @@
  * environment: the token, the repositories, dry run, limit, the runner's context and pacing; and
  * the run filters of the operations that act on workflow runs.
  */
-import { readFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { messageOf, PERMISSION_HINTS, PROTECTION_RULE_TOKEN_HINT } from '../boundary/api-errors.js'
 import { log } from '../log.js'
 import { protectionRulePayload } from '../operations/review-deployments/rules.js'
@@ -16,6 +17,7 @@ import type {
   RunFilters,
   RunnerContext
 } from '../settings.js'
+import { appliesTo, INPUTS } from './definition.js'
 import { InputError } from './input-error.js'
 import {
   entryText,
@@ -70,6 +72,9 @@ export function readCommon(
       ? [{ owner: entry.owner, repo: entry.repo }]
       : []
   )
+  const stateFile = appliesTo(INPUTS['state-file'], operation)
+    ? readStateFile(inputs.text('state-file'))
+    : undefined
   return {
     token,
     repositories,
@@ -78,9 +83,46 @@ export function readCommon(
     dryRun: inputs.boolean('dry-run'),
     limit: inputs.integer('limit', { min: 1, max: 10000 }),
     failOnError: inputs.boolean('fail-on-error'),
+    ...(stateFile !== undefined && { stateFile }),
     runner,
     pacing: readPacing(env)
   }
+}
+
+const STATE_FILE_EXAMPLE = "'state-file: ${{ runner.temp }}/actions-ops-state.json'"
+
+/**
+ * `state-file` as an absolute path (relative paths are taken from the working directory), checked
+ * before any request: the step rewrites it when it ends, so its folder must exist and be writable,
+ * and the path must not name a folder. The file itself need not exist (the first run starts fresh).
+ * @returns undefined when blank (no state file: no conditional request is sent).
+ * @throws InputError naming the path and what to do.
+ */
+function readStateFile(raw: string): string | undefined {
+  if (raw === '') return undefined
+  const path = resolve(raw)
+  const folder = dirname(path)
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    throw new InputError(
+      'state-file',
+      `${JSON.stringify(raw)} is a folder; name a file in it, e.g. ${STATE_FILE_EXAMPLE}.`
+    )
+  }
+  if (statSync(folder, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    throw new InputError(
+      'state-file',
+      `${JSON.stringify(raw)} is in the folder ${folder}, which does not exist. Create it in an earlier step, or use a folder that exists, e.g. ${STATE_FILE_EXAMPLE}.`
+    )
+  }
+  try {
+    accessSync(folder, constants.W_OK)
+  } catch {
+    throw new InputError(
+      'state-file',
+      `${JSON.stringify(raw)} cannot be written: the folder ${folder} is not writable by this step. Use a folder the step may write, e.g. ${STATE_FILE_EXAMPLE}.`
+    )
+  }
+  return path
 }
 
 /** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */

@@ -251,7 +251,8 @@ function logList(repositories: readonly RepositoryRef[], notes: readonly EntryNo
  * repository listing showed it (`x-ratelimit-remaining`, `x-ratelimit-reset`): repositories not
  * reached are then reported skipped, and the warning says so before the first of them is listed.
  * Nothing to compare with when no listing was made (every entry named) or none showed the limit
- * (GitHub Enterprise Server without rate limits).
+ * (GitHub Enterprise Server without rate limits). With a state file the warning says that
+ * listings answered 304 cost nothing, so the sweep may still fit.
  */
 function warnWhenSweepWontFit(
   settings: ResolvableSettings,
@@ -261,8 +262,12 @@ function warnWhenSweepWontFit(
   const count = settings.repositories.length
   const reads = perRepository * count
   if (seen === undefined || reads <= seen.remaining) return
+  const revalidated =
+    settings.stateFile === undefined
+      ? ''
+      : ' Listings unchanged since the last run are answered 304 from the state file at no cost, so the sweep may still fit.'
   log.warning(
-    `This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.`
+    `This sweep needs at least ${reads} API requests (${count} repositories × ${perRepository}), but the rate limit has ${seen.remaining} left until ${seen.reset.toISOString()}: repositories not reached by then are reported skipped. Narrow \`repository\` (or add \`exclude-repository\`), or run again after the reset.${revalidated}`
   )
 }
 

@@ -6,6 +6,7 @@ import { log } from '../log.js'
 import { statusOf } from '../boundary/api-errors.js'
 import type { WorkflowRun } from './api-types.js'
 import type { Octokit } from '../boundary/client.js'
+import { sendsConditionalRequests } from '../boundary/conditional.js'
 import { LISTING_CAP, PER_PAGE } from '../github-limits.js'
 import { matchesAny, matchesLogin } from '../rules/matching.js'
 import { newestFirst } from '../rules/ordering.js'
@@ -136,10 +137,18 @@ export async function listRuns(
   const seen = new Map<number, WorkflowRun>()
   let everyRun: WorkflowRun[] | undefined =
     statuses !== undefined && firstPageEvent === undefined ? [] : undefined
+  // With a state file, a first page filtered by `created>=` (a time that moves with the clock)
+  // could never be answered 304: the first page is asked without it (see `listFirstPage`).
+  const stable =
+    query.createdAfter !== undefined &&
+    query.createdBefore === undefined &&
+    query.manyRuns !== true &&
+    sendsConditionalRequests(octokit)
   for (const workflow of workflows) {
-    // Without statuses the listing is unfiltered already: its first page is the series' own.
+    // Without statuses the listing is unfiltered already: its first page is the series' own,
+    // unless that series moves with the clock.
     const first =
-      statuses === undefined || query.manyRuns === true
+      (statuses === undefined && !stable) || query.manyRuns === true
         ? undefined
         : await listFirstPage(
             octokit,
@@ -150,7 +159,8 @@ export async function listRuns(
               ...(branch !== undefined && { branch })
             },
             query,
-            report
+            report,
+            stable
           )
     const whole = first?.whole === true ? first.runs : undefined
     if (
@@ -164,13 +174,21 @@ export async function listRuns(
     if (whole !== undefined) {
       everyRun?.push(...whole)
       for (const run of whole) {
-        if (statuses?.some(status => run.status === status || run.conclusion === status)) {
+        if (
+          statuses === undefined ||
+          statuses.some(status => run.status === status || run.conclusion === status)
+        ) {
           seen.set(run.id, run)
         }
       }
       continue
     }
     everyRun = undefined
+    // A series without a status filter goes on below the first page it already has.
+    const below =
+      statuses === undefined && first !== undefined ? first.runs.at(-1)?.created_at : undefined
+    if (below !== undefined) for (const run of first?.runs ?? []) seen.set(run.id, run)
+    const seriesQuery = below === undefined ? query : { ...query, createdBefore: new Date(below) }
     for (const event of events) {
       for (const status of statuses ?? [undefined]) {
         const params = {
@@ -179,7 +197,7 @@ export async function listRuns(
           ...(event !== undefined && { event }),
           ...(branch !== undefined && { branch })
         }
-        for (const run of await listSeries(octokit, workflow, params, query, report)) {
+        for (const run of await listSeries(octokit, workflow, params, seriesQuery, report)) {
           seen.set(run.id, run)
         }
       }
@@ -191,19 +209,25 @@ export async function listRuns(
 
 /**
  * The first page of a listing without a status filter, and whether it holds the whole listing
- * (`total_count` at most 100).
+ * (`total_count` at most 100). When `stable`, the page is asked without the `created>=` bound
+ * (its URL then stays the same from one run to the next, so a state file can revalidate it); it
+ * holds the whole listing when it also reaches below the bound, and only its runs since the bound
+ * are returned: the same runs, in the same order, as the bounded page would hold.
  */
 async function listFirstPage(
   octokit: Octokit,
   workflow: string | undefined,
   params: RepositoryRef & { event?: string; branch?: string },
   { createdAfter, createdBefore }: Pick<RunQuery, 'createdAfter' | 'createdBefore'>,
-  report: ListingReport
+  report: ListingReport,
+  stable = false
 ): Promise<{ runs: WorkflowRun[]; whole: boolean }> {
-  const created = createdRange(
-    createdAfter,
-    createdBefore === undefined ? undefined : isoSeconds(createdBefore)
-  )
+  const created = stable
+    ? undefined
+    : createdRange(
+        createdAfter,
+        createdBefore === undefined ? undefined : isoSeconds(createdBefore)
+      )
   const request = { ...params, per_page: PER_PAGE, ...(created !== undefined && { created }) }
   report.requests += 1
   const { data } =
@@ -214,7 +238,15 @@ async function listFirstPage(
           workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow
         })
   const runs = data.workflow_runs as WorkflowRun[]
-  return { runs, whole: data.total_count <= PER_PAGE && runs.length >= data.total_count }
+  const complete = data.total_count <= PER_PAGE && runs.length >= data.total_count
+  if (!stable || createdAfter === undefined) return { runs, whole: complete }
+  // GitHub compares `created` to the second.
+  const bound = Date.parse(isoSeconds(createdAfter))
+  const last = runs.at(-1)
+  return {
+    runs: runs.filter(run => Date.parse(run.created_at) >= bound),
+    whole: complete || (last !== undefined && Date.parse(last.created_at) < bound)
+  }
 }
 
 type SeriesParams = RepositoryRef & { status?: RunStatusFilter; event?: string; branch?: string }

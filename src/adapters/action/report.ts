@@ -77,7 +77,10 @@ async function writeSummary(
   const totals = OUTCOME_ORDER.map(outcome => `${outcome}: ${counts[outcome]}`).join(' · ')
   const summary = core.summary
     .addHeading(title, 2)
-    .addRaw(`${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}`, true)
+    .addRaw(
+      `${totals}${bytes ? ` · ${bytes}` : ''} · API requests: ${counter.total}${counter.notModified > 0 ? ` (${counter.notModified} answered 304 Not Modified)` : ''}`,
+      true
+    )
   const groups = groupByRepository(settings.repositories, results)
   const named = settings.repositoryEntries.every(entry => entry.kind === 'named')
   // One repository, or work that visits none (organization secrets, a protection rule's answer):
