@@ -49403,10 +49403,10 @@ function readStateFile(raw) {
         return undefined;
     const path = (0,external_node_path_namespaceObject.resolve)(raw);
     const folder = (0,external_node_path_namespaceObject.dirname)(path);
-    if ((0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+    if (statOf(raw, path)?.isDirectory() === true) {
         throw new input_error_InputError('state-file', `${JSON.stringify(raw)} is a folder; name a file in it, e.g. ${STATE_FILE_EXAMPLE}.`);
     }
-    if ((0,external_node_fs_namespaceObject.statSync)(folder, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    if (statOf(raw, folder)?.isDirectory() !== true) {
         throw new input_error_InputError('state-file', `${JSON.stringify(raw)} is in the folder ${folder}, which does not exist. Create it in an earlier step, or use a folder that exists, e.g. ${STATE_FILE_EXAMPLE}.`);
     }
     try {
@@ -49416,6 +49416,25 @@ function readStateFile(raw) {
         throw new input_error_InputError('state-file', `${JSON.stringify(raw)} cannot be written: the folder ${folder} is not writable by this step. Use a folder the step may write, e.g. ${STATE_FILE_EXAMPLE}.`);
     }
     return path;
+}
+/**
+ * What the file system tells of `path` (a part of `state-file`): undefined when nothing is there.
+ * @throws InputError naming `state-file` when the path cannot be looked at (too long, a file where
+ *   a folder should be, no permission).
+ */
+function statOf(raw, path) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(path, { throwIfNoEntry: false });
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENAMETOOLONG'
+            ? 'is too long a path for this file system'
+            : code === 'ENOTDIR'
+                ? 'passes through a file as if it were a folder'
+                : `cannot be looked at (${typeof code === 'string' ? code : 'error'})`;
+        throw new input_error_InputError('state-file', `${JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw)} ${why}. Use a file in a folder the step may write, e.g. ${STATE_FILE_EXAMPLE}.`);
+    }
 }
 /** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
 const TOKEN_CHARACTER = /^[\x21-\x7E]$/;

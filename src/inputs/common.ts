@@ -3,7 +3,7 @@
  * environment: the token, the repositories, dry run, limit, the runner's context and pacing; and
  * the run filters of the operations that act on workflow runs.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs'
+import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { messageOf, PERMISSION_HINTS, PROTECTION_RULE_TOKEN_HINT } from '../boundary/api-errors.js'
 import { log } from '../log.js'
@@ -102,13 +102,13 @@ function readStateFile(raw: string): string | undefined {
   if (raw === '') return undefined
   const path = resolve(raw)
   const folder = dirname(path)
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+  if (statOf(raw, path)?.isDirectory() === true) {
     throw new InputError(
       'state-file',
       `${JSON.stringify(raw)} is a folder; name a file in it, e.g. ${STATE_FILE_EXAMPLE}.`
     )
   }
-  if (statSync(folder, { throwIfNoEntry: false })?.isDirectory() !== true) {
+  if (statOf(raw, folder)?.isDirectory() !== true) {
     throw new InputError(
       'state-file',
       `${JSON.stringify(raw)} is in the folder ${folder}, which does not exist. Create it in an earlier step, or use a folder that exists, e.g. ${STATE_FILE_EXAMPLE}.`
@@ -123,6 +123,29 @@ function readStateFile(raw: string): string | undefined {
     )
   }
   return path
+}
+
+/**
+ * What the file system tells of `path` (a part of `state-file`): undefined when nothing is there.
+ * @throws InputError naming `state-file` when the path cannot be looked at (too long, a file where
+ *   a folder should be, no permission).
+ */
+function statOf(raw: string, path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false })
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    const why =
+      code === 'ENAMETOOLONG'
+        ? 'is too long a path for this file system'
+        : code === 'ENOTDIR'
+          ? 'passes through a file as if it were a folder'
+          : `cannot be looked at (${typeof code === 'string' ? code : 'error'})`
+    throw new InputError(
+      'state-file',
+      `${JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}…` : raw)} ${why}. Use a file in a folder the step may write, e.g. ${STATE_FILE_EXAMPLE}.`
+    )
+  }
 }
 
 /** What a token is made of: printable ASCII, no whitespace (GitHub's tokens are `[A-Za-z0-9_]`). */
