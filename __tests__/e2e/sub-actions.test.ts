@@ -84,7 +84,10 @@ describe('sub-actions', () => {
       expect(sub.run.exitCode).toBe(top.run.exitCode)
       expect(sub.run.result).toEqual(top.run.result)
       expect(sub.run.outputs).toEqual(top.run.outputs)
-      expect(sub.run.summary).toBe(top.run.summary)
+      // The request count differs by a retry when a busy machine makes a request time out.
+      const withoutCount = (summary: string): string =>
+        summary.replace(/API requests: \d+/, 'API requests: N')
+      expect(withoutCount(sub.run.summary)).toBe(withoutCount(top.run.summary))
       expect(sub.writes).toEqual(top.writes)
     })
   })
