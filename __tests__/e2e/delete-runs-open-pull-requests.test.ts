@@ -87,7 +87,7 @@ describe('delete-runs with keep-open-pull-requests', () => {
   it('should keep the runs at the heads of open pull requests without an entry, planning in a dry run what it then deletes', async () => {
     const s = await simulate(scenario(repo('acme/web', 1, 101)))
     const dry = await deleteRuns(s, { 'dry-run': 'true' })
-    const real = await deleteRuns(s, {}, { bundle: true })
+    const real = await deleteRuns(s, {})
     expect(real.exitCode).toBe(0)
     expect(outcomes(real)).toEqual([
       [1, 'done', 'created 40d ago, conclusion success'],
