@@ -1,8 +1,8 @@
+import { formatDuration } from '../../src/rules/durations.js'
 import { describe, expect, it } from '@jest/globals'
 import {
   InputError,
   parseBoolean,
-  formatDuration,
   parseDurationSeconds,
   parseGlobs,
   parseInteger,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { aRun } from '../../__fixtures__/runs.js'
-import { findStaleRuns, formatAge, groupKey } from '../../src/operations/cancel-stale/rules.js'
+import { findStaleRuns, groupKey } from '../../src/operations/cancel-stale/rules.js'
+import { formatDuration as formatAge } from '../../src/rules/durations.js'
 
 const now = new Date('2026-11-22T12:00:00Z')
 const at = (hh: number, mm = 0): string =>

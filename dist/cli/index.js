@@ -35660,7 +35660,7 @@ async function main(io) {
             return cli_io/* EXIT */.d.ok;
         case 'run': {
             // Eager: bundled into this file, evaluated only here.
-            const { runCommandLine } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 9550));
+            const { runCommandLine } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 3415));
             return runCommandLine(invocation.command, io, fail);
         }
     }
@@ -35669,7 +35669,7 @@ async function main(io) {
 
 /***/ }),
 
-/***/ 9550:
+/***/ 3415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48727,11 +48727,33 @@ function re(stringsOrFlags, ...values) {
 }
 
 
+;// CONCATENATED MODULE: ./src/rules/durations.ts
+/** Durations written the way the duration inputs take them. Pure. */
+const UNITS = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1]
+];
+/** Writes whole seconds in the largest whole units, as a duration input would: `400d`, `6h`, `1h30m`, `0s`. */
+function formatDuration(seconds) {
+    let left = Math.floor(seconds);
+    let text = '';
+    for (const [unit, size] of UNITS) {
+        if (left >= size) {
+            text += `${Math.floor(left / size)}${unit}`;
+            left %= size;
+        }
+    }
+    return text || '0s';
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parse.ts
 /**
  * Pure parsers for input values. Each throws an `InputError` that names the input, quotes the
  * value and shows an accepted example, so a mistyped step fails before the first API call.
  */
+
 
 
 
@@ -48806,24 +48828,6 @@ function parseDurationSeconds(input, raw, bounds) {
         throw new InputError(input, `${quote(value)} is shorter than ${formatDuration(min)}. Use a duration from ${formatDuration(min)} to ${max}, e.g. '${input}: 30m'.`);
     }
     return seconds;
-}
-const UNITS = [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1]
-];
-/** Writes whole seconds as a duration input would: `400d`, `6h`, `1h30m`, `0s`. */
-function formatDuration(seconds) {
-    let left = Math.floor(seconds);
-    let text = '';
-    for (const [unit, size] of UNITS) {
-        if (left >= size) {
-            text += `${Math.floor(left / size)}${unit}`;
-            left %= size;
-        }
-    }
-    return text || '0s';
 }
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
@@ -49244,6 +49248,14 @@ function readPacing(env) {
         requestTimeoutMs: Math.max(MIN_REQUEST_TIMEOUT_MS, 30_000 * scale),
         pollIntervalMs: 10_000 * scale
     };
+}
+/**
+ * What the settings of an operation on workflow runs start from: the common settings, the
+ * operation's name, and its run filters (see `readRunFilters`).
+ * @throws InputError naming the input.
+ */
+function readRunOperation(inputs, common, operation) {
+    return { ...common, operation, filters: readRunFilters(inputs, common, operation) };
 }
 /**
  * The run filters (`run-id`, `workflow`, `branch`, `exclude-branch`, `event`, `actor`) of an
@@ -51135,11 +51147,8 @@ function approveRefused(error) {
  */
 function readApproveForkRunsSettings(inputs, common) {
     const protectedPaths = inputs.globs('protected-paths', '.github/workflows/**');
-    const operation = 'approve-fork-runs';
     return {
-        ...common,
-        operation,
-        filters: readRunFilters(inputs, common, operation),
+        ...readRunOperation(inputs, common, 'approve-fork-runs'),
         trustedActors: inputs.globs('trusted-actors', 'dependabot[bot]'),
         // A value of separators alone (`,`) protects as much as none given: the defaults.
         protectedPaths: protectedPaths.length > 0 ? protectedPaths : parseList((0,definition/* defaultOf */.HA)('protected-paths') ?? ''),
@@ -51150,6 +51159,7 @@ function readApproveForkRunsSettings(inputs, common) {
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/operations/cancel-stale/rules.ts
+
 
 /**
  * The group a run competes in: same workflow, event, head branch and head repository, so a fork's
@@ -51187,7 +51197,7 @@ function findStaleRuns(runs, options) {
                 stale.push({ run, reason: `superseded by run ${newest.id}` });
             }
             else if (cutoff !== undefined && Date.parse(run.created_at) < cutoff) {
-                stale.push({ run, reason: `older than ${formatAge(options.staleAfterSeconds ?? 0)}` });
+                stale.push({ run, reason: `older than ${formatDuration(options.staleAfterSeconds ?? 0)}` });
             }
         });
     }
@@ -51199,24 +51209,6 @@ function findStaleRuns(runs, options) {
  */
 function inStatuses(run, statuses) {
     return statuses.length === 0 || statuses.includes(run.status ?? '');
-}
-/** Formats seconds as the largest whole units, e.g. 5400 → `1h30m`. */
-function formatAge(seconds) {
-    const units = [
-        ['d', 86400],
-        ['h', 3600],
-        ['m', 60],
-        ['s', 1]
-    ];
-    let rest = Math.round(seconds);
-    let text = '';
-    for (const [unit, size] of units) {
-        if (rest >= size) {
-            text += `${Math.floor(rest / size)}${unit}`;
-            rest %= size;
-        }
-    }
-    return text || '0s';
 }
 
 ;// CONCATENATED MODULE: ./src/operations/cancel-stale/handler.ts
@@ -51420,11 +51412,8 @@ const FORCE_CANCEL_AFTER_BOUNDS = {
 function readCancelStaleSettings(inputs, common) {
     const staleAfterSeconds = parseDurationSeconds('stale-after', inputs.raw('stale-after'), STALE_AFTER_BOUNDS);
     const forceCancelAfterSeconds = parseDurationSeconds('force-cancel-after', inputs.raw('force-cancel-after'), FORCE_CANCEL_AFTER_BOUNDS);
-    const operation = 'cancel-stale';
     return {
-        ...common,
-        operation,
-        filters: readRunFilters(inputs, common, operation),
+        ...readRunOperation(inputs, common, 'cancel-stale'),
         keepLatest: inputs.integer('keep-latest', { min: 1, max: MAX_KEEP_LATEST }),
         statuses: readStatuses(inputs.list('status')),
         ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),
@@ -52036,12 +52025,9 @@ const ARTIFACT_FILTER_HINT = "an artifact tells only its run's head branch; narr
  *   required; `workflow`, `event` and `actor` are refused: an artifact tells none of them).
  */
 function readDeleteArtifactsSettings(inputs, common) {
-    const operation = 'delete-artifacts';
-    refuseInputs(inputs, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
+    refuseInputs(inputs, 'delete-artifacts', ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT);
     return {
-        ...common,
-        operation,
-        filters: readRunFilters(inputs, common, operation),
+        ...readRunOperation(inputs, common, 'delete-artifacts'),
         olderThanSeconds: readOlderThan(inputs),
         keepLatest: readCleanUpKeepLatest(inputs),
         artifactNames: inputs.globs('artifact-name', 'coverage-*')
@@ -53361,11 +53347,8 @@ function ageOf(context, run) {
  * @throws InputError naming the input, the value and an accepted example (`older-than` is required).
  */
 function readDeleteRunsSettings(inputs, common) {
-    const operation = 'delete-runs';
     return {
-        ...common,
-        operation,
-        filters: readRunFilters(inputs, common, operation),
+        ...readRunOperation(inputs, common, 'delete-runs'),
         olderThanSeconds: readOlderThan(inputs),
         keepLatest: readCleanUpKeepLatest(inputs),
         conclusions: readRunConclusions(inputs.list('conclusions')),
@@ -53831,11 +53814,8 @@ const FAILED_CONCLUSIONS = ['failure', 'timed_out', 'cancelled'];
  */
 function readRerunFailedSettings(inputs, common) {
     const logPattern = parseRegExp('log-pattern', inputs.raw('log-pattern'));
-    const operation = 'rerun-failed';
     return {
-        ...common,
-        operation,
-        filters: readRunFilters(inputs, common, operation),
+        ...readRunOperation(inputs, common, 'rerun-failed'),
         // `lookback` has a default, so a blank value never reaches the parser.
         lookbackSeconds: parseDurationSeconds('lookback', inputs.raw('lookback'), LOOKBACK_BOUNDS) ?? 0,
         conclusions: readFailedConclusions(inputs.list('conclusions')),
@@ -54425,11 +54405,8 @@ const handler_target = (repository, run) => runTarget(repository, run, 'review')
  * @throws InputError naming the input, the value and an accepted example.
  */
 function readReviewDeploymentsSettings(inputs, common) {
-    const operation = 'review-deployments';
     return {
-        ...common,
-        operation,
-        filters: readRunFilters(inputs, common, operation),
+        ...readRunOperation(inputs, common, 'review-deployments'),
         environments: inputs.globs('environments', 'staging'),
         state: inputs.choice('state', ['approved', 'rejected'], 'approved'),
         comment: inputs.text('comment')

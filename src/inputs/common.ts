@@ -286,11 +286,24 @@ function readPacing(env: Environment): PacingSettings {
 }
 
 /**
+ * What the settings of an operation on workflow runs start from: the common settings, the
+ * operation's name, and its run filters (see `readRunFilters`).
+ * @throws InputError naming the input.
+ */
+export function readRunOperation<O extends OperationName>(
+  inputs: StepInputs,
+  common: CommonSettings,
+  operation: O
+): CommonSettings & { operation: O; filters: RunFilters } {
+  return { ...common, operation, filters: readRunFilters(inputs, common, operation) }
+}
+
+/**
  * The run filters (`run-id`, `workflow`, `branch`, `exclude-branch`, `event`, `actor`) of an
  * operation that acts on workflow runs.
  * @throws InputError naming the input.
  */
-export function readRunFilters(
+function readRunFilters(
   inputs: StepInputs,
   common: CommonSettings,
   operation: OperationName

@@ -6,6 +6,7 @@ import { Minimatch } from 'minimatch'
 import parseDuration from 'parse-duration'
 import { RE2JS } from 're2js'
 import type { RepositoryEntry, RepositoryRef } from '../settings.js'
+import { formatDuration } from '../rules/durations.js'
 import { InputError } from './input-error.js'
 
 export { InputError }
@@ -117,26 +118,6 @@ export function parseDurationSeconds(
     )
   }
   return seconds
-}
-
-const UNITS: Array<[string, number]> = [
-  ['d', 86400],
-  ['h', 3600],
-  ['m', 60],
-  ['s', 1]
-]
-
-/** Writes whole seconds as a duration input would: `400d`, `6h`, `1h30m`, `0s`. */
-export function formatDuration(seconds: number): string {
-  let left = Math.floor(seconds)
-  let text = ''
-  for (const [unit, size] of UNITS) {
-    if (left >= size) {
-      text += `${Math.floor(left / size)}${unit}`
-      left %= size
-    }
-  }
-  return text || '0s'
 }
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/

@@ -1,5 +1,5 @@
 /** Reads the settings of approve-fork-runs from the step's inputs. */
-import { readRunFilters } from '../../inputs/common.js'
+import { readRunOperation } from '../../inputs/common.js'
 import { defaultOf } from '../../inputs/definition.js'
 import { parseList } from '../../inputs/parse.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
@@ -15,11 +15,8 @@ export function readApproveForkRunsSettings(
   common: CommonSettings
 ): ApproveForkRunsSettings {
   const protectedPaths = inputs.globs('protected-paths', '.github/workflows/**')
-  const operation = 'approve-fork-runs'
   return {
-    ...common,
-    operation,
-    filters: readRunFilters(inputs, common, operation),
+    ...readRunOperation(inputs, common, 'approve-fork-runs'),
     trustedActors: inputs.globs('trusted-actors', 'dependabot[bot]'),
     // A value of separators alone (`,`) protects as much as none given: the defaults.
     protectedPaths:

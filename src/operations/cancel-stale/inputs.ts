@@ -1,5 +1,5 @@
 /** Reads the settings of cancel-stale from the step's inputs. */
-import { MAX_KEEP_LATEST, readRunFilters } from '../../inputs/common.js'
+import { MAX_KEEP_LATEST, readRunOperation } from '../../inputs/common.js'
 import { InputError } from '../../inputs/input-error.js'
 import { parseDurationSeconds, type DurationBounds } from '../../inputs/parse.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
@@ -36,11 +36,8 @@ export function readCancelStaleSettings(
     inputs.raw('force-cancel-after'),
     FORCE_CANCEL_AFTER_BOUNDS
   )
-  const operation = 'cancel-stale'
   return {
-    ...common,
-    operation,
-    filters: readRunFilters(inputs, common, operation),
+    ...readRunOperation(inputs, common, 'cancel-stale'),
     keepLatest: inputs.integer('keep-latest', { min: 1, max: MAX_KEEP_LATEST }),
     statuses: readStatuses(inputs.list('status')),
     ...(staleAfterSeconds !== undefined && { staleAfterSeconds }),

@@ -4,6 +4,7 @@
  */
 import type { WorkflowRun } from '../../readers/api-types.js'
 import { newestFirst } from '../../rules/ordering.js'
+import { formatDuration } from '../../rules/durations.js'
 
 /** The fields of a run the rule reads. */
 export type StaleCandidate = Pick<
@@ -70,7 +71,7 @@ export function findStaleRuns<R extends StaleCandidate>(
       if (index >= options.keepLatest && newest !== undefined) {
         stale.push({ run, reason: `superseded by run ${newest.id}` })
       } else if (cutoff !== undefined && Date.parse(run.created_at) < cutoff) {
-        stale.push({ run, reason: `older than ${formatAge(options.staleAfterSeconds ?? 0)}` })
+        stale.push({ run, reason: `older than ${formatDuration(options.staleAfterSeconds ?? 0)}` })
       }
     })
   }
@@ -83,23 +84,4 @@ export function findStaleRuns<R extends StaleCandidate>(
  */
 export function inStatuses(run: Pick<WorkflowRun, 'status'>, statuses: readonly string[]): boolean {
   return statuses.length === 0 || statuses.includes(run.status ?? '')
-}
-
-/** Formats seconds as the largest whole units, e.g. 5400 → `1h30m`. */
-export function formatAge(seconds: number): string {
-  const units: Array<[string, number]> = [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1]
-  ]
-  let rest = Math.round(seconds)
-  let text = ''
-  for (const [unit, size] of units) {
-    if (rest >= size) {
-      text += `${Math.floor(rest / size)}${unit}`
-      rest %= size
-    }
-  }
-  return text || '0s'
 }

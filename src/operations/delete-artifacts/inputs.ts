@@ -1,5 +1,5 @@
 /** Reads the settings of delete-artifacts from the step's inputs. */
-import { readRunFilters } from '../../inputs/common.js'
+import { readRunOperation } from '../../inputs/common.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
 import type { CommonSettings } from '../../settings.js'
 import { readCleanUpKeepLatest, readOlderThan, refuseInputs } from '../clean-up.js'
@@ -17,12 +17,9 @@ export function readDeleteArtifactsSettings(
   inputs: StepInputs,
   common: CommonSettings
 ): DeleteArtifactsSettings {
-  const operation = 'delete-artifacts'
-  refuseInputs(inputs, operation, ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT)
+  refuseInputs(inputs, 'delete-artifacts', ['workflow', 'event', 'actor'], ARTIFACT_FILTER_HINT)
   return {
-    ...common,
-    operation,
-    filters: readRunFilters(inputs, common, operation),
+    ...readRunOperation(inputs, common, 'delete-artifacts'),
     olderThanSeconds: readOlderThan(inputs),
     keepLatest: readCleanUpKeepLatest(inputs),
     artifactNames: inputs.globs('artifact-name', 'coverage-*')

@@ -1,6 +1,6 @@
 /** Reads the settings of delete-runs from the step's inputs. */
 import { RUN_CONCLUSIONS } from '../../github-limits.js'
-import { readRunFilters } from '../../inputs/common.js'
+import { readRunOperation } from '../../inputs/common.js'
 import { parseChoice } from '../../inputs/parse.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
 import type { CommonSettings, RunConclusion } from '../../settings.js'
@@ -16,11 +16,8 @@ export function readDeleteRunsSettings(
   inputs: StepInputs,
   common: CommonSettings
 ): DeleteRunsSettings {
-  const operation = 'delete-runs'
   return {
-    ...common,
-    operation,
-    filters: readRunFilters(inputs, common, operation),
+    ...readRunOperation(inputs, common, 'delete-runs'),
     olderThanSeconds: readOlderThan(inputs),
     keepLatest: readCleanUpKeepLatest(inputs),
     conclusions: readRunConclusions(inputs.list('conclusions')),

@@ -1,6 +1,6 @@
 /** Reads the settings of rerun-failed from the step's inputs. */
 import { MAX_RUN_ATTEMPTS } from '../../github-limits.js'
-import { readRunFilters } from '../../inputs/common.js'
+import { readRunOperation } from '../../inputs/common.js'
 import {
   parseChoice,
   parseDurationSeconds,
@@ -28,11 +28,8 @@ export function readRerunFailedSettings(
   common: CommonSettings
 ): RerunFailedSettings {
   const logPattern = parseRegExp('log-pattern', inputs.raw('log-pattern'))
-  const operation = 'rerun-failed'
   return {
-    ...common,
-    operation,
-    filters: readRunFilters(inputs, common, operation),
+    ...readRunOperation(inputs, common, 'rerun-failed'),
     // `lookback` has a default, so a blank value never reaches the parser.
     lookbackSeconds: parseDurationSeconds('lookback', inputs.raw('lookback'), LOOKBACK_BOUNDS) ?? 0,
     conclusions: readFailedConclusions(inputs.list('conclusions')),

@@ -1,5 +1,5 @@
 /** Reads the settings of review-deployments from the step's inputs. */
-import { readRunFilters } from '../../inputs/common.js'
+import { readRunOperation } from '../../inputs/common.js'
 import type { StepInputs } from '../../inputs/step-inputs.js'
 import type { CommonSettings } from '../../settings.js'
 import type { ReviewDeploymentsSettings } from './settings.js'
@@ -12,11 +12,8 @@ export function readReviewDeploymentsSettings(
   inputs: StepInputs,
   common: CommonSettings
 ): ReviewDeploymentsSettings {
-  const operation = 'review-deployments'
   return {
-    ...common,
-    operation,
-    filters: readRunFilters(inputs, common, operation),
+    ...readRunOperation(inputs, common, 'review-deployments'),
     environments: inputs.globs('environments', 'staging'),
     state: inputs.choice('state', ['approved', 'rejected'], 'approved'),
     comment: inputs.text('comment')
