@@ -8,4 +8,6 @@ node24=$(bash scripts/node24.sh)
 echo "dist/index.js runs under $("$node24" --version)"
 ACTIONS_OPS_NODE="$node24" ACTIONS_OPS_E2E=bundle,heavy \
   NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning" \
-  npx jest __tests__/e2e __tests__/cli "$@"
+  npx jest --maxWorkers=3 __tests__/e2e __tests__/cli "$@"
+# Three workers, not four: every case starts a child process here, and a machine too busy to
+# answer within the scaled request timeout turns requests into retries.

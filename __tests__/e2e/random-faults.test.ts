@@ -33,8 +33,8 @@ import { simulatorPerTest } from '../lib/simulator-per-test.js'
 import { findRun } from '../lib/world.js'
 
 const simulate = simulatorPerTest()
-// Two seeds per operation keep npm test within its minute; CI's heavy run takes thirty.
-const SEEDS = Array.from({ length: E2E_HEAVY ? 30 : 2 }, (_, i) => 1001 + i)
+// Two seeds per operation keep npm test within its minute; CI's heavy run takes sixteen.
+const SEEDS = Array.from({ length: E2E_HEAVY ? 16 : 2 }, (_, i) => 1001 + i)
 const VALUE = 'rotated-Q7vN2xLp9Ks4Wd'
 
 type Entry = ActionRun['result'][number]
