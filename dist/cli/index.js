@@ -53940,13 +53940,16 @@ async function answerProtectionRule(context, payload) {
             target,
             reason,
             send: async () => {
+                const answer = {
+                    environment_name: environment,
+                    state: settings.state,
+                    comment: settings.comment
+                };
                 try {
                     await octokit.rest.actions.reviewCustomGatesForRun({
                         ...repository,
                         run_id: runId,
-                        environment_name: environment,
-                        state: settings.state,
-                        comment: settings.comment,
+                        ...answer,
                         ...SEND_ONCE
                     });
                     return '';

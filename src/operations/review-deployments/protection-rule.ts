@@ -84,13 +84,16 @@ export async function answerProtectionRule(
         target,
         reason,
         send: async () => {
+          const answer = {
+            environment_name: environment,
+            state: settings.state,
+            comment: settings.comment
+          }
           try {
             await octokit.rest.actions.reviewCustomGatesForRun({
               ...repository,
               run_id: runId,
-              environment_name: environment,
-              state: settings.state,
-              comment: settings.comment,
+              ...answer,
               ...SEND_ONCE
             })
             return ''
